@@ -1,0 +1,73 @@
+// Shapes of the Cloud Manager Public API objects this package touches.
+// Source: Cloud Manager API docs for organization invitations and users (see README "API notes").
+
+/** Organization roles Cloud Manager knows today. MongoDB adds roles over time, so APIs take `string`. */
+export const KNOWN_ORG_ROLES = [
+  "ORG_OWNER",
+  "ORG_MEMBER",
+  "ORG_GROUP_CREATOR",
+  "ORG_BILLING_ADMIN",
+  "ORG_READ_ONLY",
+  "ORG_BILLING_READ_ONLY",
+] as const;
+
+export type KnownOrgRole = (typeof KNOWN_ORG_ROLES)[number];
+
+/** A pending organization invitation, as the API returns it. */
+export interface Invitation {
+  id: string;
+  orgId: string;
+  orgName: string;
+  username: string;
+  roles: string[];
+  teamIds: string[];
+  inviterUsername: string;
+  /** ISO 8601, second precision, `Z` suffix. */
+  createdAt: string;
+  /** `createdAt` + 30 days. */
+  expiresAt: string;
+}
+
+export interface CreateInvitationRequest {
+  username: string;
+  roles: string[];
+  teamIds?: string[];
+}
+
+/** A role held by an organization user: org-level (`orgId`) or project-level (`groupId`). */
+export interface UserRole {
+  orgId?: string;
+  groupId?: string;
+  roleName: string;
+}
+
+export interface OrgUser {
+  id: string;
+  username: string;
+  emailAddress: string;
+  firstName: string;
+  lastName: string;
+  teamIds: string[];
+  roles: UserRole[];
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+/** The paged list shape used by `/orgs/{ORG-ID}/users`. */
+export interface Page<T> {
+  results: T[];
+  totalCount: number;
+  links: { rel: "self" | "previous" | "next"; href: string }[];
+}
+
+/** The JSON body of every API error. */
+export interface ApiErrorBody {
+  detail: string;
+  error: number;
+  errorCode: string;
+  parameters: unknown[];
+  reason: string;
+}
