@@ -71,3 +71,16 @@ export interface ApiErrorBody {
   parameters: unknown[];
   reason: string;
 }
+
+/** One event of the client's logging hook. Never carries credentials, tokens or Authorization headers. */
+export interface ClientLogEvent {
+  level: "debug" | "info" | "warn";
+  message: string;
+  /** Set when the client is about to wait before a retry, in milliseconds. */
+  waitMs?: number;
+  method?: string;
+  /** Path and query of the request concerned, e.g. "/api/public/v1.0/orgs/…/invites". */
+  path?: string;
+}
+
+export type ClientLogger = (event: ClientLogEvent) => void;

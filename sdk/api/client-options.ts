@@ -1,0 +1,143 @@
+import { configError } from "../errors/error-messages";
+import type { RetryOptions, RetrySettings } from "../transport/retry-policy";
+import { retrySettings } from "../transport/retry-policy";
+import type { ClientLogger, ClientLogEvent } from "../types";
+
+export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_USER_AGENT = "pulumi-cloudmanager";
+
+/** Options of `CloudManagerClient`. Give either an API key (publicKey + privateKey) or a service account (clientId + clientSecret). */
+export interface CloudManagerClientOptions {
+  /** API base URL. Default "https://cloud.mongodb.com/api/public/v1.0"; Ops Manager: "https://host:port/api/public/v1.0". */
+  baseUrl?: string;
+  /** Programmatic API key, public part (the Digest username). */
+  publicKey?: string;
+  /** Programmatic API key, private part (the Digest password). Never logged or shown in errors. */
+  privateKey?: string;
+  /** Service account client id (OAuth 2.0 client credentials). Token URL: new URL("/api/oauth/token", baseUrl). */
+  clientId?: string;
+  /** Service account secret ("mdb_sa_sk_…"). Never logged or shown in errors. */
+  clientSecret?: string;
+  /** PEM text of a CA to trust IN ADDITION to the default roots (Ops Manager with a private CA). */
+  caCertificate?: string;
+  /** Turn TLS certificate verification off. Default false; prefer caCertificate. */
+  insecureSkipTlsVerify?: boolean;
+  /** Deadline of each attempt (headers and body), in ms. Default 30_000. */
+  requestTimeoutMs?: number;
+  /** Retry bounds for 429, 5xx, connection errors and the 400 rate-limit codes. */
+  retry?: RetryOptions;
+  /** Logging hook. Every wait longer than 1 s is reported here at level "warn". Never receives secrets. */
+  onLog?: (event: ClientLogEvent) => void;
+  /** Ask for `envelope=true` responses (unwrapped transparently). */
+  envelope?: boolean;
+  /** Ask for `pretty=true` responses (parsed the same). */
+  pretty?: boolean;
+  /** User-Agent header. Default "pulumi-cloudmanager". */
+  userAgent?: string;
+}
+
+export type ResolvedCredentials =
+  | { kind: "apiKey"; publicKey: string; privateKey: string }
+  | { kind: "serviceAccount"; clientId: string; clientSecret: string };
+
+/** Options with defaults applied and checked (octokit's Options → State). */
+export interface ClientSettings {
+  baseUrl: URL;
+  credentials: ResolvedCredentials;
+  caCertificate: string | undefined;
+  insecureSkipTlsVerify: boolean;
+  requestTimeoutMs: number;
+  retry: RetrySettings;
+  log: ClientLogger;
+  envelope: boolean;
+  pretty: boolean;
+  userAgent: string;
+}
+
+export function resolveSettings(options: CloudManagerClientOptions): ClientSettings {
+  const baseUrl = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw configError(`requestTimeoutMs must be a positive number of milliseconds, got ${requestTimeoutMs}.`);
+  }
+  let retry: RetrySettings;
+  try {
+    retry = retrySettings(options.retry);
+  } catch (error) {
+    throw configError(error instanceof Error ? error.message : String(error));
+  }
+  if (options.caCertificate !== undefined && !options.caCertificate.includes("-----BEGIN CERTIFICATE-----")) {
+    throw configError("caCertificate must be the PEM text of a certificate (-----BEGIN CERTIFICATE----- …), not a file path.");
+  }
+  const onLog = options.onLog;
+  return {
+    baseUrl,
+    credentials: resolveCredentials(options),
+    caCertificate: options.caCertificate,
+    insecureSkipTlsVerify: options.insecureSkipTlsVerify === true,
+    requestTimeoutMs,
+    retry,
+    // A throwing hook must not break a call.
+    log: (event) => {
+      try {
+        onLog?.(event);
+      } catch {
+        // ignored on purpose
+      }
+    },
+    envelope: options.envelope === true,
+    pretty: options.pretty === true,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+  };
+}
+
+function parseBaseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw configError(`baseUrl is not a URL: "${text}". Expected e.g. ${DEFAULT_BASE_URL}.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw configError(`baseUrl must be http(s), got ${url.protocol}`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw configError("baseUrl must not carry credentials; use publicKey/privateKey or clientId/clientSecret.");
+  }
+  if (url.search !== "" || url.hash !== "") throw configError("baseUrl must not have a query or fragment.");
+  if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
+  return url;
+}
+
+function resolveCredentials(options: CloudManagerClientOptions): ResolvedCredentials {
+  const hasKey = present(options.publicKey) || present(options.privateKey);
+  const hasAccount = present(options.clientId) || present(options.clientSecret);
+  if (hasKey && hasAccount) {
+    throw configError("Give either an API key (publicKey + privateKey) or a service account (clientId + clientSecret), not both.");
+  }
+  if (hasKey) {
+    if (!present(options.publicKey) || !present(options.privateKey)) {
+      throw configError("An API key needs both publicKey and privateKey.");
+    }
+    return { kind: "apiKey", publicKey: options.publicKey, privateKey: options.privateKey };
+  }
+  if (hasAccount) {
+    if (!present(options.clientId) || !present(options.clientSecret)) {
+      throw configError("A service account needs both clientId and clientSecret.");
+    }
+    return { kind: "serviceAccount", clientId: options.clientId, clientSecret: options.clientSecret };
+  }
+  throw configError("No credentials: give publicKey + privateKey (API key) or clientId + clientSecret (service account).");
+}
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== "";
+}
+
+/** How errors name the credential: by its public part only. */
+export function describeCredential(credentials: ResolvedCredentials): string {
+  return credentials.kind === "apiKey"
+    ? `the API key with public key "${credentials.publicKey}"`
+    : `the service account "${credentials.clientId}"`;
+}

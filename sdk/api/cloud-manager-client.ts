@@ -1,0 +1,298 @@
+import { BearerAuth } from "../auth/bearer-auth";
+import { DigestAuth } from "../auth/digest-auth";
+import { OAuthTokenSource } from "../auth/oauth-token-source";
+import { apiError, configError, malformedResponseError, networkError, type CallContext } from "../errors/error-messages";
+import { unwrapEnvelope } from "../transport/envelope";
+import { HttpTransport } from "../transport/http-transport";
+import { NetworkFailure } from "../transport/network-failure";
+import { RetryingTransport } from "../transport/retrying-transport";
+import type { HttpMethod, SendFn, WireResponse } from "../transport/wire";
+import type { CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
+import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
+import { parseInvitation, parseInvitationList, parseOrganization, parseOrgUser, parseUserPage } from "./response-shapes";
+
+/** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"). */
+const USERS_PAGE_SIZE = 500;
+/** A guard against a server whose `next` link never ends: 10 000 pages of 500 users. */
+const MAX_USER_PAGES = 10_000;
+
+interface CallSpec {
+  method: HttpMethod;
+  /** Path segments under the base URL; each is URL-encoded. */
+  segments: string[];
+  query?: Record<string, string>;
+  body?: unknown;
+  orgId?: string;
+  /** What a 404 means for this call. */
+  subject?: string;
+  beforeReplay?: () => Promise<WireResponse | undefined>;
+}
+
+/**
+ * Typed client for the Cloud Manager / Ops Manager Public API (v1.0): organization invitations,
+ * organization users and organizations. Layers, bottom up: undici transport → envelope unwrap →
+ * Digest or Bearer auth → retries. Every failure is a CloudManagerError.
+ */
+export class CloudManagerClient {
+  private readonly settings: ClientSettings;
+  private readonly transport: HttpTransport;
+  private readonly closing = new AbortController();
+  private readonly send: SendFn;
+  private readonly credential: string;
+
+  constructor(options: CloudManagerClientOptions) {
+    this.settings = resolveSettings(options);
+    this.credential = describeCredential(this.settings.credentials);
+    this.transport = new HttpTransport({
+      ...(this.settings.caCertificate === undefined ? {} : { caCertificate: this.settings.caCertificate }),
+      insecureSkipTlsVerify: this.settings.insecureSkipTlsVerify,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+    });
+    const { retry, log } = this.settings;
+    const wire = unwrapEnvelope(this.transport.send);
+    const credentials = this.settings.credentials;
+    let authenticated: SendFn;
+    if (credentials.kind === "apiKey") {
+      authenticated = new DigestAuth(wire, { username: credentials.publicKey, password: credentials.privateKey }, log).send;
+    } else {
+      const tokenUrl = new URL("/api/oauth/token", this.settings.baseUrl);
+      const tokenSend = new RetryingTransport(this.transport.send, retry, log, this.closing.signal).send;
+      const tokens = new OAuthTokenSource(tokenSend, tokenUrl, credentials);
+      authenticated = new BearerAuth(wire, tokens, log).send;
+    }
+    this.send = new RetryingTransport(authenticated, retry, log, this.closing.signal).send;
+  }
+
+  /** Pending invitations of an organization, optionally only those for one username (email). */
+  async listInvitations(orgId: string, filter?: { username?: string }): Promise<Invitation[]> {
+    const query: Record<string, string> = {};
+    if (filter?.username !== undefined) query.username = filter.username;
+    const { value } = await this.call(
+      { method: "GET", segments: ["orgs", id(orgId, "orgId"), "invites"], query, orgId, subject: `organization ${orgId}` },
+      parseInvitationList,
+    );
+    return value;
+  }
+
+  /** One pending invitation. 404 (RESOURCE_NOT_FOUND) once it was accepted, expired or deleted. */
+  async getInvitation(orgId: string, invitationId: string): Promise<Invitation> {
+    const { value } = await this.call(
+      {
+        method: "GET",
+        segments: ["orgs", id(orgId, "orgId"), "invites", id(invitationId, "invitationId")],
+        orgId,
+        subject: invitationSubject(orgId, invitationId),
+      },
+      parseInvitation,
+    );
+    return value;
+  }
+
+  /** Invites `req.username` (an email) to the organization with `req.roles` (and `req.teamIds`). */
+  async createInvitation(orgId: string, req: CreateInvitationRequest): Promise<Invitation> {
+    const body: Record<string, unknown> = { username: req.username, roles: req.roles };
+    if (req.teamIds !== undefined) body.teamIds = req.teamIds;
+    const { value } = await this.call(
+      {
+        method: "POST",
+        segments: ["orgs", id(orgId, "orgId"), "invites"],
+        body,
+        orgId,
+        subject: `organization ${orgId}`,
+        // POST create is not idempotent: after a failure where the server may have created the
+        // invitation anyway (a 5xx, a connection lost after the request was sent, a timeout), a blind
+        // re-send could leave TWO pending invitations (Cloud Manager does not document rejecting a
+        // duplicate). So before re-sending, list the pending invitations for this username and, if one
+        // with the same roles and teams is there, return it instead. Failures where the server certainly
+        // did not act (429, the 400 rate-limit codes, connection refused) are re-sent directly.
+        beforeReplay: async () => {
+          const found = await this.findMatchingInvitation(orgId, req);
+          if (found === undefined) return undefined;
+          this.settings.log({
+            level: "info",
+            message: `An earlier attempt had already created invitation ${found.id} for ${req.username}; not sending the POST again`,
+            method: "POST",
+            path: `${this.settings.baseUrl.pathname}orgs/${orgId}/invites`,
+          });
+          return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8") };
+        },
+      },
+      parseInvitation,
+    );
+    return value;
+  }
+
+  /** Replaces the roles of a pending invitation (PATCH sets an absolute value, so it is safe to retry). */
+  async updateInvitationRoles(orgId: string, invitationId: string, roles: string[]): Promise<Invitation> {
+    const { value } = await this.call(
+      {
+        method: "PATCH",
+        segments: ["orgs", id(orgId, "orgId"), "invites", id(invitationId, "invitationId")],
+        body: { roles },
+        orgId,
+        subject: invitationSubject(orgId, invitationId),
+      },
+      parseInvitation,
+    );
+    return value;
+  }
+
+  /** Replaces the roles of the pending invitation for `username`. */
+  async updateInvitationByUsername(orgId: string, username: string, roles: string[]): Promise<Invitation> {
+    const { value } = await this.call(
+      {
+        method: "PATCH",
+        segments: ["orgs", id(orgId, "orgId"), "invites"],
+        body: { username, roles },
+        orgId,
+        subject: `a pending invitation for ${username} in organization ${orgId}`,
+      },
+      parseInvitation,
+    );
+    return value;
+  }
+
+  /**
+   * Deletes a pending invitation. A 404 is an error (errorCode RESOURCE_NOT_FOUND): after a retry it
+   * usually means an earlier attempt already deleted it; the caller decides.
+   */
+  async deleteInvitation(orgId: string, invitationId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["orgs", id(orgId, "orgId"), "invites", id(invitationId, "invitationId")],
+      orgId,
+      subject: invitationSubject(orgId, invitationId),
+    });
+  }
+
+  /** Every user of the organization, all pages (500 per page). */
+  async listOrgUsers(orgId: string): Promise<OrgUser[]> {
+    const users: OrgUser[] = [];
+    for (let pageNum = 1; pageNum <= MAX_USER_PAGES; pageNum++) {
+      const { value: page } = await this.call(
+        {
+          method: "GET",
+          segments: ["orgs", id(orgId, "orgId"), "users"],
+          query: { pageNum: String(pageNum), itemsPerPage: String(USERS_PAGE_SIZE) },
+          orgId,
+          subject: `organization ${orgId}`,
+        },
+        parseUserPage,
+      );
+      users.push(...page.results);
+      const hasNext = page.links.some((link) => link.rel === "next");
+      if (page.results.length === 0 || !hasNext || users.length >= page.totalCount) break;
+    }
+    return users;
+  }
+
+  /** One user by username (email). */
+  async getUserByName(username: string): Promise<OrgUser> {
+    const { value } = await this.call(
+      { method: "GET", segments: ["users", "byName", id(username, "username")], subject: `user ${username}` },
+      parseOrgUser,
+    );
+    return value;
+  }
+
+  async getOrganization(orgId: string): Promise<Organization> {
+    const { value } = await this.call(
+      { method: "GET", segments: ["orgs", id(orgId, "orgId")], orgId, subject: `organization ${orgId}` },
+      parseOrganization,
+    );
+    return value;
+  }
+
+  /** Closes the connections and cancels waiting retries. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.transport.close();
+  }
+
+  private async findMatchingInvitation(orgId: string, req: CreateInvitationRequest): Promise<Invitation | undefined> {
+    const pending = await this.listInvitations(orgId, { username: req.username });
+    const wantedTeams = req.teamIds ?? [];
+    return pending
+      .filter(
+        (invitation) =>
+          invitation.username.toLowerCase() === req.username.toLowerCase() &&
+          sameSet(invitation.roles, req.roles) &&
+          sameSet(invitation.teamIds ?? [], wantedTeams),
+      )
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  }
+
+  /** Sends one API call and returns its parsed body; any other outcome throws a CloudManagerError. */
+  private async call<T>(spec: CallSpec, parse: (body: unknown) => T | undefined): Promise<{ value: T }> {
+    const { response, ctx } = await this.exchange(spec);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body.toString("utf8"));
+    } catch {
+      throw malformedResponseError(spec.method, ctx.url, "JSON");
+    }
+    const value = parse(parsed);
+    if (value === undefined) throw malformedResponseError(spec.method, ctx.url, "the documented object");
+    return { value };
+  }
+
+  private async exchange(spec: CallSpec): Promise<{ response: WireResponse; ctx: CallContext }> {
+    const url = this.urlOf(spec);
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.settings.userAgent };
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers["content-type"] = "application/json";
+    }
+    const ctx: CallContext = {
+      method: spec.method,
+      url,
+      credential: this.credential,
+      headers,
+      ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
+      ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+    };
+    let response: WireResponse;
+    try {
+      response = await this.send({
+        method: spec.method,
+        url,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(spec.beforeReplay === undefined ? {} : { beforeReplay: spec.beforeReplay }),
+      });
+    } catch (error) {
+      if (error instanceof NetworkFailure) throw networkError(error, ctx);
+      throw error;
+    }
+    if (response.status < 200 || response.status > 299) throw apiError(response, ctx);
+    return { response, ctx };
+  }
+
+  private urlOf(spec: CallSpec): URL {
+    const url = new URL(spec.segments.map(encodeURIComponent).join("/"), this.settings.baseUrl);
+    const query = new URLSearchParams(spec.query);
+    if (this.settings.envelope) query.set("envelope", "true");
+    if (this.settings.pretty) query.set("pretty", "true");
+    url.search = query.toString();
+    return url;
+  }
+}
+
+/** A path segment from user input: not empty and not "." / ".." (which the URL parser would resolve away). */
+function id(value: string, name: string): string {
+  if (typeof value !== "string" || value.trim() === "" || value === "." || value === "..") {
+    throw configError(`${name} must be a non-empty string, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function invitationSubject(orgId: string, invitationId: string): string {
+  return `invitation ${invitationId} in organization ${orgId} (it was accepted, expired or deleted, or never existed)`;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((value) => right.has(value));
+}

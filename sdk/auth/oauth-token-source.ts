@@ -1,0 +1,95 @@
+import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
+import type { SendFn, WireResponse } from "../transport/wire";
+
+export interface ServiceAccountCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** True when the token was fetched for (or while) this caller waited; false when it came from the cache. */
+  fresh: boolean;
+}
+
+interface CachedToken {
+  token: string;
+  /** Epoch ms after which the token is no longer handed out. */
+  refreshAt: number;
+}
+
+/**
+ * OAuth 2.0 client-credentials tokens for a Cloud Manager service account
+ * (`POST {origin}/api/oauth/token`, Basic client id:secret, `grant_type=client_credentials`;
+ * cloud-manager-api.md, "OAuth 2.0 service accounts"). There are no refresh tokens: a token is cached
+ * until shortly before it expires, and concurrent callers share ONE in-flight token request (the
+ * endpoint allows 10 requests per minute).
+ */
+export class OAuthTokenSource {
+  private cached: CachedToken | undefined;
+  private inFlight: Promise<string> | undefined;
+
+  constructor(
+    private readonly send: SendFn,
+    private readonly tokenUrl: URL,
+    private readonly credentials: ServiceAccountCredentials,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getToken(): Promise<IssuedToken> {
+    const cached = this.cached;
+    if (cached !== undefined && this.now() < cached.refreshAt) return { token: cached.token, fresh: false };
+    this.inFlight ??= this.fetchToken().finally(() => {
+      this.inFlight = undefined;
+    });
+    return { token: await this.inFlight, fresh: true };
+  }
+
+  /** Forgets `token` if it is still the cached one (the server refused it); a newer token is kept. */
+  invalidate(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`, "utf8").toString("base64");
+    const requestedAt = this.now();
+    const response = await this.send({
+      method: "POST",
+      url: this.tokenUrl,
+      headers: {
+        authorization: `Basic ${basic}`,
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: "grant_type=client_credentials",
+      // A second token request has no lasting effect; retrying it is safe.
+      idempotent: true,
+    });
+    if (response.status !== 200) throw tokenEndpointError(response, this.tokenUrl, this.credentials.clientId);
+    const { token, expiresInSeconds } = parseTokenResponse(response, this.tokenUrl);
+    const lifetimeMs = expiresInSeconds * 1000;
+    // Stop using a token 60 s before it expires, or 10% of its lifetime for short-lived tokens.
+    const marginMs = Math.min(60_000, lifetimeMs * 0.1);
+    this.cached = { token, refreshAt: requestedAt + lifetimeMs - marginMs };
+    return token;
+  }
+}
+
+function parseTokenResponse(response: WireResponse, tokenUrl: URL): { token: string; expiresInSeconds: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body.toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const record = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const token = record.access_token;
+  const expiresIn = record.expires_in;
+  const tokenType = record.token_type;
+  if (typeof token !== "string" || token === "" || (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer")) {
+    throw malformedResponseError("POST", tokenUrl, "a token response with access_token and token_type Bearer");
+  }
+  // expires_in is RECOMMENDED, not required (RFC 6749 §5.1); Cloud Manager sends 3600.
+  const expiresInSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;
+  return { token, expiresInSeconds };
+}

@@ -1,0 +1,137 @@
+import { inspect } from "node:util";
+
+/** Stable codes: branch on these (or on `status` / `errorCode`), never on the message text. */
+export type CloudManagerErrorCode =
+  /** Cloud Manager answered with an error status (see `status`, `errorCode`). */
+  | "CLOUD_MANAGER_API_ERROR"
+  /** No usable HTTP answer: connection refused, reset, DNS, TLS, timeout (see `networkCode`). */
+  | "CLOUD_MANAGER_NETWORK_ERROR"
+  /** The client options or the arguments of a call are unusable; nothing was sent. */
+  | "CLOUD_MANAGER_CONFIG_ERROR"
+  /** A 2xx answer whose body is not what the API documents. */
+  | "CLOUD_MANAGER_RESPONSE_ERROR"
+  /** The client was closed while the call was waiting. */
+  | "CLOUD_MANAGER_CLIENT_CLOSED";
+
+/** What was sent, as attached to an error. The Authorization header is always redacted. */
+export interface RedactedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface CloudManagerErrorInit {
+  code: CloudManagerErrorCode;
+  message: string;
+  status?: number;
+  errorCode?: string;
+  detail?: string;
+  parameters?: unknown[];
+  method?: string;
+  path?: string;
+  networkCode?: string;
+  attempts?: number;
+  request?: { method: string; url: string; headers: Record<string, string> };
+  cause?: unknown;
+}
+
+// Symbol.for: the same key in every copy of this package that a process loads (Pulumi's closure
+// serialization can load ours twice), so `isCloudManagerError` and `instanceof` work across copies.
+const BRAND = Symbol.for("pulumi-cloudmanager.CloudManagerError");
+
+const REDACTED = "[REDACTED]";
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
+
+/** The one error type of the SDK. */
+export class CloudManagerError extends Error {
+  readonly code: CloudManagerErrorCode;
+  /** HTTP status; undefined for network, config and closed errors. */
+  readonly status: number | undefined;
+  /** The API's `errorCode`, e.g. "RESOURCE_NOT_FOUND"; OAuth errors carry their `error` here. */
+  readonly errorCode: string | undefined;
+  readonly detail: string | undefined;
+  readonly parameters: unknown[];
+  readonly method: string | undefined;
+  /** Path and query as sent, e.g. "/api/public/v1.0/orgs/…/invites". */
+  readonly path: string | undefined;
+  /** For network errors: the system or undici code, e.g. "ECONNREFUSED", "UND_ERR_SOCKET", "TIMEOUT". */
+  readonly networkCode: string | undefined;
+  /** How many times the request was sent (retries included), when known. */
+  readonly attempts: number | undefined;
+  /** The last request, on a copy with secret headers redacted. */
+  readonly request: RedactedRequest | undefined;
+
+  constructor(init: CloudManagerErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    Object.defineProperty(this, BRAND, { value: true });
+    this.code = init.code;
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    this.detail = init.detail;
+    this.parameters = init.parameters ?? [];
+    this.method = init.method;
+    this.path = init.path;
+    this.networkCode = init.networkCode;
+    this.attempts = init.attempts;
+    this.request = init.request === undefined ? undefined : redactRequest(init.request);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isCloudManagerError(value);
+  }
+
+  /** Everything useful for a bug report; no secrets (the request copy is already redacted). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      status: this.status,
+      errorCode: this.errorCode,
+      detail: this.detail,
+      parameters: this.parameters,
+      method: this.method,
+      path: this.path,
+      networkCode: this.networkCode,
+      attempts: this.attempts,
+      request: this.request,
+      cause: describeCause(this.cause),
+    };
+  }
+
+  // The default inspect would print `cause` in full; print our fields and a one-line cause instead.
+  [inspect.custom](_depth: number, options: { stylize?: unknown }, inspectFn: typeof inspect = inspect): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    const shown = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${inspectFn(shown, { ...options, depth: 3 })}`;
+  }
+}
+
+Object.defineProperty(CloudManagerError.prototype, "name", {
+  value: "CloudManagerError",
+  writable: true,
+  configurable: true,
+});
+
+/** True for a CloudManagerError from any loaded copy of this package. */
+export function isCloudManagerError(value: unknown): value is CloudManagerError {
+  return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/** A copy of the request with Authorization (and similar) replaced; the original is not touched. */
+export function redactRequest(request: { method: string; url: string; headers: Record<string, string> }): RedactedRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  }
+  return { method: request.method, url: request.url, headers };
+}
+
+function describeCause(cause: unknown): Record<string, unknown> | undefined {
+  if (cause === undefined || cause === null) return undefined;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
+  }
+  return { value: String(cause) };
+}

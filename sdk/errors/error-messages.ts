@@ -1,0 +1,171 @@
+import type { NetworkFailure } from "../transport/network-failure";
+import { TLS_VERIFY_CODES } from "../transport/network-failure";
+import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
+import type { WireResponse } from "../transport/wire";
+import { parseApiErrorBody } from "./api-error-body";
+import { CloudManagerError } from "./cloud-manager-error";
+
+// Messages that say what to do next. Every message names credentials by their PUBLIC part only
+// (public key, client id); private keys, secrets and tokens never reach this file.
+
+/** What the client knows about a call when it turns an answer into an error. */
+export interface CallContext {
+  method: string;
+  url: URL;
+  /** The credential in use, by its public part: `API key "abcdefgh"` or `service account "mdb_sa_id_…"`. */
+  credential: string;
+  /** Organization of the call, for role and not-found messages. */
+  orgId?: string;
+  /** What a 404 means for this call, e.g. `invitation 5f… in organization 5e…`. */
+  subject?: string;
+  /** Headers as the client built them (auth is added by lower layers on copies; redacted anyway). */
+  headers?: Record<string, string>;
+}
+
+const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN"]);
+
+export function apiError(response: WireResponse, ctx: CallContext): CloudManagerError {
+  const body = parseApiErrorBody(response.body);
+  const status = response.status;
+  const errorCode = body?.errorCode;
+  const detail = body?.detail;
+  const parameters = body?.parameters ?? [];
+  const call = `${ctx.method} ${pathOf(ctx.url)}`;
+  const label = errorCode === undefined ? `${status}` : `${status} ${errorCode}`;
+  const server = detail === undefined ? "" : ` Cloud Manager says: ${detail}`;
+  const attempts = response.attempts ?? 1;
+  const org = ctx.orgId === undefined ? "the organization" : `organization ${ctx.orgId}`;
+
+  let message: string;
+  if (status === 401 && response.credentialsRejected === true) {
+    message =
+      `Cloud Manager did not accept ${ctx.credential} (${label}) on ${call}: the key pair is wrong, or the key ` +
+      `was deleted or disabled. Check the public and private key (the private key is not shown here).${server}`;
+  } else if (status === 401 && errorCode !== undefined && ROLE_CODES.has(errorCode)) {
+    message =
+      `${capitalize(ctx.credential)} is not allowed to ${call} (${label}): it needs the Organization Owner role ` +
+      `(ORG_OWNER) on ${org}. Grant it in Cloud Manager under Organization Access Manager, or use another key.${server}`;
+  } else if (status === 401 && errorCode === "BILLING_UNSUPPORTED") {
+    message = `This server (Ops Manager) does not support billing roles (${label}) on ${call}: remove ORG_BILLING_* roles.${server}`;
+  } else if (status === 401) {
+    message = `Cloud Manager refused ${ctx.credential} (${label}) on ${call}: check the credentials and their organization roles.${server}`;
+  } else if (status === 403 && errorCode === "IP_ADDRESS_NOT_ON_ACCESS_LIST") {
+    const ip = parameters.find((value): value is string => typeof value === "string") ?? "this machine's address";
+    message =
+      `Requests from IP address ${ip} are not on the API access list of ${ctx.credential} (${label}) on ${call}: ` +
+      `add ${ip} to the access list of that key in Cloud Manager, or call from an address on the list.${server}`;
+  } else if (status === 403) {
+    message = `Cloud Manager forbids ${call} for ${ctx.credential} (${label}).${server}`;
+  } else if (status === 404 && errorCode === "ORG_NOT_FOUND") {
+    message = `${capitalize(org)} was not found, or ${ctx.credential} cannot see it (${label}) on ${call}: check the organization id.${server}`;
+  } else if (status === 404) {
+    const what = ctx.subject ?? `the resource at ${pathOf(ctx.url)}`;
+    message = `Not found: ${what} (${label}) on ${call}.${server}`;
+  } else if (status === 429 || (status === 400 && errorCode !== undefined && RATE_LIMIT_400_CODES.has(errorCode))) {
+    message =
+      `Cloud Manager kept rate limiting ${call} (${label}); gave up after ${attempts} attempt${plural(attempts)}. ` +
+      `Wait a minute and run again, or make fewer calls at once (e.g. lower Pulumi's --parallel).${server}`;
+  } else if (status >= 500) {
+    message = `Cloud Manager failed on ${call} (${label}) after ${attempts} attempt${plural(attempts)}; try again later.${server}`;
+  } else {
+    message = `Cloud Manager rejected ${call} (${label}).${server}`;
+  }
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_API_ERROR",
+    message,
+    status,
+    errorCode,
+    detail,
+    parameters,
+    method: ctx.method,
+    path: pathOf(ctx.url),
+    attempts,
+    request: requestOf(ctx),
+  });
+}
+
+export function networkError(failure: NetworkFailure, ctx: CallContext | undefined): CloudManagerError {
+  const url = failure.url;
+  const call = `${failure.method} ${pathOf(url)}`;
+  const attempts = failure.attempts ?? 1;
+  const code = failure.networkCode;
+  let hint: string;
+  if (code === "ECONNREFUSED") hint = "nothing accepts connections there: check baseUrl";
+  else if (code === "ENOTFOUND" || code === "EAI_AGAIN") hint = "the host name does not resolve: check baseUrl, DNS and HTTPS_PROXY/NO_PROXY";
+  else if (code === "TIMEOUT") hint = "no complete answer within requestTimeoutMs";
+  else if (TLS_VERIFY_CODES.has(code)) {
+    hint = "the server's TLS certificate is not trusted: for a private CA (Ops Manager) set caCertificate to its PEM";
+  } else hint = "the connection failed: check the network, baseUrl and HTTPS_PROXY/NO_PROXY";
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_NETWORK_ERROR",
+    message: `Could not reach ${url.host} (${code}) for ${call} after ${attempts} attempt${plural(attempts)}: ${hint}.`,
+    method: failure.method,
+    path: pathOf(url),
+    networkCode: code,
+    attempts,
+    ...(ctx === undefined ? {} : { request: requestOf(ctx) }),
+    cause: failure.cause,
+  });
+}
+
+/** The token endpoint answers OAuth-style: `{"error": "invalid_client", "error_description": …}`. */
+export function tokenEndpointError(response: WireResponse, tokenUrl: URL, clientId: string): CloudManagerError {
+  let errorCode: string | undefined;
+  let detail: string | undefined;
+  try {
+    const parsed = JSON.parse(response.body.toString("utf8")) as Record<string, unknown>;
+    if (typeof parsed.error === "string") errorCode = parsed.error;
+    else if (typeof parsed.errorCode === "string") errorCode = parsed.errorCode;
+    if (typeof parsed.error_description === "string") detail = parsed.error_description;
+    else if (typeof parsed.detail === "string") detail = parsed.detail;
+  } catch {
+    // not JSON: status alone
+  }
+  const label = errorCode === undefined ? `${response.status}` : `${response.status} ${errorCode}`;
+  const server = detail === undefined ? "" : ` The token endpoint says: ${detail}`;
+  const what =
+    response.status === 400 || response.status === 401
+      ? `check clientId and clientSecret of service account "${clientId}" (the secret is not shown here)`
+      : response.status === 429
+        ? "the token endpoint allows 10 requests per minute: wait and run again"
+        : "try again later";
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_API_ERROR",
+    message: `Could not get an access token for service account "${clientId}" from ${tokenUrl.origin} (${label}): ${what}.${server}`,
+    status: response.status,
+    errorCode,
+    detail,
+    method: "POST",
+    path: pathOf(tokenUrl),
+    attempts: response.attempts,
+  });
+}
+
+export function malformedResponseError(method: string, url: URL, expected: string): CloudManagerError {
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_RESPONSE_ERROR",
+    message: `Cloud Manager answered ${method} ${pathOf(url)} with something other than ${expected}: is baseUrl a Cloud Manager or Ops Manager API (…/api/public/v1.0)?`,
+    method,
+    path: pathOf(url),
+  });
+}
+
+export function configError(message: string): CloudManagerError {
+  return new CloudManagerError({ code: "CLOUD_MANAGER_CONFIG_ERROR", message });
+}
+
+function requestOf(ctx: CallContext): { method: string; url: string; headers: Record<string, string> } {
+  return { method: ctx.method, url: ctx.url.href, headers: ctx.headers ?? {} };
+}
+
+function pathOf(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}
+
+function plural(count: number): string {
+  return count === 1 ? "" : "s";
+}
+
+function capitalize(text: string): string {
+  return text.length === 0 ? text : `${(text[0] as string).toUpperCase()}${text.slice(1)}`;
+}

@@ -1,0 +1,11 @@
+// Public API of the Cloud Manager client.
+export { CloudManagerClient } from "./api/cloud-manager-client";
+export { DEFAULT_BASE_URL, type CloudManagerClientOptions } from "./api/client-options";
+export {
+  CloudManagerError,
+  isCloudManagerError,
+  type CloudManagerErrorCode,
+  type RedactedRequest,
+} from "./errors/cloud-manager-error";
+export type { RetryOptions } from "./transport/retry-policy";
+export * from "./types";

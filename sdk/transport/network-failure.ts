@@ -1,0 +1,75 @@
+import type { HttpMethod } from "./wire";
+
+/**
+ * A request that got no usable HTTP answer. Internal to the SDK: the retrying layer decides on it and
+ * the client turns the last one into a CloudManagerError with the call's context.
+ */
+export class NetworkFailure extends Error {
+  /** System or undici code ("ECONNREFUSED", "UND_ERR_SOCKET") or "TIMEOUT" for our per-attempt deadline. */
+  readonly networkCode: string;
+  /** True when the request certainly never reached the server (nothing to reconcile before re-sending). */
+  readonly notSent: boolean;
+  /** False for failures that a retry cannot fix (TLS verification, unknown host). */
+  readonly retryable: boolean;
+  readonly method: HttpMethod;
+  readonly url: URL;
+  attempts: number | undefined;
+
+  constructor(init: { cause: unknown; method: HttpMethod; url: URL }) {
+    const networkCode = networkCodeOf(init.cause);
+    super(`${init.method} ${init.url.host}: ${networkCode}`, { cause: init.cause });
+    this.name = "NetworkFailure";
+    this.networkCode = networkCode;
+    this.notSent = NOT_SENT_CODES.has(networkCode);
+    this.retryable = !PERMANENT_CODES.has(networkCode);
+    this.method = init.method;
+    this.url = init.url;
+    this.attempts = undefined;
+  }
+}
+
+// Failures before the connection existed: the server cannot have seen the request.
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ENOTFOUND",
+]);
+
+// Failures a retry will not fix: a wrong host name or a certificate the client does not trust.
+const PERMANENT_CODES = new Set([
+  "ENOTFOUND",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "UND_ERR_INVALID_ARG",
+]);
+
+export const TLS_VERIFY_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function networkCodeOf(error: unknown): string {
+  // AbortSignal.timeout() rejects with a DOMException named "TimeoutError" (its numeric `code` is useless).
+  if (error instanceof Error && error.name === "TimeoutError") return "TIMEOUT";
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+    current = current.cause;
+  }
+  return "UNKNOWN";
+}

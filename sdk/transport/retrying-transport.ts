@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { CloudManagerError } from "../errors/cloud-manager-error";
+import { parseApiErrorBody } from "../errors/api-error-body";
+import type { ClientLogger } from "../types";
+import { NetworkFailure } from "./network-failure";
+import { decide, type AttemptOutcome, type RetrySettings } from "./retry-policy";
+import { headerValue, isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
+
+/** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
+export const LOUD_WAIT_MS = 1_000;
+
+/**
+ * Re-sends a request on 429, the 400 rate-limit codes, 5xx and connection errors, as `retry-policy`
+ * decides, bounded by retry count and total time. Sits above the auth layers, so every attempt is
+ * signed afresh (new Digest `nc`, current token).
+ */
+export class RetryingTransport {
+  constructor(
+    private readonly next: SendFn,
+    private readonly settings: RetrySettings,
+    private readonly log: ClientLogger,
+    private readonly closed: AbortSignal,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  readonly send: SendFn = async (req: WireRequest): Promise<WireResponse> => {
+    const startedAt = Date.now();
+    // A request that is not idempotent may only be re-sent after a failure the server may have acted
+    // on if it can first check what the server did (`beforeReplay`).
+    const replayAllowedAfterAction = isIdempotent(req) || req.beforeReplay !== undefined;
+    let mustReconcile = false;
+    for (let retriesDone = 0; ; retriesDone++) {
+      if (mustReconcile && req.beforeReplay !== undefined) {
+        const settled = await req.beforeReplay();
+        if (settled !== undefined) return { ...settled, attempts: retriesDone };
+      }
+      let response: WireResponse | undefined;
+      let failure: NetworkFailure | undefined;
+      try {
+        response = await this.next(req);
+      } catch (error) {
+        if (!(error instanceof NetworkFailure)) throw error;
+        failure = error;
+      }
+      const outcome = outcomeOf(response, failure);
+      const nowMs = Date.now();
+      const decision = decide(
+        this.settings,
+        outcome,
+        { retriesDone, elapsedMs: nowMs - startedAt, nowMs, replayAllowedAfterAction },
+        this.random,
+      );
+      if (!decision.retry) {
+        if (failure !== undefined) {
+          failure.attempts = retriesDone + 1;
+          throw failure;
+        }
+        return { ...(response as WireResponse), attempts: retriesDone + 1 };
+      }
+      this.report(req, decision.reason, decision.waitMs, retriesDone + 1);
+      await this.wait(decision.waitMs, req);
+      // Once the server may have acted on a non-idempotent request, every later re-send checks first.
+      mustReconcile ||= decision.serverMayHaveActed && !isIdempotent(req);
+    }
+  };
+
+  private report(req: WireRequest, reason: string, waitMs: number, retryNumber: number): void {
+    const path = pathOf(req.url);
+    const seconds = (waitMs / 1000).toFixed(1);
+    this.log({
+      level: waitMs > LOUD_WAIT_MS ? "warn" : "debug",
+      message: `Cloud Manager ${reason} on ${req.method} ${path}: waiting ${seconds} s before retry ${retryNumber} of ${this.settings.maxRetries}`,
+      waitMs,
+      method: req.method,
+      path,
+    });
+  }
+
+  private async wait(ms: number, req: WireRequest): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.closed });
+    } catch {
+      throw new CloudManagerError({
+        code: "CLOUD_MANAGER_CLIENT_CLOSED",
+        message: `The Cloud Manager client was closed while ${req.method} ${req.url.pathname} waited to retry.`,
+        method: req.method,
+        path: pathOf(req.url),
+      });
+    }
+  }
+}
+
+function outcomeOf(response: WireResponse | undefined, failure: NetworkFailure | undefined): AttemptOutcome {
+  if (failure !== undefined || response === undefined) {
+    return {
+      kind: "network",
+      networkCode: failure?.networkCode ?? "UNKNOWN",
+      notSent: failure?.notSent ?? false,
+      retryable: failure?.retryable ?? false,
+    };
+  }
+  return {
+    kind: "response",
+    status: response.status,
+    // Only 400s need the body to decide (the invitation rate-limit codes).
+    errorCode: response.status === 400 ? parseApiErrorBody(response.body)?.errorCode : undefined,
+    retryAfter: headerValue(response, "retry-after"),
+  };
+}

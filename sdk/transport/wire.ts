@@ -1,0 +1,58 @@
+// The request/response shapes that every layer (transport, retries, auth, envelope) passes along.
+// Layers wrap a `SendFn`, octokit style, instead of subclassing each other.
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface WireRequest {
+  method: HttpMethod;
+  url: URL;
+  headers: Record<string, string>;
+  /** Strings and Buffers only: every layer may send the same request again (Digest re-challenge, retries). */
+  body?: string | Buffer;
+  /**
+   * True when sending the request twice has the same effect as sending it once.
+   * Defaults by method: POST is not idempotent, everything else is.
+   */
+  idempotent?: boolean;
+  /**
+   * For a request that is not idempotent: called before it is sent again after a failure that the
+   * server may have acted on (5xx, connection lost after sending, timeout). Returning a response ends
+   * the call with it instead of re-sending; returning undefined re-sends. Without this hook such a
+   * request is not re-sent after an ambiguous failure.
+   */
+  beforeReplay?: () => Promise<WireResponse | undefined>;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The whole body, already read (API bodies are small; reading them also frees the connection). */
+  body: Buffer;
+  /** How many times the request went on the wire through the retrying layer (1 = no retry). */
+  attempts?: number;
+  /** Set by an auth layer when it gives up on a 401 that rejects the credentials themselves. */
+  credentialsRejected?: boolean;
+}
+
+export type SendFn = (request: WireRequest) => Promise<WireResponse>;
+
+/** The path and query exactly as sent: what Digest signs and what errors and logs show. */
+export function pathOf(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}
+
+export function headerValue(response: WireResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** All values of a header that may appear several times (e.g. WWW-Authenticate). */
+export function headerValues(response: WireResponse, name: string): string[] {
+  const value = response.headers[name.toLowerCase()];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function isIdempotent(request: WireRequest): boolean {
+  return request.idempotent ?? request.method !== "POST";
+}
