@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// cloudmanager-emulator: run the local Cloud Manager until SIGINT/SIGTERM.
+import { parseArgs } from "node:util";
+import { startEmulator } from "./index";
+import type { EmulatorOptions } from "./types";
+
+const HELP = `Usage: cloudmanager-emulator [options]
+
+A local MongoDB Cloud Manager API (organization invitations, org users, OAuth) for tests and CI.
+
+  --host HOST               address to listen on (default 127.0.0.1)
+  --port PORT               port, 0 = any free port (default 0)
+  --public-key KEY          API key public key (generated when absent)
+  --private-key KEY         API key private key (generated when absent)
+  --org-id ID               seeded organization id, 24 hex characters (generated when absent)
+  --org-name NAME           seeded organization name
+  --client-id ID            seeded service account client id (generated when absent)
+  --client-secret SECRET    seeded service account secret (generated when absent)
+  --no-service-account      seed no service account
+  --persist FILE            keep state in FILE across restarts (written atomically)
+  --nonce-lifetime SECONDS  Digest nonce lifetime (default 300)
+  --token-lifetime SECONDS  OAuth access token lifetime (default 3600)
+  --reject-reused-nc        refuse a Digest nonce count already used with its nonce
+  --duplicate-invitations allow|reject   second pending invitation for one user (default allow)
+  --expired-invitations hidden|visible   expired invitations in GET/list (default hidden)
+  --control-plane           enable /__emulator/ even when not listening on loopback
+  --no-control-plane        disable /__emulator/ even on loopback
+  --json                    print the start-up information as one JSON line
+  --quiet                   do not log requests
+  --help                    show this help
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`cloudmanager-emulator: ${message}\n`);
+  process.exit(2);
+}
+
+function nonNegativeInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) fail(`--${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) fail(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowNegative: true,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        "public-key": { type: "string" },
+        "private-key": { type: "string" },
+        "org-id": { type: "string" },
+        "org-name": { type: "string" },
+        "client-id": { type: "string" },
+        "client-secret": { type: "string" },
+        "service-account": { type: "boolean" },
+        persist: { type: "string" },
+        "nonce-lifetime": { type: "string" },
+        "token-lifetime": { type: "string" },
+        "reject-reused-nc": { type: "boolean" },
+        "duplicate-invitations": { type: "string" },
+        "expired-invitations": { type: "string" },
+        "control-plane": { type: "boolean" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const orgId = v["org-id"];
+  if (orgId !== undefined && !/^[0-9a-f]{24}$/.test(orgId)) fail(`--org-id must be 24 lowercase hexadecimal characters, got "${orgId}"`);
+  const port = nonNegativeInt("port", v.port);
+  if (port !== undefined && port > 65535) fail(`--port must be at most 65535`);
+  if ((v["client-id"] === undefined) !== (v["client-secret"] === undefined)) fail("--client-id and --client-secret go together");
+
+  const options: EmulatorOptions = {};
+  if (v.host !== undefined) options.host = v.host;
+  if (port !== undefined) options.port = port;
+  if (v["public-key"] !== undefined) options.publicKey = v["public-key"];
+  if (v["private-key"] !== undefined) options.privateKey = v["private-key"];
+  if (orgId !== undefined) options.orgId = orgId;
+  if (v["org-name"] !== undefined) options.orgName = v["org-name"];
+  if (v["service-account"] === false) options.serviceAccount = false;
+  else if (v["client-id"] !== undefined && v["client-secret"] !== undefined) {
+    options.serviceAccount = { clientId: v["client-id"], clientSecret: v["client-secret"] };
+  }
+  if (v.persist !== undefined) options.persistPath = v.persist;
+  const nonceLifetime = nonNegativeInt("nonce-lifetime", v["nonce-lifetime"]);
+  if (nonceLifetime !== undefined) options.nonceLifetimeSeconds = nonceLifetime;
+  const tokenLifetime = nonNegativeInt("token-lifetime", v["token-lifetime"]);
+  if (tokenLifetime !== undefined) options.tokenLifetimeSeconds = tokenLifetime;
+  if (v["reject-reused-nc"] !== undefined) options.rejectReusedNonceCount = v["reject-reused-nc"];
+  const duplicates = oneOf("duplicate-invitations", v["duplicate-invitations"], ["allow", "reject"] as const);
+  if (duplicates) options.duplicateInvitations = duplicates;
+  const expired = oneOf("expired-invitations", v["expired-invitations"], ["hidden", "visible"] as const);
+  if (expired) options.expiredInvitations = expired;
+  if (v["control-plane"] !== undefined) options.controlPlane = v["control-plane"];
+  if (!v.quiet) options.log = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+  let emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+
+  if (v.json) {
+    const info = {
+      baseUrl: emulator.baseUrl,
+      origin: emulator.origin,
+      orgId: emulator.org.id,
+      orgName: emulator.org.name,
+      publicKey: emulator.credentials.publicKey,
+      privateKey: emulator.credentials.privateKey,
+      clientId: emulator.serviceAccount?.clientId ?? null,
+      clientSecret: emulator.serviceAccount?.clientSecret ?? null,
+      controlPlane: emulator.controlPlane,
+    };
+    process.stdout.write(`${JSON.stringify(info)}\n`);
+  } else {
+    // These are the emulator's own throwaway credentials; printing them is the point.
+    const lines = [
+      "Cloud Manager emulator is running.",
+      `Base URL:      ${emulator.baseUrl}`,
+      `Org ID:        ${emulator.org.id}`,
+      `Org name:      ${emulator.org.name}`,
+      `Public key:    ${emulator.credentials.publicKey}`,
+      `Private key:   ${emulator.credentials.privateKey}`,
+    ];
+    if (emulator.serviceAccount) {
+      lines.push(`Client ID:     ${emulator.serviceAccount.clientId}`, `Client secret: ${emulator.serviceAccount.clientSecret}`);
+    }
+    lines.push(`Control plane: ${emulator.controlPlane ? `${emulator.origin}/__emulator/` : "off"}`, "Stop with Ctrl-C (SIGINT) or SIGTERM.");
+    process.stdout.write(`${lines.join("\n")}\n`);
+  }
+
+  const stop = (): void => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+void main();

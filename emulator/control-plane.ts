@@ -1,0 +1,144 @@
+// /__emulator/…: test and demo controls, outside the API's auth, never in the request log.
+// Refused (403) unless the server listens on loopback or the control plane was enabled explicitly.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkFields, optionalStringArrayField, stringArrayField, stringField, type JsonObject } from "./body";
+import type { EmulatorCore } from "./core";
+import { ApiError, invalidAttribute, invalidJson, methodNotAllowed, resourceNotFound } from "./errors";
+import { EmulatorState } from "./emulator-state";
+import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
+import { Router } from "./router";
+import type { ApiKeyInput, EmulatorSettings, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
+
+interface ControlReply {
+  status: number;
+  body?: unknown;
+}
+
+type ControlHandler = (state: EmulatorState, params: Record<string, string>, body: JsonObject) => ControlReply;
+
+const ok = (body: unknown): ControlReply => ({ status: 200, body });
+const created = (body: unknown): ControlReply => ({ status: 201, body });
+const noContent: ControlReply = { status: 204 };
+
+const optionalString = (body: JsonObject, name: string): string | undefined =>
+  body[name] === undefined || body[name] === null ? undefined : stringField(body, name);
+
+function principalInput(body: JsonObject, idField: string, secretField: string): ApiKeyInput & ServiceAccountInput {
+  checkFields(body, [idField, secretField, "name", "orgRoles", "accessList"], []);
+  const orgRoles = body["orgRoles"];
+  if (orgRoles !== undefined && !Array.isArray(orgRoles)) throw invalidAttribute("orgRoles");
+  const input: ApiKeyInput & ServiceAccountInput = {
+    orgRoles: (orgRoles ?? []) as OrgRoleGrant[],
+    accessList: optionalStringArrayField(body, "accessList"),
+  };
+  const id = optionalString(body, idField);
+  const secret = optionalString(body, secretField);
+  const name = optionalString(body, "name");
+  if (id !== undefined) (input as Record<string, unknown>)[idField] = id;
+  if (secret !== undefined) (input as Record<string, unknown>)[secretField] = secret;
+  if (name !== undefined) input.name = name;
+  return input;
+}
+
+const router = new Router<ControlHandler>()
+  .add("POST", "/orgs/:orgId/invites/:invitationId/accept", (state, p, body) => {
+    checkFields(body, ["firstName", "lastName"], []);
+    const profile: { firstName?: string; lastName?: string } = {};
+    const firstName = optionalString(body, "firstName");
+    const lastName = optionalString(body, "lastName");
+    if (firstName !== undefined) profile.firstName = firstName;
+    if (lastName !== undefined) profile.lastName = lastName;
+    return ok(state.acceptInvitation(p["orgId"] ?? "", p["invitationId"] ?? "", profile));
+  })
+  .add("POST", "/orgs/:orgId/invites/:invitationId/expire", (state, p) => ok(state.expireInvitation(p["orgId"] ?? "", p["invitationId"] ?? "")))
+  .add("GET", "/orgs", (state) => ok(state.orgs()))
+  .add("POST", "/orgs", (state, _p, body) => {
+    checkFields(body, ["name", "id"], ["name"]);
+    const id = optionalString(body, "id");
+    return created(state.createOrg({ name: stringField(body, "name"), ...(id !== undefined ? { id } : {}) }));
+  })
+  .add("POST", "/orgs/:orgId/teams", (state, p, body) => {
+    checkFields(body, ["name", "id"], ["name"]);
+    const id = optionalString(body, "id");
+    const team = state.createTeam(p["orgId"] ?? "", { name: stringField(body, "name"), ...(id !== undefined ? { id } : {}) });
+    return created({ id: team.id, name: team.name });
+  })
+  .add("POST", "/orgs/:orgId/users", (state, p, body) => {
+    checkFields(body, ["username", "roles", "teamIds", "firstName", "lastName"], ["username", "roles"]);
+    const firstName = optionalString(body, "firstName");
+    const lastName = optionalString(body, "lastName");
+    return created(
+      state.addOrgUser(p["orgId"] ?? "", {
+        username: stringField(body, "username"),
+        roles: stringArrayField(body, "roles"),
+        teamIds: optionalStringArrayField(body, "teamIds"),
+        ...(firstName !== undefined ? { firstName } : {}),
+        ...(lastName !== undefined ? { lastName } : {}),
+      }),
+    );
+  })
+  .add("POST", "/apiKeys", (state, _p, body) => created(state.addApiKey(principalInput(body, "publicKey", "privateKey"))))
+  .add("DELETE", "/apiKeys/:publicKey", (state, p) => {
+    if (!state.removeApiKey(p["publicKey"] ?? "")) throw resourceNotFound(`apiKeys/${p["publicKey"]}`);
+    return noContent;
+  })
+  .add("POST", "/serviceAccounts", (state, _p, body) => created(state.addServiceAccount(principalInput(body, "clientId", "clientSecret"))))
+  .add("DELETE", "/serviceAccounts/:clientId", (state, p) => {
+    if (!state.removeServiceAccount(p["clientId"] ?? "")) throw resourceNotFound(`serviceAccounts/${p["clientId"]}`);
+    return noContent;
+  })
+  .add("POST", "/nonces/expire", (state) => ok({ expired: state.expireNonces() }))
+  .add("POST", "/tokens/expire", (state) => ok({ expired: state.expireTokens() }))
+  .add("GET", "/faults", (state) => ok({ faults: state.faults() }))
+  .add("POST", "/faults", (state, _p, body) => created(state.addFault(body as unknown as FaultSpec)))
+  .add("DELETE", "/faults", (state) => {
+    state.clearFaults();
+    return noContent;
+  })
+  .add("GET", "/rateLimits", (state) => ok(state.rateLimits()))
+  .add("PUT", "/rateLimits", (state, _p, body) => ok(state.setRateLimits(body)))
+  .add("GET", "/settings", (state) => ok(state.settings()))
+  .add("PUT", "/settings", (state, _p, body) => {
+    checkFields(body, ["duplicateInvitations", "expiredInvitations"], []);
+    return ok(state.updateSettings(body as Partial<EmulatorSettings>));
+  })
+  .add("GET", "/requests", (state) => ok({ requests: state.requests() }))
+  .add("DELETE", "/requests", (state) => {
+    state.clearRequests();
+    return noContent;
+  })
+  .add("GET", "/state", (state) => ok(state.snapshot()))
+  .add("POST", "/reset", (state) => {
+    state.reset();
+    return noContent;
+  });
+
+export async function handleControlPlane(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  const format = { ...formatFromQuery(query), envelope: false };
+  try {
+    if (!core.controlPlaneEnabled) {
+      throw new ApiError(403, "CONTROL_PLANE_DISABLED", "The emulator control plane is off: listen on loopback or enable it explicitly.");
+    }
+    const method = req.method ?? "GET";
+    const route = router.resolve(method, path);
+    if (route.kind === "none") throw resourceNotFound(`/__emulator${path}`);
+    if (route.kind === "wrongMethod") throw methodNotAllowed(method, route.allowed);
+    const raw = await readBody(req);
+    let body: JsonObject = {};
+    if (raw.toString("utf8").trim() !== "") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString("utf8"));
+      } catch {
+        throw invalidJson();
+      }
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidJson();
+      body = parsed as JsonObject;
+    }
+    const reply = route.match.handler(new EmulatorState(core), route.match.params, body);
+    sendJson(res, reply.status, reply.body, format);
+  } catch (error) {
+    if (error instanceof ApiError) sendError(res, error, format);
+    else throw error;
+  }
+}

@@ -1,0 +1,149 @@
+// pulumi-cloudmanager/emulator: a local Cloud Manager for tests, demos and CI.
+import { createServer, type Server } from "node:http";
+import { isIP } from "node:net";
+import type { EmulatorCore } from "./core";
+import { DigestVerifier } from "./digest-verifier";
+import { EmulatorState } from "./emulator-state";
+import { FaultTable } from "./faults";
+import { isObjectId, newObjectId } from "./ids";
+import { TokenStore } from "./oauth-tokens";
+import { OWNER_ROLE } from "./org-roles";
+import { loadState, saveState } from "./persistence";
+import { RateLimiter } from "./rate-limits";
+import { RequestLog } from "./request-log";
+import { API_PREFIX, createRequestListener } from "./server";
+import { emptyStoreData, Store } from "./state";
+import type { EmulatorOptions, EmulatorSettings } from "./types";
+
+export { EmulatorState } from "./emulator-state";
+export { ApiError } from "./errors";
+export type * from "./types";
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:PORT/api/public/v1.0 */
+  baseUrl: string;
+  /** e.g. http://127.0.0.1:PORT (the OAuth endpoints and the control plane live here). */
+  origin: string;
+  credentials: { publicKey: string; privateKey: string };
+  serviceAccount: { clientId: string; clientSecret: string } | undefined;
+  org: { id: string; name: string };
+  controlPlane: boolean;
+  state: EmulatorState;
+  close(): Promise<void>;
+}
+
+const DEFAULT_ORG_NAME = "Emulated Organization";
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === "localhost" || host === "::1") return true;
+  return isIP(host) === 4 && host.startsWith("127.");
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 0;
+  if (options.orgId !== undefined && !isObjectId(options.orgId)) {
+    throw new Error(`orgId must be 24 lowercase hexadecimal characters, got "${options.orgId}".`);
+  }
+  const settings: EmulatorSettings = {
+    duplicateInvitations: options.duplicateInvitations ?? "allow",
+    expiredInvitations: options.expiredInvitations ?? "hidden",
+  };
+  const extraRoles = options.additionalOrgRoles ?? [];
+
+  // The live store: the state file (if any) plus the seeded principals; the seed store: what reset returns to.
+  const persisted = options.persistPath ? loadState(options.persistPath) : undefined;
+  const store = new Store(persisted ?? emptyStoreData(settings), extraRoles);
+  if (persisted) {
+    const explicit: Partial<EmulatorSettings> = {};
+    if (options.duplicateInvitations) explicit.duplicateInvitations = options.duplicateInvitations;
+    if (options.expiredInvitations) explicit.expiredInvitations = options.expiredInvitations;
+    store.updateSettings(explicit);
+  }
+  const orgId = options.orgId ?? store.seedOrgId ?? newObjectId();
+  const orgName = options.orgName ?? (persisted?.orgs.find((o) => o.id === orgId)?.name ?? DEFAULT_ORG_NAME);
+  const seedStore = new Store(emptyStoreData(settings), extraRoles);
+  const seeded = seed(seedStore, options, orgId, orgName);
+  seed(store, { ...options, publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey, serviceAccount: seeded.sa ?? false }, orgId, orgName);
+
+  const initialRateLimits = options.rateLimits ?? {};
+  const core: EmulatorCore = {
+    store,
+    verifier: new DigestVerifier({
+      nonceLifetimeMs: (options.nonceLifetimeSeconds ?? 300) * 1000,
+      rejectReusedNonceCount: options.rejectReusedNonceCount ?? false,
+    }),
+    tokens: new TokenStore(options.tokenLifetimeSeconds ?? 3600),
+    faults: new FaultTable(),
+    limiter: new RateLimiter(initialRateLimits),
+    requestLog: new RequestLog(),
+    controlPlaneEnabled: options.controlPlane ?? isLoopbackHost(host),
+    logLine: options.log ?? (() => {}),
+    seedData: seedStore.toData(),
+    initialRateLimits,
+  };
+
+  const persistPath = options.persistPath;
+  if (persistPath) {
+    store.onChange = () => saveState(persistPath, store.toData());
+    store.onChange();
+  }
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, createRequestListener(core));
+  await listen(server, host, port);
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("The emulator did not get a TCP address.");
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const origin = `http://${urlHost}:${address.port}`;
+
+  return {
+    baseUrl: `${origin}${API_PREFIX}`,
+    origin,
+    credentials: { publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey },
+    serviceAccount: seeded.sa,
+    org: { id: orgId, name: orgName },
+    controlPlane: core.controlPlaneEnabled,
+    state: new EmulatorState(core),
+    close: () => closeServer(server),
+  };
+}
+
+interface Seeded {
+  key: { publicKey: string; privateKey: string };
+  sa: { clientId: string; clientSecret: string } | undefined;
+}
+
+function seed(store: Store, options: EmulatorOptions, orgId: string, orgName: string): Seeded {
+  store.createOrg({ id: orgId, name: orgName });
+  store.seedOrgId = orgId;
+  const orgRoles = [{ orgId, roles: [OWNER_ROLE] }];
+  const key = store.addApiKey({
+    ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+    ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
+    orgRoles,
+  });
+  let sa: Seeded["sa"];
+  if (options.serviceAccount !== false) {
+    const account = store.addServiceAccount({ ...(options.serviceAccount ?? {}), orgRoles });
+    sa = { clientId: account.clientId, clientSecret: account.clientSecret };
+  }
+  return { key: { publicKey: key.publicKey, privateKey: key.privateKey }, sa };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets would otherwise hold close() open until they time out.
+    server.closeAllConnections();
+  });
+}

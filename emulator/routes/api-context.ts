@@ -1,0 +1,42 @@
+// What an API route handler gets, what it answers, and the org checks every org route starts with.
+import type { EmulatorCore } from "../core";
+import { invalidAttribute, userUnauthorized } from "../errors";
+import { isObjectId } from "../ids";
+import { OWNER_ROLE } from "../org-roles";
+import type { PrincipalSummary } from "../types";
+
+export interface ApiContext {
+  core: EmulatorCore;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Buffer;
+  principal: PrincipalSummary;
+  remoteIp: string;
+  /** `http://host:port` as the client addressed us, for `links`. */
+  origin: string;
+}
+
+export interface ApiReply {
+  status: number;
+  /** Undefined: no content. */
+  body?: unknown;
+}
+
+export type ApiHandler = (ctx: ApiContext) => ApiReply | Promise<ApiReply>;
+
+/** Path param that must be an ObjectId; a malformed one is a 400 (not a 404 that could read as "gone"). */
+export function objectIdParam(ctx: ApiContext, name: string, label: string): string {
+  const value = ctx.params[name] ?? "";
+  if (!isObjectId(value)) throw invalidAttribute(label, `${value} is not a valid id (24 hexadecimal characters).`);
+  return value;
+}
+
+/** The org must exist (404 ORG_NOT_FOUND) and the caller must hold a role in it (owner for writes). */
+export function requireOrg(ctx: ApiContext, access: "read" | "write"): string {
+  const orgId = objectIdParam(ctx, "orgId", "ORG-ID");
+  ctx.core.store.org(orgId);
+  const grant = ctx.principal.orgRoles.find((g) => g.orgId === orgId);
+  const allowed = access === "read" ? grant !== undefined && grant.roles.length > 0 : grant?.roles.includes(OWNER_ROLE) === true;
+  if (!allowed) throw userUnauthorized();
+  return orgId;
+}

@@ -1,0 +1,65 @@
+// POST /api/oauth/token (client credentials) and POST /api/oauth/revoke, with OAuth-style errors.
+import type { ParsedAuthorization } from "../auth-header";
+import type { EmulatorCore } from "../core";
+import type { Router } from "../router";
+import type { PrincipalSummary } from "../types";
+
+export interface OAuthRequest {
+  core: EmulatorCore;
+  auth: ParsedAuthorization;
+  body: Buffer;
+}
+
+export interface OAuthReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OAuthHandler = (req: OAuthRequest) => OAuthReply;
+
+const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): OAuthReply => ({
+  status,
+  body: { error, error_description: description },
+  ...(headers ? { headers } : {}),
+});
+
+function client(req: OAuthRequest): PrincipalSummary | OAuthReply {
+  if (req.auth.scheme !== "basic") {
+    return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", { "WWW-Authenticate": 'Basic realm="oauth"' });
+  }
+  const account = req.core.store.verifyServiceAccount(req.auth.user, req.auth.password);
+  if (!account) return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="oauth"' });
+  return account;
+}
+
+const isReply = (v: PrincipalSummary | OAuthReply): v is OAuthReply => "status" in v;
+
+const token: OAuthHandler = (req) => {
+  const account = client(req);
+  if (isReply(account)) return account;
+  const form = new URLSearchParams(req.body.toString("utf8"));
+  const grantType = form.get("grant_type");
+  if (grantType === null) return oauthError(400, "invalid_request", "grant_type is required.");
+  if (grantType !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Only client_credentials is supported.");
+  const issued = req.core.tokens.issue(account.id);
+  return {
+    status: 200,
+    body: { access_token: issued.accessToken, expires_in: issued.expiresIn, token_type: "Bearer" },
+    headers: { "Cache-Control": "no-store", Pragma: "no-cache" },
+  };
+};
+
+const revoke: OAuthHandler = (req) => {
+  const account = client(req);
+  if (isReply(account)) return account;
+  const form = new URLSearchParams(req.body.toString("utf8"));
+  const value = form.get("token");
+  if (value === null || value === "") return oauthError(400, "invalid_request", "token is required.");
+  req.core.tokens.revoke(value, account.id);
+  return { status: 200, body: {} };
+};
+
+export function addOAuthRoutes(router: Router<OAuthHandler>): void {
+  router.add("POST", "/api/oauth/token", token).add("POST", "/api/oauth/revoke", revoke);
+}
