@@ -1,0 +1,3 @@
+// pulumi-cloudmanager: the Cloud Manager API client and the OrgInvitation Pulumi resource.
+export * from "./sdk";
+export * from "./provider";

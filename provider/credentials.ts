@@ -1,0 +1,154 @@
+// Which Cloud Manager endpoint and credentials a call uses. Resolved at CALL time from the stack
+// config captured by `configure` and the current environment, never from anything stored in state:
+// after a key is rotated, `pulumi refresh` and `pulumi destroy` use the new one.
+//
+// Precedence, field by field: stack config (`cloudmanager:*`) over environment variables.
+// Then the method: a complete API key pair (HTTP Digest) or a complete service account (OAuth).
+// If both are complete, the one set (even partly) in stack config wins; if that does not decide,
+// the API key wins. Nothing complete → one error naming every way to set credentials.
+
+import { readFileSync } from "node:fs";
+
+/** The `cloudmanager:*` stack config keys this provider reads, by field. */
+export const CONFIG_KEYS = {
+  publicKey: "cloudmanager:publicKey",
+  privateKey: "cloudmanager:privateKey",
+  clientId: "cloudmanager:clientId",
+  clientSecret: "cloudmanager:clientSecret",
+  baseUrl: "cloudmanager:baseUrl",
+  caCertificate: "cloudmanager:caCertificate",
+} as const;
+
+/** The environment variables (mongocli's names where mongocli has one). */
+export const ENV_VARS = {
+  publicKey: "MCLI_PUBLIC_API_KEY",
+  privateKey: "MCLI_PRIVATE_API_KEY",
+  clientId: "CLOUDMANAGER_CLIENT_ID",
+  clientSecret: "CLOUDMANAGER_CLIENT_SECRET",
+  baseUrl: "MCLI_OPS_MANAGER_URL",
+  caCertificate: "MCLI_OPS_MANAGER_CA_CERTIFICATE",
+} as const;
+
+export type SettingName = keyof typeof CONFIG_KEYS;
+export type ConfigSnapshot = Partial<Record<SettingName, string>>;
+
+export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
+const API_PATH = "/api/public/v1.0";
+
+export type ResolvedAuth =
+  | { kind: "apiKey"; publicKey: string; privateKey: string }
+  | { kind: "serviceAccount"; clientId: string; clientSecret: string };
+
+export interface ResolvedConnection {
+  baseUrl: string;
+  auth: ResolvedAuth;
+  /** PEM text of an extra CA (Ops Manager with a private CA). */
+  caCertificate?: string;
+}
+
+/** Reads the stack config keys through the `configure` request's config (secrets arrive decrypted). */
+export function readConfig(config: { get(key: string): string | undefined }): ConfigSnapshot {
+  const snapshot: ConfigSnapshot = {};
+  for (const name of Object.keys(CONFIG_KEYS) as SettingName[]) {
+    const value = config.get(CONFIG_KEYS[name]);
+    if (typeof value === "string" && value.trim() !== "") snapshot[name] = value.trim();
+  }
+  return snapshot;
+}
+
+interface Setting {
+  value: string;
+  from: "config" | "env";
+}
+
+export function resolveConnection(config: ConfigSnapshot, env: NodeJS.ProcessEnv): ResolvedConnection {
+  const get = (name: SettingName): Setting | undefined => {
+    const fromConfig = config[name];
+    if (fromConfig !== undefined) return { value: fromConfig, from: "config" };
+    const fromEnv = env[ENV_VARS[name]]?.trim();
+    return fromEnv ? { value: fromEnv, from: "env" } : undefined;
+  };
+  const publicKey = get("publicKey");
+  const privateKey = get("privateKey");
+  const clientId = get("clientId");
+  const clientSecret = get("clientSecret");
+
+  const apiKey = publicKey && privateKey ? { publicKey, privateKey } : undefined;
+  const account = clientId && clientSecret ? { clientId, clientSecret } : undefined;
+  const inConfig = (...s: Setting[]) => s.some((x) => x.from === "config");
+  let auth: ResolvedAuth;
+  if (apiKey && (!account || inConfig(apiKey.publicKey, apiKey.privateKey) || !inConfig(account.clientId, account.clientSecret))) {
+    auth = { kind: "apiKey", publicKey: apiKey.publicKey.value, privateKey: apiKey.privateKey.value };
+  } else if (account) {
+    auth = { kind: "serviceAccount", clientId: account.clientId.value, clientSecret: account.clientSecret.value };
+  } else {
+    throw new Error(missingCredentialsMessage({ publicKey, privateKey, clientId, clientSecret }));
+  }
+
+  const connection: ResolvedConnection = { baseUrl: normalizeBaseUrl(get("baseUrl")), auth };
+  const ca = get("caCertificate");
+  if (ca) connection.caCertificate = readCaCertificate(ca);
+  return connection;
+}
+
+function missingCredentialsMessage(found: Partial<Record<SettingName, Setting | undefined>>): string {
+  const present = (Object.keys(found) as SettingName[])
+    .filter((name) => found[name] !== undefined)
+    .map((name) => (found[name]?.from === "config" ? CONFIG_KEYS[name] : ENV_VARS[name]));
+  const state = present.length === 0 ? "none are set" : `only ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set`;
+  return (
+    `CLOUDMANAGER_CREDENTIALS_MISSING: no complete Cloud Manager credentials (${state}). Set ONE of: ` +
+    `an API key — stack config \`pulumi config set cloudmanager:publicKey <public key>\` and ` +
+    `\`pulumi config set --secret cloudmanager:privateKey <private key>\`, or the environment variables ` +
+    `${ENV_VARS.publicKey} and ${ENV_VARS.privateKey}; or a service account — ` +
+    `\`pulumi config set cloudmanager:clientId <client id>\` and \`pulumi config set --secret cloudmanager:clientSecret <secret>\`, ` +
+    `or the environment variables ${ENV_VARS.clientId} and ${ENV_VARS.clientSecret}. ` +
+    `The key or account needs the Organization Owner role.`
+  );
+}
+
+/** Accepts both the API base (".../api/public/v1.0") and a bare Ops Manager URL, as mongocli does. */
+function normalizeBaseUrl(setting: Setting | undefined): string {
+  if (!setting) return DEFAULT_BASE_URL;
+  const source = setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl;
+  let url: URL;
+  try {
+    url = new URL(setting.value);
+  } catch {
+    throw new Error(
+      `CLOUDMANAGER_CONFIG_INVALID: ${source} is not a URL: "${setting.value}". ` +
+        `Use e.g. https://cloud.mongodb.com/api/public/v1.0 or https://opsmanager.example.com:8443.`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${source} must be an http(s) URL, got "${url.protocol}".`);
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  url.pathname = path.endsWith(API_PATH) ? path : `${path}${API_PATH}`;
+  url.search = "";
+  url.hash = "";
+  return url.toString().replace(/\/+$/, "");
+}
+
+function readCaCertificate(setting: Setting): string {
+  // A PEM pasted inline (handy in CI variables) is taken as is; anything else is a file path.
+  if (setting.value.includes("-----BEGIN")) return setting.value;
+  const source = setting.from === "config" ? CONFIG_KEYS.caCertificate : ENV_VARS.caCertificate;
+  let pem: string;
+  try {
+    pem = readFileSync(setting.value, "utf8");
+  } catch (e) {
+    const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
+    throw new Error(
+      `CLOUDMANAGER_CONFIG_INVALID: cannot read the CA certificate file "${setting.value}" named by ${source} (${code}). ` +
+        `Set it to the path of a PEM file holding your Ops Manager's CA certificate.`,
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(
+      `CLOUDMANAGER_CONFIG_INVALID: "${setting.value}" named by ${source} holds no PEM certificate ` +
+        `(no "-----BEGIN CERTIFICATE-----" line).`,
+    );
+  }
+  return pem;
+}

@@ -1,0 +1,57 @@
+// Errors leave the provider as plain Errors: the engine shows only `message`, and a plain Error
+// carries no request copy or cause that could hold anything sensitive. Each message names what
+// failed, the API's code, and what to do about it. Client messages never contain secrets (the SDK
+// guarantees it), and nothing added here does either.
+
+import { isCloudManagerError, type CloudManagerError } from "../sdk";
+
+/** True for a 404 from Cloud Manager (the invitation, or the org, is gone). */
+export function isNotFound(e: unknown): boolean {
+  return isCloudManagerError(e) && e.status === 404;
+}
+
+const RATE_LIMIT_CODES: ReadonlySet<string> = new Set(["RATE_LIMITED", "RATE_LIMITED_IP", "INVITATIONS_RATE_LIMITED_IP"]);
+
+/** A 429, or one of the 400s Cloud Manager sends when too many invitations go out. */
+export function isRateLimited(e: unknown): boolean {
+  return isCloudManagerError(e) && (e.status === 429 || (e.errorCode !== undefined && RATE_LIMIT_CODES.has(e.errorCode)));
+}
+
+/** The error to throw from a provider method: `<what> failed: <cause> [<code>]. <what to do>` */
+export function providerError(what: string, e: unknown): Error {
+  if (!isCloudManagerError(e)) {
+    const message = e instanceof Error ? e.message : String(e);
+    return new Error(`${what} failed: ${message}`);
+  }
+  const code = e.errorCode ?? e.code;
+  const status = e.status === undefined ? "" : `HTTP ${e.status} `;
+  return new Error(`${what} failed: ${e.message} [${status}${code}]. ${advice(e)}`.trim());
+}
+
+function advice(e: CloudManagerError): string {
+  if (isRateLimited(e)) {
+    return "Cloud Manager kept rate-limiting the calls; wait a minute and run the command again (fewer resources per run helps).";
+  }
+  switch (e.status) {
+    case 401:
+      return (
+        "Check that the API key (cloudmanager:publicKey/privateKey or MCLI_PUBLIC_API_KEY/MCLI_PRIVATE_API_KEY) or the " +
+        "service account (cloudmanager:clientId/clientSecret or CLOUDMANAGER_CLIENT_ID/CLOUDMANAGER_CLIENT_SECRET) " +
+        "exists and has the Organization Owner role in this organization."
+      );
+    case 403:
+      return "Add this machine's IP address (shown above) to the API key's or service account's IP access list in Cloud Manager.";
+    case 404:
+      return "Check the orgId and that the credentials belong to that organization.";
+    case 400:
+    case 409:
+      return "Fix the value Cloud Manager names above in the program and run `pulumi up` again.";
+    default:
+      break;
+  }
+  if (e.status !== undefined && e.status >= 500) return "Cloud Manager is failing; run the command again later.";
+  if (e.code === "CLOUD_MANAGER_NETWORK_ERROR") {
+    return "Check the network path to Cloud Manager (cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL, HTTPS_PROXY, the CA certificate) and run the command again.";
+  }
+  return "";
+}

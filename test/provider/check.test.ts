@@ -1,0 +1,99 @@
+// check: every problem at once, per property, before any API call; unknowns pass; inputs normalized.
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { UNKNOWN } from "../../provider/validation";
+import { PROVIDER_PLACEHOLDER, runtime, startHarness, type Harness } from "./support/harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+beforeEach(() => h.reset());
+afterAll(() => h.close());
+
+const TEAM_A = "aaaaaaaaaaaaaaaaaaaaaaaa";
+const TEAM_B = "bbbbbbbbbbbbbbbbbbbbbbbb";
+
+describe("OrgInvitation_Check", () => {
+  it("reports every bad property at once, each under its own name, and sends nothing", async () => {
+    const result = await runtime.check(
+      {},
+      { orgId: "not-an-org", username: "alice at example", roles: ["ORG_MEMBER", "ORG_MEMBER", "admin"], teamIds: ["xyz", TEAM_A, TEAM_A], __provider: PROVIDER_PLACEHOLDER },
+    );
+    const byProperty = Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
+    expect(Object.keys(byProperty).sort()).toEqual(["orgId", "roles", "teamIds", "username"]);
+    expect(byProperty["orgId"]).toMatch(/"not-an-org" is not an organization id.*24 hexadecimal/);
+    expect(byProperty["username"]).toMatch(/"alice at example" is not an email address/);
+    expect(byProperty["roles"]).toMatch(/roles\[1\]: "ORG_MEMBER" is listed more than once/);
+    expect(byProperty["roles"]).toMatch(/roles\[2\]: "admin" is not an organization role; known roles: ORG_OWNER, ORG_MEMBER/);
+    expect(byProperty["teamIds"]).toMatch(/teamIds\[0\]: "xyz" is not a team id/);
+    expect(byProperty["teamIds"]).toMatch(/teamIds\[2\]: "a{24}" is listed more than once/);
+    expect(h.requests()).toEqual([]);
+  });
+
+  it("reports missing required properties and an empty role list", async () => {
+    const result = await runtime.check({}, { roles: [] });
+    const byProperty = Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
+    expect(byProperty["orgId"]).toMatch(/orgId is required/);
+    expect(byProperty["username"]).toMatch(/username is required/);
+    expect(byProperty["roles"]).toMatch(/non-empty list/);
+    expect(byProperty["teamIds"]).toBeUndefined();
+    expect(h.requests()).toEqual([]);
+  });
+
+  it("suggests the spelling of a known role typed in lower case", async () => {
+    const result = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["org_member"] });
+    expect(result.failures?.[0]?.reason).toMatch(/did you mean "ORG_MEMBER"\?/);
+  });
+
+  it("normalizes: roles sorted and deduplicated, username trimmed, teamIds sorted, orgId lower case, missing teamIds → []", async () => {
+    const upperOrg = h.orgId.toUpperCase();
+    const result = await runtime.check({}, { orgId: upperOrg, username: "  Alice@Example.com ", roles: ["ORG_READ_ONLY", "ORG_MEMBER"], __provider: PROVIDER_PLACEHOLDER });
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toEqual({ orgId: h.orgId, username: "Alice@Example.com", roles: ["ORG_MEMBER", "ORG_READ_ONLY"], teamIds: [], __provider: PROVIDER_PLACEHOLDER });
+    const withTeams = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [TEAM_B, TEAM_A] });
+    expect(withTeams.inputs?.["teamIds"]).toEqual([TEAM_A, TEAM_B]);
+  });
+
+  it("gives the same inputs whatever the order of the roles, so order never causes a diff", async () => {
+    const a = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"] });
+    const b = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"] });
+    expect(a.inputs).toEqual(b.inputs);
+    const diff = await runtime.diff("x", { ...(a.inputs ?? {}), status: "PENDING" }, b.inputs ?? {});
+    expect(diff.changes).toBe(false);
+  });
+
+  it("lets a role it does not know yet through with a warning, since MongoDB adds roles", async () => {
+    const result = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER", "ORG_FUTURE_ROLE"] });
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs?.["roles"]).toEqual(["ORG_FUTURE_ROLE", "ORG_MEMBER"]);
+    expect(h.notices).toHaveLength(1);
+    expect(h.notices[0]).toMatch(/^warning: cloudmanager: role "ORG_FUTURE_ROLE" is not one this provider knows/);
+  });
+
+  it("lets values unknown at preview through untouched, whole or inside a list", async () => {
+    expect(UNKNOWN).toBe(pulumi.runtime.unknownValue);
+    const news = { orgId: UNKNOWN, username: UNKNOWN, roles: ["ORG_MEMBER", UNKNOWN], teamIds: UNKNOWN, __provider: PROVIDER_PLACEHOLDER };
+    const result = await runtime.check({}, news);
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toEqual(news);
+    const allUnknown = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: UNKNOWN, teamIds: [UNKNOWN, TEAM_B, TEAM_A] });
+    expect(allUnknown.failures).toBeUndefined();
+    expect(allUnknown.inputs?.["roles"]).toBe(UNKNOWN);
+    expect(allUnknown.inputs?.["teamIds"]).toEqual([UNKNOWN, TEAM_B, TEAM_A]);
+    expect(h.requests()).toEqual([]);
+  });
+
+  it("still reports the known bad values next to unknown ones", async () => {
+    const result = await runtime.check({}, { orgId: UNKNOWN, username: "nope", roles: [UNKNOWN, "GROUP_OWNER"] });
+    expect((result.failures ?? []).map((f) => f.property).sort()).toEqual(["roles", "username"]);
+  });
+
+  it("needs no credentials: check and diff run at preview before any are configured", async () => {
+    await h.configure({});
+    const result = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"] });
+    expect(result.failures).toBeUndefined();
+    await expect(runtime.diff("x", { ...(result.inputs ?? {}), status: "PENDING" }, result.inputs ?? {})).resolves.toEqual({ changes: false });
+    expect(h.requests()).toEqual([]);
+  });
+});
