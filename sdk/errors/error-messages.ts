@@ -1,7 +1,7 @@
 import type { NetworkFailure } from "../transport/network-failure";
 import { TLS_VERIFY_CODES } from "../transport/network-failure";
 import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
-import type { WireResponse } from "../transport/wire";
+import { headerValue, type WireResponse } from "../transport/wire";
 import { parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
 
@@ -41,6 +41,12 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     message =
       `Cloud Manager did not accept ${ctx.credential} (${label}) on ${call}: the key pair is wrong, or the key ` +
       `was deleted or disabled. Check the public and private key (the private key is not shown here).${server}`;
+  } else if (status === 401 && headerValue(response, "www-authenticate") !== undefined) {
+    // A 401 that still carries a challenge is about authentication, whatever its errorCode says
+    // (Cloud Manager uses USER_UNAUTHORIZED for both).
+    message =
+      `Cloud Manager did not authenticate ${ctx.credential} (${label}) on ${call}: check the credentials; if they are ` +
+      `right, something between this machine and Cloud Manager may be altering requests.${server}`;
   } else if (status === 401 && errorCode !== undefined && ROLE_CODES.has(errorCode)) {
     message =
       `${capitalize(ctx.credential)} is not allowed to ${call} (${label}): it needs the Organization Owner role ` +

@@ -52,6 +52,9 @@ export class HttpTransport {
         signal,
       });
       const body = Buffer.from(await response.body.arrayBuffer());
+      // The body's end resolves before undici marks the connection idle; one turn of the event loop
+      // lets an immediate follow-up (a Digest re-sign, a retry) reuse it instead of opening another.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
       if (this.closing.signal.aborted) throw closedError(req);
