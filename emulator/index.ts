@@ -104,7 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     org: { id: orgId, name: orgName },
     controlPlane: core.controlPlaneEnabled,
     state: new EmulatorState(core),
-    close: () => closeServer(server),
+    close: once(() => closeServer(server)),
   };
 }
 
@@ -128,6 +128,12 @@ function seed(store: Store, options: EmulatorOptions, orgId: string, orgName: st
     sa = { clientId: account.clientId, clientSecret: account.clientSecret };
   }
   return { key: { publicKey: key.publicKey, privateKey: key.privateKey }, sa };
+}
+
+/** close() may be called more than once (test teardown after an explicit close); later calls share the first. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
