@@ -1,0 +1,198 @@
+// The provider text stored in state as `__provider`, tested the way the engine uses it: serialized
+// with pulumi.runtime.serializeFunction exactly as dynamic.Resource does, loaded in a FRESH Node
+// process with require-from-string (what the dynamic-provider host uses), its methods called against
+// the emulator. Built output (dist/) is what users install, so this runs on `npm run build`'s output.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+
+const ROOT = resolve(__dirname, "../..");
+const NODE = process.execPath;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runNode(script: string, cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    // A clean environment: no credential variables leak in from the machine running the tests.
+    const child = spawn(NODE, ["-e", script], { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+// Serializes the stored provider from the built package the way dynamic.Resource does
+// (node_modules/@pulumi/pulumi/dynamic/index.js: serializeFunction(() => provider, { allowSecrets: true })),
+// and, through the real OrgInvitation class under Pulumi's mock monitor, captures what it registers.
+const SERIALIZE = `
+const pulumi = require("@pulumi/pulumi");
+const provider = require(${JSON.stringify(join(ROOT, "dist/provider/stored-provider.js"))}).storedProvider;
+const { OrgInvitation } = require("pulumi-cloudmanager");
+(async () => {
+  const registered = [];
+  await pulumi.runtime.setMocks({
+    newResource: (args) => { registered.push({ name: args.name, type: args.type, id: args.id ?? null, provider: args.inputs.__provider, keys: Object.keys(args.inputs).sort() }); return { id: args.id || "x/y", state: { ...args.inputs, status: "PENDING", invitationId: "61a0b1c2d3e4f5a6b7c8d9e0", orgName: "Acme" } }; },
+    call: () => ({}),
+  });
+  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+  const alice = new OrgInvitation("alice", { orgId: "5f1b2c3d4e5f6a7b8c9d0e1f", username: "alice@example.com", roles: ["ORG_MEMBER"] });
+  OrgInvitation.get("existing", "5f1b2c3d4e5f6a7b8c9d0e1f/61a0b1c2d3e4f5a6b7c8d9e0");
+  const outputs = await new Promise((r) => pulumi.all([alice.status, alice.invitationId, alice.orgName]).apply(r));
+  process.stdout.write(JSON.stringify({ text: sf.text, exportName: sf.exportName, containsSecrets: sf.containsSecrets, registered, outputs }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+// Loads the stored text exactly as the host does (requireFromString(text).handler()) and drives a
+// whole lifecycle. Config arrives like the engine's: through configure, from outside the text.
+const DRIVE = `
+const requireFromString = require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))});
+const fs = require("node:fs");
+const text = fs.readFileSync(process.env.STORED_PROVIDER_FILE, "utf8");
+const config = JSON.parse(process.env.STACK_CONFIG);
+const orgId = process.env.ORG_ID;
+(async () => {
+  const provider = requireFromString(text).handler();
+  await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+  const out = {};
+  const checked = await provider.check({}, { orgId, username: "fresh@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"] });
+  out.check = checked;
+  const created = await provider.create(checked.inputs);
+  out.create = created;
+  out.read = await provider.read(created.id, created.outs);
+  const news = (await provider.check(checked.inputs, { ...checked.inputs, roles: ["ORG_READ_ONLY"] })).inputs;
+  out.diff = await provider.diff(created.id, created.outs, news);
+  out.update = await provider.update(created.id, created.outs, news);
+  await provider.delete(created.id, out.update.outs);
+  await provider.delete(created.id, out.update.outs);
+  out.runtimePath = require.resolve("pulumi-cloudmanager/provider/runtime", { paths: [process.cwd()] });
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+})().catch((e) => { console.error("FAILED " + e.message); process.exit(1); });
+`;
+
+describe("StoredProvider_AsTheEngineUsesIt", () => {
+  let emulator: RunningEmulator;
+  let serialized: { text: string; exportName: string; containsSecrets: boolean; registered: { name: string; type: string; id: string | null; provider: string; keys: string[] }[];
+    outputs: unknown[];
+  };
+  let file: string;
+  const dir = mkdtempSync(join(tmpdir(), "cm-stored-provider-"));
+
+  beforeAll(async () => {
+    expect(existsSync(join(ROOT, "dist/provider/runtime.js")), "run `npm run build` first").toBe(true);
+    emulator = await startEmulator({ serviceAccount: { clientId: "mdb_sa_id_stored", clientSecret: "mdb_sa_sk_never-in-state" } });
+    const run = await runNode(SERIALIZE, ROOT);
+    // (stderr carries Node's deprecation notices from the serializer's scan of the built-in modules.)
+    expect(run.code, run.stderr).toBe(0);
+    serialized = JSON.parse(run.stdout);
+    file = join(dir, "provider.js");
+    writeFileSync(file, serialized.text);
+  }, 60_000);
+  afterAll(() => emulator.close());
+
+  it("is small: at most 4 KB", () => {
+    expect(Buffer.byteLength(serialized.text)).toBeLessThanOrEqual(4096);
+    expect(serialized.exportName).toBe("handler");
+  });
+
+  it("captures nothing: no secret, key, config value or code of ours copied by value", () => {
+    expect(serialized.containsSecrets).toBe(false);
+    const text = serialized.text;
+    expect(text).toContain(`require("pulumi-cloudmanager/provider/runtime")`);
+    const forbidden = [
+      emulator.credentials.privateKey,
+      emulator.credentials.publicKey,
+      "mdb_sa_sk_never-in-state",
+      "mdb_sa_id_stored",
+      emulator.baseUrl,
+      emulator.org.id,
+      "cloudmanager:",
+      "MCLI_",
+      "CloudManagerClient",
+      "digest",
+      "undici",
+    ];
+    for (const value of forbidden) expect(text).not.toContain(value);
+  });
+
+  it("is what the OrgInvitation class stores, under the type token cloudmanager:OrgInvitation, its outputs typed on the class", () => {
+    const created = serialized.registered.find((r) => r.name === "alice");
+    const read = serialized.registered.find((r) => r.name === "existing");
+    expect(created?.type).toBe("pulumi-nodejs:dynamic/cloudmanager:OrgInvitation");
+    expect(created?.provider).toBe(serialized.text);
+    expect(created?.keys).toEqual(["__provider", "orgId", "roles", "username"]);
+    expect(read?.type).toBe("pulumi-nodejs:dynamic/cloudmanager:OrgInvitation");
+    expect(read?.id).toBe("5f1b2c3d4e5f6a7b8c9d0e1f/61a0b1c2d3e4f5a6b7c8d9e0");
+    expect(read?.provider).toBe(serialized.text);
+    expect(serialized.outputs).toEqual(["PENDING", "61a0b1c2d3e4f5a6b7c8d9e0", "Acme"]);
+  });
+
+  it("runs the whole lifecycle from a fresh process, with credentials only from configure", async () => {
+    const config = {
+      "cloudmanager:baseUrl": emulator.baseUrl,
+      "cloudmanager:publicKey": emulator.credentials.publicKey,
+      "cloudmanager:privateKey": emulator.credentials.privateKey,
+    };
+    const run = await runNode(DRIVE, ROOT, { STORED_PROVIDER_FILE: file, STACK_CONFIG: JSON.stringify(config), ORG_ID: emulator.org.id });
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.check.failures).toBeUndefined();
+    expect(out.create.id).toMatch(new RegExp(`^${emulator.org.id}/[0-9a-f]{24}$`));
+    expect(out.create.outs.status).toBe("PENDING");
+    expect(out.read).toEqual({ id: out.create.id, props: out.create.outs });
+    expect(out.diff).toEqual({ changes: true });
+    expect(out.update.outs.roles).toEqual(["ORG_READ_ONLY"]);
+    expect(emulator.state.pendingInvitations(emulator.org.id)).toEqual([]);
+    // The second delete found it gone: the warning reaches the user through the process's stderr.
+    expect(run.stderr).toMatch(/warning: cloudmanager: the invitation [0-9a-f]{24} for fresh@example.com no longer exists in Cloud Manager \(the invitation for fresh@example.com was deleted outside Pulumi\)/);
+    expect(run.stderr).not.toContain(emulator.credentials.privateKey);
+    expect(out.runtimePath).toBe(join(ROOT, "dist/provider/runtime.js"));
+  });
+
+  it("runs whatever pulumi-cloudmanager is installed where the provider process runs (an upgrade takes effect)", async () => {
+    const project = join(dir, "upgraded-project");
+    const pkg = join(project, "node_modules/pulumi-cloudmanager");
+    mkdirSync(join(pkg, "provider"), { recursive: true });
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "pulumi-cloudmanager", version: "9.9.9", exports: { "./provider/runtime": "./provider/runtime.js" } }),
+    );
+    writeFileSync(
+      join(pkg, "provider/runtime.js"),
+      `exports.configure = async () => {}; exports.read = async (id) => ({ id, props: { upgradedRuntime: "9.9.9" } });`,
+    );
+    const script = `
+      const provider = require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))})(require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8")).handler();
+      provider.configure({ config: { get: () => undefined } })
+        .then(() => provider.read("a/b", {}))
+        .then((r) => process.stdout.write(JSON.stringify(r)));`;
+    const run = await runNode(script, project);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ id: "a/b", props: { upgradedRuntime: "9.9.9" } });
+  });
+
+  it("says how to fix it when the package is not installed where the provider runs", async () => {
+    const empty = join(dir, "empty-project");
+    mkdirSync(empty, { recursive: true });
+    const script = `
+      const provider = require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))})(require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8")).handler();
+      provider.read("a/b", {}).catch((e) => { process.stdout.write(e.message); });`;
+    const run = await runNode(script, empty);
+    expect(run.stdout).toMatch(/^CLOUDMANAGER_PROVIDER_NOT_INSTALLED: cannot load pulumi-cloudmanager\/provider\/runtime from .*empty-project .*npm install pulumi-cloudmanager/);
+  });
+
+  it("keeps the same text for every resource, so the state grows by a fixed small amount per resource", () => {
+    expect(readFileSync(file, "utf8")).toBe(serialized.text);
+  });
+});
