@@ -68,12 +68,14 @@ export async function raw(url: string, init: RequestInit = {}): Promise<Reply> {
 }
 
 /** A Digest API-key client that caches the challenge and counts nc in hex, like a good client. */
+export type EmulatorAddress = Pick<RunningEmulator, "baseUrl" | "origin" | "credentials">;
+
 export class DigestTestClient {
   private nonce: string | undefined;
   private nc = 0;
 
   constructor(
-    private readonly emu: RunningEmulator,
+    private readonly emu: EmulatorAddress,
     private readonly username = emu.credentials.publicKey,
     private readonly password = emu.credentials.privateKey,
   ) {}

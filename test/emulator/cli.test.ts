@@ -1,0 +1,140 @@
+// The cloudmanager-emulator bin, run as users run it: the built dist/emulator/cli.js in its own process.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DigestTestClient } from "./helpers";
+
+const CLI = join(process.cwd(), "dist", "emulator", "cli.js");
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does it in pretest).`);
+  const newestSource = Math.max(...listTs(join(process.cwd(), "emulator")).map((f) => statSync(f).mtimeMs));
+  if (statSync(CLI).mtimeMs < newestSource) throw new Error(`${CLI} is older than emulator/ sources: run "npm run build" first.`);
+});
+
+function listTs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listTs(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: string | null }>;
+}
+
+function run(args: string[]): Started {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: "pipe" });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function waitFor(started: Started, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<RegExpExecArray> {
+  for (;;) {
+    const match = pattern.exec(stream === "stdout" ? started.stdout() : started.stderr());
+    if (match) return match;
+    if (started.child.exitCode !== null) throw new Error(`emulator exited early (${started.child.exitCode}): ${started.stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function field(stdout: string, label: string): string {
+  const match = new RegExp(`^${label}:\\s+(\\S+)$`, "m").exec(stdout);
+  if (!match?.[1]) throw new Error(`no "${label}" line in:\n${stdout}`);
+  return match[1];
+}
+
+describe("cloudmanager-emulator", () => {
+  it("prints the base URL and credentials, serves the API with them, and exits 0 on SIGTERM", async () => {
+    const started = run(["--port", "0", "--public-key", "clipub", "--private-key", "cli-private", "--org-id", "0123456789abcdef01234567", "--org-name", "CLI Org"]);
+    await waitFor(started, /^Stop with/m);
+    const out = started.stdout();
+    expect(out.startsWith("#!")).toBe(false);
+    const baseUrl = field(out, "Base URL");
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/public\/v1\.0$/);
+    expect(field(out, "Org ID")).toBe("0123456789abcdef01234567");
+    expect(field(out, "Public key")).toBe("clipub");
+    expect(field(out, "Private key")).toBe("cli-private");
+    expect(field(out, "Client ID")).toMatch(/^mdb_sa_id_/);
+
+    const client = new DigestTestClient({ baseUrl, origin: new URL(baseUrl).origin, credentials: { publicKey: "clipub", privateKey: "cli-private" } });
+    const created = await client.call("POST", "/orgs/0123456789abcdef01234567/invites", { username: "cli@example.com", roles: ["ORG_MEMBER"] });
+    expect(created.status).toBe(201);
+    expect((created.json as { orgName: string }).orgName).toBe("CLI Org");
+    // Request lines go to stderr, without the private key.
+    await waitFor(started, /POST \/api\/public\/v1\.0\/orgs\/0123456789abcdef01234567\/invites -> 201 \(digest clipub nc=00000001\)/, "stderr");
+    expect(started.stderr()).not.toContain("cli-private");
+
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it("exits 0 on SIGINT, and --json prints one parseable line", async () => {
+    const started = run(["--json", "--quiet", "--no-service-account"]);
+    const line = (await waitFor(started, /^\{.*\}$/m))[0];
+    const info = JSON.parse(line) as Record<string, unknown>;
+    expect(info["baseUrl"]).toMatch(/\/api\/public\/v1\.0$/);
+    expect(info["orgId"]).toMatch(/^[0-9a-f]{24}$/);
+    expect(info["publicKey"]).toMatch(/^[a-z]{8}$/);
+    expect(info["clientId"]).toBeNull();
+    expect(info["controlPlane"]).toBe(true);
+    started.child.kill("SIGINT");
+    expect((await started.exit).code).toBe(0);
+  });
+
+  it("survives a restart with --persist", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cm-cli-"));
+    try {
+      const file = join(dir, "state.json");
+      const args = ["--public-key", "pp", "--private-key", "pk", "--persist", file, "--quiet"];
+      const first = run(args);
+      await waitFor(first, /^Stop with/m);
+      const baseUrl = field(first.stdout(), "Base URL");
+      const orgId = field(first.stdout(), "Org ID");
+      const c1 = new DigestTestClient({ baseUrl, origin: new URL(baseUrl).origin, credentials: { publicKey: "pp", privateKey: "pk" } });
+      const inv = (await c1.call("POST", `/orgs/${orgId}/invites`, { username: "kept@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
+      first.child.kill("SIGTERM");
+      expect((await first.exit).code).toBe(0);
+
+      const second = run(args);
+      await waitFor(second, /^Stop with/m);
+      expect(field(second.stdout(), "Org ID")).toBe(orgId);
+      const base2 = field(second.stdout(), "Base URL");
+      const c2 = new DigestTestClient({ baseUrl: base2, origin: new URL(base2).origin, credentials: { publicKey: "pp", privateKey: "pk" } });
+      expect((await c2.call("GET", `/orgs/${orgId}/invites/${inv.id}`)).status).toBe(200);
+      second.child.kill("SIGTERM");
+      expect((await second.exit).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--help prints usage and exits 0; a malformed --org-id or unknown option exits 2 with a message", async () => {
+    const help = run(["--help"]);
+    expect((await help.exit).code).toBe(0);
+    expect(help.stdout()).toContain("Usage: cloudmanager-emulator");
+    for (const flag of ["--host", "--port", "--public-key", "--private-key", "--org-id", "--org-name", "--persist", "--nonce-lifetime", "--reject-reused-nc", "--control-plane"]) {
+      expect(help.stdout()).toContain(flag);
+    }
+    const badOrg = run(["--org-id", "12345"]);
+    expect((await badOrg.exit).code).toBe(2);
+    expect(badOrg.stderr()).toContain("--org-id must be 24 lowercase hexadecimal characters");
+    const unknown = run(["--frobnicate"]);
+    expect((await unknown.exit).code).toBe(2);
+    expect(unknown.stderr()).toContain("frobnicate");
+  });
+});
