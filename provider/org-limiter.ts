@@ -124,7 +124,7 @@ export class OrgLimiter {
   private maybeReport(orgKey: string, gate: OrgGate, now: number): void {
     if (gate.longWaits === 0 || now - gate.lastReportAt < this.reportEveryMs) return;
     const why = gate.pauseReason
-      ? `Cloud Manager asked to slow down (${gate.pauseReason})`
+      ? `calls to this organization are held back while one backs off (${gate.pauseReason})`
       : `at most ${this.concurrency} calls run at once per organization, to stay under Cloud Manager's rate limits`;
     this.report(
       `organization ${orgKey}: ${gate.longWaits} call(s) waited up to ${(gate.longestWaitMs / 1000).toFixed(1)} s ` +
