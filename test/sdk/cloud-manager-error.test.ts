@@ -59,7 +59,7 @@ describe("CloudManagerError", () => {
 
   it("is recognised across two loaded copies of the module (brand via Symbol.for)", async () => {
     vi.resetModules();
-    const copy = await import("../../sdk/errors/cloud-manager-error");
+    const copy = await import("../../sdk/errors/cloud-manager-error.js");
     expect(copy.CloudManagerError).not.toBe(CloudManagerError);
     const foreign = new copy.CloudManagerError({ code: "CLOUD_MANAGER_NETWORK_ERROR", message: "m" });
     expect(isCloudManagerError(foreign)).toBe(true);

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CloudManagerClient, type CloudManagerError } from "../../sdk";
+import { apiErrorBody, json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+
+// The token request on the wire, and the token endpoint's failure modes, against a scripted server.
+
+const ORG = "5e2211c17a3e5a48f5497de3";
+const CLIENT_ID = "mdb_sa_id_0123456789";
+const CLIENT_SECRET = "mdb_sa_sk_supersecretvalue";
+const organization = json(200, { id: ORG, name: "Acme" });
+
+function token(value: string, expiresIn = 3600): Reply {
+  return json(200, { access_token: value, expires_in: expiresIn, token_type: "Bearer" });
+}
+
+let server: ScriptedServer;
+let client: CloudManagerClient;
+
+beforeEach(async () => {
+  server = await startScriptedServer();
+  client = new CloudManagerClient({
+    baseUrl: server.baseUrl,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
+});
+
+afterEach(async () => {
+  await client.close();
+  await server.close();
+});
+
+describe("OAuth client credentials on the wire", () => {
+  it("POSTs grant_type=client_credentials with Basic id:secret to /api/oauth/token at the server root", async () => {
+    server.enqueue(token("tok-1"), organization);
+    await client.getOrganization(ORG);
+    const [tokenRequest, apiRequest] = server.arrived;
+    expect(tokenRequest?.method).toBe("POST");
+    expect(tokenRequest?.url).toBe("/api/oauth/token");
+    expect(tokenRequest?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(tokenRequest?.headers.authorization).toBe(`Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64")}`);
+    expect(tokenRequest?.body).toBe("grant_type=client_credentials");
+    expect(apiRequest?.headers.authorization).toBe("Bearer tok-1");
+    expect(apiRequest?.url).toBe(`/api/public/v1.0/orgs/${ORG}`);
+  });
+
+  it("a 401 with a token from the cache: one new token, one retry", async () => {
+    server.enqueue(token("tok-1"), organization);
+    await client.getOrganization(ORG);
+    server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED")), token("tok-2"), organization);
+    await client.getOrganization(ORG);
+    expect(server.arrived.slice(2).map((r) => `${r.method} ${r.url.split("/").pop()} ${r.headers.authorization?.split(" ")[0]}`)).toEqual([
+      `GET ${ORG} Bearer`,
+      "POST token Basic",
+      `GET ${ORG} Bearer`,
+    ]);
+    expect(server.arrived[4]?.headers.authorization).toBe("Bearer tok-2");
+  });
+
+  it("a 401 with a token fetched for this very call is final (no token loop)", async () => {
+    server.enqueue(token("tok-1"), json(401, apiErrorBody(401, "USER_UNAUTHORIZED")));
+    const error = (await client.getOrganization(ORG).catch((e: unknown) => e)) as CloudManagerError;
+    expect(error.status).toBe(401);
+    expect(server.arrived).toHaveLength(2);
+  });
+
+  it("a token that is about to expire is replaced before use", async () => {
+    // expires_in 1 s: the 10% margin makes it unusable after 0.9 s.
+    server.enqueue(token("short", 1), organization);
+    await client.getOrganization(ORG);
+    await new Promise((resolve) => setTimeout(resolve, 950));
+    server.enqueue(token("next"), organization);
+    await client.getOrganization(ORG);
+    expect(server.arrived.map((r) => r.headers.authorization?.split(" ")[0])).toEqual(["Basic", "Bearer", "Basic", "Bearer"]);
+    expect(server.arrived[3]?.headers.authorization).toBe("Bearer next");
+  });
+
+  it("the token endpoint's 429 and 5xx are retried", async () => {
+    server.enqueue(
+      json(429, { error: "rate_limited" }, { "retry-after": "0" }),
+      json(503, { error: "temporarily_unavailable" }),
+      token("tok-1"),
+      organization,
+    );
+    await client.getOrganization(ORG);
+    expect(server.arrived.map((r) => r.url)).toEqual(["/api/oauth/token", "/api/oauth/token", "/api/oauth/token", `/api/public/v1.0/orgs/${ORG}`]);
+  });
+
+  it("a failed token request is not cached: the next call asks again", async () => {
+    server.enqueue(json(401, { error: "invalid_client", error_description: "Client authentication failed." }));
+    const error = (await client.getOrganization(ORG).catch((e: unknown) => e)) as CloudManagerError;
+    expect(error.errorCode).toBe("invalid_client");
+    expect(error.detail).toBe("Client authentication failed.");
+    expect(error.message).toContain(CLIENT_ID);
+    expect(error.message).not.toContain(CLIENT_SECRET);
+    server.enqueue(token("tok-1"), organization);
+    await client.getOrganization(ORG);
+    expect(server.arrived).toHaveLength(3);
+  });
+
+  it("a token response without access_token is a response error", async () => {
+    server.enqueue(json(200, { token_type: "Bearer" }));
+    await expect(client.getOrganization(ORG)).rejects.toMatchObject({ code: "CLOUD_MANAGER_RESPONSE_ERROR" });
+  });
+});
