@@ -1,0 +1,117 @@
+// The per-organization gate and the shared fresh lists, on their own (no network).
+import { describe, expect, it } from "vitest";
+import { FreshSnapshot } from "../../provider/fresh-snapshot";
+import { OrgLimiter } from "../../provider/org-limiter";
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const ticks = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("OrgLimiter", () => {
+  it("runs at most `concurrency` calls per organization at once, and organizations independently", async () => {
+    const limiter = new OrgLimiter({ concurrency: 3, report: () => {} });
+    const inFlight = new Map<string, number>();
+    const peak = new Map<string, number>();
+    const call = (org: string) =>
+      limiter.run(org, async () => {
+        inFlight.set(org, (inFlight.get(org) ?? 0) + 1);
+        peak.set(org, Math.max(peak.get(org) ?? 0, inFlight.get(org) ?? 0));
+        await ticks();
+        inFlight.set(org, (inFlight.get(org) ?? 0) - 1);
+      });
+    await Promise.all([...Array.from({ length: 20 }, () => call("a")), ...Array.from({ length: 20 }, () => call("b"))]);
+    expect(peak.get("a")).toBe(3);
+    expect(peak.get("b")).toBe(3);
+  });
+
+  it("passes results and errors through, and frees the slot after an error", async () => {
+    const limiter = new OrgLimiter({ concurrency: 1, report: () => {} });
+    await expect(limiter.run("a", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(limiter.run("a", async () => 42)).resolves.toBe(42);
+  });
+
+  it("holds back new calls of a paused organization until the pause is over, but not other organizations", async () => {
+    const limiter = new OrgLimiter({ concurrency: 4, report: () => {} });
+    limiter.pause("a", 50, "429 RATE_LIMITED");
+    let startedA = false;
+    let startedB = false;
+    const a = limiter.run("a", async () => {
+      startedA = true;
+    });
+    const b = limiter.run("b", async () => {
+      startedB = true;
+    });
+    await ticks();
+    expect(startedB).toBe(true);
+    expect(startedA).toBe(false);
+    expect(limiter.queued("a")).toBe(1);
+    await Promise.all([a, b]);
+    expect(startedA).toBe(true);
+  });
+
+  it("tells the user how long calls waited and why, at most once per interval", async () => {
+    let now = 0;
+    const reports: string[] = [];
+    const limiter = new OrgLimiter({ concurrency: 1, reportEveryMs: 5000, report: (m) => reports.push(m), now: () => now });
+    const first = deferred<void>();
+    const running = limiter.run("org1", () => first.promise);
+    const waiting = [limiter.run("org1", async () => {}), limiter.run("org1", async () => {})];
+    now = 2500; // the queued calls have now waited 2.5 s
+    first.resolve();
+    await Promise.all([running, ...waiting]);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/^organization org1: 1 call\(s\) waited up to 2\.5 s before being sent: at most 1 calls run at once per organization, to stay under Cloud Manager's rate limits; 1 still queued\.$/);
+  });
+
+  it("says nothing when no call waited more than a second", async () => {
+    const reports: string[] = [];
+    const limiter = new OrgLimiter({ concurrency: 1, report: (m) => reports.push(m), now: () => 0 });
+    await Promise.all(Array.from({ length: 5 }, () => limiter.run("a", async () => {})));
+    expect(reports).toEqual([]);
+  });
+});
+
+describe("FreshSnapshot", () => {
+  it("shares one fetch among callers who arrive while another runs, and never serves a fetch older than the call", async () => {
+    const fetches: ReturnType<typeof deferred<number>>[] = [];
+    const snapshot = new FreshSnapshot(() => {
+      const d = deferred<number>();
+      fetches.push(d);
+      return d.promise;
+    });
+    const first = snapshot.get();
+    expect(fetches).toHaveLength(1);
+    const later = Array.from({ length: 50 }, () => snapshot.get());
+    expect(fetches).toHaveLength(1); // the 50 wait for the next fetch, which starts after the first
+    fetches[0]?.resolve(1);
+    expect(await first).toBe(1);
+    await ticks();
+    expect(fetches).toHaveLength(2);
+    fetches[1]?.resolve(2);
+    expect(await Promise.all(later)).toEqual(Array.from({ length: 50 }, () => 2));
+    // Nothing running: a new caller starts a new fetch.
+    const again = snapshot.get();
+    expect(fetches).toHaveLength(3);
+    fetches[2]?.resolve(3);
+    expect(await again).toBe(3);
+  });
+
+  it("lets a failed fetch fail its callers only, and the next call fetch again", async () => {
+    let n = 0;
+    const snapshot = new FreshSnapshot(async () => {
+      n += 1;
+      if (n === 1) throw new Error("list failed");
+      return n;
+    });
+    await expect(snapshot.get()).rejects.toThrow("list failed");
+    await expect(snapshot.get()).resolves.toBe(2);
+  });
+});
