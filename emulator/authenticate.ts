@@ -35,13 +35,13 @@ export function authenticate(core: EmulatorCore, req: IncomingMessage, parsed: P
 
   let principal: PrincipalSummary | undefined;
   if (parsed.scheme === "digest") {
-    const outcome = core.verifier.verify(parsed.params, method, req.url ?? "/", (u) => core.store.apiKeyHa1(u));
+    const outcome = core.verifier.verify(parsed.params, method, req.url ?? "/", (u) => core.store.principals.apiKeyHa1(u));
     if (!outcome.ok) return digestChallenge(outcome.stale);
-    principal = core.store.apiKey(outcome.username);
+    principal = core.store.principals.apiKey(outcome.username);
     if (!principal) return digestChallenge(false);
   } else if (parsed.scheme === "bearer") {
     const found = core.tokens.lookup(parsed.token);
-    principal = found.status === "valid" ? core.store.serviceAccount(found.clientId) : undefined;
+    principal = found.status === "valid" ? core.store.principals.serviceAccount(found.clientId) : undefined;
     if (!principal) {
       const why = found.status === "expired" ? "The access token expired." : "The access token is not valid.";
       return {

@@ -42,7 +42,7 @@ export class EmulatorState {
 
   /** Members of one org (roles narrowed to it), or every user who belongs to some org. */
   members(orgId?: string): UserRecord[] {
-    return orgId === undefined ? this.core.store.members() : this.core.store.orgUsers(orgId);
+    return orgId === undefined ? this.core.store.members.all() : this.core.store.members.orgUsers(orgId);
   }
 
   orgs(): Organization[] {
@@ -65,7 +65,7 @@ export class EmulatorState {
 
   /** Adds a member directly, as if they had accepted an invitation long ago. */
   addOrgUser(orgId: string, input: AddOrgUserInput): UserRecord {
-    return this.core.store.addOrgUser(orgId, input);
+    return this.core.store.members.addOrgUser(orgId, input);
   }
 
   /** The invitation disappears from the API and its user becomes a member with its roles and teams. */
@@ -79,20 +79,20 @@ export class EmulatorState {
   }
 
   addApiKey(input: ApiKeyInput = {}): ApiKeyCredentials {
-    return this.core.store.addApiKey(input);
+    return this.core.store.principals.addApiKey(input);
   }
 
   removeApiKey(publicKey: string): boolean {
-    return this.core.store.removeApiKey(publicKey);
+    return this.core.store.principals.removeApiKey(publicKey);
   }
 
   addServiceAccount(input: ServiceAccountInput = {}): ServiceAccountCredentials {
-    return this.core.store.addServiceAccount(input);
+    return this.core.store.principals.addServiceAccount(input);
   }
 
   removeServiceAccount(clientId: string): boolean {
     this.core.tokens.forgetClient(clientId);
-    return this.core.store.removeServiceAccount(clientId);
+    return this.core.store.principals.removeServiceAccount(clientId);
   }
 
   settings(): EmulatorSettings {

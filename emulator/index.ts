@@ -117,14 +117,14 @@ function seed(store: Store, options: EmulatorOptions, orgId: string, orgName: st
   store.createOrg({ id: orgId, name: orgName });
   store.seedOrgId = orgId;
   const orgRoles = [{ orgId, roles: [OWNER_ROLE] }];
-  const key = store.addApiKey({
+  const key = store.principals.addApiKey({
     ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
     ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
     orgRoles,
   });
   let sa: Seeded["sa"];
   if (options.serviceAccount !== false) {
-    const account = store.addServiceAccount({ ...(options.serviceAccount ?? {}), orgRoles });
+    const account = store.principals.addServiceAccount({ ...(options.serviceAccount ?? {}), orgRoles });
     sa = { clientId: account.clientId, clientSecret: account.clientSecret };
   }
   return { key: { publicKey: key.publicKey, privateKey: key.privateKey }, sa };

@@ -1,7 +1,5 @@
-// The emulator's data: orgs, teams, invitations, users, API keys and service accounts.
+// The emulator's data: orgs, teams, invitations (members: members.ts; keys and service accounts: principals.ts).
 // Plain JSON-able records so persistence is a straight dump; secrets only as digests.
-import { isAccessListEntry } from "./access-list";
-import { digestHa1 } from "./digest-verifier";
 import {
   ApiError,
   invalidAttribute,
@@ -13,22 +11,18 @@ import {
   orgNotFound,
   teamNotFound,
 } from "./errors";
-import { isObjectId, isoSeconds, newClientId, newClientSecret, newObjectId, newPrivateKey, newPublicKey } from "./ids";
+import { isObjectId, isoSeconds, newObjectId } from "./ids";
 import { CLOUD_MANAGER_ORG_ROLES, isEmail } from "./org-roles";
-import { secretDigest, secretMatches } from "./secrets";
+import { Members } from "./members";
+import { Principals } from "./principals";
 import type {
   AcceptProfile,
   AddOrgUserInput,
-  ApiKeyCredentials,
-  ApiKeyInput,
   EmulatorSettings,
   InvitationRecord,
   InvitationView,
   OrgRoleGrant,
   Organization,
-  PrincipalSummary,
-  ServiceAccountCredentials,
-  ServiceAccountInput,
   StateSnapshot,
   Team,
   UserRecord,
@@ -76,6 +70,16 @@ export class Store {
   private data: StoreData;
   /** Called after every change (persistence hooks in here). */
   onChange: () => void = () => {};
+  readonly principals = new Principals(
+    () => this.data,
+    () => this.onChange(),
+    (roles) => this.validateRoles(roles),
+  );
+  readonly members = new Members(
+    () => this.data,
+    () => this.onChange(),
+    this,
+  );
 
   constructor(
     data: StoreData,
@@ -281,7 +285,7 @@ export class Store {
     const inv = this.data.invitations.find((i) => i.orgId === orgId && i.id === id);
     if (!inv || this.invitationStatus(inv) !== "pending") throw invitationNotFound(id);
     inv.acceptedAt = isoSeconds(Date.now());
-    const user = this.joinOrg(orgId, inv.username, inv.roles, inv.teamIds, profile);
+    const user = this.members.join(orgId, inv.username, inv.roles, inv.teamIds, profile);
     this.onChange();
     return user;
   }
@@ -309,161 +313,16 @@ export class Store {
     return inv;
   }
 
-  // ---- users ----
-
-  addOrgUser(orgId: string, input: AddOrgUserInput): UserRecord {
-    this.org(orgId);
-    if (typeof input.username !== "string" || !isEmail(input.username)) throw invalidEmail(String(input.username));
-    if (!Array.isArray(input.roles) || input.roles.length === 0) throw missingAttribute("roles");
-    const roles = this.validateRoles(input.roles);
-    const teamIds = this.validateTeamIds(orgId, input.teamIds ?? []);
-    const user = this.joinOrg(orgId, input.username, roles, teamIds, input);
-    this.onChange();
-    return user;
-  }
-
-  userByName(username: string): UserRecord | undefined {
-    const lower = username.toLowerCase();
-    const user = this.data.users.find((u) => u.username.toLowerCase() === lower);
-    return user ? structuredClone(user) : undefined;
-  }
-
-  /** Members of an org, with roles and teams narrowed to that org. */
-  orgUsers(orgId: string): UserRecord[] {
-    this.org(orgId);
-    const orgTeams = new Set(this.data.teams.filter((t) => t.orgId === orgId).map((t) => t.id));
-    return this.data.users
-      .filter((u) => u.roles.some((r) => r.orgId === orgId))
-      .map((u) => ({
-        ...structuredClone(u),
-        roles: u.roles.filter((r) => r.orgId === orgId).map((r) => ({ ...r })),
-        teamIds: u.teamIds.filter((t) => orgTeams.has(t)),
-      }));
-  }
-
-  members(): UserRecord[] {
-    return this.data.users.filter((u) => u.roles.length > 0).map((u) => structuredClone(u));
-  }
-
-  private joinOrg(orgId: string, username: string, roles: string[], teamIds: string[], profile: AcceptProfile): UserRecord {
-    const lower = username.toLowerCase();
-    let user = this.data.users.find((u) => u.username.toLowerCase() === lower);
-    if (!user) {
-      const names = namesFromEmail(username);
-      user = {
-        id: newObjectId(),
-        username,
-        emailAddress: username,
-        firstName: profile.firstName ?? names.firstName,
-        lastName: profile.lastName ?? names.lastName,
-        teamIds: [],
-        roles: [],
-      };
-      this.data.users.push(user);
-    }
-    const orgRoles = new Set(user.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName));
-    for (const role of roles) orgRoles.add(role);
-    user.roles = [...user.roles.filter((r) => r.orgId !== orgId), ...[...orgRoles].map((roleName) => ({ orgId, roleName }))];
-    user.teamIds = [...new Set([...user.teamIds, ...teamIds])];
-    return structuredClone(user);
-  }
-
-  // ---- API keys and service accounts ----
-
-  addApiKey(input: ApiKeyInput): ApiKeyCredentials {
-    const publicKey = input.publicKey ?? newPublicKey();
-    const privateKey = input.privateKey ?? newPrivateKey();
-    if (typeof publicKey !== "string" || publicKey === "" || publicKey.includes(":")) throw invalidAttribute("publicKey");
-    if (typeof privateKey !== "string" || privateKey === "") throw invalidAttribute("privateKey");
-    const orgRoles = this.validateGrants(input.orgRoles ?? []);
-    const accessList = validateAccessList(input.accessList ?? []);
-    const key: StoredApiKey = { publicKey, name: input.name ?? publicKey, ha1: digestHa1(publicKey, privateKey), orgRoles, accessList };
-    this.data.apiKeys = [...this.data.apiKeys.filter((k) => k.publicKey !== publicKey), key];
-    this.onChange();
-    return { publicKey, privateKey, name: key.name, orgRoles: structuredClone(orgRoles), accessList: [...accessList] };
-  }
-
-  removeApiKey(publicKey: string): boolean {
-    const before = this.data.apiKeys.length;
-    this.data.apiKeys = this.data.apiKeys.filter((k) => k.publicKey !== publicKey);
-    this.onChange();
-    return this.data.apiKeys.length < before;
-  }
-
-  apiKeyHa1(publicKey: string): string | undefined {
-    return this.data.apiKeys.find((k) => k.publicKey === publicKey)?.ha1;
-  }
-
-  apiKey(publicKey: string): PrincipalSummary | undefined {
-    const key = this.data.apiKeys.find((k) => k.publicKey === publicKey);
-    return key && { kind: "apiKey", id: key.publicKey, name: key.name, orgRoles: structuredClone(key.orgRoles), accessList: [...key.accessList] };
-  }
-
-  addServiceAccount(input: ServiceAccountInput): ServiceAccountCredentials {
-    const clientId = input.clientId ?? newClientId();
-    const clientSecret = input.clientSecret ?? newClientSecret();
-    if (typeof clientId !== "string" || clientId === "" || clientId.includes(":")) throw invalidAttribute("clientId");
-    if (typeof clientSecret !== "string" || clientSecret === "") throw invalidAttribute("clientSecret");
-    const orgRoles = this.validateGrants(input.orgRoles ?? []);
-    const accessList = validateAccessList(input.accessList ?? []);
-    const account: StoredServiceAccount = { clientId, name: input.name ?? clientId, secretDigest: secretDigest(clientSecret), orgRoles, accessList };
-    this.data.serviceAccounts = [...this.data.serviceAccounts.filter((a) => a.clientId !== clientId), account];
-    this.onChange();
-    return { clientId, clientSecret, name: account.name, orgRoles: structuredClone(orgRoles), accessList: [...accessList] };
-  }
-
-  removeServiceAccount(clientId: string): boolean {
-    const before = this.data.serviceAccounts.length;
-    this.data.serviceAccounts = this.data.serviceAccounts.filter((a) => a.clientId !== clientId);
-    this.onChange();
-    return this.data.serviceAccounts.length < before;
-  }
-
-  /** The account when the secret is right (constant-time compare), else undefined. */
-  verifyServiceAccount(clientId: string, clientSecret: string): PrincipalSummary | undefined {
-    const account = this.data.serviceAccounts.find((a) => a.clientId === clientId);
-    // Compare even for an unknown id so timing does not reveal which ids exist.
-    const ok = secretMatches(clientSecret, account?.secretDigest ?? "0".repeat(64));
-    return ok && account ? this.serviceAccount(clientId) : undefined;
-  }
-
-  serviceAccount(clientId: string): PrincipalSummary | undefined {
-    const a = this.data.serviceAccounts.find((s) => s.clientId === clientId);
-    return a && { kind: "serviceAccount", id: a.clientId, name: a.name, orgRoles: structuredClone(a.orgRoles), accessList: [...a.accessList] };
-  }
-
   snapshot(): StateSnapshot {
     return {
       orgs: this.orgs(),
       teams: this.teams(),
       invitations: this.allInvitations(),
-      members: this.members(),
-      apiKeys: this.data.apiKeys.map((k) => this.apiKey(k.publicKey) as PrincipalSummary),
-      serviceAccounts: this.data.serviceAccounts.map((a) => this.serviceAccount(a.clientId) as PrincipalSummary),
+      members: this.members.all(),
+      ...this.principals.summaries(),
       settings: this.settings,
     };
   }
 
-  private validateGrants(grants: OrgRoleGrant[]): OrgRoleGrant[] {
-    if (!Array.isArray(grants)) throw invalidAttribute("orgRoles");
-    return grants.map((g) => {
-      if (typeof g !== "object" || g === null || typeof g.orgId !== "string" || !Array.isArray(g.roles)) throw invalidAttribute("orgRoles");
-      if (!isObjectId(g.orgId)) throw invalidAttribute("orgRoles", `${g.orgId} is not an org id.`);
-      return { orgId: g.orgId, roles: this.validateRoles(g.roles.map(String)) };
-    });
-  }
-}
 
-function validateAccessList(entries: string[]): string[] {
-  if (!Array.isArray(entries) || entries.some((e) => typeof e !== "string" || !isAccessListEntry(e.trim()))) {
-    throw invalidAttribute("accessList", "Entries are IP addresses or CIDR blocks.");
-  }
-  return entries.map((e) => e.trim());
-}
-
-function namesFromEmail(email: string): { firstName: string; lastName: string } {
-  const local = email.split("@")[0] ?? email;
-  const parts = local.split(/[._+-]+/).filter(Boolean);
-  const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-  return { firstName: cap(parts[0] ?? local), lastName: parts.length > 1 ? cap(parts.slice(1).join(" ")) : "User" };
 }

@@ -28,7 +28,7 @@ function client(req: OAuthRequest): PrincipalSummary | OAuthReply {
   if (req.auth.scheme !== "basic") {
     return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", { "WWW-Authenticate": 'Basic realm="oauth"' });
   }
-  const account = req.core.store.verifyServiceAccount(req.auth.user, req.auth.password);
+  const account = req.core.store.principals.verifyServiceAccount(req.auth.user, req.auth.password);
   if (!account) return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="oauth"' });
   return account;
 }

@@ -16,7 +16,7 @@ const listUsers: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const pageNum = positiveIntQuery(ctx, "pageNum", 1, Number.MAX_SAFE_INTEGER);
   const itemsPerPage = positiveIntQuery(ctx, "itemsPerPage", 100, MAX_ITEMS_PER_PAGE);
-  const users = ctx.core.store.orgUsers(orgId);
+  const users = ctx.core.store.members.orgUsers(orgId);
   const start = (pageNum - 1) * itemsPerPage;
   const results = users.slice(start, start + itemsPerPage).map((u) => ({
     emailAddress: u.emailAddress,

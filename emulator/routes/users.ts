@@ -5,7 +5,7 @@ import type { ApiHandler } from "./api-context";
 
 const byName: ApiHandler = (ctx) => {
   const username = ctx.params["username"] ?? "";
-  const user = ctx.core.store.userByName(username);
+  const user = ctx.core.store.members.userByName(username);
   if (!user) throw userNotFound(username);
   return {
     status: 200,
