@@ -217,7 +217,7 @@ export class CloudManagerClient {
         (invitation) =>
           invitation.username.toLowerCase() === req.username.toLowerCase() &&
           sameSet(invitation.roles, req.roles) &&
-          sameSet(invitation.teamIds ?? [], wantedTeams),
+          sameSet(invitation.teamIds, wantedTeams),
       )
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   }
