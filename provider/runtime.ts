@@ -10,6 +10,7 @@ import { diffOrgInvitation } from "./diff";
 import { warn } from "./notices";
 import type { OrgInvitationOutputs, PropertyBag } from "./org-invitation-model";
 import { createOrgInvitation, deleteOrgInvitation, readOrgInvitation, updateOrgInvitation } from "./org-invitation-lifecycle";
+import { providerError } from "./provider-errors";
 import { parseResourceId } from "./resource-id";
 import { checkOrgInvitation, toInputs } from "./validation";
 
@@ -68,7 +69,13 @@ export async function shutdown(): Promise<void> {
 // Credentials are resolved at every call, from the config captured above and the CURRENT
 // environment: nothing about them is kept in state.
 function orgApi(orgId: string): OrgApi {
-  return pool.forOrg(resolveConnection(config, process.env), orgId);
+  const connection = resolveConnection(config, process.env);
+  try {
+    return pool.forOrg(connection, orgId);
+  } catch (e) {
+    // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
+    throw providerError("Setting up the Cloud Manager client", e);
+  }
 }
 
 function packageVersion(): string {
