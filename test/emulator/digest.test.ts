@@ -120,6 +120,24 @@ describe("Digest authentication", () => {
     expect((await signed(strict, { nonce: b.nonce, nc: 2 })).reply.status).toBe(200);
   });
 
+  it("under 50 concurrent calls on one nonce, unique counts all pass and each reused count is refused", async () => {
+    const emu = await emulator({ rejectReusedNonceCount: true });
+    const uri = `/api/public/v1.0/orgs/${emu.org.id}`;
+    const nonce = parseChallenge((await raw(emu.origin + uri)).headers.get("www-authenticate")).nonce;
+    const send = (nc: number) =>
+      raw(emu.origin + uri, {
+        headers: { Authorization: digestHeader({ username: emu.credentials.publicKey, password: emu.credentials.privateKey, method: "GET", uri, nonce, nc }) },
+      }).then((r) => r.status);
+    const unique = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i + 1)));
+    expect(unique).toEqual(Array(50).fill(200));
+    // 25 counts sent twice at once: every one is already used.
+    const again = await Promise.all(Array.from({ length: 50 }, (_, i) => send((i % 25) + 1)));
+    expect(again).toEqual(Array(50).fill(401));
+    // 10 fresh counts, each sent twice concurrently: exactly one of each pair passes.
+    const pairs = await Promise.all(Array.from({ length: 20 }, (_, i) => send(100 + (i % 10))));
+    expect(pairs.filter((s) => s === 200)).toHaveLength(10);
+  });
+
   it("a caching client with hex nc makes N calls in N+1 wire requests, even with reuse rejection on", async () => {
     const emu = await emulator({ rejectReusedNonceCount: true });
     const client = new DigestTestClient(emu);
