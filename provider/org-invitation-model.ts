@@ -33,4 +33,3 @@ export type OrgInvitationOutputs = OrgInvitationInputs & {
   orgName?: string;
 };
 
-export const OUTPUT_ONLY_KEYS = ["invitationId", "status", "createdAt", "expiresAt", "inviterUsername", "orgName"] as const;
