@@ -1,6 +1,6 @@
 // create, read, update and delete of an OrgInvitation against Cloud Manager, in lifecycle order.
 // Each step: read inputs/state → return early where nothing needs sending → call the API → state.
-// The semantics (README-lifecycle.md) in short: create adopts a pending invitation or notices a
+// The semantics (README, "Lifecycle") in short: create adopts a pending invitation or notices a
 // member instead of inviting twice; read tells accepted/expired/revoked apart; update patches roles;
 // delete treats "already gone" as done.
 
