@@ -112,7 +112,17 @@ async function main(): Promise<void> {
   if (v["control-plane"] !== undefined) options.controlPlane = v["control-plane"];
   if (!v.quiet) options.log = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
-  let emulator;
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  // Handlers go in before anything is printed: a supervisor may signal as soon as it reads the URL.
+  const stop = (): void => {
+    const closing = emulator ? emulator.close() : Promise.resolve();
+    closing.then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   try {
     emulator = await startEmulator(options);
   } catch (error) {
@@ -149,14 +159,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join("\n")}\n`);
   }
 
-  const stop = (): void => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(0),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
 }
 
 void main();

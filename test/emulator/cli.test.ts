@@ -93,7 +93,7 @@ describe("cloudmanager-emulator", () => {
     expect(info["clientId"]).toBeNull();
     expect(info["controlPlane"]).toBe(true);
     started.child.kill("SIGINT");
-    expect((await started.exit).code).toBe(0);
+    expect(await started.exit).toEqual({ code: 0, signal: null });
   });
 
   it("survives a restart with --persist", async () => {
