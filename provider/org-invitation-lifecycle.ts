@@ -198,8 +198,15 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
     } catch (e) {
       if (!isNotFound(e)) throw failure(`Deleting the invitation ${parsed.invitationId} for ${username}`, e);
     }
-    // Already gone: done. Say why when state did not know it yet.
-    if (stored.status === "EXPIRED" || stored.status === "REVOKED") return;
+    // Already gone: done, always with a warning. When state already recorded why, say that
+    // instead of asking the server again.
+    if (stored.status === "EXPIRED" || stored.status === "REVOKED") {
+      warn(
+        `the invitation ${parsed.invitationId} for ${username} was already gone ` +
+          `(recorded as ${stored.status} at the last refresh); nothing to delete.`,
+      );
+      return;
+    }
     const reason = stored.username
       ? await resolveGoneInvitation(api, stored.username, stored.expiresAt).then(
           (status) => `${describeGone(status, stored.username ?? username)}${status === "ACCEPTED" ? "; the membership is kept" : ""}`,

@@ -46,11 +46,24 @@ describe("OrgInvitation_Delete", () => {
     expect(noticesMatching(h, /\(the invitation for dan@example.com was deleted outside Pulumi\)/)).toHaveLength(1);
   });
 
-  it("completes quietly when state already knew it was gone (the re-invite of a replace)", async () => {
+  it("completes with a short warning naming the recorded reason when state already knew it was gone (the re-invite of a replace)", async () => {
     const { id, outs } = await invite("erin@example.com");
     await h.outside.deleteInvitation(h.orgId, outs.invitationId ?? "");
+    h.emulator.state.clearRequests();
     await runtime.delete(id, stateOf({ ...outs, status: "REVOKED" }));
-    expect(h.notices).toEqual([]);
+    expect(h.notices).toEqual([
+      `warning: cloudmanager: the invitation ${outs.invitationId} for erin@example.com was already gone (recorded as REVOKED at the last refresh); nothing to delete.`,
+    ]);
+    // The recorded reason is used as it is: no member lookup after the DELETE's 404.
+    expect(h.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 404"]);
+  });
+
+  it("completes with a short warning when state recorded the invitation as EXPIRED", async () => {
+    const { id, outs } = await invite("erin2@example.com");
+    const expired = h.emulator.state.expireInvitation(h.orgId, outs.invitationId ?? "");
+    await runtime.delete(id, stateOf({ ...outs, status: "EXPIRED", expiresAt: expired.expiresAt }));
+    expect(noticesMatching(h, /erin2@example.com was already gone \(recorded as EXPIRED at the last refresh\); nothing to delete\.$/)).toHaveLength(1);
+    expect(h.notices).toHaveLength(1);
   });
 
   it("sends nothing for a member who was never invited, and says the membership is kept", async () => {
