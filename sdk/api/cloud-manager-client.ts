@@ -1,3 +1,4 @@
+import { inspect, type InspectOptions } from "node:util";
 import { BearerAuth } from "../auth/bearer-auth";
 import { DigestAuth } from "../auth/digest-auth";
 import { OAuthTokenSource } from "../auth/oauth-token-source";
@@ -34,33 +35,49 @@ interface CallSpec {
  * Digest or Bearer auth → retries. Every failure is a CloudManagerError.
  */
 export class CloudManagerClient {
-  private readonly settings: ClientSettings;
-  private readonly transport: HttpTransport;
-  private readonly closing = new AbortController();
-  private readonly send: SendFn;
-  private readonly credential: string;
+  // Everything lives in #private fields: util.inspect (even with customInspect off) and JSON never see
+  // them. The private key / client secret are not kept here at all: only the auth layer that signs
+  // with them holds them, in its own #private field, reachable through the `#send` closure chain only.
+  readonly #settings: Omit<ClientSettings, "credentials">;
+  readonly #transport: HttpTransport;
+  readonly #closing = new AbortController();
+  readonly #send: SendFn;
+  /** How errors name the credential (its public part). */
+  readonly #credential: string;
+  /** The public half of the credential, for inspect and JSON. */
+  readonly #publicId: { publicKey: string } | { clientId: string };
 
   constructor(options: CloudManagerClientOptions) {
-    this.settings = resolveSettings(options);
-    this.credential = describeCredential(this.settings.credentials);
-    this.transport = new HttpTransport({
-      ...(this.settings.caCertificate === undefined ? {} : { caCertificate: this.settings.caCertificate }),
-      insecureSkipTlsVerify: this.settings.insecureSkipTlsVerify,
-      requestTimeoutMs: this.settings.requestTimeoutMs,
+    const { credentials, ...settings } = resolveSettings(options);
+    this.#settings = settings;
+    this.#credential = describeCredential(credentials);
+    this.#publicId = credentials.kind === "apiKey" ? { publicKey: credentials.publicKey } : { clientId: credentials.clientId };
+    this.#transport = new HttpTransport({
+      ...(settings.caCertificate === undefined ? {} : { caCertificate: settings.caCertificate }),
+      insecureSkipTlsVerify: settings.insecureSkipTlsVerify,
+      requestTimeoutMs: settings.requestTimeoutMs,
     });
-    const { retry, log } = this.settings;
-    const wire = unwrapEnvelope(this.transport.send);
-    const credentials = this.settings.credentials;
+    const { retry, log } = settings;
+    const wire = unwrapEnvelope(this.#transport.send);
     let authenticated: SendFn;
     if (credentials.kind === "apiKey") {
       authenticated = new DigestAuth(wire, { username: credentials.publicKey, password: credentials.privateKey }, log).send;
     } else {
-      const tokenUrl = new URL("/api/oauth/token", this.settings.baseUrl);
-      const tokenSend = new RetryingTransport(this.transport.send, retry, log, this.closing.signal).send;
+      const tokenUrl = new URL("/api/oauth/token", settings.baseUrl);
+      const tokenSend = new RetryingTransport(this.#transport.send, retry, log, this.#closing.signal).send;
       const tokens = new OAuthTokenSource(tokenSend, tokenUrl, credentials);
       authenticated = new BearerAuth(wire, tokens, log).send;
     }
-    this.send = new RetryingTransport(authenticated, retry, log, this.closing.signal).send;
+    this.#send = new RetryingTransport(authenticated, retry, log, this.#closing.signal).send;
+  }
+
+  /** What JSON.stringify shows: the base URL and the public part of the credential, nothing secret. */
+  toJSON(): { baseUrl: string; publicKey: string } | { baseUrl: string; clientId: string } {
+    return { baseUrl: this.#settings.baseUrl.href, ...this.#publicId };
+  }
+
+  [inspect.custom](_depth: number, options: InspectOptions, inspectFn: typeof inspect = inspect): string {
+    return `CloudManagerClient ${inspectFn(this.toJSON(), options)}`;
   }
 
   /** Pending invitations of an organization, optionally only those for one username (email). */
@@ -108,11 +125,11 @@ export class CloudManagerClient {
         beforeReplay: async () => {
           const found = await this.findMatchingInvitation(orgId, req);
           if (found === undefined) return undefined;
-          this.settings.log({
+          this.#settings.log({
             level: "info",
             message: `An earlier attempt had already created invitation ${found.id} for ${req.username}; not sending the POST again`,
             method: "POST",
-            path: `${this.settings.baseUrl.pathname}orgs/${orgId}/invites`,
+            path: `${this.#settings.baseUrl.pathname}orgs/${orgId}/invites`,
           });
           return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8") };
         },
@@ -205,8 +222,8 @@ export class CloudManagerClient {
 
   /** Closes the connections and cancels waiting retries. */
   async close(): Promise<void> {
-    this.closing.abort();
-    await this.transport.close();
+    this.#closing.abort();
+    await this.#transport.close();
   }
 
   private async findMatchingInvitation(orgId: string, req: CreateInvitationRequest): Promise<Invitation | undefined> {
@@ -238,7 +255,7 @@ export class CloudManagerClient {
 
   private async exchange(spec: CallSpec): Promise<{ response: WireResponse; ctx: CallContext }> {
     const url = this.urlOf(spec);
-    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.settings.userAgent };
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#settings.userAgent };
     let body: string | undefined;
     if (spec.body !== undefined) {
       body = JSON.stringify(spec.body);
@@ -247,14 +264,14 @@ export class CloudManagerClient {
     const ctx: CallContext = {
       method: spec.method,
       url,
-      credential: this.credential,
+      credential: this.#credential,
       headers,
       ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
       ...(spec.subject === undefined ? {} : { subject: spec.subject }),
     };
     let response: WireResponse;
     try {
-      response = await this.send({
+      response = await this.#send({
         method: spec.method,
         url,
         headers,
@@ -270,10 +287,10 @@ export class CloudManagerClient {
   }
 
   private urlOf(spec: CallSpec): URL {
-    const url = new URL(spec.segments.map(encodeURIComponent).join("/"), this.settings.baseUrl);
+    const url = new URL(spec.segments.map(encodeURIComponent).join("/"), this.#settings.baseUrl);
     const query = new URLSearchParams(spec.query);
-    if (this.settings.envelope) query.set("envelope", "true");
-    if (this.settings.pretty) query.set("pretty", "true");
+    if (this.#settings.envelope) query.set("envelope", "true");
+    if (this.#settings.pretty) query.set("pretty", "true");
     url.search = query.toString();
     return url;
   }

@@ -1,3 +1,4 @@
+import { inspect, type InspectOptions } from "node:util";
 import type { ClientLogger } from "../types";
 import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../transport/wire";
 import {
@@ -38,11 +39,24 @@ export class DigestAuth {
   /** The unsigned request that is fetching the first challenge of an origin; others wait for it. */
   private readonly probes = new Map<string, Promise<void>>();
 
+  /** #private: never shown by util.inspect or JSON, whatever holds this object. */
+  readonly #credentials: DigestCredentials;
+
   constructor(
     private readonly next: SendFn,
-    private readonly credentials: DigestCredentials,
+    credentials: DigestCredentials,
     private readonly log: ClientLogger,
-  ) {}
+  ) {
+    this.#credentials = { ...credentials };
+  }
+
+  toJSON(): { username: string } {
+    return { username: this.#credentials.username };
+  }
+
+  [inspect.custom](_depth: number, options: InspectOptions, inspectFn: typeof inspect = inspect): string {
+    return `DigestAuth ${inspectFn(this.toJSON(), options)}`;
+  }
 
   readonly send: SendFn = async (req: WireRequest): Promise<WireResponse> => {
     const origin = req.url.origin;
@@ -99,8 +113,8 @@ export class DigestAuth {
   private sign(req: WireRequest, cached: CachedChallenge): WireRequest {
     cached.nc += 1;
     const authorization = digestAuthorization({
-      username: this.credentials.username,
-      password: this.credentials.password,
+      username: this.#credentials.username,
+      password: this.#credentials.password,
       challenge: cached.challenge,
       method: req.method,
       uri: pathOf(req.url),

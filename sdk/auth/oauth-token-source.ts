@@ -1,3 +1,4 @@
+import { inspect, type InspectOptions } from "node:util";
 import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
 import type { SendFn, WireResponse } from "../transport/wire";
 
@@ -26,32 +27,45 @@ interface CachedToken {
  * endpoint allows 10 requests per minute).
  */
 export class OAuthTokenSource {
-  private cached: CachedToken | undefined;
-  private inFlight: Promise<string> | undefined;
+  // The secret and the token are #private: never shown by util.inspect or JSON, whatever holds this.
+  readonly #credentials: ServiceAccountCredentials;
+  #cached: CachedToken | undefined;
+  #inFlight: Promise<string> | undefined;
 
+  /** `now`: the clock the token lifetime is measured on (tests pass their own). */
   constructor(
     private readonly send: SendFn,
     private readonly tokenUrl: URL,
-    private readonly credentials: ServiceAccountCredentials,
+    credentials: ServiceAccountCredentials,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#credentials = { ...credentials };
+  }
+
+  toJSON(): { tokenUrl: string; clientId: string } {
+    return { tokenUrl: this.tokenUrl.href, clientId: this.#credentials.clientId };
+  }
+
+  [inspect.custom](_depth: number, options: InspectOptions, inspectFn: typeof inspect = inspect): string {
+    return `OAuthTokenSource ${inspectFn(this.toJSON(), options)}`;
+  }
 
   async getToken(): Promise<IssuedToken> {
-    const cached = this.cached;
+    const cached = this.#cached;
     if (cached !== undefined && this.now() < cached.refreshAt) return { token: cached.token, fresh: false };
-    this.inFlight ??= this.fetchToken().finally(() => {
-      this.inFlight = undefined;
+    this.#inFlight ??= this.fetchToken().finally(() => {
+      this.#inFlight = undefined;
     });
-    return { token: await this.inFlight, fresh: true };
+    return { token: await this.#inFlight, fresh: true };
   }
 
   /** Forgets `token` if it is still the cached one (the server refused it); a newer token is kept. */
   invalidate(token: string): void {
-    if (this.cached?.token === token) this.cached = undefined;
+    if (this.#cached?.token === token) this.#cached = undefined;
   }
 
   private async fetchToken(): Promise<string> {
-    const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`, "utf8").toString("base64");
+    const basic = Buffer.from(`${this.#credentials.clientId}:${this.#credentials.clientSecret}`, "utf8").toString("base64");
     const requestedAt = this.now();
     const response = await this.send({
       method: "POST",
@@ -65,12 +79,12 @@ export class OAuthTokenSource {
       // A second token request has no lasting effect; retrying it is safe.
       idempotent: true,
     });
-    if (response.status !== 200) throw tokenEndpointError(response, this.tokenUrl, this.credentials.clientId);
+    if (response.status !== 200) throw tokenEndpointError(response, this.tokenUrl, this.#credentials.clientId);
     const { token, expiresInSeconds } = parseTokenResponse(response, this.tokenUrl);
     const lifetimeMs = expiresInSeconds * 1000;
     // Stop using a token 60 s before it expires, or 10% of its lifetime for short-lived tokens.
     const marginMs = Math.min(60_000, lifetimeMs * 0.1);
-    this.cached = { token, refreshAt: requestedAt + lifetimeMs - marginMs };
+    this.#cached = { token, refreshAt: requestedAt + lifetimeMs - marginMs };
     return token;
   }
 }

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, type ClientLogEvent, type CloudManagerClientOptions } from "../../sdk";
+import { DigestAuth } from "../../sdk/auth/digest-auth";
+import { OAuthTokenSource } from "../../sdk/auth/oauth-token-source";
+import { HttpTransport } from "../../sdk/transport/http-transport";
 import { startForwardingProxy, type ForwardingProxy } from "./support/forwarding-proxy";
 
 // Drive every kind of failure and every log event through a proxy that records the real
@@ -130,5 +133,89 @@ describe("secrets never leave the SDK", () => {
     expect(haystack).not.toMatch(/Bearer\s+\S/);
     expect(haystack).not.toMatch(/Basic\s+[A-Za-z0-9+/=]{8,}/);
     expect(haystack).not.toMatch(/response="[0-9a-f]{32}"/);
+  });
+});
+
+describe("the client object itself shows no secrets", () => {
+  // inspect with and without our custom hook (customInspect: false walks the real object graph, as a
+  // debugger or a careless logger would), and JSON, of a client that has signed calls and holds a token.
+  function renderClient(client: CloudManagerClient): string[] {
+    const texts = [
+      inspect(client),
+      inspect(client, { depth: Infinity, showHidden: true }),
+      inspect(client, { depth: Infinity, showHidden: true, customInspect: false }),
+      inspect({ wrapped: client }, { depth: Infinity, showHidden: true }),
+      String(client),
+    ];
+    try {
+      texts.push(JSON.stringify(client));
+    } catch {
+      // a throwing JSON.stringify leaks nothing
+    }
+    return texts;
+  }
+
+  async function usedClient(options: CloudManagerClientOptions): Promise<{ texts: string[]; sent: string[] }> {
+    const before = proxy.authorizations.length;
+    const client = new CloudManagerClient({ baseUrl: proxy.baseUrl, ...options });
+    try {
+      await client.getOrganization(emulator.org.id);
+      await client.listInvitations(emulator.org.id);
+      return { texts: renderClient(client), sent: proxy.authorizations.slice(before) };
+    } finally {
+      await client.close();
+    }
+  }
+
+  function expectNoSecrets(texts: string[], secrets: string[]): void {
+    const haystack = texts.join("\n");
+    for (const secret of secrets) expect(haystack.includes(secret), `found a secret: ${secret.slice(0, 12)}…`).toBe(false);
+    expect(haystack).not.toMatch(/Bearer\s+\S/);
+    expect(haystack).not.toMatch(/Basic\s+[A-Za-z0-9+/=]{8,}/);
+  }
+
+  it("an API-key client after signed calls: baseUrl and public key only", async () => {
+    const { texts, sent } = await usedClient(emulator.credentials);
+    expect(sent.some((value) => value.startsWith("Digest "))).toBe(true);
+    expectNoSecrets(texts, [emulator.credentials.privateKey, ...sent, ...sent.map((value) => value.replace(/^\S+\s+/, ""))]);
+    expect(texts[0]).toContain(emulator.credentials.publicKey);
+    expect(texts[0]).toContain(proxy.baseUrl);
+    expect(JSON.parse(texts.at(-1) ?? "null")).toEqual({ baseUrl: `${proxy.baseUrl}/`, publicKey: emulator.credentials.publicKey });
+  });
+
+  it("a service-account client holding a cached token: baseUrl and client id only", async () => {
+    const account = emulator.serviceAccount;
+    if (account === undefined) throw new Error("no service account");
+    const { texts, sent } = await usedClient(account);
+    const tokens = sent.filter((value) => value.startsWith("Bearer ")).map((value) => value.slice("Bearer ".length));
+    // One token fetched and reused: the client holds it when it is inspected.
+    expect(sent.filter((value) => value.startsWith("Basic "))).toHaveLength(1);
+    expect(tokens).toHaveLength(2);
+    expectNoSecrets(texts, [account.clientSecret, ...tokens, ...sent.map((value) => value.replace(/^\S+\s+/, ""))]);
+    expect(texts[0]).toContain(account.clientId);
+    expect(JSON.parse(texts.at(-1) ?? "null")).toEqual({ baseUrl: `${proxy.baseUrl}/`, clientId: account.clientId });
+  });
+
+  it("the auth layers themselves, after use, hold the key, secret and token out of sight", async () => {
+    const account = emulator.serviceAccount;
+    if (account === undefined) throw new Error("no service account");
+    const transport = new HttpTransport({ requestTimeoutMs: 10_000 });
+    try {
+      const tokens = new OAuthTokenSource(transport.send, new URL("/api/oauth/token", emulator.origin), account);
+      const { token } = await tokens.getToken();
+      const digest = new DigestAuth(transport.send, { username: emulator.credentials.publicKey, password: emulator.credentials.privateKey }, () => {});
+      const answer = await digest.send({ method: "GET", url: new URL(`${emulator.baseUrl}/orgs/${emulator.org.id}`), headers: {} });
+      expect(answer.status).toBe(200);
+      const texts = [tokens, digest].flatMap((layer) => [
+        inspect(layer, { depth: Infinity, showHidden: true }),
+        inspect(layer, { depth: Infinity, showHidden: true, customInspect: false }),
+        JSON.stringify(layer),
+      ]);
+      expectNoSecrets(texts, [token, account.clientSecret, emulator.credentials.privateKey]);
+      expect(JSON.parse(texts[2] ?? "null")).toEqual({ tokenUrl: `${emulator.origin}/api/oauth/token`, clientId: account.clientId });
+      expect(JSON.parse(texts[5] ?? "null")).toEqual({ username: emulator.credentials.publicKey });
+    } finally {
+      await transport.close();
+    }
   });
 });
