@@ -2,6 +2,9 @@
 // resource of the deployment: one keep-alive pool, one Digest challenge, one OAuth token. Each
 // organization gets a gate (OrgLimiter) and shared, always-fresh lists of its pending invitations
 // and members (FreshSnapshot), so a stack of hundreds of invitations costs few list calls.
+// When the settings change (a key rotated in the environment), the client of the old settings is
+// closed as soon as no operation uses it any more: closing aborts requests in flight, so every
+// provider operation holds its client (`use`) until it ends.
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../sdk";
@@ -30,6 +33,8 @@ export interface ClientPoolOptions {
 interface PooledClient {
   client: CloudManagerClient;
   orgs: Map<string, OrgApi>;
+  /** Operations running on this client; it is closed only when none is. */
+  users: number;
 }
 
 const ORG_IN_PATH = /\/orgs\/([0-9a-f]{24})(?:[/?]|$)/;
@@ -37,11 +42,46 @@ const ORG_IN_PATH = /\/orgs\/([0-9a-f]{24})(?:[/?]|$)/;
 export class ClientPool {
   private readonly clients = new Map<string, PooledClient>();
   private readonly limiters = new Map<string, OrgLimiter>();
+  /** Key of the settings the latest operation resolved; clients of other keys are retired. */
+  private currentKey: string | undefined;
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly options: ClientPoolOptions) {}
 
-  forOrg(connection: ResolvedConnection, orgId: string): OrgApi {
-    const pooled = this.client(connection);
+  /**
+   * Runs one provider operation with the organization's API on the client for `connection`. A
+   * client whose settings are no longer the current ones is closed once its last operation ends.
+   */
+  async use<T>(connection: ResolvedConnection, orgId: string, operation: (api: OrgApi) => Promise<T>): Promise<T> {
+    const key = keyOf(connection);
+    const pooled = this.client(key, connection);
+    pooled.users += 1;
+    if (key !== this.currentKey) {
+      this.currentKey = key;
+      for (const [otherKey, other] of this.clients) if (otherKey !== key) this.closeIfUnused(otherKey, other);
+    }
+    try {
+      return await operation(this.orgApi(pooled, connection, orgId));
+    } finally {
+      pooled.users -= 1;
+      if (key !== this.currentKey) this.closeIfUnused(key, pooled);
+    }
+  }
+
+  /** Clients not closed yet, the current one included (for tests and diagnostics). */
+  get openClients(): number {
+    return this.clients.size;
+  }
+
+  /** Closes every client (their sockets), aborting calls in flight; the pool can be used again afterwards. */
+  async closeAll(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    this.currentKey = undefined;
+    await Promise.all([...clients.map((p) => p.client.close()), ...this.closing]);
+  }
+
+  private orgApi(pooled: PooledClient, connection: ResolvedConnection, orgId: string): OrgApi {
     let api = pooled.orgs.get(orgId);
     if (!api) {
       const limiter = this.limiter(connection.baseUrl);
@@ -55,16 +95,7 @@ export class ClientPool {
     return api;
   }
 
-  /** Closes every client (their sockets); the pool can be used again afterwards. */
-  async closeAll(): Promise<void> {
-    const clients = [...this.clients.values()];
-    this.clients.clear();
-    await Promise.all(clients.map((p) => p.client.close()));
-  }
-
-  private client(connection: ResolvedConnection): PooledClient {
-    // Keyed by a hash so that no map key holds a secret in clear.
-    const key = createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+  private client(key: string, connection: ResolvedConnection): PooledClient {
     let pooled = this.clients.get(key);
     if (!pooled) {
       const { auth } = connection;
@@ -80,10 +111,21 @@ export class ClientPool {
         retry: { maxRetries: 10, maxElapsedMs: 300_000 },
         onLog: (event) => this.onLog(limiter, event),
       });
-      pooled = { client, orgs: new Map() };
+      pooled = { client, orgs: new Map(), users: 0 };
       this.clients.set(key, pooled);
     }
     return pooled;
+  }
+
+  /** Removes a retired client from the pool (so nobody picks it up again) and closes it, if unused. */
+  private closeIfUnused(key: string, pooled: PooledClient): void {
+    if (pooled.users > 0 || this.clients.get(key) !== pooled) return;
+    this.clients.delete(key);
+    const closed: Promise<void> = pooled.client
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.closing.delete(closed));
+    this.closing.add(closed);
   }
 
   private limiter(baseUrl: string): OrgLimiter {
@@ -101,4 +143,9 @@ export class ClientPool {
     if (event.waitMs !== undefined && orgId !== undefined) limiter.pause(orgId, event.waitMs, event.message);
     if (event.level === "warn") this.options.report(event.message);
   }
+}
+
+/** Keyed by a hash so that no map key holds a secret in clear. */
+function keyOf(connection: ResolvedConnection): string {
+  return createHash("sha256").update(JSON.stringify(connection)).digest("hex");
 }

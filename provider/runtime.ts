@@ -36,22 +36,23 @@ export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): P
 
 export async function create(inputs: PropertyBag): Promise<CreateResult<OrgInvitationOutputs>> {
   const typed = toInputs(inputs);
-  return createOrgInvitation(orgApi(typed.orgId), typed);
+  return withOrgApi(typed.orgId, (api) => createOrgInvitation(api, typed));
 }
 
 export async function read(id: string, props?: PropertyBag): Promise<ReadResult<OrgInvitationOutputs>> {
   const parsed = parseResourceId(id);
-  return readOrgInvitation(orgApi(parsed.orgId), parsed, props ?? {});
+  return withOrgApi(parsed.orgId, (api) => readOrgInvitation(api, parsed, props ?? {}));
 }
 
 export async function update(id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgInvitationOutputs>> {
   const parsed = parseResourceId(id);
-  return updateOrgInvitation(orgApi(parsed.orgId), parsed, olds, toInputs(news));
+  const inputs = toInputs(news);
+  return withOrgApi(parsed.orgId, (api) => updateOrgInvitation(api, parsed, olds, inputs));
 }
 
 async function remove(id: string, props: PropertyBag): Promise<void> {
   const parsed = parseResourceId(id);
-  return deleteOrgInvitation(orgApi(parsed.orgId), parsed, props);
+  return withOrgApi(parsed.orgId, (api) => deleteOrgInvitation(api, parsed, props));
 }
 export { remove as delete };
 
@@ -67,15 +68,19 @@ export async function shutdown(): Promise<void> {
 }
 
 // Credentials are resolved at every call, from the config captured above and the CURRENT
-// environment: nothing about them is kept in state.
-function orgApi(orgId: string): OrgApi {
+// environment: nothing about them is kept in state. The operation holds its client until it ends.
+function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): Promise<T> {
   const connection = resolveConnection(config, process.env);
-  try {
-    return pool.forOrg(connection, orgId);
-  } catch (e) {
-    // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
-    throw providerError("Setting up the Cloud Manager client", e);
-  }
+  let entered = false;
+  return pool
+    .use(connection, orgId, (api) => {
+      entered = true;
+      return operation(api);
+    })
+    .catch((e: unknown) => {
+      // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
+      throw entered ? e : providerError("Setting up the Cloud Manager client", e);
+    });
 }
 
 function packageVersion(): string {
