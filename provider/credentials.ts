@@ -7,7 +7,7 @@
 // If both are complete, the one set (even partly) in stack config wins; if that does not decide,
 // the API key wins. Nothing complete → one error naming every way to set credentials.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 /** The `cloudmanager:*` stack config keys this provider reads, by field. */
 export const CONFIG_KEYS = {
@@ -130,14 +130,27 @@ function normalizeBaseUrl(setting: Setting | undefined): string {
   return url.toString().replace(/\/+$/, "");
 }
 
+/**
+ * The CA file, read again only when it changed: credentials are resolved at every call, and a
+ * synchronous read per call would block the event loop for nothing. A `stat` per call keeps the
+ * behaviour that an edited or replaced file takes effect at the next call.
+ */
+const caFiles = new Map<string, { version: string; pem: string }>();
+
 function readCaCertificate(setting: Setting): string {
   // A PEM pasted inline (handy in CI variables) is taken as is; anything else is a file path.
   if (setting.value.includes("-----BEGIN")) return setting.value;
   const source = setting.from === "config" ? CONFIG_KEYS.caCertificate : ENV_VARS.caCertificate;
   let pem: string;
   try {
+    const stat = statSync(setting.value);
+    const version = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    const cached = caFiles.get(setting.value);
+    if (cached?.version === version) return cached.pem;
     pem = readFileSync(setting.value, "utf8");
+    if (pem.includes("-----BEGIN CERTIFICATE-----")) caFiles.set(setting.value, { version, pem });
   } catch (e) {
+    caFiles.delete(setting.value);
     const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
     throw new Error(
       `CLOUDMANAGER_CONFIG_INVALID: cannot read the CA certificate file "${setting.value}" named by ${source} (${code}). ` +
@@ -145,6 +158,7 @@ function readCaCertificate(setting: Setting): string {
     );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    caFiles.delete(setting.value);
     throw new Error(
       `CLOUDMANAGER_CONFIG_INVALID: "${setting.value}" named by ${source} holds no PEM certificate ` +
         `(no "-----BEGIN CERTIFICATE-----" line).`,

@@ -1,5 +1,5 @@
 // Credentials and endpoint: resolved at call time from stack config (configure) over environment.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -93,6 +93,31 @@ describe("Credentials_Resolution", () => {
     const notPem = join(dir, "not.pem");
     writeFileSync(notPem, "hello");
     expect(() => resolve({ ...keys, caCertificate: notPem })).toThrow(/holds no PEM certificate/);
+  });
+
+  it("reads the CA file again only when it changed, so an edited or replaced file takes effect at the next call", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cm-ca-"));
+    const file = join(dir, "ca.pem");
+    const keys = { publicKey: "p", privateKey: "q" };
+    const at = (seconds: number) => utimesSync(file, seconds, seconds);
+    const second = PEM.replace("MII", "MIY"); // same length as PEM
+
+    writeFileSync(file, PEM);
+    at(1_700_000_000);
+    expect(resolve({ ...keys, caCertificate: file }).caCertificate).toBe(PEM);
+    // Same size and modification time: the cached text is used, the file is not read again.
+    writeFileSync(file, second);
+    at(1_700_000_000);
+    expect(resolve({ ...keys, caCertificate: file }).caCertificate).toBe(PEM);
+    // A new modification time: read again.
+    at(1_700_000_100);
+    expect(resolve({ ...keys, caCertificate: file }).caCertificate).toBe(second);
+    // A file renamed over it (how tools replace certificates): a new inode, read again.
+    const third = join(dir, "next.pem");
+    writeFileSync(third, PEM.replace("MII", "MIZ"));
+    utimesSync(third, 1_700_000_100, 1_700_000_100);
+    renameSync(third, file);
+    expect(resolve({ ...keys, caCertificate: file }).caCertificate).toContain("MIZ");
   });
 });
 
