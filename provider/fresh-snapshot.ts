@@ -2,6 +2,9 @@
 // gets the result of a fetch that STARTS after the caller asked, so it reflects every change made
 // before the call. While one fetch runs, later callers join the next one, which starts when the
 // running one ends: two hundred creates arriving together cost two list calls, not two hundred.
+// Hand-written: concurrency limiters (p-limit, p-queue) and memoizers dedupe calls to the one in
+// flight, which would hand a caller a list fetched before its call; "join the NEXT fetch" is the
+// point here, and it takes twenty lines.
 
 export class FreshSnapshot<T> {
   private running: Promise<T> | undefined;

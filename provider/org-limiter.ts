@@ -9,6 +9,11 @@
 // The client's own retries do the re-sending; together they keep a large stack moving at about the
 // rate Cloud Manager allows. Waits longer than a second are reported to the user, at most once per
 // `reportEveryMs` per organization.
+//
+// Written by hand rather than with p-limit / p-queue: p-limit only caps concurrency, and p-queue
+// (one queue per org) can pause but not "until this deadline, extended by any later backoff", nor
+// tell how long each call waited and why — the part the user sees. What is left of the gate is a
+// counter and a FIFO; a runtime dependency (ESM-only, in a CommonJS package) for that is not worth it.
 
 export interface OrgLimiterOptions {
   /** Calls in flight per organization. Default 4. */
