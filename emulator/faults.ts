@@ -1,6 +1,9 @@
-// Injected faults: a status (with optional Retry-After), a dropped connection or a delay, chosen by
-// method and path pattern, limited by count or a seeded probability.
+// Injected faults: a status (with optional Retry-After), a dropped connection (before or after the
+// handler ran) or a delay, chosen by method and path pattern, limited by count or a seeded
+// probability. Clearing the faults also ends the delays in progress, so a test can hold a request
+// with a long delay and release it at the moment it chooses, instead of racing a timer.
 import { randomInt } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, invalidAttribute, missingAttribute } from "./errors";
 import { seededRandom } from "./prng";
 import type { FaultAction, FaultInfo, FaultSpec } from "./types";
@@ -15,6 +18,7 @@ interface ActiveFault {
 export class FaultTable {
   private faults: ActiveFault[] = [];
   private nextId = 1;
+  private release = new AbortController();
 
   add(spec: unknown): FaultInfo {
     const checked = validateFault(spec);
@@ -28,8 +32,16 @@ export class FaultTable {
     return structuredClone(info);
   }
 
+  /** Removes every fault and ends the delays in progress (their requests go on now). */
   clear(): void {
     this.faults = [];
+    this.release.abort();
+    this.release = new AbortController();
+  }
+
+  /** Waits out a delay fault: `ms`, or until the faults are cleared. */
+  async delay(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.release.signal }).catch(() => undefined);
   }
 
   list(): FaultInfo[] {
@@ -118,9 +130,13 @@ function validateAction(value: unknown): FaultAction {
       }
       return action;
     }
-    case "drop":
-      allowedKeys(["type"]);
-      return { type: "drop" };
+    case "drop": {
+      allowedKeys(["type", "after"]);
+      const after = a["after"];
+      if (after === undefined) return { type: "drop" };
+      if (after !== "arrival" && after !== "handler") throw invalidAttribute("fault.after", 'One of "arrival", "handler".');
+      return { type: "drop", after };
+    }
     case "delay": {
       allowedKeys(["type", "ms"]);
       const ms = a["ms"];

@@ -29,6 +29,14 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Responses whose answer is lost on purpose (a `drop` fault after the handler): never written. */
+const lostAnswers = new WeakSet<ServerResponse>();
+
+/** Whatever this response would answer, the connection is destroyed instead. */
+export function loseAnswer(res: ServerResponse): void {
+  lostAnswers.add(res);
+}
+
 export interface SendOptions {
   headers?: Record<string, string>;
   /** Keep the real status even with `envelope=true` (Digest challenges: a client must see the 401 to sign). */
@@ -40,6 +48,10 @@ export interface SendOptions {
  * line becomes 200 and the body `{"status": s, "content": body}` (content left out when there is none).
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown, format: ResponseFormat, options: SendOptions = {}): void {
+  if (lostAnswers.has(res)) {
+    res.destroy();
+    return;
+  }
   let httpStatus = status;
   let payload: unknown = body;
   if (format.envelope) {

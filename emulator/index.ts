@@ -104,7 +104,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     org: { id: orgId, name: orgName },
     controlPlane: core.controlPlaneEnabled,
     state: new EmulatorState(core),
-    close: once(() => closeServer(server)),
+    // Clearing the faults first ends held delays, which would otherwise keep timers running.
+    close: once(() => {
+      core.faults.clear();
+      return closeServer(server);
+    }),
   };
 }
 

@@ -1,13 +1,12 @@
 // The HTTP entry point: control plane vs API, faults, auth, rate limits, routing (404/405), request log.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import { parseAuthorization } from "./auth-header";
 import { authenticate, describeAuth } from "./authenticate";
 import { handleControlPlane } from "./control-plane";
 import type { EmulatorCore } from "./core";
 import { ApiError, methodNotAllowed, resourceNotFound } from "./errors";
 import { faultErrorCode } from "./faults";
-import { formatFromQuery, readBody, remoteAddress, sendError, sendJson, type ResponseFormat } from "./http-io";
+import { formatFromQuery, loseAnswer, readBody, remoteAddress, sendError, sendJson, type ResponseFormat } from "./http-io";
 import { Router } from "./router";
 import type { ApiHandler } from "./routes/api-context";
 import { addInvitationRoutes } from "./routes/invitations";
@@ -70,10 +69,14 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
 
   const fault = core.faults.take(method, path);
   if (fault?.type === "drop") {
-    req.socket.destroy();
-    return;
+    if (fault.after !== "handler") {
+      req.socket.destroy();
+      return;
+    }
+    // Served as usual, then the answer is lost: "the server acted, the client never heard".
+    loseAnswer(res);
   }
-  if (fault?.type === "delay") await sleep(fault.ms);
+  if (fault?.type === "delay") await core.faults.delay(fault.ms);
   if (fault?.type === "status") {
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
     const errorCode = fault.errorCode ?? faultErrorCode(fault.status);

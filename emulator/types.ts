@@ -152,7 +152,12 @@ export interface PrincipalSummary {
 
 export type FaultAction =
   | { type: "status"; status: number; retryAfter?: number; errorCode?: string }
-  | { type: "drop" }
+  /**
+   * `after: "arrival"` (default): the socket is destroyed before anything is done. `after: "handler"`:
+   * the request is served as usual (its changes are made) and the answer is lost instead of sent.
+   */
+  | { type: "drop"; after?: "arrival" | "handler" }
+  /** Answered normally after `ms`, or as soon as the faults are cleared (a test's "release"). */
   | { type: "delay"; ms: number };
 
 export interface FaultSpec {

@@ -154,10 +154,12 @@ describe("request log", () => {
 
   it("keeps arrival order when a slow request finishes after a later one", async () => {
     const emu = await emulator();
-    emu.state.addFault({ path: "^/slow", count: 1, fault: { type: "delay", ms: 500 } });
+    // Held until the faults are cleared: the slow one finishes last whatever the machine's speed.
+    emu.state.addFault({ path: "^/slow", count: 1, fault: { type: "delay", ms: 600_000 } });
     const slow = raw(`${emu.origin}/slow`);
     while (emu.state.faults().length > 0) await new Promise((r) => setTimeout(r, 10));
     await raw(`${emu.origin}/fast`);
+    emu.state.clearFaults();
     await slow;
     expect(emu.state.requests().map((r) => r.path)).toEqual(["/slow", "/fast"]);
   });

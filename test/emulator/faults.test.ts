@@ -44,18 +44,57 @@ describe("fault injection", () => {
     expect(emu.state.requests().map((r) => r.status)).toEqual([0, 401]);
   });
 
-  it("a delay fault holds the answer back while other requests are served", async () => {
+  it("a drop fault after the handler serves the request, then destroys the connection instead of answering", async () => {
+    const emu = await emulator();
+    const c = new DigestTestClient(emu);
+    await c.call("GET", `/orgs/${emu.org.id}`); // warm the nonce: the POST below is one signed wire request
+    emu.state.clearRequests();
+    emu.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "drop", after: "handler" } });
+    const lost = await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "lost@example.com", roles: ["ORG_MEMBER"] }).catch((e: unknown) => e);
+    // The client saw a dropped connection, no answer...
+    expect(lost).toBeInstanceOf(TypeError);
+    expect(String((lost as TypeError).cause)).toMatch(/other side closed|socket hang up|ECONNRESET|terminated/i);
+    // ...but the server acted: the invitation exists, and the log shows the POST as dropped.
+    expect(emu.state.pendingInvitations(emu.org.id).map((i) => i.username)).toEqual(["lost@example.com"]);
+    expect(emu.state.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0"]);
+    // Used up: the next request is answered.
+    expect((await c.call("GET", `/orgs/${emu.org.id}/invites`)).status).toBe(200);
+  });
+
+  it("a drop fault on arrival (the default, or after: \"arrival\") does nothing before destroying the connection", async () => {
     const emu = await emulator();
     const c = new DigestTestClient(emu);
     await c.call("GET", `/orgs/${emu.org.id}`);
-    emu.state.addFault({ path: "/invites$", count: 1, fault: { type: "delay", ms: 1500 } });
+    emu.state.addFault({ method: "POST", count: 1, fault: { type: "drop", after: "arrival" } });
+    await expect(c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "never@example.com", roles: ["ORG_MEMBER"] })).rejects.toThrow();
+    expect(emu.state.invitations(emu.org.id)).toEqual([]);
+  });
+
+  it("a delay fault holds the answer back while other requests are served, until the faults are cleared", async () => {
+    const emu = await emulator();
+    const c = new DigestTestClient(emu);
+    await c.call("GET", `/orgs/${emu.org.id}`);
+    // Far longer than any test: only clearing the faults lets it go, so the order below is decided
+    // by the test, not by how fast the machine is.
+    emu.state.addFault({ path: "/invites$", count: 1, fault: { type: "delay", ms: 600_000 } });
     const order: string[] = [];
     const slow = c.call("GET", `/orgs/${emu.org.id}/invites`).then((r) => order.push(`slow ${r.status}`));
-    // Wait until the delayed request has certainly arrived (the fault is used up), then send a quick one.
+    // Wait until the delayed request has arrived (the fault is used up), then send a quick one.
     while (emu.state.faults().length > 0) await new Promise((r) => setTimeout(r, 10));
     await c.call("GET", `/orgs/${emu.org.id}`).then((r) => order.push(`fast ${r.status}`));
+    expect(order).toEqual(["fast 200"]);
+    expect((await control(emu, "DELETE", "/faults")).status).toBe(204);
     await slow;
     expect(order).toEqual(["fast 200", "slow 200"]);
+  });
+
+  it("a delay fault answers normally once its time is up", async () => {
+    const emu = await emulator();
+    const c = new DigestTestClient(emu);
+    await c.call("GET", `/orgs/${emu.org.id}`);
+    emu.state.addFault({ path: "/invites$", count: 1, fault: { type: "delay", ms: 1 } });
+    expect((await c.call("GET", `/orgs/${emu.org.id}/invites`)).status).toBe(200);
+    expect(emu.state.faults()).toEqual([]);
   });
 
   it("seeded probability hits the same requests run after run; 0 never, 1 always", async () => {
@@ -93,6 +132,8 @@ describe("fault injection", () => {
       { fault: { type: "status", status: 200 } },
       { fault: { type: "delay" } },
       { path: "(", fault: { type: "drop" } },
+      { fault: { type: "drop", after: "never" } },
+      { fault: { type: "drop", ms: 5 } },
       { probability: 2, fault: { type: "drop" } },
       { count: 0, fault: { type: "drop" } },
       { extra: 1, fault: { type: "drop" } },
