@@ -64,8 +64,10 @@ export class CloudManagerClient {
       authenticated = new DigestAuth(wire, { username: credentials.publicKey, password: credentials.privateKey }, log).send;
     } else {
       const tokenUrl = new URL("/api/oauth/token", settings.baseUrl);
-      const tokenSend = new RetryingTransport(this.#transport.send, retry, log, this.#closing.signal).send;
-      const tokens = new OAuthTokenSource(tokenSend, tokenUrl, credentials);
+      // The token request goes straight to the wire, NOT through a RetryingTransport of its own: its
+      // failures surface as retryable outcomes of the call (PrerequisiteFailure), so the call's one
+      // retry layer bounds token requests too (count and time), instead of retrying inside a retry.
+      const tokens = new OAuthTokenSource(this.#transport.send, tokenUrl, credentials);
       authenticated = new BearerAuth(wire, tokens, log).send;
     }
     this.#send = new RetryingTransport(authenticated, retry, log, this.#closing.signal).send;

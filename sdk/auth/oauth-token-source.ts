@@ -1,6 +1,9 @@
 import { inspect, type InspectOptions } from "node:util";
 import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
+import { NetworkFailure } from "../transport/network-failure";
+import { PrerequisiteFailure } from "../transport/prerequisite-failure";
 import type { SendFn, WireResponse } from "../transport/wire";
+import { outcomeOfFailure, outcomeOfResponse } from "../transport/wire-outcome";
 
 export interface ServiceAccountCredentials {
   clientId: string;
@@ -13,6 +16,8 @@ export interface IssuedToken {
   fresh: boolean;
 }
 
+const GETTING_A_TOKEN = "while getting an access token";
+
 interface CachedToken {
   token: string;
   /** Epoch ms after which the token is no longer handed out. */
@@ -24,7 +29,8 @@ interface CachedToken {
  * (`POST {origin}/api/oauth/token`, Basic client id:secret, `grant_type=client_credentials`;
  * cloud-manager-api.md, "OAuth 2.0 service accounts"). There are no refresh tokens: a token is cached
  * until shortly before it expires, and concurrent callers share ONE in-flight token request (the
- * endpoint allows 10 requests per minute).
+ * endpoint allows 10 requests per minute). A failed token request throws a PrerequisiteFailure for
+ * the retrying layer above (see fetchToken); `send` must not retry on its own.
  */
 export class OAuthTokenSource {
   // The secret and the token are #private: never shown by util.inspect or JSON, whatever holds this.
@@ -67,19 +73,36 @@ export class OAuthTokenSource {
   private async fetchToken(): Promise<string> {
     const basic = Buffer.from(`${this.#credentials.clientId}:${this.#credentials.clientSecret}`, "utf8").toString("base64");
     const requestedAt = this.now();
-    const response = await this.send({
-      method: "POST",
-      url: this.tokenUrl,
-      headers: {
-        authorization: `Basic ${basic}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: "grant_type=client_credentials",
-      // A second token request has no lasting effect; retrying it is safe.
-      idempotent: true,
-    });
-    if (response.status !== 200) throw tokenEndpointError(response, this.tokenUrl, this.#credentials.clientId);
+    // Sent ONCE, with no retry layer of its own: a failure goes up as a PrerequisiteFailure and the
+    // call's retrying layer decides, so a call's retry count and time bounds hold token requests
+    // included (a nested retry layer multiplied them: 4 x 4 = 16 token requests at maxRetries 3).
+    let response: WireResponse;
+    try {
+      response = await this.send({
+        method: "POST",
+        url: this.tokenUrl,
+        headers: {
+          authorization: `Basic ${basic}`,
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+        },
+        body: "grant_type=client_credentials",
+      });
+    } catch (error) {
+      if (!(error instanceof NetworkFailure)) throw error;
+      throw new PrerequisiteFailure(GETTING_A_TOKEN, outcomeOfFailure(error), (attempts) => {
+        // A copy per caller: concurrent calls share this failure but count their own attempts.
+        const failure = new NetworkFailure({ cause: error.cause, method: error.method, url: error.url });
+        failure.attempts = attempts;
+        return failure;
+      });
+    }
+    if (response.status !== 200) {
+      const clientId = this.#credentials.clientId;
+      throw new PrerequisiteFailure(GETTING_A_TOKEN, outcomeOfResponse(response), (attempts) =>
+        tokenEndpointError({ ...response, attempts }, this.tokenUrl, clientId),
+      );
+    }
     const { token, expiresInSeconds } = parseTokenResponse(response, this.tokenUrl);
     const lifetimeMs = expiresInSeconds * 1000;
     // Stop using a token 60 s before it expires, or 10% of its lifetime for short-lived tokens.

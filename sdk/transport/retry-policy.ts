@@ -37,10 +37,16 @@ export function retrySettings(options: RetryOptions | undefined): RetrySettings 
   return settings;
 }
 
-/** What one attempt produced, as far as retrying cares. */
-export type AttemptOutcome =
+/** What one request on the wire produced, as far as retrying cares. */
+export type WireOutcome =
   | { kind: "response"; status: number; errorCode: string | undefined; retryAfter: string | undefined }
   | { kind: "network"; networkCode: string; notSent: boolean; retryable: boolean };
+
+/**
+ * What one attempt produced. "prerequisite": the request was never sent because a request it needs
+ * first (the OAuth token request, named by `what`) got `outcome`.
+ */
+export type AttemptOutcome = WireOutcome | { kind: "prerequisite"; what: string; outcome: WireOutcome };
 
 export interface Classification {
   retryable: boolean;
@@ -54,6 +60,12 @@ export interface Classification {
 export const RATE_LIMIT_400_CODES: ReadonlySet<string> = new Set(["RATE_LIMITED_IP", "INVITATIONS_RATE_LIMITED_IP"]);
 
 export function classify(outcome: AttemptOutcome): Classification {
+  if (outcome.kind === "prerequisite") {
+    // Retryable when the prerequisite is; the request itself never reached the server, so even a
+    // request that is not idempotent may simply be sent again.
+    const inner = classify(outcome.outcome);
+    return { retryable: inner.retryable, serverMayHaveActed: false, reason: `${inner.reason} ${outcome.what}` };
+  }
   if (outcome.kind === "network") {
     return {
       retryable: outcome.retryable,
@@ -114,7 +126,8 @@ export function decide(
   if (!retryable) return { retry: false, reason, exhausted: false };
   if (serverMayHaveActed && !state.replayAllowedAfterAction) return { retry: false, reason, exhausted: false };
   if (state.retriesDone >= settings.maxRetries) return { retry: false, reason, exhausted: true };
-  const retryAfterMs = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, state.nowMs) : undefined;
+  const answered = outcome.kind === "prerequisite" ? outcome.outcome : outcome;
+  const retryAfterMs = answered.kind === "response" ? parseRetryAfter(answered.retryAfter, state.nowMs) : undefined;
   const waitMs = backoffMs(settings, state.retriesDone, retryAfterMs, random);
   if (state.elapsedMs + waitMs > settings.maxElapsedMs) return { retry: false, reason, exhausted: true };
   return { retry: true, waitMs, reason, serverMayHaveActed };

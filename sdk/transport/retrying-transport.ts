@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CloudManagerError } from "../errors/cloud-manager-error";
-import { parseApiErrorBody } from "../errors/api-error-body";
 import type { ClientLogger } from "../types";
 import { NetworkFailure } from "./network-failure";
+import { PrerequisiteFailure } from "./prerequisite-failure";
 import { decide, type AttemptOutcome, type RetrySettings } from "./retry-policy";
-import { headerValue, isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
+import { outcomeOfFailure, outcomeOfResponse } from "./wire-outcome";
+import { isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
 
 /** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
 export const LOUD_WAIT_MS = 1_000;
@@ -12,7 +13,8 @@ export const LOUD_WAIT_MS = 1_000;
 /**
  * Re-sends a request on 429, the 400 rate-limit codes, 5xx and connection errors, as `retry-policy`
  * decides, bounded by retry count and total time. Sits above the auth layers, so every attempt is
- * signed afresh (new Digest `nc`, current token).
+ * signed afresh (new Digest `nc`, current token). It is the ONLY retry layer of a call: a failed
+ * token request reaches it as a PrerequisiteFailure and counts as one attempt of the call.
  */
 export class RetryingTransport {
   constructor(
@@ -35,11 +37,11 @@ export class RetryingTransport {
         if (settled !== undefined) return { ...settled, attempts: retriesDone };
       }
       let response: WireResponse | undefined;
-      let failure: NetworkFailure | undefined;
+      let failure: NetworkFailure | PrerequisiteFailure | undefined;
       try {
         response = await this.next(req);
       } catch (error) {
-        if (!(error instanceof NetworkFailure)) throw error;
+        if (!(error instanceof NetworkFailure) && !(error instanceof PrerequisiteFailure)) throw error;
         failure = error;
       }
       const outcome = outcomeOf(response, failure);
@@ -51,6 +53,7 @@ export class RetryingTransport {
         this.random,
       );
       if (!decision.retry) {
+        if (failure instanceof PrerequisiteFailure) throw failure.toError(retriesDone + 1);
         if (failure !== undefined) {
           failure.attempts = retriesDone + 1;
           throw failure;
@@ -90,20 +93,9 @@ export class RetryingTransport {
   }
 }
 
-function outcomeOf(response: WireResponse | undefined, failure: NetworkFailure | undefined): AttemptOutcome {
-  if (failure !== undefined || response === undefined) {
-    return {
-      kind: "network",
-      networkCode: failure?.networkCode ?? "UNKNOWN",
-      notSent: failure?.notSent ?? false,
-      retryable: failure?.retryable ?? false,
-    };
-  }
-  return {
-    kind: "response",
-    status: response.status,
-    // Only 400s need the body to decide (the invitation rate-limit codes).
-    errorCode: response.status === 400 ? parseApiErrorBody(response.body)?.errorCode : undefined,
-    retryAfter: headerValue(response, "retry-after"),
-  };
+function outcomeOf(response: WireResponse | undefined, failure: NetworkFailure | PrerequisiteFailure | undefined): AttemptOutcome {
+  if (failure instanceof PrerequisiteFailure) return { kind: "prerequisite", what: failure.what, outcome: failure.outcome };
+  if (failure !== undefined) return outcomeOfFailure(failure);
+  if (response === undefined) return { kind: "network", networkCode: "UNKNOWN", notSent: false, retryable: false };
+  return outcomeOfResponse(response);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CloudManagerClient, type CloudManagerError } from "../../sdk";
+import { CloudManagerClient, isCloudManagerError, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
 
 // Service accounts against the emulator: client-credentials tokens, shared and refreshed.
 
@@ -13,16 +13,25 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function setUp(options: Parameters<typeof startEmulator>[0] = {}): Promise<{ emulator: RunningEmulator; client: CloudManagerClient }> {
+async function setUp(
+  options: Parameters<typeof startEmulator>[0] = {},
+  clientOptions: Partial<CloudManagerClientOptions> = {},
+): Promise<{ emulator: RunningEmulator; client: CloudManagerClient }> {
   emulator = await startEmulator(options);
   const account = emulator.serviceAccount;
   if (account === undefined) throw new Error("the emulator seeded no service account");
-  const client = new CloudManagerClient({ baseUrl: emulator.baseUrl, clientId: account.clientId, clientSecret: account.clientSecret });
+  const client = new CloudManagerClient({
+    baseUrl: emulator.baseUrl,
+    clientId: account.clientId,
+    clientSecret: account.clientSecret,
+    ...clientOptions,
+  });
   clients.push(client);
   return { emulator, client };
 }
 
 const isTokenRequest = (entry: { path: string }): boolean => entry.path === "/api/oauth/token";
+const FAST = { baseDelayMs: 1, maxDelayMs: 5 };
 
 describe("OAuth service account against the emulator", () => {
   it("20 concurrent calls share one token request", async () => {
@@ -99,5 +108,45 @@ describe("OAuth service account against the emulator", () => {
     expect(error.message).toContain(`service account "${member.clientId}"`);
     expect(error.message).toContain("Organization Owner");
     expect(error.message).not.toContain(member.clientSecret);
+  });
+
+  it("a token endpoint that drops every connection: at most maxRetries + 1 token requests, then one clean error", async () => {
+    // One retry layer per call: token failures count against the call's own retry bounds.
+    const { emulator, client } = await setUp({}, { retry: { ...FAST, maxRetries: 3 } });
+    emulator.state.addFault({ method: "POST", path: "^/api/oauth/token$", fault: { type: "drop" } });
+    const error = (await client.getOrganization(emulator.org.id).catch((e: unknown) => e)) as CloudManagerError;
+    expect(isCloudManagerError(error)).toBe(true);
+    expect(error.code).toBe("CLOUD_MANAGER_NETWORK_ERROR");
+    expect(error.path).toBe("/api/oauth/token");
+    expect(error.attempts).toBe(4);
+    expect(error.message).toContain("after 4 attempts");
+    const log = emulator.state.requests();
+    expect(log.filter(isTokenRequest).map((entry) => entry.status)).toEqual([0, 0, 0, 0]);
+    // No API request went out without a token.
+    expect(log.filter((entry) => !isTokenRequest(entry))).toHaveLength(0);
+  });
+
+  it("a token request that failed once is retried by the call, and a POST is then sent once, without a check first", async () => {
+    const { emulator, client } = await setUp({}, { retry: FAST });
+    emulator.state.addFault({ method: "POST", path: "^/api/oauth/token$", count: 1, fault: { type: "drop" } });
+    await client.createInvitation(emulator.org.id, { username: "token-drop@example.com", roles: ["ORG_MEMBER"] });
+    // The invitation POST never left while the token was missing, so nothing needs reconciling.
+    expect(emulator.state.requests().map((entry) => `${entry.method} ${entry.path.split("/").pop()} ${entry.status}`)).toEqual([
+      "POST token 0",
+      "POST token 200",
+      "POST invites 201",
+    ]);
+    expect(emulator.state.invitations(emulator.org.id)).toHaveLength(1);
+  });
+
+  it("the token endpoint's Retry-After past maxElapsedMs ends the call at once, with the token endpoint's error", async () => {
+    const { emulator, client } = await setUp({}, { retry: { ...FAST, maxElapsedMs: 1_000 } });
+    emulator.state.addFault({ method: "POST", path: "^/api/oauth/token$", fault: { type: "status", status: 429, retryAfter: 30 } });
+    const error = (await client.getOrganization(emulator.org.id).catch((e: unknown) => e)) as CloudManagerError;
+    expect(error.status).toBe(429);
+    expect(error.path).toBe("/api/oauth/token");
+    expect(error.attempts).toBe(1);
+    expect(error.message).toContain("10 requests per minute");
+    expect(emulator.state.requests().map((entry) => `${entry.path} ${entry.status}`)).toEqual(["/api/oauth/token 429"]);
   });
 });

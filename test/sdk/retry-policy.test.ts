@@ -8,16 +8,22 @@ import {
   retrySettings,
   type AttemptOutcome,
   type RetrySettings,
+  type WireOutcome,
 } from "../../sdk/transport/retry-policy";
 
 const settings: RetrySettings = { maxRetries: 5, maxElapsedMs: 60_000, baseDelayMs: 100, maxDelayMs: 1_000 };
 
-function status(code: number, errorCode?: string, retryAfter?: string): AttemptOutcome {
+function status(code: number, errorCode?: string, retryAfter?: string): WireOutcome {
   return { kind: "response", status: code, errorCode, retryAfter };
 }
 
-function network(networkCode: string, notSent: boolean, retryable = true): AttemptOutcome {
+function network(networkCode: string, notSent: boolean, retryable = true): WireOutcome {
   return { kind: "network", networkCode, notSent, retryable };
+}
+
+/** The request was not sent: its token request got `outcome`. */
+function tokenFailed(outcome: WireOutcome): AttemptOutcome {
+  return { kind: "prerequisite", what: "while getting an access token", outcome };
 }
 
 describe("retry policy: classification", () => {
@@ -113,6 +119,25 @@ describe("retry policy: decisions", () => {
     expect(decide(settings, status(429), unsafe, half)).toMatchObject({ retry: true, serverMayHaveActed: false });
     expect(decide(settings, status(400, "INVITATIONS_RATE_LIMITED_IP"), unsafe, half)).toMatchObject({ retry: true });
     expect(decide(settings, network("ECONNREFUSED", true), unsafe, half)).toMatchObject({ retry: true });
+  });
+
+  it("a failed token request is an attempt of the call: retried as the token answer says, and the call itself may be re-sent", () => {
+    const unsafe = { ...base, replayAllowedAfterAction: false };
+    // The API request never left, so even a POST without a reconcile hook is simply sent again.
+    expect(decide(settings, tokenFailed(network("UND_ERR_SOCKET", false)), unsafe, half)).toEqual({
+      retry: true,
+      waitMs: 50,
+      reason: "connection error UND_ERR_SOCKET while getting an access token",
+      serverMayHaveActed: false,
+    });
+    expect(decide(settings, tokenFailed(status(503)), unsafe, half)).toMatchObject({ retry: true, serverMayHaveActed: false });
+    // The token endpoint's Retry-After counts, and so do the call's bounds.
+    expect(decide(settings, tokenFailed(status(429, undefined, "3")), base, half)).toMatchObject({ retry: true, waitMs: 3_000 });
+    expect(decide(settings, tokenFailed(status(429, undefined, "61")), base, half)).toMatchObject({ retry: false, exhausted: true });
+    expect(decide(settings, tokenFailed(status(503)), { ...base, retriesDone: 5 }, half)).toMatchObject({ retry: false, exhausted: true });
+    // A wrong secret or an untrusted certificate is final.
+    expect(decide(settings, tokenFailed(status(401, "invalid_client")), base, half)).toMatchObject({ retry: false, exhausted: false });
+    expect(decide(settings, tokenFailed(network("SELF_SIGNED_CERT_IN_CHAIN", false, false)), base, half)).toMatchObject({ retry: false });
   });
 
   it("never retries a final answer", () => {
