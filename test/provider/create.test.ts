@@ -98,15 +98,30 @@ describe("OrgInvitation_Create", () => {
 
   it("adopts, instead of failing, when Cloud Manager refuses a duplicate sent between its list and its POST", async () => {
     h.emulator.state.updateSettings({ duplicateInvitations: "reject" });
-    // Hold our POST at the server until someone else has invited the same person.
-    h.emulator.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "delay", ms: 2000 } });
+    // Hold our POST at the server (far longer than any test: only clearing the faults releases it)
+    // until someone else has invited the same person; no timer decides the order.
+    h.emulator.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "delay", ms: 600_000 } });
     const creating = checkAndCreate({ orgId: h.orgId, username: "gina@example.com", roles: ["ORG_MEMBER"] });
-    await waitFor(() => h.emulator.state.faults().every((f) => f.hits >= 1));
+    await waitFor(() => h.emulator.state.faults().length === 0);
+    // The fault is used up, so this one goes straight through while ours is still held.
     const byHand = await h.outside.createInvitation(h.orgId, { username: "gina@example.com", roles: ["ORG_MEMBER"] });
+    h.emulator.state.clearFaults();
     const { outs } = await creating;
     expect(outs.invitationId).toBe(byHand.id);
-    expect(h.requests().filter((r) => r.method === "POST").map((r) => r.status).sort()).toEqual([201, 409]);
+    // Ours arrived first (held), the one by hand second.
+    expect(h.requests().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([409, 201]);
     expect(h.emulator.state.pendingInvitations(h.orgId)).toHaveLength(1);
+    expect(noticesMatching(h, new RegExp(`adopting the pending invitation ${byHand.id} for gina@example.com`))).toHaveLength(1);
+  });
+
+  it("records the invitation, without sending a second one, when Cloud Manager acted but its answer was lost", async () => {
+    h.emulator.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "drop", after: "handler" } });
+    const { outs } = await checkAndCreate({ orgId: h.orgId, username: "lost@example.com", roles: ["ORG_MEMBER"] });
+    const [only, ...others] = h.emulator.state.pendingInvitations(h.orgId);
+    expect(others).toEqual([]);
+    expect(outs.invitationId).toBe(only?.id);
+    expect(outs.status).toBe("PENDING");
+    expect(writes(h).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0"]);
   });
 
   it("fails with the API's code and what to do, without secrets, when Cloud Manager rejects the invitation", async () => {
