@@ -1,5 +1,5 @@
 // The per-organization gate and the shared fresh lists, on their own (no network).
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FreshSnapshot } from "../../provider/fresh-snapshot";
 import { OrgLimiter } from "../../provider/org-limiter";
 
@@ -14,6 +14,10 @@ function deferred<T>() {
 }
 
 const ticks = () => new Promise((resolve) => setImmediate(resolve));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("OrgLimiter", () => {
   it("runs at most `concurrency` calls per organization at once, and organizations independently", async () => {
@@ -39,7 +43,9 @@ describe("OrgLimiter", () => {
   });
 
   it("holds back new calls of a paused organization until the pause is over, but not other organizations", async () => {
-    const limiter = new OrgLimiter({ concurrency: 4, report: () => {} });
+    // A fake clock: the pause ends when the test moves time on, not when the machine gets to it.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const limiter = new OrgLimiter({ concurrency: 4, report: () => {}, now: () => Date.now() });
     limiter.pause("a", 50, "429 RATE_LIMITED");
     let startedA = false;
     let startedB = false;
@@ -53,8 +59,29 @@ describe("OrgLimiter", () => {
     expect(startedB).toBe(true);
     expect(startedA).toBe(false);
     expect(limiter.queued("a")).toBe(1);
-    await Promise.all([a, b]);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(startedA).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     expect(startedA).toBe(true);
+    await Promise.all([a, b]);
+  });
+
+  it("extends a pause when a later backoff ends later, and never shortens it", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const limiter = new OrgLimiter({ concurrency: 4, report: () => {}, now: () => Date.now() });
+    limiter.pause("a", 100, "503 SERVICE_UNAVAILABLE");
+    let started = false;
+    const a = limiter.run("a", async () => {
+      started = true;
+    });
+    await vi.advanceTimersByTimeAsync(30);
+    limiter.pause("a", 200, "429 RATE_LIMITED"); // until t=230
+    limiter.pause("a", 10, "429 RATE_LIMITED"); // until t=40: ignored
+    await vi.advanceTimersByTimeAsync(199);
+    expect(started).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toBe(true);
+    await a;
   });
 
   it("tells the user how long calls waited and why, at most once per interval", async () => {
