@@ -149,4 +149,25 @@ describe("OAuth service account against the emulator", () => {
     expect(error.message).toContain("10 requests per minute");
     expect(emulator.state.requests().map((entry) => `${entry.path} ${entry.status}`)).toEqual(["/api/oauth/token 429"]);
   });
+
+  it("a role 401 with a cached token is final: no token refetch, no second attempt", async () => {
+    const { emulator } = await setUp();
+    const member = emulator.state.addServiceAccount({ orgRoles: [{ orgId: emulator.org.id, roles: ["ORG_MEMBER"] }] });
+    const limited = new CloudManagerClient({ baseUrl: emulator.baseUrl, clientId: member.clientId, clientSecret: member.clientSecret });
+    clients.push(limited);
+    await limited.getOrganization(emulator.org.id); // warm: the token is cached now
+    emulator.state.clearRequests();
+
+    const error = (await limited
+      .createInvitation(emulator.org.id, { username: "role@example.com", roles: ["ORG_MEMBER"] })
+      .catch((e: unknown) => e)) as CloudManagerError;
+
+    expect(error.status).toBe(401);
+    expect(error.errorCode).toBe("USER_UNAUTHORIZED");
+    expect(error.message).toContain("Organization Owner");
+    // The emulator (like Cloud Manager) challenges only bad tokens; a role failure has no challenge.
+    expect(emulator.state.requests().map((entry) => `${entry.method} ${entry.path.split("/").pop()} ${entry.status}`)).toEqual([
+      "POST invites 401",
+    ]);
+  });
 });

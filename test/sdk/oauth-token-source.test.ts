@@ -9,6 +9,10 @@ const CLIENT_ID = "mdb_sa_id_0123456789";
 const CLIENT_SECRET = "mdb_sa_sk_supersecretvalue";
 const organization = json(200, { id: ORG, name: "Acme" });
 
+function basicOf(): string {
+  return Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
+}
+
 function token(value: string, expiresIn = 3600): Reply {
   return json(200, { access_token: value, expires_in: expiresIn, token_type: "Bearer" });
 }
@@ -45,10 +49,14 @@ describe("OAuth client credentials on the wire", () => {
     expect(apiRequest?.url).toBe(`/api/public/v1.0/orgs/${ORG}`);
   });
 
-  it("a 401 with a token from the cache: one new token, one retry", async () => {
+  it("a 401 refusing a token from the cache (Bearer invalid_token): one new token, one retry", async () => {
     server.enqueue(token("tok-1"), organization);
     await client.getOrganization(ORG);
-    server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED")), token("tok-2"), organization);
+    server.enqueue(
+      json(401, apiErrorBody(401, "USER_UNAUTHORIZED"), { "www-authenticate": 'Bearer error="invalid_token", error_description="expired"' }),
+      token("tok-2"),
+      organization,
+    );
     await client.getOrganization(ORG);
     expect(server.arrived.slice(2).map((r) => `${r.method} ${r.url.split("/").pop()} ${r.headers.authorization?.split(" ")[0]}`)).toEqual([
       `GET ${ORG} Bearer`,
@@ -56,6 +64,21 @@ describe("OAuth client credentials on the wire", () => {
       `GET ${ORG} Bearer`,
     ]);
     expect(server.arrived[4]?.headers.authorization).toBe("Bearer tok-2");
+  });
+
+  it("a 401 without a Bearer challenge (a role failure) keeps the cached token: no refetch, no retry", async () => {
+    server.enqueue(token("tok-1"), organization);
+    await client.getOrganization(ORG);
+    server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED")));
+    const error = (await client.getOrganization(ORG).catch((e: unknown) => e)) as CloudManagerError;
+    expect(error.status).toBe(401);
+    expect(error.message).toContain("Organization Owner");
+    // Also a challenge of another kind, or a Bearer one that is not about the token, is not a refusal.
+    server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED"), { "www-authenticate": 'Bearer error="insufficient_scope"' }));
+    await expect(client.getOrganization(ORG)).rejects.toMatchObject({ status: 401 });
+    server.enqueue(organization);
+    await client.getOrganization(ORG);
+    expect(server.arrived.map((r) => r.headers.authorization)).toEqual(["Basic " + basicOf(), "Bearer tok-1", "Bearer tok-1", "Bearer tok-1", "Bearer tok-1"]);
   });
 
   it("a 401 with a token fetched for this very call is final (no token loop)", async () => {
