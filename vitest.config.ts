@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          // Makes the Pulumi CLI available first (no timeout: a first build from Go takes minutes).
+          globalSetup: ["test/e2e/harness/global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           // Each file drives its own Pulumi stacks; the machine has 2 cores.

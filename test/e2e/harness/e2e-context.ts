@@ -1,0 +1,161 @@
+// The world of one end-to-end test file: an emulator on 127.0.0.1:0, a file backend and PULUMI_HOME
+// in a temporary folder, and stacks whose working folders live under <repo>/.e2e-work/ — inside the
+// repository because the provider process resolves `pulumi-cloudmanager/provider/runtime` from its
+// working directory (the project folder), which must find <repo>/node_modules. Nothing is written
+// to the user's home. close() removes all of it.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalWorkspace, type ConfigMap, type PulumiFn } from "@pulumi/pulumi/automation";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
+import { ENV_VARS } from "../../../provider/credentials";
+import { CloudManagerClient } from "../../../sdk";
+import { ensureCli, REPO_ROOT, type PulumiCli } from "./cli";
+import { DuplicateInvitationMonitor, EmulatorView } from "./emulator-view";
+import { TestStack } from "./test-stack";
+
+export const WORK_ROOT = join(REPO_ROOT, ".e2e-work");
+
+export type CredentialKind = "apiKey" | "serviceAccount";
+
+export interface StackOptions {
+  /** Which of the emulator's seeded principals goes into stack config (default "apiKey"); "none" sets no credentials. */
+  credentials?: CredentialKind | "none";
+  /** Extra stack config, set after the credentials. */
+  config?: ConfigMap;
+}
+
+export interface E2eContext {
+  cli: PulumiCli;
+  emulator: RunningEmulator;
+  orgId: string;
+  view: EmulatorView;
+  /** Fails the scenario if a user ever had two pending invitations; see DuplicateInvitationMonitor. */
+  duplicates: DuplicateInvitationMonitor;
+  /**
+   * An organization owner acting outside Pulumi (someone in the Cloud Manager UI or a script), with
+   * an API key of its own so its requests are told apart from the provider's in the request log.
+   */
+  admin: CloudManagerClient;
+  adminPublicKey: string;
+  /** The environment every CLI invocation gets (also usable to run `pulumi` directly). */
+  env: Record<string, string>;
+  /** A stack of an inline program (run in this process, `--client` mode). */
+  inlineStack(program: PulumiFn, options?: StackOptions): Promise<TestStack>;
+  /** A stack of a local program: `workDir` holds a Pulumi.yaml (the language host runs the program). */
+  localStack(workDir: string, options?: StackOptions): Promise<TestStack>;
+  /** A fresh folder under this file's working root, for a local program's Pulumi.yaml. */
+  newWorkDir(label: string): string;
+  /** Deletes every pending invitation left in the org (a failed scenario's leftovers), as the admin. */
+  withdrawAllPending(): Promise<void>;
+  /** `cloudmanager:*` config for one of the emulator's seeded principals. */
+  credentialConfig(kind: CredentialKind): ConfigMap;
+  close(): Promise<void>;
+}
+
+let runCounter = 0;
+
+export async function startE2e(label: string, options: EmulatorOptions = {}): Promise<E2eContext> {
+  const cli = await ensureCli();
+  const duplicates = new DuplicateInvitationMonitor();
+  const userLog = options.log;
+  const emulator = await startEmulator({
+    ...options,
+    log: (line) => {
+      duplicates.onRequest(line);
+      userLog?.(line);
+    },
+  });
+  const view = new EmulatorView(emulator);
+  duplicates.attach(view);
+
+  const adminKey = emulator.state.addApiKey({ name: "admin outside Pulumi", orgRoles: [{ orgId: emulator.org.id, roles: ["ORG_OWNER"] }] });
+  view.outsideKeys.add(adminKey.publicKey);
+  const admin = new CloudManagerClient({ baseUrl: emulator.baseUrl, publicKey: adminKey.publicKey, privateKey: adminKey.privateKey });
+
+  const temp = mkdtempSync(join(tmpdir(), "cloudmanager-e2e-"));
+  const backend = join(temp, "backend");
+  mkdirSync(backend);
+  mkdirSync(WORK_ROOT, { recursive: true });
+  const workRoot = mkdtempSync(join(WORK_ROOT, `${label}-`));
+
+  const env: Record<string, string> = {
+    PATH: cli.path,
+    PULUMI_HOME: join(temp, "home"),
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+    // The provider falls back to these; blank them so only stack config counts (empty = unset).
+    ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
+  };
+
+  const credentialConfig = (kind: CredentialKind): ConfigMap => {
+    const base: ConfigMap = { "cloudmanager:baseUrl": { value: emulator.baseUrl } };
+    if (kind === "apiKey") {
+      return {
+        ...base,
+        "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
+        "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      };
+    }
+    const account = emulator.serviceAccount;
+    if (!account) throw new Error("this emulator was started without a service account");
+    return {
+      ...base,
+      "cloudmanager:clientId": { value: account.clientId },
+      "cloudmanager:clientSecret": { value: account.clientSecret, secret: true },
+    };
+  };
+
+  const newWorkDir = (name: string): string => {
+    const dir = join(workRoot, `${name}-${++runCounter}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+
+  const configure = async (stack: TestStack, opts: StackOptions) => {
+    const kind = opts.credentials ?? "apiKey";
+    const config: ConfigMap = { ...(kind === "none" ? {} : credentialConfig(kind)), ...opts.config };
+    if (Object.keys(config).length > 0) await stack.stack.setAllConfig(config);
+    return stack;
+  };
+
+  return {
+    cli,
+    emulator,
+    orgId: emulator.org.id,
+    view,
+    duplicates,
+    admin,
+    adminPublicKey: adminKey.publicKey,
+    env,
+    credentialConfig,
+    newWorkDir,
+    async inlineStack(program, opts = {}) {
+      const n = ++runCounter;
+      const workDir = newWorkDir("inline");
+      const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: `e2e${n}`, projectName: `cloudmanager-e2e-${n}`, program },
+        { workDir, pulumiCommand: cli.command, envVars: env },
+      );
+      return configure(new TestStack(stack, workDir), opts);
+    },
+    async localStack(workDir, opts = {}) {
+      const n = ++runCounter;
+      const stack = await LocalWorkspace.createOrSelectStack({ stackName: `e2e${n}`, workDir }, { pulumiCommand: cli.command, envVars: env });
+      return configure(new TestStack(stack, workDir), opts);
+    },
+    async withdrawAllPending() {
+      for (const inv of view.pending()) await admin.deleteInvitation(emulator.org.id, inv.id);
+    },
+    async close() {
+      await admin.close();
+      await emulator.close();
+      rmSync(workRoot, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
+    },
+  };
+}
