@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, type ClientLogEvent, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
 import { startForwardingProxy, type ForwardingProxy } from "./support/forwarding-proxy";
@@ -82,8 +82,9 @@ describe("retries against the emulator's faults", () => {
 
   it("the emulator's own invitation rate limit is ridden out the same way", async () => {
     const { emulator, client } = await setUp();
-    // Retry-After is then the seconds left in the window (at least 1): one wait of about a second.
-    emulator.state.setRateLimits({ invitationsPerWindow: 1, invitationWindowMs: 500 });
+    // Retry-After is then the seconds left in the window, rounded up: one wait of up to 2 s. The window
+    // is long enough that the second call lands in it even on a loaded machine.
+    emulator.state.setRateLimits({ invitationsPerWindow: 1, invitationWindowMs: 2_000 });
     await client.createInvitation(emulator.org.id, { username: "a@example.com", roles: ["ORG_MEMBER"] });
     await client.createInvitation(emulator.org.id, { username: "b@example.com", roles: ["ORG_MEMBER"] });
     expect(emulator.state.pendingInvitations(emulator.org.id)).toHaveLength(2);
@@ -145,11 +146,22 @@ describe("retries against the emulator's faults", () => {
     expect(emulator.state.invitations(emulator.org.id)).toHaveLength(1);
   });
 
-  it("a timed-out attempt (delay fault) is retried with a fresh attempt", async () => {
-    const { emulator, client } = await setUp({ requestTimeoutMs: 200 });
-    emulator.state.addFault({ method: "GET", path: INVITES, count: 1, fault: { type: "delay", ms: 1_000 } });
+  it("timed-out attempts (delay fault) are retried with fresh attempts", async () => {
+    // The first two attempts are held 10 s against a 500 ms deadline, so they time out however loaded
+    // the machine is; later attempts are answered at once, and the spare retries (6 by default) absorb
+    // one that a loaded machine answers late.
+    const { emulator, client } = await setUp({ requestTimeoutMs: 500 });
+    emulator.state.addFault({ method: "GET", path: INVITES, count: 2, fault: { type: "delay", ms: 10_000 } });
     await expect(client.listInvitations(emulator.org.id)).resolves.toEqual([]);
-    expect(emulator.state.requests().filter((e) => e.method === "GET").length).toBeGreaterThanOrEqual(2);
+    // A timed-out attempt is logged (status 0) when the server sees its connection close.
+    await vi.waitFor(
+      () => {
+        const gets = emulator.state.requests().filter((e) => e.method === "GET").map((e) => e.status);
+        expect(gets.slice(0, 2)).toEqual([0, 0]);
+        expect(gets.at(-1)).toBe(200);
+      },
+      { timeout: 10_000 },
+    );
   });
 
   it("PATCH (absolute roles) is retried after a 503", async () => {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CloudManagerClient, type CloudManagerError } from "../../sdk";
+import { OAuthTokenSource } from "../../sdk/auth/oauth-token-source";
+import { HttpTransport } from "../../sdk/transport/http-transport";
 import { apiErrorBody, json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
 
 // The token request on the wire, and the token endpoint's failure modes, against a scripted server.
@@ -88,15 +90,30 @@ describe("OAuth client credentials on the wire", () => {
     expect(server.arrived).toHaveLength(2);
   });
 
-  it("a token that is about to expire is replaced before use", async () => {
-    // expires_in 1 s: the 10% margin makes it unusable after 0.9 s.
-    server.enqueue(token("short", 1), organization);
-    await client.getOrganization(ORG);
-    await new Promise((resolve) => setTimeout(resolve, 950));
-    server.enqueue(token("next"), organization);
-    await client.getOrganization(ORG);
-    expect(server.arrived.map((r) => r.headers.authorization?.split(" ")[0])).toEqual(["Basic", "Bearer", "Basic", "Bearer"]);
-    expect(server.arrived[3]?.headers.authorization).toBe("Bearer next");
+  it("a token is replaced before use once it is within its last 10% (at most 60 s), on the source's own clock", async () => {
+    const transport = new HttpTransport({ requestTimeoutMs: 30_000 });
+    try {
+      let now = 5_000;
+      const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+      const tokens = new OAuthTokenSource(transport.send, new URL("/api/oauth/token", server.origin), credentials, () => now);
+      // expires_in 1 s: unusable from 0.9 s on.
+      server.enqueue(token("short", 1));
+      expect(await tokens.getToken()).toEqual({ token: "short", fresh: true });
+      now += 899;
+      expect(await tokens.getToken()).toEqual({ token: "short", fresh: false });
+      now += 1;
+      server.enqueue(token("hour"));
+      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: true });
+      // expires_in 3600 s: unusable from 3540 s on.
+      now += 3_540_000 - 1;
+      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: false });
+      now += 1;
+      server.enqueue(token("next"));
+      expect(await tokens.getToken()).toEqual({ token: "next", fresh: true });
+      expect(server.arrived.map((r) => `${r.method} ${r.url}`)).toEqual(Array(3).fill("POST /api/oauth/token"));
+    } finally {
+      await transport.close();
+    }
   });
 
   it("the token endpoint's 429 and 5xx are retried", async () => {
