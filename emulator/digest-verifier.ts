@@ -20,24 +20,41 @@ export type DigestOutcome =
 export interface DigestVerifierOptions {
   nonceLifetimeMs: number;
   rejectReusedNonceCount: boolean;
+  /** Clock in ms (tests); default Date.now. */
+  now?: () => number;
 }
 
 interface NonceRecord {
   issuedAt: number;
   expired: boolean;
-  usedNc: Set<string>;
+  /** The `nc` values used with this nonce; kept only while reuse is refused (else nothing reads them). */
+  usedNc: Set<string> | undefined;
 }
 
-// Bounds memory when a client never reuses a nonce (MongoDB's Go transport asks for one per call).
+// A backstop only: nonces past their lifetime are dropped as new ones are issued, so this is reached
+// only by more than this many nonces within one lifetime (MongoDB's Go transport asks for one per call).
 const MAX_NONCES = 50_000;
 
 export class DigestVerifier {
+  /** By issue time: Map keeps insertion order, so the oldest nonces come first. */
   private readonly nonces = new Map<string, NonceRecord>();
 
   constructor(private options: DigestVerifierOptions) {}
 
   configure(options: Partial<DigestVerifierOptions>): void {
     this.options = { ...this.options, ...options };
+  }
+
+  /** Nonces held in memory (issued, not yet dropped). */
+  get nonceCount(): number {
+    return this.nonces.size;
+  }
+
+  /** `nc` values held in memory across all nonces. */
+  get storedNonceCounts(): number {
+    let total = 0;
+    for (const record of this.nonces.values()) total += record.usedNc?.size ?? 0;
+    return total;
   }
 
   /** A fresh challenge, byte-for-byte in the form Cloud Manager sends. */
@@ -50,7 +67,7 @@ export class DigestVerifier {
   expireAll(): number {
     let count = 0;
     for (const record of this.nonces.values()) {
-      if (!record.expired) count++;
+      if (!this.isPast(record)) count++;
       record.expired = true;
     }
     return count;
@@ -91,34 +108,50 @@ export class DigestVerifier {
     if (!match || storedHa1 === undefined) return fail("wrong credentials");
 
     const record = this.nonces.get(nonce);
-    if (!record || record.expired || Date.now() - record.issuedAt >= this.options.nonceLifetimeMs) {
-      return fail("stale nonce", true);
+    if (!record || this.isPast(record)) return fail("stale nonce", true);
+    if (this.options.rejectReusedNonceCount) {
+      const ncKey = nc.toLowerCase();
+      record.usedNc ??= new Set();
+      if (record.usedNc.has(ncKey)) return fail("nonce count reused");
+      record.usedNc.add(ncKey);
     }
-    const ncKey = nc.toLowerCase();
-    if (this.options.rejectReusedNonceCount && record.usedNc.has(ncKey)) return fail("nonce count reused");
-    record.usedNc.add(ncKey);
     return { ok: true, username, nc };
   }
 
   private issueNonce(): string {
-    if (this.nonces.size >= MAX_NONCES) this.prune();
+    this.dropPastNonces();
+    if (this.nonces.size >= MAX_NONCES) this.dropOldestHalf();
     const nonce = randomBytes(24).toString("base64url");
-    this.nonces.set(nonce, { issuedAt: Date.now(), expired: false, usedNc: new Set() });
+    this.nonces.set(nonce, { issuedAt: this.now(), expired: false, usedNc: undefined });
     return nonce;
   }
 
-  private prune(): void {
-    const now = Date.now();
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private isPast(record: NonceRecord): boolean {
+    return record.expired || this.now() - record.issuedAt >= this.options.nonceLifetimeMs;
+  }
+
+  /**
+   * Drops the nonces past their lifetime from the old end, stopping at the first live one: each
+   * nonce is dropped once, so this costs O(1) per issue, amortized. A client presenting a dropped
+   * nonce gets the same `stale=true` answer as for an expired one.
+   */
+  private dropPastNonces(): void {
     for (const [nonce, record] of this.nonces) {
-      if (record.expired || now - record.issuedAt >= this.options.nonceLifetimeMs) this.nonces.delete(nonce);
+      if (!this.isPast(record)) break;
+      this.nonces.delete(nonce);
     }
-    // Still full: drop the oldest half (Map iterates in insertion order).
-    if (this.nonces.size >= MAX_NONCES) {
-      let drop = Math.floor(this.nonces.size / 2);
-      for (const nonce of this.nonces.keys()) {
-        if (drop-- <= 0) break;
-        this.nonces.delete(nonce);
-      }
+  }
+
+  /** Still full of live nonces: drop the oldest half. */
+  private dropOldestHalf(): void {
+    let drop = Math.floor(this.nonces.size / 2);
+    for (const nonce of this.nonces.keys()) {
+      if (drop-- <= 0) break;
+      this.nonces.delete(nonce);
     }
   }
 }
