@@ -39,6 +39,8 @@ export interface E2eContext {
    */
   admin: CloudManagerClient;
   adminPublicKey: string;
+  /** The file backend's folder (`PULUMI_BACKEND_URL`): the state files as they rest on disk. */
+  backendDir: string;
   /** The environment every CLI invocation gets (also usable to run `pulumi` directly). */
   env: Record<string, string>;
   /** A stack of an inline program (run in this process, `--client` mode). */
@@ -131,6 +133,7 @@ export async function startE2e(label: string, options: EmulatorOptions = {}): Pr
     duplicates,
     admin,
     adminPublicKey: adminKey.publicKey,
+    backendDir: backend,
     env,
     credentialConfig,
     newWorkDir,
