@@ -14,12 +14,16 @@ export interface IssuedToken {
   token: string;
   /** True when the token was fetched for (or while) this caller waited; false when it came from the cache. */
   fresh: boolean;
+  /** How long ago (ms, on the source's clock) the token was requested. */
+  ageMs: number;
 }
 
 const GETTING_A_TOKEN = "while getting an access token";
 
 interface CachedToken {
   token: string;
+  /** Epoch ms when it was requested. */
+  requestedAt: number;
   /** Epoch ms after which the token is no longer handed out. */
   refreshAt: number;
 }
@@ -58,11 +62,12 @@ export class OAuthTokenSource {
 
   async getToken(): Promise<IssuedToken> {
     const cached = this.#cached;
-    if (cached !== undefined && this.now() < cached.refreshAt) return { token: cached.token, fresh: false };
+    const now = this.now();
+    if (cached !== undefined && now < cached.refreshAt) return { token: cached.token, fresh: false, ageMs: now - cached.requestedAt };
     this.#inFlight ??= this.fetchToken().finally(() => {
       this.#inFlight = undefined;
     });
-    return { token: await this.#inFlight, fresh: true };
+    return { token: await this.#inFlight, fresh: true, ageMs: 0 };
   }
 
   /** Forgets `token` if it is still the cached one (the server refused it); a newer token is kept. */
@@ -107,7 +112,7 @@ export class OAuthTokenSource {
     const lifetimeMs = expiresInSeconds * 1000;
     // Stop using a token 60 s before it expires, or 10% of its lifetime for short-lived tokens.
     const marginMs = Math.min(60_000, lifetimeMs * 0.1);
-    this.#cached = { token, refreshAt: requestedAt + lifetimeMs - marginMs };
+    this.#cached = { token, requestedAt, refreshAt: requestedAt + lifetimeMs - marginMs };
     return token;
   }
 }

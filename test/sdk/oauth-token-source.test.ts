@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CloudManagerClient, type CloudManagerError } from "../../sdk";
+import { BearerAuth, UNCHALLENGED_REFRESH_AGE_MS } from "../../sdk/auth/bearer-auth";
 import { OAuthTokenSource } from "../../sdk/auth/oauth-token-source";
 import { HttpTransport } from "../../sdk/transport/http-transport";
 import { apiErrorBody, json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
@@ -83,6 +84,37 @@ describe("OAuth client credentials on the wire", () => {
     expect(server.arrived.map((r) => r.headers.authorization)).toEqual(["Basic " + basicOf(), "Bearer tok-1", "Bearer tok-1", "Bearer tok-1", "Bearer tok-1"]);
   });
 
+  it("a 401 without any challenge on a token older than a minute: one new token, one retry (a server that sends no challenge for a revoked token)", async () => {
+    const transport = new HttpTransport({ requestTimeoutMs: 30_000 });
+    try {
+      let now = 1_000_000;
+      const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+      const tokens = new OAuthTokenSource(transport.send, new URL("/api/oauth/token", server.origin), credentials, () => now);
+      const bearer = new BearerAuth(transport.send, tokens, () => {});
+      const get = { method: "GET" as const, url: new URL(`orgs/${ORG}`, `${server.baseUrl}/`), headers: {} };
+      server.enqueue(token("tok-1"), organization);
+      expect((await bearer.send(get)).status).toBe(200);
+      // Younger than UNCHALLENGED_REFRESH_AGE_MS: a bare 401 is taken as a role failure.
+      now += UNCHALLENGED_REFRESH_AGE_MS - 1;
+      server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED")));
+      expect((await bearer.send(get)).status).toBe(401);
+      // From that age on: the token may be what was refused, so it is replaced once.
+      now += 1;
+      server.enqueue(json(401, apiErrorBody(401, "USER_UNAUTHORIZED")), token("tok-2"), organization);
+      expect((await bearer.send(get)).status).toBe(200);
+      expect(server.arrived.map((r) => r.headers.authorization)).toEqual([
+        "Basic " + basicOf(),
+        "Bearer tok-1",
+        "Bearer tok-1",
+        "Bearer tok-1",
+        "Basic " + basicOf(),
+        "Bearer tok-2",
+      ]);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it("a 401 with a token fetched for this very call is final (no token loop)", async () => {
     server.enqueue(token("tok-1"), json(401, apiErrorBody(401, "USER_UNAUTHORIZED")));
     const error = (await client.getOrganization(ORG).catch((e: unknown) => e)) as CloudManagerError;
@@ -98,18 +130,18 @@ describe("OAuth client credentials on the wire", () => {
       const tokens = new OAuthTokenSource(transport.send, new URL("/api/oauth/token", server.origin), credentials, () => now);
       // expires_in 1 s: unusable from 0.9 s on.
       server.enqueue(token("short", 1));
-      expect(await tokens.getToken()).toEqual({ token: "short", fresh: true });
+      expect(await tokens.getToken()).toEqual({ token: "short", fresh: true, ageMs: 0 });
       now += 899;
-      expect(await tokens.getToken()).toEqual({ token: "short", fresh: false });
+      expect(await tokens.getToken()).toEqual({ token: "short", fresh: false, ageMs: 899 });
       now += 1;
       server.enqueue(token("hour"));
-      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: true });
+      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: true, ageMs: 0 });
       // expires_in 3600 s: unusable from 3540 s on.
       now += 3_540_000 - 1;
-      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: false });
+      expect(await tokens.getToken()).toEqual({ token: "hour", fresh: false, ageMs: 3_540_000 - 1 });
       now += 1;
       server.enqueue(token("next"));
-      expect(await tokens.getToken()).toEqual({ token: "next", fresh: true });
+      expect(await tokens.getToken()).toEqual({ token: "next", fresh: true, ageMs: 0 });
       expect(server.arrived.map((r) => `${r.method} ${r.url}`)).toEqual(Array(3).fill("POST /api/oauth/token"));
     } finally {
       await transport.close();
