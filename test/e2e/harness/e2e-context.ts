@@ -24,6 +24,8 @@ export interface StackOptions {
   credentials?: CredentialKind | "none";
   /** Extra stack config, set after the credentials. */
   config?: ConfigMap;
+  /** Extra environment for the CLI and the provider process it starts (e.g. MCLI_* credentials). */
+  env?: Record<string, string>;
 }
 
 export interface E2eContext {
@@ -142,13 +144,13 @@ export async function startE2e(label: string, options: EmulatorOptions = {}): Pr
       const workDir = newWorkDir("inline");
       const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: `e2e${n}`, projectName: `cloudmanager-e2e-${n}`, program },
-        { workDir, pulumiCommand: cli.command, envVars: env },
+        { workDir, pulumiCommand: cli.command, envVars: { ...env, ...opts.env } },
       );
       return configure(new TestStack(stack, workDir), opts);
     },
     async localStack(workDir, opts = {}) {
       const n = ++runCounter;
-      const stack = await LocalWorkspace.createOrSelectStack({ stackName: `e2e${n}`, workDir }, { pulumiCommand: cli.command, envVars: env });
+      const stack = await LocalWorkspace.createOrSelectStack({ stackName: `e2e${n}`, workDir }, { pulumiCommand: cli.command, envVars: { ...env, ...opts.env } });
       return configure(new TestStack(stack, workDir), opts);
     },
     async withdrawAllPending() {
