@@ -217,6 +217,8 @@ describe("the GitOps gate", () => {
     expect(error.message).toMatch(/Command failed with exit code [1-9]/);
     expect(error.message).toContain("no changes were expected for preview but changes were proposed");
     expect(error.output).toContain("alice");
+    // What drifted, as the gate's refresh found it.
+    expect(error.drift).toEqual([{ name: "alice", changes: { status: ["PENDING", "REVOKED"] } }]);
     // A preview never writes, and the gate did not fix anything.
     expect(e2e.view.pendingByUser().has(ALICE)).toBe(false);
 

@@ -6,7 +6,6 @@ import type {
   DestroyOptions,
   DestroyResult,
   EngineEvent,
-  OpType,
   PreviewOptions,
   PreviewResult,
   RefreshOptions,
@@ -15,34 +14,15 @@ import type {
   UpOptions,
   UpResult,
 } from "@pulumi/pulumi/automation";
+import { driftOf, ORG_INVITATION_TYPE, resourceName, stepsOf, type Drift, type Step } from "../../../examples/demo/engine-events";
 
-export const INVITATION_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgInvitation";
+export const INVITATION_TYPE = ORG_INVITATION_TYPE;
+export type { Drift, Step };
 
 export interface Diagnostic {
   severity: string;
   message: string;
   urn: string | undefined;
-}
-
-export interface Step {
-  op: OpType;
-  /** The resource's name (last URN segment). */
-  name: string;
-  type: string;
-  /**
-   * Inputs whose value differs between the old state and the program (`__provider` left out). The
-   * engine's own `diffs` stay empty for dynamic providers, whose diff reports no per-property detail.
-   */
-  changedInputs: string[];
-  /** The replacement reasons the provider gave (`replaces`), when the engine reports them. */
-  diffs: string[];
-}
-
-/** A resource whose outputs a refresh changed: what drifted. */
-export interface Drift {
-  name: string;
-  /** Output name → [before, after], only those that changed. */
-  changes: Record<string, [unknown, unknown]>;
 }
 
 export interface Operation<R> {
@@ -63,6 +43,7 @@ export class StackOperationError extends Error {
     readonly output: string,
     readonly diagnostics: Diagnostic[],
     readonly steps: Step[],
+    readonly drift: Drift[],
     cause: unknown,
   ) {
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -152,13 +133,9 @@ export class TestStack {
       const result = await call(onEvent, onOutput);
       return { result, events, output, diagnostics: diagnosticsOf(events), steps: stepsOf(events), drift: driftOf(events) };
     } catch (e) {
-      throw new StackOperationError(operation, output, diagnosticsOf(events), stepsOf(events), e);
+      throw new StackOperationError(operation, output, diagnosticsOf(events), stepsOf(events), driftOf(events), e);
     }
   }
-}
-
-export function resourceName(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
 /** Diagnostics a user sees (the engine also streams "debug" ones, which its typings do not list). */
@@ -169,45 +146,6 @@ function diagnosticsOf(events: EngineEvent[]): Diagnostic[] {
     if (!d || severity === "debug") return [];
     return [{ severity: d.severity, message: d.message, urn: d.urn }];
   });
-}
-
-/** Steps of OrgInvitation resources only (the stack resource is noise for these tests). */
-function stepsOf(events: EngineEvent[]): Step[] {
-  return events.flatMap((e) => {
-    const m = e.resourcePreEvent?.metadata;
-    if (!m || m.type !== INVITATION_TYPE) return [];
-    return [{ op: m.op, name: resourceName(m.urn), type: m.type, changedInputs: changedKeys(m.old?.inputs, m.new?.inputs), diffs: m.diffs ?? [] }];
-  });
-}
-
-/**
- * Refresh results of OrgInvitation resources that changed their outputs. The engine reports a
- * refresh result as "same" when the provider's diff sees nothing to do (e.g. an accepted
- * invitation), so the refresh is recognized by its pre-event: a resource's first outputs event
- * after a "refresh" pre-event is that refresh's result.
- */
-function driftOf(events: EngineEvent[]): Drift[] {
-  const refreshing = new Set<string>();
-  const drift: Drift[] = [];
-  for (const e of events) {
-    const pre = e.resourcePreEvent?.metadata;
-    if (pre && pre.type === INVITATION_TYPE && pre.op === "refresh") refreshing.add(pre.urn);
-    const m = e.resOutputsEvent?.metadata;
-    if (!m || !refreshing.delete(m.urn)) continue;
-    const before = m.old?.outputs ?? {};
-    const after = m.new?.outputs ?? {};
-    const changes: Record<string, [unknown, unknown]> = {};
-    for (const key of changedKeys(before, after)) changes[key] = [before[key], after[key]];
-    if (Object.keys(changes).length > 0) drift.push({ name: resourceName(m.urn), changes });
-  }
-  return drift;
-}
-
-function changedKeys(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string[] {
-  if (!before || !after) return [];
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  keys.delete("__provider");
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
 /** "alice: update" lines, sorted, the shape assertions compare. */
