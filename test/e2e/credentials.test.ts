@@ -157,19 +157,29 @@ describe("service account", () => {
     expect(tokenRequests.every((r) => r.status === 200)).toBe(true);
   });
 
-  test("credentials from the environment (MCLI_* variables) instead of stack config", async () => {
-    const { publicKey, privateKey } = e2e.emulator.state.addApiKey({ name: "from env", orgRoles: [{ orgId: e2e.orgId, roles: ["ORG_OWNER"] }] });
+  test("credentials from the environment (MCLI_* variables): never stored, and a rotation needs nothing else", async () => {
+    const first = e2e.emulator.state.addApiKey({ name: "from env", orgRoles: [{ orgId: e2e.orgId, roles: ["ORG_OWNER"] }] });
     const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("env", 2)), {
       credentials: "none",
-      env: { MCLI_OPS_MANAGER_URL: e2e.emulator.origin, MCLI_PUBLIC_API_KEY: publicKey, MCLI_PRIVATE_API_KEY: privateKey },
+      env: { MCLI_OPS_MANAGER_URL: e2e.emulator.origin, MCLI_PUBLIC_API_KEY: first.publicKey, MCLI_PRIVATE_API_KEY: first.privateKey },
     });
-    const mark = e2e.view.mark();
+    let mark = e2e.view.mark();
     await stack.up();
     expect(e2e.view.pending()).toHaveLength(2);
-    expect(digestUsers(e2e.view.callsSince(mark))).toEqual([publicKey]);
+    expect(digestUsers(e2e.view.callsSince(mark))).toEqual([first.publicKey]);
     // Nothing of it in the state, not even encrypted.
-    expect(JSON.stringify(await stack.stack.exportStack())).not.toContain(privateKey);
+    expect(JSON.stringify(await stack.stack.exportStack())).not.toContain(first.privateKey);
+
+    // Rotation: the variables hold the new key; plain refresh and destroy use it.
+    const second = e2e.emulator.state.addApiKey({ name: "from env, rotated", orgRoles: [{ orgId: e2e.orgId, roles: ["ORG_OWNER"] }] });
+    e2e.emulator.state.removeApiKey(first.publicKey);
+    const workspaceEnv = stack.stack.workspace.envVars;
+    workspaceEnv["MCLI_PUBLIC_API_KEY"] = second.publicKey;
+    workspaceEnv["MCLI_PRIVATE_API_KEY"] = second.privateKey;
+    mark = e2e.view.mark();
+    await stack.refresh({ expectNoChanges: true });
     await stack.destroy();
+    expect(digestUsers(e2e.view.callsSince(mark))).toEqual([second.publicKey]);
     expect(e2e.view.pending()).toEqual([]);
   });
 
