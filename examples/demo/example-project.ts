@@ -29,8 +29,11 @@ export interface ExampleProject {
   projectName: string;
 }
 
-/** Creates `<repo>/.e2e-work/<label>-XXXX/` with the example's Pulumi.yaml and the given people list. */
-export function prepareExampleProject(label: string, peopleYaml: string, repoRoot: string = findRepoRoot()): ExampleProject {
+/**
+ * Creates `<parent>/<label>-XXXX/` with the example's Pulumi.yaml and the given people list;
+ * `parent` defaults to `<repo>/.e2e-work` and must lie inside the repository.
+ */
+export function prepareExampleProject(label: string, peopleYaml: string, parent?: string, repoRoot: string = findRepoRoot()): ExampleProject {
   const project = parse(readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8")) as { name?: unknown; main?: unknown };
   if (typeof project.name !== "string" || typeof project.main !== "string") {
     throw new Error(`${join(repoRoot, "Pulumi.yaml")} must name the project and its main program`);
@@ -38,9 +41,9 @@ export function prepareExampleProject(label: string, peopleYaml: string, repoRoo
   const program = join(repoRoot, project.main);
   if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first.`);
 
-  const parent = join(repoRoot, ".e2e-work");
-  mkdirSync(parent, { recursive: true });
-  const workDir = mkdtempSync(join(parent, `${label}-`));
+  const under = parent ?? join(repoRoot, ".e2e-work");
+  mkdirSync(under, { recursive: true });
+  const workDir = mkdtempSync(join(under, `${label}-`));
   writeFileSync(join(workDir, "Pulumi.yaml"), stringify({ ...project, main: relative(workDir, program) }));
   const peopleFile = join(workDir, "people.yaml");
   writeFileSync(peopleFile, peopleYaml);

@@ -52,7 +52,7 @@ function pulumi(workDir: string, args: string[]): Promise<CliRun> {
 
 describe("the example program", () => {
   test("runs as a local program: up invites everyone in people.yaml and exports their statuses", async () => {
-    const project = prepareExampleProject("example", PEOPLE);
+    const project = prepareExampleProject("example", PEOPLE, e2e.workRoot);
     const stack = await e2e.localStack(project.workDir, {
       config: { orgId: { value: e2e.orgId }, peopleFile: { value: project.peopleFile } },
     });

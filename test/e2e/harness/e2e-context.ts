@@ -49,6 +49,8 @@ export interface E2eContext {
   inlineStack(program: PulumiFn, options?: StackOptions): Promise<TestStack>;
   /** A stack of a local program: `workDir` holds a Pulumi.yaml (the language host runs the program). */
   localStack(workDir: string, options?: StackOptions): Promise<TestStack>;
+  /** This file's folder under <repo>/.e2e-work/, removed by close(). */
+  workRoot: string;
   /** A fresh folder under this file's working root, for a local program's Pulumi.yaml. */
   newWorkDir(label: string): string;
   /** Deletes every pending invitation left in the org (a failed scenario's leftovers), as the admin. */
@@ -138,6 +140,7 @@ export async function startE2e(label: string, options: EmulatorOptions = {}): Pr
     backendDir: backend,
     env,
     credentialConfig,
+    workRoot,
     newWorkDir,
     async inlineStack(program, opts = {}) {
       const n = ++runCounter;
