@@ -213,12 +213,13 @@ async function main(): Promise<void> {
     // ---- 2 ----
     heading("2. Meanwhile, outside Pulumi");
     const id = (email: string) => first.get(email)?.invitationId ?? "";
-    console.log(`    ${ALICE} accepts the invitation                (emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)`);
+    const event = (what: string, how: string) => console.log(`    ${what.padEnd(46)} ${how}`);
+    event(`${ALICE} accepts the invitation`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)");
     await controlPlane(emulator, `orgs/${org}/invites/${id(ALICE)}/accept`);
-    console.log(`    an admin revokes ${BOB}'s invitation    (DELETE /orgs/{org}/invites/{id} with the admin's own API key)`);
+    event(`an admin revokes ${BOB}'s invitation`, "(DELETE /orgs/{org}/invites/{id} with the admin's own API key)");
     await admin.deleteInvitation(org, id(BOB));
     check(pendingFor(BOB).length === 0, `${BOB}'s invitation is gone`);
-    console.log(`    ${CAROL}'s invitation expires              (emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/expire)`);
+    event(`${CAROL}'s invitation expires`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/expire)");
     await controlPlane(emulator, `orgs/${org}/invites/${id(CAROL)}/expire`);
     check(isMember(ALICE) && pendingFor(ALICE).length === 0, `${ALICE} is now a member of the organization`);
     check(pendingFor(CAROL).length === 0, `${CAROL}'s invitation is past its expiry date`);
