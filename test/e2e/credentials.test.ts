@@ -17,12 +17,13 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await e2e.withdrawAllPending();
+  await e2e?.withdrawAllPending();
 });
 
 afterAll(async () => {
-  expect(e2e.duplicates.violations).toEqual([]);
+  const violations = e2e?.duplicates.violations ?? [];
   await e2e?.close();
+  expect(violations).toEqual([]);
 });
 
 function people(prefix: string, count: number): PeopleList {

@@ -16,8 +16,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(e2e.duplicates.violations).toEqual([]);
+  const violations = e2e?.duplicates.violations ?? [];
   await e2e?.close();
+  expect(violations).toEqual([]);
 });
 
 const PEOPLE = `

@@ -13,8 +13,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(e2e.duplicates.violations).toEqual([]);
+  const violations = e2e?.duplicates.violations ?? [];
   await e2e?.close();
+  expect(violations).toEqual([]);
 });
 
 describe("up, preview and refresh", () => {

@@ -18,12 +18,13 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await e2e.withdrawAllPending();
+  await e2e?.withdrawAllPending();
 });
 
 afterAll(async () => {
-  expect(e2e.duplicates.violations).toEqual([]);
+  const violations = e2e?.duplicates.violations ?? [];
   await e2e?.close();
+  expect(violations).toEqual([]);
 });
 
 async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
