@@ -37,7 +37,10 @@ function advice(e: CloudManagerError): string {
       return (
         "Check that the API key (cloudmanager:publicKey/privateKey or MCLI_PUBLIC_API_KEY/MCLI_PRIVATE_API_KEY) or the " +
         "service account (cloudmanager:clientId/clientSecret or CLOUDMANAGER_CLIENT_ID/CLOUDMANAGER_CLIENT_SECRET) " +
-        "exists and has the Organization Owner role in this organization."
+        "exists and has the Organization Owner role in this organization. After rotating a key in stack config, " +
+        "run `pulumi refresh --run-program` or `pulumi destroy --run-program` (or `pulumi up` once): without " +
+        "--run-program the engine hands the provider the config saved at the last update, i.e. the old key. " +
+        "Keys in the environment variables are always read as they are now."
       );
     case 403:
       return "Add this machine's IP address (shown above) to the API key's or service account's IP access list in Cloud Manager.";

@@ -167,6 +167,8 @@ describe("Credentials_AgainstTheEmulator", () => {
     expect(stale).toBeInstanceOf(Error);
     expect((stale as Error).message).toMatch(/HTTP 401/);
     expect((stale as Error).message).not.toContain(oldKey.privateKey);
+    // ...and says how to get the rotated key used: the engine replays the config saved at the last update.
+    expect((stale as Error).message).toContain("pulumi refresh --run-program");
 
     // A new provider process runs configure with the stack's current config.
     await runtime.shutdown();
