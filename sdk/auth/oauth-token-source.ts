@@ -2,7 +2,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
 import { NetworkFailure } from "../transport/network-failure";
 import { PrerequisiteFailure } from "../transport/prerequisite-failure";
-import type { SendFn, WireResponse } from "../transport/wire";
+import { jsonObjectOf, type SendFn, type WireResponse } from "../transport/wire";
 import { outcomeOfFailure, outcomeOfResponse } from "../transport/wire-outcome";
 
 export interface ServiceAccountCredentials {
@@ -118,13 +118,7 @@ export class OAuthTokenSource {
 }
 
 function parseTokenResponse(response: WireResponse, tokenUrl: URL): { token: string; expiresInSeconds: number } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(response.body.toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const record = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const record = jsonObjectOf(response.body) ?? {};
   const token = record.access_token;
   const expiresIn = record.expires_in;
   const tokenType = record.token_type;

@@ -1,16 +1,10 @@
+import { jsonObjectOf } from "../transport/wire";
 import type { ApiErrorBody } from "../types";
 
 /** The documented error body if `body` is one (`{detail, error, errorCode, parameters, reason}`), else undefined. */
 export function parseApiErrorBody(body: Buffer): Partial<ApiErrorBody> | undefined {
-  if (body.length === 0) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
-  const record = parsed as Record<string, unknown>;
+  const record = jsonObjectOf(body);
+  if (record === undefined) return undefined;
   const result: Partial<ApiErrorBody> = {};
   if (typeof record.detail === "string") result.detail = record.detail;
   if (typeof record.error === "number") result.error = record.error;

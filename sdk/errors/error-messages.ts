@@ -1,7 +1,7 @@
 import type { NetworkFailure } from "../transport/network-failure";
 import { TLS_VERIFY_CODES } from "../transport/network-failure";
 import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
-import { headerValue, type WireResponse } from "../transport/wire";
+import { headerValue, jsonObjectOf, type WireResponse } from "../transport/wire";
 import { parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
 
@@ -116,17 +116,11 @@ export function networkError(failure: NetworkFailure, ctx: CallContext | undefin
 
 /** The token endpoint answers OAuth-style: `{"error": "invalid_client", "error_description": …}`. */
 export function tokenEndpointError(response: WireResponse, tokenUrl: URL, clientId: string): CloudManagerError {
-  let errorCode: string | undefined;
-  let detail: string | undefined;
-  try {
-    const parsed = JSON.parse(response.body.toString("utf8")) as Record<string, unknown>;
-    if (typeof parsed.error === "string") errorCode = parsed.error;
-    else if (typeof parsed.errorCode === "string") errorCode = parsed.errorCode;
-    if (typeof parsed.error_description === "string") detail = parsed.error_description;
-    else if (typeof parsed.detail === "string") detail = parsed.detail;
-  } catch {
-    // not JSON: status alone
-  }
+  // Not JSON: the status alone.
+  const parsed = jsonObjectOf(response.body) ?? {};
+  const errorCode = typeof parsed.error === "string" ? parsed.error : typeof parsed.errorCode === "string" ? parsed.errorCode : undefined;
+  const detail =
+    typeof parsed.error_description === "string" ? parsed.error_description : typeof parsed.detail === "string" ? parsed.detail : undefined;
   const label = errorCode === undefined ? `${response.status}` : `${response.status} ${errorCode}`;
   const server = detail === undefined ? "" : ` The token endpoint says: ${detail}`;
   const what =

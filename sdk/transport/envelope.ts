@@ -1,4 +1,4 @@
-import type { SendFn, WireRequest, WireResponse } from "./wire";
+import { jsonObjectOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
 
 /**
  * With `envelope=true` Cloud Manager wraps every body as `{"status": <http status>, "content": <body>}`
@@ -18,15 +18,9 @@ export function unwrapEnvelope(next: SendFn): SendFn {
 }
 
 function parseEnvelope(body: Buffer): { status: number; content: unknown } | undefined {
-  if (body.length === 0) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
-  const { status, content } = parsed as { status?: unknown; content?: unknown };
+  const parsed = jsonObjectOf(body);
+  if (parsed === undefined) return undefined;
+  const { status, content } = parsed;
   if (typeof status !== "number" || !Number.isInteger(status)) return undefined;
   // A 204 has no content; anything else without a `content` key is not an envelope.
   if (!("content" in parsed) && status !== 204) return undefined;

@@ -38,9 +38,8 @@ const NOT_SENT_CODES = new Set([
   "ENOTFOUND",
 ]);
 
-// Failures a retry will not fix: a wrong host name or a certificate the client does not trust.
-const PERMANENT_CODES = new Set([
-  "ENOTFOUND",
+/** TLS failures to verify the server's certificate: the message suggests the CA settings. */
+export const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -48,18 +47,14 @@ const PERMANENT_CODES = new Set([
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
   "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
-  "UND_ERR_INVALID_ARG",
 ]);
 
-export const TLS_VERIFY_CODES = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
+// Failures a retry will not fix: a wrong host name or a certificate the client does not trust.
+const PERMANENT_CODES: ReadonlySet<string> = new Set([
+  ...TLS_VERIFY_CODES,
+  "ENOTFOUND",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "UND_ERR_INVALID_ARG",
 ]);
 
 function networkCodeOf(error: unknown): string {

@@ -56,3 +56,15 @@ export function headerValues(response: WireResponse, name: string): string[] {
 export function isIdempotent(request: WireRequest): boolean {
   return request.idempotent ?? request.method !== "POST";
 }
+
+/** The body parsed as a JSON object, or undefined when it is empty, not JSON, or not an object. */
+export function jsonObjectOf(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
