@@ -1,10 +1,21 @@
 // The real Pulumi CLI for the end-to-end suite, made available by tools/pulumi-cli/ensure-pulumi.sh
 // (on PATH, the official installer, or a build from Go modules; cached outside the clone).
+// The script runs ONCE per `vitest run`, in the global setup (main process), which hands the folder
+// it printed to the test files' workers through vitest's provide/inject.
 // A missing CLI is an error that says how to get one, never a reason to skip.
 
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { inject } from "vitest";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    /** The folder holding the Pulumi CLI, found by test/e2e/harness/global-setup.ts. */
+    pulumiBinDir: string;
+  }
+}
 
 export const REPO_ROOT = join(__dirname, "..", "..", "..");
 const SCRIPT = join(REPO_ROOT, "tools", "pulumi-cli", "ensure-pulumi.sh");
@@ -17,18 +28,8 @@ export interface PulumiCli {
   path: string;
 }
 
-let cached: Promise<PulumiCli> | undefined;
-
-/** Runs the ensure script once per process; its progress (stderr) is shown as it goes. */
-export function ensureCli(): Promise<PulumiCli> {
-  cached ??= locate().catch((e: unknown) => {
-    cached = undefined;
-    throw e;
-  });
-  return cached;
-}
-
-async function locate(): Promise<PulumiCli> {
+/** Global setup only: runs the ensure script (its progress, on stderr, is shown as it goes) and returns the folder it printed. */
+export async function findPulumiBinDir(): Promise<string> {
   const { code, stdout, stderr } = await run("bash", [SCRIPT]);
   const binDir = stdout.trim().split("\n").pop()?.trim() ?? "";
   if (code !== 0 || binDir === "") {
@@ -38,6 +39,35 @@ async function locate(): Promise<PulumiCli> {
         `The end-to-end suite needs it. Put Pulumi 3.x (with pulumi-language-nodejs) on PATH, let this machine ` +
         `reach get.pulumi.com, or install Go >= 1.26 with access to a Go module proxy; then run ` +
         `\`bash tools/pulumi-cli/ensure-pulumi.sh\` (or just \`npm test\` again).`,
+    );
+  }
+  return binDir;
+}
+
+let cached: Promise<PulumiCli> | undefined;
+
+/** In a test file's worker: the CLI the global setup found (no second run of the script). */
+export function ensureCli(): Promise<PulumiCli> {
+  cached ??= fromProvidedBinDir().catch((e: unknown) => {
+    cached = undefined;
+    throw e;
+  });
+  return cached;
+}
+
+async function fromProvidedBinDir(): Promise<PulumiCli> {
+  const binDir = inject("pulumiBinDir");
+  if (typeof binDir !== "string" || binDir === "") {
+    throw new Error(
+      "The e2e global setup (test/e2e/harness/global-setup.ts) did not provide the Pulumi CLI folder. " +
+        "Run the end-to-end tests through vitest's e2e project (`npx vitest run --project e2e` or `npm test`), " +
+        "whose globalSetup runs tools/pulumi-cli/ensure-pulumi.sh once.",
+    );
+  }
+  if (!existsSync(join(binDir, "pulumi"))) {
+    throw new Error(
+      `The global setup named ${binDir} as the Pulumi CLI folder, but it holds no \`pulumi\`. ` +
+        `Run \`bash tools/pulumi-cli/ensure-pulumi.sh\` to see why, then run the tests again.`,
     );
   }
   // PulumiCommand looks for `<root>/bin/pulumi`.
