@@ -62,6 +62,13 @@ export interface E2eContext {
 
 let runCounter = 0;
 
+/** What setup has opened so far, for closing it if setup fails half-way. */
+interface Opened {
+  admin?: CloudManagerClient;
+  temp?: string;
+  workRoot?: string;
+}
+
 export async function startE2e(label: string, options: EmulatorOptions = {}): Promise<E2eContext> {
   const cli = await ensureCli();
   const duplicates = new DuplicateInvitationMonitor();
@@ -73,18 +80,41 @@ export async function startE2e(label: string, options: EmulatorOptions = {}): Pr
       userLog?.(line);
     },
   });
+  // From here on a failure must not leave the emulator (or the folders) behind: the test file's
+  // afterAll never gets a context to close.
+  const opened: Opened = {};
+  try {
+    return build(label, cli, emulator, duplicates, opened);
+  } catch (e) {
+    await opened.admin?.close().catch(() => undefined);
+    await emulator.close().catch(() => undefined);
+    for (const dir of [opened.workRoot, opened.temp]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function build(
+  label: string,
+  cli: PulumiCli,
+  emulator: RunningEmulator,
+  duplicates: DuplicateInvitationMonitor,
+  opened: Opened,
+): E2eContext {
   const view = new EmulatorView(emulator);
   duplicates.attach(view);
 
   const adminKey = emulator.state.addApiKey({ name: "admin outside Pulumi", orgRoles: [{ orgId: emulator.org.id, roles: ["ORG_OWNER"] }] });
   view.outsideKeys.add(adminKey.publicKey);
   const admin = new CloudManagerClient({ baseUrl: emulator.baseUrl, publicKey: adminKey.publicKey, privateKey: adminKey.privateKey });
+  opened.admin = admin;
 
   const temp = mkdtempSync(join(tmpdir(), "cloudmanager-e2e-"));
+  opened.temp = temp;
   const backend = join(temp, "backend");
   mkdirSync(backend);
   mkdirSync(WORK_ROOT, { recursive: true });
   const workRoot = mkdtempSync(join(WORK_ROOT, `${label}-`));
+  opened.workRoot = workRoot;
 
   const env: Record<string, string> = {
     PATH: cli.path,
