@@ -1,9 +1,9 @@
 // Scenarios 1-4 of the real-engine suite: create, no perpetual diff, in-place role update, and
 // replacement (teams, username) without ever two pending invitations for one person.
 
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startE2e, type E2eContext } from "./harness/e2e-context";
-import { invitationOutputs, invitationsProgram, numberedPeople, PeopleList } from "./harness/invitations-program";
+import { invitationOutputs, invitationsProgram, numberedPeople, PeopleList, type Person } from "./harness/invitations-program";
 import { describeSteps } from "./harness/test-stack";
 
 let e2e: E2eContext;
@@ -12,15 +12,26 @@ beforeAll(async () => {
   e2e = await startE2e("lifecycle");
 });
 
+// A failed scenario leaves its invitations pending; withdraw them so the next one starts from an
+// empty org (its counts are of the whole org, and create would adopt a leftover invitation).
+afterEach(async () => {
+  await e2e?.withdrawAllPending();
+});
+
 afterAll(async () => {
   const violations = e2e?.duplicates.violations ?? [];
   await e2e?.close();
   expect(violations).toEqual([]);
 });
 
+/** Each scenario invites its own people (`<prefix>.<username>`), so no two share an invitation. */
+function prefixed(prefix: string, people: Person[]): PeopleList {
+  return new PeopleList(people.map((p) => ({ ...p, username: `${prefix}.${p.username}` })));
+}
+
 describe("up, preview and refresh", () => {
   test("1. up creates N invitations: the emulator holds exactly N pending and the outputs match them", async () => {
-    const people = new PeopleList(numberedPeople(5, ["ORG_MEMBER", "ORG_GROUP_CREATOR"]));
+    const people = prefixed("create", numberedPeople(5, ["ORG_MEMBER", "ORG_GROUP_CREATOR"]));
     const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people));
     const mark = e2e.view.mark();
 
@@ -64,7 +75,7 @@ describe("up, preview and refresh", () => {
   test("2. preview with expectNoChanges passes right after up and after a refresh (no perpetual diff)", async () => {
     // Roles given out of order and teams present: normalization must not make a diff of either.
     const team = e2e.emulator.state.createTeam(e2e.orgId, { name: "readers" });
-    const people = new PeopleList([
+    const people = prefixed("nodiff", [
       { name: "ann", username: "Ann@Example.com", roles: ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"] },
       { name: "ben", username: "ben@example.com", roles: ["ORG_MEMBER"], teamIds: [team.id] },
     ]);
@@ -88,7 +99,7 @@ describe("up, preview and refresh", () => {
     expect(e2e.view.writesSince(mark)).toEqual([]);
     expect(e2e.view.pending()).toHaveLength(2);
     const outputs = invitationOutputs(await stack.outputs());
-    expect(outputs["ann"]).toMatchObject({ username: "Ann@Example.com", roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"], status: "PENDING" });
+    expect(outputs["ann"]).toMatchObject({ username: "nodiff.Ann@Example.com", roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"], status: "PENDING" });
     expect(outputs["ben"]).toMatchObject({ teamIds: [team.id], status: "PENDING" });
 
     await stack.destroy();
@@ -98,10 +109,10 @@ describe("up, preview and refresh", () => {
 
 describe("changes in code", () => {
   test("3. a role change updates in place: same invitation id, one PATCH", async () => {
-    const people = new PeopleList(numberedPeople(3));
+    const people = prefixed("update", numberedPeople(3));
     const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people));
     await stack.up();
-    const before = e2e.view.pendingFor("person02@example.com");
+    const before = e2e.view.pendingFor("update.person02@example.com");
 
     people.set("p02", { roles: ["ORG_MEMBER", "ORG_BILLING_ADMIN"] });
     const preview = await stack.preview();
@@ -113,7 +124,7 @@ describe("changes in code", () => {
 
     expect(up.result.summary.resourceChanges).toEqual({ same: 3, update: 1 });
     expect(e2e.view.describeWritesSince(mark)).toEqual([`PATCH /orgs/${e2e.orgId}/invites/${before.id} 200`]);
-    const after = e2e.view.pendingFor("person02@example.com");
+    const after = e2e.view.pendingFor("update.person02@example.com");
     expect(after.id).toBe(before.id);
     expect([...after.roles].sort()).toEqual(["ORG_BILLING_ADMIN", "ORG_MEMBER"]);
     const out = invitationOutputs(await stack.outputs())["p02"];
@@ -126,11 +137,11 @@ describe("changes in code", () => {
 
   test("4. a teamIds or username change replaces, deleting first: never two pending invitations for one user", async () => {
     const team = e2e.emulator.state.createTeam(e2e.orgId, { name: "operators" });
-    const people = new PeopleList(numberedPeople(3));
+    const people = prefixed("replace", numberedPeople(3));
     const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people));
     await stack.up();
-    const oldTeamless = e2e.view.pendingFor("person01@example.com");
-    const oldRenamed = e2e.view.pendingFor("person03@example.com");
+    const oldTeamless = e2e.view.pendingFor("replace.person01@example.com");
+    const oldRenamed = e2e.view.pendingFor("replace.person03@example.com");
 
     // Teams: the API cannot change them in place.
     people.set("p01", { teamIds: [team.id] });
@@ -143,13 +154,13 @@ describe("changes in code", () => {
       `DELETE /orgs/${e2e.orgId}/invites/${oldTeamless.id} 204`,
       `POST /orgs/${e2e.orgId}/invites 201`,
     ]);
-    const withTeam = e2e.view.pendingFor("person01@example.com");
+    const withTeam = e2e.view.pendingFor("replace.person01@example.com");
     expect(withTeam.id).not.toBe(oldTeamless.id);
     expect(withTeam.teamIds).toEqual([team.id]);
     expect(invitationOutputs(await stack.outputs())["p01"]).toMatchObject({ invitationId: withTeam.id, teamIds: [team.id], status: "PENDING" });
 
     // Username: another person, so another invitation; the old one is withdrawn first.
-    people.set("p03", { username: "someone.else@example.com" });
+    people.set("p03", { username: "replace.someone.else@example.com" });
     mark = e2e.view.mark();
     const up2 = await stack.up();
     expect(up2.result.summary.resourceChanges).toEqual({ same: 3, replace: 1 });
@@ -157,12 +168,12 @@ describe("changes in code", () => {
       `DELETE /orgs/${e2e.orgId}/invites/${oldRenamed.id} 204`,
       `POST /orgs/${e2e.orgId}/invites 201`,
     ]);
-    expect(e2e.view.pendingByUser().has("person03@example.com")).toBe(false);
-    const renamed = e2e.view.pendingFor("someone.else@example.com");
-    expect(invitationOutputs(await stack.outputs())["p03"]).toMatchObject({ invitationId: renamed.id, username: "someone.else@example.com" });
+    expect(e2e.view.pendingByUser().has("replace.person03@example.com")).toBe(false);
+    const renamed = e2e.view.pendingFor("replace.someone.else@example.com");
+    expect(invitationOutputs(await stack.outputs())["p03"]).toMatchObject({ invitationId: renamed.id, username: "replace.someone.else@example.com" });
 
     // A change of case only is the same person: nothing happens.
-    people.set("p02", { username: "Person02@Example.COM" });
+    people.set("p02", { username: "replace.Person02@Example.COM" });
     const noop = await stack.preview({ expectNoChanges: true });
     expect(noop.result.changeSummary).toEqual({ same: 4 });
 
