@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   e2e?.emulator.state.updateSettings({ expiredInvitations: "hidden" });
-  await e2e.withdrawAllPending();
+  await e2e?.withdrawAllPending();
 });
 
 afterAll(async () => {
@@ -207,8 +207,11 @@ describe("the GitOps gate", () => {
     const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, twoPeople()));
     await stack.up();
     await stack.preview({ refresh: true, expectNoChanges: true });
+    const revoked = e2e.view.pendingFor(ALICE);
+    const bobId = e2e.view.pendingFor(BOB).id;
 
-    await e2e.admin.deleteInvitation(e2e.orgId, e2e.view.pendingFor(ALICE).id);
+    await e2e.admin.deleteInvitation(e2e.orgId, revoked.id);
+    const mark = e2e.view.mark();
     const failed = await stack.preview({ refresh: true, expectNoChanges: true }).then(
       () => undefined,
       (e: unknown) => e,
@@ -220,14 +223,27 @@ describe("the GitOps gate", () => {
     expect(error.output).toContain("alice");
     // What drifted, as the gate's refresh found it.
     expect(error.drift).toEqual([{ name: "alice", changes: { status: ["PENDING", "REVOKED"] } }]);
-    // A preview never writes, and the gate did not fix anything.
+    // The gate read Cloud Manager (its refresh) but wrote nothing, fixed nothing, and kept no state.
+    expect(e2e.view.callsSince(mark).filter((r) => r.method === "GET").length).toBeGreaterThan(0);
+    expect(e2e.view.writesSince(mark)).toEqual([]);
     expect(e2e.view.pendingByUser().has(ALICE)).toBe(false);
+    expect(await stack.invitationState("alice")).toMatchObject({ status: "PENDING", invitationId: revoked.id });
 
-    await stack.refresh();
+    const refresh = await stack.refresh();
+    expect(refresh.drift).toEqual([{ name: "alice", changes: { status: ["PENDING", "REVOKED"] } }]);
+    expect(await stack.invitationState("alice")).toMatchObject({ status: "REVOKED", invitationId: revoked.id });
+    expect(e2e.view.writesSince(mark)).toEqual([]);
     await stack.up();
+    expect(e2e.view.describeWritesSince(mark)).toEqual([`POST /orgs/${e2e.orgId}/invites 201`]);
     const passed = await stack.preview({ refresh: true, expectNoChanges: true });
     expect(passed.result.changeSummary).toEqual({ same: 3 });
-    expect(e2e.view.pendingFor(ALICE).roles).toEqual(["ORG_MEMBER"]);
+    const reinvited = e2e.view.pendingFor(ALICE);
+    expect(reinvited.id).not.toBe(revoked.id);
+    expect(reinvited.roles).toEqual(["ORG_MEMBER"]);
+    // The outputs name the new invitation for alice and the untouched one for bob.
+    const outputs = invitationOutputs(await stack.outputs());
+    expect(outputs["alice"]).toMatchObject({ status: "PENDING", invitationId: reinvited.id });
+    expect(outputs["bob"]).toMatchObject({ status: "PENDING", invitationId: bobId });
 
     await stack.destroy();
     expect(e2e.view.pending()).toEqual([]);
