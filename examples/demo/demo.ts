@@ -11,8 +11,9 @@
 //   6. a closing table.
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 // DEMO_VERBOSE=1 shows the Pulumi CLI's own output too; DEMO_KEEP=1 keeps the temporary folders.
+// Ctrl-C (or SIGTERM) stops the running Pulumi command and removes what the demo created.
 
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
@@ -22,23 +23,22 @@ import { CloudManagerClient } from "../../sdk";
 import { driftOf, stepsOf, type Drift, type Step } from "./engine-events";
 import { findRepoRoot, prepareExampleProject } from "./example-project";
 import { ensurePulumiCli } from "./pulumi-cli";
+import { exitCode, Teardown } from "./teardown";
 
 const VERBOSE = process.env["DEMO_VERBOSE"] === "1";
 const KEEP = process.env["DEMO_KEEP"] === "1";
 
-type Story = "accepts" | "revoked" | "expires" | "waits";
-
+// What happens to each of them is told by step 2 (alice accepts, bob is revoked, carol expires, dave waits).
 interface Person {
   email: string;
   roles: string[];
-  story: Story;
 }
 
 const PEOPLE: Person[] = [
-  { email: "alice@example.com", roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"], story: "accepts" },
-  { email: "bob@example.com", roles: ["ORG_READ_ONLY"], story: "revoked" },
-  { email: "carol@example.com", roles: ["ORG_BILLING_ADMIN"], story: "expires" },
-  { email: "dave@example.com", roles: ["ORG_MEMBER"], story: "waits" },
+  { email: "alice@example.com", roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"] },
+  { email: "bob@example.com", roles: ["ORG_READ_ONLY"] },
+  { email: "carol@example.com", roles: ["ORG_BILLING_ADMIN"] },
+  { email: "dave@example.com", roles: ["ORG_MEMBER"] },
 ];
 
 const [ALICE, BOB, CAROL, DAVE] = PEOPLE.map((p) => p.email) as [string, string, string, string];
@@ -79,15 +79,30 @@ interface Run<R> {
   ms: number;
 }
 
-async function run<R>(call: (opts: { onEvent: (e: EngineEvent) => void; onOutput: (s: string) => void }) => Promise<R>): Promise<Run<R>> {
-  const events: EngineEvent[] = [];
-  const started = Date.now();
-  const result = await call({
+const teardown = new Teardown(KEEP);
+
+interface RunOptions {
+  onEvent: (e: EngineEvent) => void;
+  onOutput: (s: string) => void;
+  /** Aborted by Ctrl-C: the CLI gets SIGINT and stops. */
+  signal: AbortSignal;
+}
+
+function runOptions(events: EngineEvent[]): RunOptions {
+  teardown.signal.throwIfAborted();
+  return {
     onEvent: (e) => void events.push(e),
     onOutput: (s) => {
       if (VERBOSE) process.stdout.write(s.replace(/^/gm, "      | "));
     },
-  });
+    signal: teardown.signal,
+  };
+}
+
+async function run<R>(call: (opts: RunOptions) => Promise<R>): Promise<Run<R>> {
+  const events: EngineEvent[] = [];
+  const started = Date.now();
+  const result = await call(runOptions(events));
   return { result, ...digest(events), ms: Date.now() - started };
 }
 
@@ -138,27 +153,26 @@ async function controlPlane(emulator: RunningEmulator, path: string): Promise<vo
 async function main(): Promise<void> {
   const repoRoot = findRepoRoot();
   console.log("pulumi-cloudmanager demo: OrgInvitation through the real Pulumi engine, against a local Cloud Manager");
-
-  heading("Setup");
-  const binDir = await ensurePulumiCli(repoRoot);
-  // A Cloud Manager version that still lists expired invitations: the provider then sees the
-  // expiry date has passed. (Where it hides them, a vanished invitation reads as EXPIRED only once
-  // the expiry date recorded at `up` has passed — 30 days, longer than a demo.)
-  const emulator = await startEmulator({ orgName: "Demo Org", expiredInvitations: "visible" });
-  const temp = mkdtempSync(join(tmpdir(), "cloudmanager-demo-"));
-  const project = prepareExampleProject("demo", peopleYaml());
-  const cleanup = async () => {
-    await emulator.close();
-    if (KEEP) {
-      console.log(`\n(DEMO_KEEP=1: kept ${project.workDir} and ${temp})`);
-      return;
-    }
-    rmSync(project.workDir, { recursive: true, force: true });
-    rmSync(temp, { recursive: true, force: true });
-  };
+  teardown.handleSignals();
 
   try {
+    heading("Setup");
+    const binDir = await ensurePulumiCli(repoRoot, teardown.signal);
+    // A Cloud Manager version that still lists expired invitations: the provider then sees the
+    // expiry date has passed. (Where it hides them, a vanished invitation reads as EXPIRED only once
+    // the expiry date recorded at `up` has passed — 30 days, longer than a demo.)
+    const emulator = await startEmulator({ orgName: "Demo Org", expiredInvitations: "visible" });
+    teardown.close(() => emulator.close());
+    const temp = mkdtempSync(join(tmpdir(), "cloudmanager-demo-"));
+    teardown.folder(temp);
+    const project = prepareExampleProject("demo", peopleYaml());
+    teardown.folder(project.workDir);
+    // An organization owner working in Cloud Manager, with an API key of their own.
     const org = emulator.org.id;
+    const adminKey = emulator.state.addApiKey({ name: "an admin", orgRoles: [{ orgId: org, roles: ["ORG_OWNER"] }] });
+    const admin = new CloudManagerClient({ baseUrl: emulator.baseUrl, publicKey: adminKey.publicKey, privateKey: adminKey.privateKey });
+    teardown.close(() => admin.close());
+
     const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
     const backend = join(temp, "backend");
     mkdirSync(backend);
@@ -180,9 +194,6 @@ async function main(): Promise<void> {
       "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
       "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
     });
-    // An organization owner working in Cloud Manager, with an API key of their own.
-    const adminKey = emulator.state.addApiKey({ name: "an admin", orgRoles: [{ orgId: org, roles: ["ORG_OWNER"] }] });
-    const admin = new CloudManagerClient({ baseUrl: emulator.baseUrl, publicKey: adminKey.publicKey, privateKey: adminKey.privateKey });
     const pendingFor = (email: string) => emulator.state.pendingInvitations(org).filter((i) => i.username === email && Date.parse(i.expiresAt) > Date.now());
     const isMember = (email: string) => emulator.state.members(org).some((m) => m.username === email);
 
@@ -197,7 +208,11 @@ async function main(): Promise<void> {
     heading("1. pulumi up: send the invitations");
     const up1 = await run((o) => stack.up(o));
     check(up1.result.summary.result === "succeeded", `pulumi up succeeded (${seconds(up1.ms)})`);
-    check(up1.steps.filter((s) => s.op === "create").length === PEOPLE.length, `${PEOPLE.length} OrgInvitation resources created`, up1.steps);
+    check(
+      PEOPLE.every((p) => opsOf(up1.steps, p.email).join() === "create"),
+      `${PEOPLE.length} OrgInvitation resources created, one per person`,
+      up1.steps,
+    );
     const statuses1 = up1.result.outputs["statuses"]?.value as Record<string, string> | undefined;
     const first = await recorded(stack);
     table(
@@ -228,12 +243,11 @@ async function main(): Promise<void> {
     heading("3. pulumi preview --refresh --expect-no-changes: the GitOps gate");
     const gateEvents: EngineEvent[] = [];
     const gateStarted = Date.now();
-    const gate = await stack
-      .preview({ refresh: true, expectNoChanges: true, onEvent: (e) => void gateEvents.push(e), onOutput: (s) => VERBOSE && process.stdout.write(s.replace(/^/gm, "      | ")) })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const gate = await stack.preview({ ...runOptions(gateEvents), refresh: true, expectNoChanges: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    teardown.signal.throwIfAborted();
     const gateSeen = digest(gateEvents);
     const gateMessage = gate instanceof Error ? gate.message : "";
     check(
@@ -243,21 +257,23 @@ async function main(): Promise<void> {
     );
     console.log("    What drifted (found by the refresh, nothing changed yet):");
     for (const d of inPeopleOrder(gateSeen.drift)) console.log(`      ${d.name.padEnd(20)} ${describeDrift(d)}`);
-    const planned = (name: string) => gateSeen.steps.filter((s) => s.name === name).map((s) => s.op);
+    const planned = (name: string) => opsOf(gateSeen.steps, name);
     console.log("    What pulumi up would do:");
     for (const p of PEOPLE) {
       const ops = planned(p.email);
       console.log(`      ${p.email.padEnd(20)} ${ops.includes("replace") ? "re-invite (replace: delete, then create)" : "nothing"}`);
     }
-    const driftStatus = (list: Drift[], name: string) => list.find((d) => d.name === name)?.changes["status"]?.[1];
     check(
-      driftStatus(gateSeen.drift, ALICE) === "ACCEPTED" && driftStatus(gateSeen.drift, BOB) === "REVOKED" && driftStatus(gateSeen.drift, CAROL) === "EXPIRED",
+      driftStatus(gateSeen.drift, ALICE) === "ACCEPTED" &&
+        driftStatus(gateSeen.drift, BOB) === "REVOKED" &&
+        driftStatus(gateSeen.drift, CAROL) === "EXPIRED" &&
+        driftStatus(gateSeen.drift, DAVE) === undefined,
       "drift: alice ACCEPTED, bob REVOKED, carol EXPIRED; dave unchanged",
       gateSeen.drift,
     );
     check(
-      planned(BOB).includes("replace") && planned(CAROL).includes("replace") && !planned(ALICE).includes("replace") && planned(DAVE).every((op) => op === "same" || op === "refresh"),
-      "the plan re-invites bob and carol and leaves alice and dave alone",
+      planned(BOB).includes("replace") && planned(CAROL).includes("replace") && leftAlone(planned(ALICE)) && leftAlone(planned(DAVE)),
+      'the plan re-invites bob and carol and leaves alice and dave alone (each planned as "same")',
       gateSeen.steps,
     );
     check(pendingFor(BOB).length === 0 && pendingFor(CAROL).length === 0, "a preview sends nothing");
@@ -269,15 +285,18 @@ async function main(): Promise<void> {
     for (const d of inPeopleOrder(refresh.drift)) console.log(`      ${d.name.padEnd(20)} ${describeDrift(d)}`);
     const afterRefresh = await recorded(stack);
     check(
-      afterRefresh.get(ALICE)?.status === "ACCEPTED" && afterRefresh.get(BOB)?.status === "REVOKED" && afterRefresh.get(CAROL)?.status === "EXPIRED" && afterRefresh.get(DAVE)?.status === "PENDING",
+      afterRefresh.get(ALICE)?.status === "ACCEPTED" &&
+        afterRefresh.get(BOB)?.status === "REVOKED" &&
+        afterRefresh.get(CAROL)?.status === "EXPIRED" &&
+        afterRefresh.get(DAVE)?.status === "PENDING",
       "state now says alice ACCEPTED, bob REVOKED, carol EXPIRED, dave PENDING",
       Object.fromEntries(afterRefresh),
     );
     const up2 = await run((o) => stack.up(o));
-    const ops = (name: string) => up2.steps.filter((s) => s.name === name).map((s) => s.op);
+    const ops = (name: string) => opsOf(up2.steps, name);
     check(up2.result.summary.result === "succeeded", `pulumi up succeeded (${seconds(up2.ms)}): ${JSON.stringify(up2.result.summary.resourceChanges)}`);
     check(ops(BOB).includes("replace") && ops(CAROL).includes("replace"), "bob's and carol's invitations were re-sent (replaced)", up2.steps);
-    check(ops(ALICE).every((op) => op === "same") && ops(DAVE).every((op) => op === "same"), "alice (a member now) and dave (still pending) were left alone", up2.steps);
+    check(ops(ALICE).join() === "same" && ops(DAVE).join() === "same", 'alice (a member now) and dave (still pending) were left alone ("same")', up2.steps);
     const converged = await recorded(stack);
     const statuses2 = up2.result.outputs["statuses"]?.value as Record<string, string> | undefined;
     check(
@@ -290,11 +309,17 @@ async function main(): Promise<void> {
     );
     check(pendingFor(ALICE).length === 0 && isMember(ALICE), `nothing was sent to ${ALICE}, who stays a member`);
     check(pendingFor(DAVE)[0]?.id === id(DAVE), `${DAVE} keeps the invitation sent in step 1`);
+    check(
+      statuses2?.[ALICE] === "ACCEPTED" && statuses2?.[BOB] === "PENDING" && statuses2?.[CAROL] === "PENDING" && statuses2?.[DAVE] === "PENDING",
+      "exported statuses: alice ACCEPTED; bob, carol and dave PENDING",
+      statuses2,
+    );
     const gate2 = await run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
     check(gate2.errors.length === 0, `pulumi preview --refresh --expect-no-changes passes now (${seconds(gate2.ms)})`);
 
     // ---- 5 ----
     heading("5. pulumi destroy");
+    const beforeDestroy = lastRequestSeq(emulator);
     const destroy = await run((o) => stack.destroy(o));
     check(destroy.result.summary.result === "succeeded", `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`);
     check(destroy.errors.length === 0, "no errors");
@@ -305,32 +330,85 @@ async function main(): Promise<void> {
       `${ALICE}'s accepted invitation is reported as drift (a warning), not as an error`,
       destroy.warnings,
     );
+    // What the DELETEs of destroy got back, by invitation id.
+    const deletes = new Map(
+      emulator.state
+        .requests()
+        .filter((r) => r.seq > beforeDestroy && r.method === "DELETE")
+        .map((r) => [r.path.slice(r.path.lastIndexOf("/") + 1), r.status] as const),
+    );
+    const withdrawn = (email: string) => deletes.get(converged.get(email)?.invitationId ?? "") === 204;
+    check(
+      withdrawn(BOB) && withdrawn(CAROL) && withdrawn(DAVE),
+      "the pending invitations of bob, carol and dave were withdrawn (DELETE answered 204)",
+      Object.fromEntries(deletes),
+    );
     const left = emulator.state.invitations(org).filter((i) => i.status !== "accepted");
     check(left.length === 0, "Cloud Manager holds no invitation any more, pending or expired", left);
     check(isMember(ALICE), `${ALICE} is still a member: destroy withdraws invitations, never memberships`);
-    await admin.close();
 
     // ---- 6 ----
     heading("6. Summary");
-    const story: Record<Story, string> = {
-      accepts: "accepted outside Pulumi → refresh recorded ACCEPTED; up sent nothing; destroy kept the membership (warning)",
-      revoked: "invitation revoked by an admin → drift REVOKED; up re-sent it; destroy withdrew it",
-      expires: "invitation expired → drift EXPIRED; up re-sent it; destroy withdrew it",
-      waits: "invitation stayed pending throughout; destroy withdrew it",
+    // Every cell is read back from what the steps above recorded, none written in advance.
+    const refreshFound = (email: string): string => {
+      const status = refresh.drift.find((d) => d.name === email)?.changes["status"];
+      return status ? `${String(status[0])} → ${String(status[1])}` : "no change";
+    };
+    const upDid = (email: string): string => {
+      const done = ops(email);
+      if (done.includes("replace")) return `replaced: new invitation ${converged.get(email)?.invitationId ?? "?"}`;
+      return `${done.join(", ")}: nothing sent`;
+    };
+    const destroyDid = (email: string): string => {
+      if (withdrawn(email)) return "withdrew it (DELETE 204)";
+      const warning = destroy.warnings.find((w) => w.includes(email));
+      return warning ? `warned: ${gist(warning)}` : "nothing";
+    };
+    const afterDestroy = (email: string): string => {
+      if (isMember(email)) return "kept as member";
+      if (pendingFor(email).length > 0) return "still pending";
+      return withdrawn(email) ? "withdrawn" : "gone";
     };
     table(
-      ["person", "status after step 4", "what happened"],
-      PEOPLE.map((p) => [p.email, statuses2?.[p.email] ?? "-", story[p.story]]),
-    );
-    check(
-      statuses2?.[ALICE] === "ACCEPTED" && statuses2?.[BOB] === "PENDING" && statuses2?.[CAROL] === "PENDING" && statuses2?.[DAVE] === "PENDING",
-      "final statuses as expected (before destroy): alice ACCEPTED, bob, carol and dave PENDING",
-      statuses2,
+      ["person", "status after step 4 → after destroy", "refresh found", "pulumi up", "pulumi destroy"],
+      PEOPLE.map((p) => [p.email, `${statuses2?.[p.email] ?? "-"} → ${afterDestroy(p.email)}`, refreshFound(p.email), upDid(p.email), destroyDid(p.email)]),
     );
     console.log("\nDemo complete: every step behaved as expected.");
   } finally {
-    await cleanup();
+    const kept = await teardown.run();
+    if (kept.length > 0) console.log(`\n(DEMO_KEEP=1: kept ${kept.join(" and ")})`);
   }
+}
+
+/** The ops the engine reported for one resource, in order (a replacement shows several). */
+function opsOf(steps: Step[], name: string): string[] {
+  return steps.filter((s) => s.name === name).map((s) => s.op);
+}
+
+/** Planned as "same" (next to the "refresh" a refreshing preview also reports), and nothing else. */
+function leftAlone(ops: string[]): boolean {
+  return ops.includes("same") && ops.every((op) => op === "same" || op === "refresh");
+}
+
+function driftStatus(list: Drift[], name: string): unknown {
+  return list.find((d) => d.name === name)?.changes["status"]?.[1];
+}
+
+function lastRequestSeq(emulator: RunningEmulator): number {
+  return emulator.state.requests().reduce((max, r) => Math.max(max, r.seq), 0);
+}
+
+/** The gist of a provider warning, from the phrases it contains (the full text is printed in step 5). */
+function gist(warning: string): string {
+  const phrases: [string, string][] = [
+    ["accepted", "accepted"],
+    ["deleted outside Pulumi", "deleted outside Pulumi"],
+    ["expired", "expired"],
+    ["membership is kept", "membership kept"],
+    ["nothing to delete", "nothing to delete"],
+  ];
+  const found = phrases.filter(([phrase]) => warning.includes(phrase)).map(([, label]) => label);
+  return found.length > 0 ? found.join(", ") : warning.replace(/^.*?warning: cloudmanager:\s*/, "").slice(0, 60);
 }
 
 function peopleYaml(): string {
@@ -340,6 +418,11 @@ function peopleYaml(): string {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
+    const signal = teardown.interruptedBy;
+    if (signal !== undefined) {
+      console.error(`\nInterrupted by ${signal}: the emulator is stopped and the demo's folders are removed.`);
+      process.exit(exitCode(signal));
+    }
     console.error(`\nDEMO FAILED: ${e instanceof Error ? e.message : String(e)}`);
     if (!(e instanceof DemoFailure) && e instanceof Error && e.stack) console.error(e.stack);
     process.exit(1);

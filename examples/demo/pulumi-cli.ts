@@ -5,10 +5,11 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
-export async function ensurePulumiCli(repoRoot: string): Promise<string> {
+/** `signal` stops the script (a build may take minutes) when the demo is interrupted. */
+export async function ensurePulumiCli(repoRoot: string, signal?: AbortSignal): Promise<string> {
   const script = join(repoRoot, "tools", "pulumi-cli", "ensure-pulumi.sh");
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-    const child = spawn("bash", [script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn("bash", [script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"], ...(signal ? { signal } : {}) });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     child.on("error", reject);
