@@ -3,28 +3,15 @@
 // end to end, and credentials from the environment instead of stack config.
 
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { RequestLogEntry } from "../../emulator";
-import { startE2e, type E2eContext } from "./harness/e2e-context";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { API_PREFIX } from "./harness/emulator-view";
 import { invitationOutputs, invitationsProgram, numberedPeople, PeopleList } from "./harness/invitations-program";
 import { errorDiagnostics, StackOperationError, type TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;
-
-beforeAll(async () => {
-  e2e = await startE2e("credentials");
-});
-
-afterEach(async () => {
-  await e2e?.withdrawAllPending();
-});
-
-afterAll(async () => {
-  const violations = e2e?.duplicates.violations ?? [];
-  await e2e?.close();
-  expect(violations).toEqual([]);
-});
+useE2e("credentials", (context) => (e2e = context));
 
 function people(prefix: string, count: number): PeopleList {
   return new PeopleList(numberedPeople(count).map((p) => ({ ...p, username: `${prefix}.${p.username}` })));

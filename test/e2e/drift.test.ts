@@ -2,26 +2,17 @@
 // (accepted, revoked, expired), how refresh/preview show it, how up converges, and that destroy
 // completes when invitations are already gone. 13 is the GitOps gate.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { startE2e, type E2eContext } from "./harness/e2e-context";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationOutputs, invitationsProgram, PeopleList } from "./harness/invitations-program";
 import { describeSteps, errorDiagnostics, providerWarnings, StackOperationError } from "./harness/test-stack";
 
 let e2e: E2eContext;
+useE2e("drift", (context) => (e2e = context));
 
-beforeAll(async () => {
-  e2e = await startE2e("drift");
-});
-
-afterEach(async () => {
+// Scenarios switch the emulator to show expired invitations; put the default back.
+afterEach(() => {
   e2e?.emulator.state.updateSettings({ expiredInvitations: "hidden" });
-  await e2e?.withdrawAllPending();
-});
-
-afterAll(async () => {
-  const violations = e2e?.duplicates.violations ?? [];
-  await e2e?.close();
-  expect(violations).toEqual([]);
 });
 
 // One emulator serves the whole file and an acceptance is forever: each scenario invites its own people.

@@ -5,21 +5,12 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { prepareExampleProject } from "../../examples/demo/example-project";
-import { startE2e, type E2eContext } from "./harness/e2e-context";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
 
 let e2e: E2eContext;
-
-beforeAll(async () => {
-  e2e = await startE2e("example");
-});
-
-afterAll(async () => {
-  const violations = e2e?.duplicates.violations ?? [];
-  await e2e?.close();
-  expect(violations).toEqual([]);
-});
+useE2e("example", (context) => (e2e = context), { withdrawAfterEach: false });
 
 const PEOPLE = `
 - email: Alice@Example.com

@@ -1,28 +1,13 @@
 // Scenarios 1-4 of the real-engine suite: create, no perpetual diff, in-place role update, and
 // replacement (teams, username) without ever two pending invitations for one person.
 
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startE2e, type E2eContext } from "./harness/e2e-context";
+import { describe, expect, test } from "vitest";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationOutputs, invitationsProgram, numberedPeople, PeopleList, type Person } from "./harness/invitations-program";
 import { describeSteps } from "./harness/test-stack";
 
 let e2e: E2eContext;
-
-beforeAll(async () => {
-  e2e = await startE2e("lifecycle");
-});
-
-// A failed scenario leaves its invitations pending; withdraw them so the next one starts from an
-// empty org (its counts are of the whole org, and create would adopt a leftover invitation).
-afterEach(async () => {
-  await e2e?.withdrawAllPending();
-});
-
-afterAll(async () => {
-  const violations = e2e?.duplicates.violations ?? [];
-  await e2e?.close();
-  expect(violations).toEqual([]);
-});
+useE2e("lifecycle", (context) => (e2e = context));
 
 /** Each scenario invites its own people (`<prefix>.<username>`), so no two share an invitation. */
 function prefixed(prefix: string, people: Person[]): PeopleList {

@@ -5,27 +5,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { builtPackage } from "./harness/built-package";
-import { startE2e, type E2eContext } from "./harness/e2e-context";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationOutputs, invitationsProgram, numberedPeople, PeopleList } from "./harness/invitations-program";
 import { errorDiagnostics, INVITATION_TYPE, StackOperationError, type TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;
-
-beforeAll(async () => {
-  e2e = await startE2e("state");
-});
-
-afterEach(async () => {
-  await e2e?.withdrawAllPending();
-});
-
-afterAll(async () => {
-  const violations = e2e?.duplicates.violations ?? [];
-  await e2e?.close();
-  expect(violations).toEqual([]);
-});
+useE2e("state", (context) => (e2e = context));
 
 async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
   const outcome = await op.then(

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, type ConfigMap, type PulumiFn } from "@pulumi/pulumi/automation";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
 import { ENV_VARS } from "../../../provider/credentials";
 import { CloudManagerClient } from "../../../sdk";
@@ -196,4 +197,32 @@ function build(
       rmSync(temp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The lifecycle every e2e file shares: start its context before the file's tests; after each test
+ * withdraw what is still pending (a failed scenario must not leak into the next: counts are of the
+ * whole org, and create would adopt a leftover invitation); after all of them close everything and
+ * fail the file if any user ever had two pending invitations. `set` receives the context once up.
+ */
+export function useE2e(
+  label: string,
+  set: (e2e: E2eContext) => void,
+  options: { emulator?: EmulatorOptions; withdrawAfterEach?: boolean } = {},
+): void {
+  let e2e: E2eContext | undefined;
+  beforeAll(async () => {
+    e2e = await startE2e(label, options.emulator);
+    set(e2e);
+  });
+  if (options.withdrawAfterEach ?? true) {
+    afterEach(async () => {
+      await e2e?.withdrawAllPending();
+    });
+  }
+  afterAll(async () => {
+    const violations = e2e?.duplicates.violations ?? [];
+    await e2e?.close();
+    expect(violations).toEqual([]);
+  });
 }
