@@ -1,16 +1,12 @@
 // Command-line flags of `npm run bench:http` (node:util parseArgs).
 import { parseArgs } from "node:util";
-import { ARRIVALS, type Arrival } from "./workload";
+import type { HttpBenchOptions } from "./run-http-bench";
+import { ARRIVALS } from "./workload";
 
-export interface BenchArgs {
-  calls: number;
-  createEvery: number;
-  repeat: number;
-  concurrency: number[];
-  arrivals: Arrival[];
-  warmupCalls: number;
+/** The measured-run settings of `runHttpBench`, plus --help. */
+export type BenchArgs = Pick<HttpBenchOptions, "calls" | "createEvery" | "repeat" | "concurrency" | "arrivals" | "warmupCalls"> & {
   help: boolean;
-}
+};
 
 export const BENCH_USAGE = `Usage: npm run bench:http -- [options]
   --calls N          API calls per measured run (default 440)
