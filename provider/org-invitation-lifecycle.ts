@@ -207,12 +207,14 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
       );
       return;
     }
-    const reason = stored.username
-      ? await resolveGoneInvitation(api, stored.username, stored.expiresAt).then(
-          (status) => `${describeGone(status, stored.username ?? username)}${status === "ACCEPTED" ? "; the membership is kept" : ""}`,
-          () => "it was probably accepted, expired, or deleted outside Pulumi",
+    const unknownReason = "it was probably accepted, expired, or deleted outside Pulumi";
+    const storedUsername = stored.username;
+    const reason = storedUsername
+      ? await resolveGoneInvitation(api, storedUsername, stored.expiresAt).then(
+          (status) => `${describeGone(status, storedUsername)}${status === "ACCEPTED" ? "; the membership is kept" : ""}`,
+          () => unknownReason,
         )
-      : "it was probably accepted, expired, or deleted outside Pulumi";
+      : unknownReason;
     warn(`the invitation ${parsed.invitationId} for ${username} no longer exists in Cloud Manager (${reason}); nothing to delete.`);
   });
 }
