@@ -133,7 +133,8 @@ export class CloudManagerClient {
             method: "POST",
             path: `${this.#settings.baseUrl.pathname}orgs/${orgId}/invites`,
           });
-          return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8") };
+          // Stands for the answer the POST would have had; the list it comes from succeeded through the auth layer.
+          return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8"), authenticated: true };
         },
       },
       parseInvitation,
@@ -248,10 +249,10 @@ export class CloudManagerClient {
     try {
       parsed = JSON.parse(response.body.toString("utf8"));
     } catch {
-      throw malformedResponseError(spec.method, ctx.url, "JSON");
+      throw malformedResponseError(spec.method, ctx.url, "JSON", response.authenticated);
     }
     const value = parse(parsed);
-    if (value === undefined) throw malformedResponseError(spec.method, ctx.url, "the documented object");
+    if (value === undefined) throw malformedResponseError(spec.method, ctx.url, "the documented object", response.authenticated);
     return { value };
   }
 

@@ -28,7 +28,7 @@ export class BearerAuth {
 
   readonly send: SendFn = async (req: WireRequest): Promise<WireResponse> => {
     const first = await this.tokens.getToken();
-    const response = await this.next(withBearer(req, first.token));
+    const response = await this.sendWith(req, first.token);
     if (first.fresh || response.status !== 401) return response;
     const verdict = tokenVerdict(response);
     if (verdict === "token-ok" || (verdict === "unknown" && first.ageMs < UNCHALLENGED_REFRESH_AGE_MS)) return response;
@@ -40,8 +40,14 @@ export class BearerAuth {
     });
     this.tokens.invalidate(first.token);
     const second = await this.tokens.getToken();
-    return this.next(withBearer(req, second.token));
+    return this.sendWith(req, second.token);
   };
+
+  /** Every request here carries a token from the token endpoint: any answer but a 401 is authenticated. */
+  private async sendWith(req: WireRequest, token: string): Promise<WireResponse> {
+    const response = await this.next(withBearer(req, token));
+    return { ...response, authenticated: response.status !== 401 };
+  }
 }
 
 function withBearer(req: WireRequest, token: string): WireRequest {

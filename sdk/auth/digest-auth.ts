@@ -82,7 +82,8 @@ export class DigestAuth {
       release();
     }
     const challenge = this.challengeOf(response);
-    if (challenge === undefined) return response;
+    // Unsigned and unchallenged: whatever answered never asked for our credentials.
+    if (challenge === undefined) return { ...response, authenticated: false };
     return this.sendSigned(req, this.adopt(origin, challenge, undefined), true);
   };
 
@@ -93,7 +94,7 @@ export class DigestAuth {
    */
   private async sendSigned(req: WireRequest, cached: CachedChallenge, fresh: boolean): Promise<WireResponse> {
     const origin = req.url.origin;
-    const response = await this.next(this.sign(req, cached));
+    const response = signedAnswer(await this.next(this.sign(req, cached)));
     const challenge = this.challengeOf(response);
     if (challenge === undefined) return response; // success, or a 401 that is about roles, not the signature
     if (fresh && !challenge.stale) return { ...response, credentialsRejected: true };
@@ -103,7 +104,7 @@ export class DigestAuth {
       method: req.method,
       path: pathOf(req.url),
     });
-    const retried = await this.next(this.sign(req, this.adopt(origin, challenge, cached)));
+    const retried = signedAnswer(await this.next(this.sign(req, this.adopt(origin, challenge, cached))));
     // Stale twice in a row says nothing about the key; any other challenge now does.
     const again = this.challengeOf(retried);
     return again !== undefined && !again.stale ? { ...retried, credentialsRejected: true } : retried;
@@ -152,4 +153,9 @@ export class DigestAuth {
     const challenge = parseDigestChallenge(headerValues(response, "www-authenticate"));
     return challenge !== undefined && isSupportedChallenge(challenge) ? challenge : undefined;
   }
+}
+
+/** The answer to a signed request: authenticated unless it is a 401. */
+function signedAnswer(response: WireResponse): WireResponse {
+  return { ...response, authenticated: response.status !== 401 };
 }

@@ -123,7 +123,7 @@ function parseTokenResponse(response: WireResponse, tokenUrl: URL): { token: str
   const expiresIn = record.expires_in;
   const tokenType = record.token_type;
   if (typeof token !== "string" || token === "" || (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer")) {
-    throw malformedResponseError("POST", tokenUrl, "a token response with access_token and token_type Bearer");
+    throw malformedResponseError("POST", tokenUrl, "a token response with access_token and token_type Bearer", false);
   }
   // expires_in is RECOMMENDED, not required (RFC 6749 §5.1); Cloud Manager sends 3600.
   const expiresInSeconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;

@@ -13,3 +13,12 @@ export function parseApiErrorBody(body: Buffer): Partial<ApiErrorBody> | undefin
   if (typeof record.reason === "string") result.reason = record.reason;
   return result;
 }
+
+/**
+ * True when `body` is Cloud Manager's own error body: a JSON object with a string `errorCode` and
+ * `error` equal to the HTTP status. A proxy's HTML page or another API's JSON is not.
+ */
+export function isApiErrorBody(body: Buffer, status: number): boolean {
+  const parsed = parseApiErrorBody(body);
+  return parsed?.errorCode !== undefined && parsed.errorCode !== "" && parsed.error === status;
+}

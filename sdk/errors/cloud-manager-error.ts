@@ -32,6 +32,8 @@ export interface CloudManagerErrorInit {
   networkCode?: string;
   attempts?: number;
   request?: { method: string; url: string; headers: Record<string, string> };
+  authenticated?: boolean;
+  hasErrorBody?: boolean;
   cause?: unknown;
 }
 
@@ -60,6 +62,21 @@ export class CloudManagerError extends Error {
   readonly attempts: number | undefined;
   /** The last request, on a copy with secret headers redacted. */
   readonly request: RedactedRequest | undefined;
+  /**
+   * For errors with an HTTP answer: true when it answers a request that carried our credentials and
+   * is not a 401 (Digest: a signed request, sent only after the server challenged; OAuth: a request
+   * with a Bearer token from the token endpoint). False for an unsigned Digest request answered without
+   * a challenge (a wrong base path, a proxy), any 401, and token endpoint errors. Undefined when there
+   * was no HTTP answer (network, config, closed). Bearer has no challenge: for OAuth, true only says
+   * the token was sent and not refused, so check `hasErrorBody` and `errorCode` too.
+   */
+  readonly authenticated: boolean | undefined;
+  /**
+   * True when the body was Cloud Manager's JSON error body (`{detail, error, errorCode, parameters,
+   * reason}`: a string `errorCode` and `error` equal to the status). False for an HTML or other page
+   * (a proxy, a wrong host), OAuth-style token endpoint errors, and errors without an HTTP answer.
+   */
+  readonly hasErrorBody: boolean;
 
   constructor(init: CloudManagerErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -74,6 +91,8 @@ export class CloudManagerError extends Error {
     this.networkCode = init.networkCode;
     this.attempts = init.attempts;
     this.request = init.request === undefined ? undefined : redactRequest(init.request);
+    this.authenticated = init.authenticated;
+    this.hasErrorBody = init.hasErrorBody ?? false;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -95,6 +114,8 @@ export class CloudManagerError extends Error {
       networkCode: this.networkCode,
       attempts: this.attempts,
       request: this.request,
+      authenticated: this.authenticated,
+      hasErrorBody: this.hasErrorBody,
       cause: describeCause(this.cause),
     };
   }

@@ -2,7 +2,7 @@ import type { NetworkFailure } from "../transport/network-failure";
 import { TLS_VERIFY_CODES } from "../transport/network-failure";
 import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
 import { headerValue, jsonObjectOf, type WireResponse } from "../transport/wire";
-import { parseApiErrorBody } from "./api-error-body";
+import { isApiErrorBody, parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
 
 // Messages that say what to do next. Every message names credentials by their PUBLIC part only
@@ -87,6 +87,8 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     path: pathOf(ctx.url),
     attempts,
     request: requestOf(ctx),
+    authenticated: response.authenticated,
+    hasErrorBody: isApiErrorBody(response.body, status),
   });
 }
 
@@ -138,15 +140,20 @@ export function tokenEndpointError(response: WireResponse, tokenUrl: URL, client
     method: "POST",
     path: pathOf(tokenUrl),
     attempts: response.attempts,
+    // No token was issued, so no API request carried one.
+    authenticated: false,
+    hasErrorBody: isApiErrorBody(response.body, response.status),
   });
 }
 
-export function malformedResponseError(method: string, url: URL, expected: string): CloudManagerError {
+/** A 2xx whose body is not the documented one; `authenticated` as on the answer. */
+export function malformedResponseError(method: string, url: URL, expected: string, authenticated: boolean): CloudManagerError {
   return new CloudManagerError({
     code: "CLOUD_MANAGER_RESPONSE_ERROR",
     message: `Cloud Manager answered ${method} ${pathOf(url)} with something other than ${expected}: is baseUrl a Cloud Manager or Ops Manager API (…/api/public/v1.0)?`,
     method,
     path: pathOf(url),
+    authenticated,
   });
 }
 

@@ -55,7 +55,8 @@ export class HttpTransport {
       // The body's end resolves before undici marks the connection idle; one turn of the event loop
       // lets an immediate follow-up (a Digest re-sign, a retry) reuse it instead of opening another.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      return { status: response.statusCode, headers: response.headers, body };
+      // No credentials are judged here: the auth layers above decide `authenticated`.
+      return { status: response.statusCode, headers: response.headers, body, authenticated: false };
     } catch (error) {
       if (this.closing.signal.aborted) throw closedError(req);
       throw new NetworkFailure({ cause: error, method: req.method, url: req.url });

@@ -32,6 +32,13 @@ export interface WireResponse {
   attempts?: number;
   /** Set by an auth layer when it gives up on a 401 that rejects the credentials themselves. */
   credentialsRejected?: boolean;
+  /**
+   * True when this answers a request that carried credentials (Digest: a signed request; OAuth: a
+   * Bearer token from the token endpoint) and it is not a 401. The transport says false; only the
+   * auth layers set it true. An unsigned Digest probe answered without a challenge (e.g. a wrong
+   * base path that 404s everything) stays false: nothing there checked our credentials.
+   */
+  authenticated: boolean;
 }
 
 export type SendFn = (request: WireRequest) => Promise<WireResponse>;
