@@ -138,11 +138,30 @@ export function formatReport(result: HttpBenchResult, command?: string): string 
   const rows = summarize(result);
   const labelWidth = Math.max(6, ...rows.map((r) => r.label.length));
   const confWidth = Math.max(4, ...rows.map((r) => configurationLabel(r.concurrency, r.arrival).length));
-  const header1 = ["conc".padEnd(confWidth), "client".padEnd(labelWidth), "wire req/call", "  401s/call  ", "failed calls", "     calls/s                 ", "signed 401s"];
-  const header2 = ["".padEnd(confWidth), "".padEnd(labelWidth), "value  x ours", "value  x ours", "value x ours", "  value x ours (min-max)     ", "(reused nc)"];
+  const header1 = [
+    "conc".padEnd(confWidth),
+    "client".padEnd(labelWidth),
+    "wire req/call",
+    "  401s/call  ",
+    "failed calls",
+    "     calls/s                 ",
+    "signed 401s",
+  ];
+  const header2 = [
+    "".padEnd(confWidth),
+    "".padEnd(labelWidth),
+    "value  x ours",
+    "value  x ours",
+    "value x ours",
+    "  value x ours (min-max)     ",
+    "(reused nc)",
+  ];
   const widths = header1.map((h, i) => Math.max(h.length, (header2[i] as string).length));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i <= 1 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join("  ").trimEnd();
+    cells
+      .map((cell, i) => (i <= 1 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
   const pair = (a: string, b: string, width: number): string => `${a.padStart(width - 7)}  ${b.padStart(5)}`;
 
   const out: string[] = [];
@@ -155,10 +174,18 @@ export function formatReport(result: HttpBenchResult, command?: string): string 
   out.push(
     `  repetitions: ${options.repeat} per client and configuration, interleaved (client order rotated each repetition); warm-up: ${options.warmupCalls} calls per client`,
   );
-  out.push('  figures are medians over the repetitions; "x ours" = median of the per-repetition ratio to our client at the same concurrency');
-  out.push("  wire requests and 401s are counted from the emulator's request log; calls/s include the emulator, which shares the event loop");
-  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
-  out.push(`  node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPUs, load average at the end ${load} (calls/s move with the machine's load; the request counts do not)`);
+  out.push(
+    '  figures are medians over the repetitions; "x ours" = median of the per-repetition ratio to our client at the same concurrency',
+  );
+  out.push(
+    "  wire requests and 401s are counted from the emulator's request log; calls/s include the emulator, which shares the event loop",
+  );
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  out.push(
+    `  node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPUs, load average at the end ${load} (calls/s move with the machine's load; the request counts do not)`,
+  );
   out.push("");
   out.push(line(header1));
   out.push(line(header2));
@@ -176,7 +203,9 @@ export function formatReport(result: HttpBenchResult, command?: string): string 
         pair(fixed(row.wirePerCall.value, 3), ratioText(row.wirePerCall.ratio, base), widths[2] as number),
         pair(fixed(row.unauthorizedPerCall.value, 3), ratioText(row.unauthorizedPerCall.ratio, base), widths[3] as number),
         pair(countText(row.failed.value), base ? "-" : ratioText(row.failed.ratio, false), widths[4] as number),
-        `${pair(fixed(row.callsPerSecond.value, 0), ratioText(row.callsPerSecond.ratio, base), 14)} ${rangeText(row.callsPerSecond.ratioRange)}`.padEnd(widths[5] as number),
+        `${pair(fixed(row.callsPerSecond.value, 0), ratioText(row.callsPerSecond.ratio, base), 14)} ${rangeText(row.callsPerSecond.ratioRange)}`.padEnd(
+          widths[5] as number,
+        ),
         countText(row.signedUnauthorized),
       ]),
     );
@@ -186,9 +215,13 @@ export function formatReport(result: HttpBenchResult, command?: string): string 
     out.push("");
     out.push("Failed calls over all repetitions, by answer:");
     for (const row of failing) {
-      const reasons = Object.entries(row.failures).map(([reason, count]) => `${reason} x${count}`).join(", ");
+      const reasons = Object.entries(row.failures)
+        .map(([reason, count]) => `${reason} x${count}`)
+        .join(", ");
       const total = Object.values(row.failures).reduce((a, b) => a + b, 0);
-      out.push(`  ${row.label} at c=${configurationLabel(row.concurrency, row.arrival)}: ${total} of ${row.runs * options.calls} calls (${reasons})`);
+      out.push(
+        `  ${row.label} at c=${configurationLabel(row.concurrency, row.arrival)}: ${total} of ${row.runs * options.calls} calls (${reasons})`,
+      );
     }
   }
   out.push("");

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   const repoRoot = findRepoRoot();
   const binDir = await ensurePulumiCli(repoRoot);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
-  console.log(`e2e timing: ${count} invitations, ${runs} run(s); Pulumi ${pulumiCommand.version?.format() ?? "?"}, Node ${process.version}, ${cpus().length} CPUs`);
+  console.log(
+    `e2e timing: ${count} invitations, ${runs} run(s); Pulumi ${pulumiCommand.version?.format() ?? "?"}, Node ${process.version}, ${cpus().length} CPUs`,
+  );
 
   const results: Figures[] = [];
   for (let run = 1; run <= runs; run++) {
@@ -86,7 +88,13 @@ async function main(): Promise<void> {
       const [, destroy] = await timed(() => stack.destroy());
       const left = emulator.state.pendingInvitations(org).length;
       if (left !== 0) throw new Error(`after destroy: ${left} pending invitations left`);
-      const figures: Figures = { up, preview, refresh, destroy, requests: { up: afterUp, destroy: emulator.state.requests().length - beforeDestroy } };
+      const figures: Figures = {
+        up,
+        preview,
+        refresh,
+        destroy,
+        requests: { up: afterUp, destroy: emulator.state.requests().length - beforeDestroy },
+      };
       results.push(figures);
       console.log(
         `run ${run}: up ${s(up)}  preview ${s(preview)}  refresh ${s(refresh)}  destroy ${s(destroy)}` +

@@ -91,7 +91,9 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
         for (let k = 0; k < BENCH_CLIENTS.length; k++) {
           const kind = BENCH_CLIENTS[(k + repetition - 1) % BENCH_CLIENTS.length] as BenchClientKind;
           emulator.state.clearRequests();
-          const run = await measure(kind, target, invitationId, mix, concurrency, arrival, () => username(`${kind.id}-c${concurrency}-${arrival}`));
+          const run = await measure(kind, target, invitationId, mix, concurrency, arrival, () =>
+            username(`${kind.id}-c${concurrency}-${arrival}`),
+          );
           const log = emulator.state.requests();
           const sample: RunSample = {
             clientId: kind.id,
@@ -116,14 +118,20 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpBench
       }
     }
     const { calls, createEvery, repeat, concurrency, arrivals, warmupCalls } = options;
-    return { options: { calls, createEvery, repeat, concurrency, arrivals, warmupCalls }, clients: BENCH_CLIENTS.map(({ id, label }) => ({ id, label })), samples };
+    return {
+      options: { calls, createEvery, repeat, concurrency, arrivals, warmupCalls },
+      clients: BENCH_CLIENTS.map(({ id, label }) => ({ id, label })),
+      samples,
+    };
   } finally {
     if (options.emulator === undefined) await emulator.close();
   }
 }
 
 /** The measured (concurrency, arrival) pairs in order; at concurrency 1 pool and waves are the same, so only "pool". */
-export function benchConfigurations(options: Pick<HttpBenchOptions, "concurrency" | "arrivals">): { concurrency: number; arrival: Arrival }[] {
+export function benchConfigurations(
+  options: Pick<HttpBenchOptions, "concurrency" | "arrivals">,
+): { concurrency: number; arrival: Arrival }[] {
   return options.concurrency.flatMap((concurrency) =>
     concurrency === 1 ? [{ concurrency, arrival: "pool" as const }] : options.arrivals.map((arrival) => ({ concurrency, arrival })),
   );
@@ -166,7 +174,8 @@ async function measure(
   const started = performance.now();
   try {
     await runCalls(mix.length, concurrency, arrival, async (index) => {
-      const result = mix[index] === "create" ? await client.createInvitation(nextUsername(), ROLES) : await client.getInvitation(invitationId);
+      const result =
+        mix[index] === "create" ? await client.createInvitation(nextUsername(), ROLES) : await client.getInvitation(invitationId);
       if (!result.ok) {
         failed++;
         failures[result.reason] = (failures[result.reason] ?? 0) + 1;

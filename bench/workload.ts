@@ -25,7 +25,12 @@ export type Arrival = "pool" | "waves";
 export const ARRIVALS: readonly Arrival[] = ["pool", "waves"];
 
 /** Runs tasks 0..count-1 at `concurrency`, started as `arrival` says. */
-export async function runCalls(count: number, concurrency: number, arrival: Arrival, task: (index: number) => Promise<void>): Promise<void> {
+export async function runCalls(
+  count: number,
+  concurrency: number,
+  arrival: Arrival,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   if (arrival === "pool") return runPool(count, concurrency, task);
   for (let start = 0; start < count; start += concurrency) {
     const wave = Array.from({ length: Math.min(concurrency, count - start) }, (_, k) => start + k);

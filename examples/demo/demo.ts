@@ -58,7 +58,11 @@ function heading(text: string): void {
 
 function table(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => `    ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()}`;
+  const line = (cells: string[]) =>
+    `    ${cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd()}`;
   console.log(line(header));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const row of rows) console.log(line(row));
@@ -113,7 +117,10 @@ function digest(events: EngineEvent[]): Omit<Run<unknown>, "result" | "ms"> {
     steps: stepsOf(events),
     drift: driftOf(events),
     // The provider writes its warnings to stderr; the engine shows them as "info#err" diagnostics.
-    warnings: messages.flatMap((d) => d.message.split("\n")).filter((l) => l.includes("warning: cloudmanager:")).map((l) => l.trim()),
+    warnings: messages
+      .flatMap((d) => d.message.split("\n"))
+      .filter((l) => l.includes("warning: cloudmanager:"))
+      .map((l) => l.trim()),
     errors: messages.filter((d) => d.severity === "error").map((d) => d.message.trim()),
   };
 }
@@ -132,7 +139,8 @@ function describeDrift(drift: Drift): string {
 /** Invitation ids and statuses recorded in the stack's state, by resource name (the email). */
 async function recorded(stack: Stack): Promise<Map<string, { invitationId?: string; status?: string }>> {
   const exported = await stack.exportStack();
-  const resources = (exported.deployment as { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
+  const resources =
+    (exported.deployment as { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
   const found = new Map<string, { invitationId?: string; status?: string }>();
   for (const r of resources) {
     if (!r.type.endsWith(":OrgInvitation")) continue;
@@ -194,12 +202,15 @@ async function main(): Promise<void> {
       "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
       "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
     });
-    const pendingFor = (email: string) => emulator.state.pendingInvitations(org).filter((i) => i.username === email && Date.parse(i.expiresAt) > Date.now());
+    const pendingFor = (email: string) =>
+      emulator.state.pendingInvitations(org).filter((i) => i.username === email && Date.parse(i.expiresAt) > Date.now());
     const isMember = (email: string) => emulator.state.members(org).some((m) => m.username === email);
 
     console.log(`    Pulumi CLI        ${binDir}`);
     console.log(`    Cloud Manager     emulator at ${emulator.baseUrl}, organization "${emulator.org.name}" (${org})`);
-    console.log(`    Pulumi project    ${project.projectName}, local program ${relative(repoRoot, project.workDir)}/Pulumi.yaml → dist/examples/org-invitations/index.js`);
+    console.log(
+      `    Pulumi project    ${project.projectName}, local program ${relative(repoRoot, project.workDir)}/Pulumi.yaml → dist/examples/org-invitations/index.js`,
+    );
     console.log(`    Stack "demo"      file backend and PULUMI_HOME in ${temp}, empty passphrase`);
     console.log(`    Credentials       stack config cloudmanager:publicKey, cloudmanager:privateKey (secret), cloudmanager:baseUrl`);
     console.log(`    people.yaml       ${PEOPLE.map((p) => p.email).join(", ")}`);
@@ -219,7 +230,11 @@ async function main(): Promise<void> {
       ["person", "roles", "invitation id", "status"],
       PEOPLE.map((p) => [p.email, p.roles.join(","), first.get(p.email)?.invitationId ?? "-", statuses1?.[p.email] ?? "-"]),
     );
-    check(PEOPLE.every((p) => statuses1?.[p.email] === "PENDING"), "every exported status is PENDING", statuses1);
+    check(
+      PEOPLE.every((p) => statuses1?.[p.email] === "PENDING"),
+      "every exported status is PENDING",
+      statuses1,
+    );
     check(
       PEOPLE.every((p) => pendingFor(p.email).length === 1 && pendingFor(p.email)[0]?.id === first.get(p.email)?.invitationId),
       "Cloud Manager holds exactly one pending invitation per person, the ones in the stack",
@@ -294,23 +309,41 @@ async function main(): Promise<void> {
     );
     const up2 = await run((o) => stack.up(o));
     const ops = (name: string) => opsOf(up2.steps, name);
-    check(up2.result.summary.result === "succeeded", `pulumi up succeeded (${seconds(up2.ms)}): ${JSON.stringify(up2.result.summary.resourceChanges)}`);
-    check(ops(BOB).includes("replace") && ops(CAROL).includes("replace"), "bob's and carol's invitations were re-sent (replaced)", up2.steps);
-    check(ops(ALICE).join() === "same" && ops(DAVE).join() === "same", 'alice (a member now) and dave (still pending) were left alone ("same")', up2.steps);
+    check(
+      up2.result.summary.result === "succeeded",
+      `pulumi up succeeded (${seconds(up2.ms)}): ${JSON.stringify(up2.result.summary.resourceChanges)}`,
+    );
+    check(
+      ops(BOB).includes("replace") && ops(CAROL).includes("replace"),
+      "bob's and carol's invitations were re-sent (replaced)",
+      up2.steps,
+    );
+    check(
+      ops(ALICE).join() === "same" && ops(DAVE).join() === "same",
+      'alice (a member now) and dave (still pending) were left alone ("same")',
+      up2.steps,
+    );
     const converged = await recorded(stack);
     const statuses2 = up2.result.outputs["statuses"]?.value as Record<string, string> | undefined;
     check(
-      pendingFor(BOB).length === 1 && pendingFor(BOB)[0]?.id === converged.get(BOB)?.invitationId && converged.get(BOB)?.invitationId !== id(BOB),
+      pendingFor(BOB).length === 1 &&
+        pendingFor(BOB)[0]?.id === converged.get(BOB)?.invitationId &&
+        converged.get(BOB)?.invitationId !== id(BOB),
       `${BOB} has a new pending invitation (${converged.get(BOB)?.invitationId})`,
     );
     check(
-      pendingFor(CAROL).length === 1 && pendingFor(CAROL)[0]?.id === converged.get(CAROL)?.invitationId && converged.get(CAROL)?.invitationId !== id(CAROL),
+      pendingFor(CAROL).length === 1 &&
+        pendingFor(CAROL)[0]?.id === converged.get(CAROL)?.invitationId &&
+        converged.get(CAROL)?.invitationId !== id(CAROL),
       `${CAROL} has a new pending invitation (${converged.get(CAROL)?.invitationId})`,
     );
     check(pendingFor(ALICE).length === 0 && isMember(ALICE), `nothing was sent to ${ALICE}, who stays a member`);
     check(pendingFor(DAVE)[0]?.id === id(DAVE), `${DAVE} keeps the invitation sent in step 1`);
     check(
-      statuses2?.[ALICE] === "ACCEPTED" && statuses2?.[BOB] === "PENDING" && statuses2?.[CAROL] === "PENDING" && statuses2?.[DAVE] === "PENDING",
+      statuses2?.[ALICE] === "ACCEPTED" &&
+        statuses2?.[BOB] === "PENDING" &&
+        statuses2?.[CAROL] === "PENDING" &&
+        statuses2?.[DAVE] === "PENDING",
       "exported statuses: alice ACCEPTED; bob, carol and dave PENDING",
       statuses2,
     );
@@ -321,7 +354,10 @@ async function main(): Promise<void> {
     heading("5. pulumi destroy");
     const beforeDestroy = lastRequestSeq(emulator);
     const destroy = await run((o) => stack.destroy(o));
-    check(destroy.result.summary.result === "succeeded", `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`);
+    check(
+      destroy.result.summary.result === "succeeded",
+      `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`,
+    );
     check(destroy.errors.length === 0, "no errors");
     console.log("    Reported by the provider:");
     for (const w of destroy.warnings) console.log(`      ${w}`);
@@ -371,7 +407,13 @@ async function main(): Promise<void> {
     };
     table(
       ["person", "status after step 4 → after destroy", "refresh found", "pulumi up", "pulumi destroy"],
-      PEOPLE.map((p) => [p.email, `${statuses2?.[p.email] ?? "-"} → ${afterDestroy(p.email)}`, refreshFound(p.email), upDid(p.email), destroyDid(p.email)]),
+      PEOPLE.map((p) => [
+        p.email,
+        `${statuses2?.[p.email] ?? "-"} → ${afterDestroy(p.email)}`,
+        refreshFound(p.email),
+        upDid(p.email),
+        destroyDid(p.email),
+      ]),
     );
     console.log("\nDemo complete: every step behaved as expected.");
   } finally {

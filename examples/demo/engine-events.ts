@@ -59,7 +59,9 @@ export function stepsOf(events: readonly EngineEvent[], type: string = ORG_INVIT
   return events.flatMap((e) => {
     const m = e.resourcePreEvent?.metadata;
     if (!m || m.type !== type) return [];
-    return [{ op: m.op, name: resourceName(m.urn), type: m.type, changedInputs: changedKeys(m.old?.inputs, m.new?.inputs), diffs: m.diffs ?? [] }];
+    return [
+      { op: m.op, name: resourceName(m.urn), type: m.type, changedInputs: changedKeys(m.old?.inputs, m.new?.inputs), diffs: m.diffs ?? [] },
+    ];
   });
 }
 

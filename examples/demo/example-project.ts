@@ -33,7 +33,12 @@ export interface ExampleProject {
  * Creates `<parent>/<label>-XXXX/` with the example's Pulumi.yaml and the given people list;
  * `parent` defaults to `<repo>/.e2e-work` and must lie inside the repository.
  */
-export function prepareExampleProject(label: string, peopleYaml: string, parent?: string, repoRoot: string = findRepoRoot()): ExampleProject {
+export function prepareExampleProject(
+  label: string,
+  peopleYaml: string,
+  parent?: string,
+  repoRoot: string = findRepoRoot(),
+): ExampleProject {
   const project = parse(readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8")) as { name?: unknown; main?: unknown };
   if (typeof project.name !== "string" || typeof project.main !== "string") {
     throw new Error(`${join(repoRoot, "Pulumi.yaml")} must name the project and its main program`);
