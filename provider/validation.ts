@@ -16,6 +16,22 @@ const HEX24 = /^[0-9a-fA-F]{24}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const KNOWN_ROLES: ReadonlySet<string> = new Set(KNOWN_ORG_ROLES);
 
+// Bounds, so that a runaway value (a file pasted into a field, a generated list) gets one short,
+// readable error instead of megabytes of reasons and thousands of warnings.
+/** RFC 5321 §4.5.3.1: 254 characters for an address as a path, 64 for its local part. */
+const MAX_EMAIL_LENGTH = 254;
+const MAX_LOCAL_PART_LENGTH = 64;
+/** Cloud Manager has six organization roles; a list far longer than that is a mistake. */
+const MAX_ROLES = 32;
+/** Teams an organization may have (Cloud Manager allows 250). */
+const MAX_TEAM_IDS = 250;
+/** Problems listed per property before the rest are counted; values are shown shortened. */
+const MAX_REASONS = 10;
+const MAX_SHOWN_CHARS = 80;
+// Control, format (zero-width space, soft hyphen, direction marks, BOM), surrogate, private-use and
+// unassigned characters, and line/paragraph separators: invisible in a review, never in an address.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
@@ -23,7 +39,7 @@ export function isUnknown(value: unknown): boolean {
 export function checkOrgInvitation(news: PropertyBag): CheckResult<PropertyBag> {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: reasons.join("; ") });
+    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
   };
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
@@ -35,10 +51,12 @@ export function checkOrgInvitation(news: PropertyBag): CheckResult<PropertyBag> 
   fail("teamIds", teamIds.reasons);
 
   if (failures.length > 0) return { inputs: news, failures };
-  for (const role of roles.unknownOrgRoles) {
+  if (roles.unknownOrgRoles.length > 0) {
+    const names = summarize(roles.unknownOrgRoles.map((role) => `"${role}"`)).join(", ");
     warn(
-      `role "${role}" is not one this provider knows (${KNOWN_ORG_ROLES.join(", ")}); passing it to Cloud Manager ` +
-        `as is, since MongoDB adds organization roles over time. Check the spelling if Cloud Manager rejects it.`,
+      `role${roles.unknownOrgRoles.length === 1 ? "" : "s"} ${names} ${roles.unknownOrgRoles.length === 1 ? "is not one" : "are not ones"} this provider ` +
+        `knows (${KNOWN_ORG_ROLES.join(", ")}); passing ${roles.unknownOrgRoles.length === 1 ? "it" : "them"} to Cloud Manager as is, since ` +
+        `MongoDB adds organization roles over time. Check the spelling if Cloud Manager rejects ${roles.unknownOrgRoles.length === 1 ? "it" : "them"}.`,
     );
   }
   const inputs: PropertyBag = { ...news, orgId: orgId.value, username: username.value, roles: roles.value, teamIds: teamIds.value };
@@ -68,7 +86,7 @@ function checkOrgId(value: unknown): Checked {
     return { value, reasons: ["orgId is required: the id of the Cloud Manager organization (24 hexadecimal characters)"] };
   }
   if (typeof value !== "string" || !HEX24.test(value)) {
-    return { value, reasons: [`${JSON.stringify(value)} is not an organization id: expected 24 hexadecimal characters`] };
+    return { value, reasons: [`${shown(value)} is not an organization id: expected 24 hexadecimal characters`] };
   }
   return { value: value.toLowerCase(), reasons: [] };
 }
@@ -79,8 +97,25 @@ function checkUsername(value: unknown): Checked {
     return { value, reasons: ["username is required: the email address of the person to invite"] };
   }
   const trimmed = value.trim();
+  const invisible = INVISIBLE.exec(trimmed);
+  if (invisible !== null) {
+    const code = (invisible[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    return {
+      value,
+      reasons: [
+        `${shown(value)} contains an invisible or control character (U+${code} at position ${invisible.index + 1}); ` +
+          `type the address again instead of pasting it`,
+      ],
+    };
+  }
+  if (trimmed.length > MAX_EMAIL_LENGTH) {
+    return { value, reasons: [`${shown(value)} is not an email address: it is longer than ${MAX_EMAIL_LENGTH} characters`] };
+  }
   if (!EMAIL.test(trimmed)) {
-    return { value, reasons: [`${JSON.stringify(value)} is not an email address; Cloud Manager usernames are emails`] };
+    return { value, reasons: [`${shown(value)} is not an email address; Cloud Manager usernames are emails`] };
+  }
+  if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) {
+    return { value, reasons: [`${shown(value)} is not an email address: the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`] };
   }
   return { value: trimmed, reasons: [] };
 }
@@ -90,6 +125,9 @@ function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
   if (isUnknown(value)) return { value, reasons: [], ...none };
   if (!Array.isArray(value) || value.length === 0) {
     return { value, reasons: [`roles must be a non-empty list of organization roles, e.g. ["ORG_MEMBER"]`], ...none };
+  }
+  if (value.length > MAX_ROLES) {
+    return { value, reasons: [`roles lists ${count(value.length)} entries; an organization has only a few roles (at most ${MAX_ROLES} are accepted)`], ...none };
   }
   const reasons: string[] = [];
   const unknownOrgRoles: string[] = [];
@@ -101,10 +139,10 @@ function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
       return;
     }
     if (typeof role !== "string" || role === "") {
-      reasons.push(`roles[${i}] must be a role name, got ${JSON.stringify(role)}`);
+      reasons.push(`roles[${i}] must be a role name, got ${shown(role)}`);
       return;
     }
-    if (seen.has(role)) reasons.push(`roles[${i}]: "${role}" is listed more than once`);
+    if (seen.has(role)) reasons.push(`roles[${i}]: ${shown(role)} is listed more than once`);
     seen.add(role);
     if (KNOWN_ROLES.has(role)) return;
     if (/^ORG_[A-Z0-9_]+$/.test(role)) {
@@ -112,7 +150,7 @@ function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
       return;
     }
     const hint = KNOWN_ROLES.has(role.toUpperCase()) ? ` (did you mean "${role.toUpperCase()}"?)` : "";
-    reasons.push(`roles[${i}]: "${role}" is not an organization role${hint}; known roles: ${KNOWN_ORG_ROLES.join(", ")}`);
+    reasons.push(`roles[${i}]: ${shown(role)} is not an organization role${hint}; known roles: ${KNOWN_ORG_ROLES.join(", ")}`);
   });
   // An unknown element keeps its position: sorting would move the placeholder around at preview.
   const normalized = anyUnknown ? value : [...seen].sort();
@@ -123,6 +161,9 @@ function checkTeamIds(value: unknown): Checked {
   if (isUnknown(value)) return { value, reasons: [] };
   if (value === undefined || value === null) return { value: [], reasons: [] };
   if (!Array.isArray(value)) return { value, reasons: ["teamIds must be a list of team ids"] };
+  if (value.length > MAX_TEAM_IDS) {
+    return { value, reasons: [`teamIds lists ${count(value.length)} entries; an organization has at most ${MAX_TEAM_IDS} teams`] };
+  }
   const reasons: string[] = [];
   const seen = new Set<string>();
   let anyUnknown = false;
@@ -132,12 +173,30 @@ function checkTeamIds(value: unknown): Checked {
       return;
     }
     if (typeof id !== "string" || !HEX24.test(id)) {
-      reasons.push(`teamIds[${i}]: ${JSON.stringify(id)} is not a team id (24 hexadecimal characters)`);
+      reasons.push(`teamIds[${i}]: ${shown(id)} is not a team id (24 hexadecimal characters)`);
       return;
     }
     const lower = id.toLowerCase();
-    if (seen.has(lower)) reasons.push(`teamIds[${i}]: "${id}" is listed more than once`);
+    if (seen.has(lower)) reasons.push(`teamIds[${i}]: ${shown(id)} is listed more than once`);
     seen.add(lower);
   });
   return { value: anyUnknown ? value : [...seen].sort(), reasons };
+}
+
+/** A value as JSON, cut to a readable length with its full size said. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_SHOWN_CHARS) return text;
+  const size = typeof value === "string" ? `${count(value.length)} characters` : `${count(text.length)} characters as JSON`;
+  return `${text.slice(0, MAX_SHOWN_CHARS)}… (${size})`;
+}
+
+/** The first MAX_REASONS items, then "and N more". */
+function summarize(items: string[]): string[] {
+  if (items.length <= MAX_REASONS) return items;
+  return [...items.slice(0, MAX_REASONS), `and ${count(items.length - MAX_REASONS)} more`];
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
 }

@@ -97,3 +97,65 @@ describe("OrgInvitation_Check", () => {
     expect(h.requests()).toEqual([]);
   });
 });
+
+describe("OrgInvitation_Check bounds: runaway values get one short, readable error", () => {
+  const base = () => ({ orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"] });
+  const reasonOf = async (news: Record<string, unknown>, property: string) =>
+    (await runtime.check({}, news)).failures?.find((f) => f.property === property)?.reason ?? "";
+
+  it("a 5 MB username is refused with a shortened value and its size", async () => {
+    const huge = `${"x".repeat(5_000_000)}@example.com`;
+    const reason = await reasonOf({ ...base(), username: huge }, "username");
+    expect(reason).toMatch(/is not an email address: it is longer than 254 characters/);
+    expect(reason).toContain("(5,000,012 characters)");
+    expect(reason.length).toBeLessThan(300);
+  });
+
+  it("an address with a local part over 64 characters is refused", async () => {
+    const reason = await reasonOf({ ...base(), username: `${"a".repeat(65)}@example.com` }, "username");
+    expect(reason).toMatch(/the part before "@" is longer than 64 characters/);
+  });
+
+  it.each([
+    ["NUL", "al\u0000ice@example.com", "U+0000 at position 3"],
+    ["zero-width space", "ali\u200bce@example.com", "U+200B at position 4"],
+    ["right-to-left override", "\u202eecila@example.com", "U+202E at position 1"],
+    ["line separator", "alice@exa\u2028mple.com", "U+2028 at position 10"],
+  ])("an address with a %s is refused, naming the character", async (_label, username, where) => {
+    const reason = await reasonOf({ ...base(), username }, "username");
+    expect(reason).toContain(`contains an invisible or control character (${where})`);
+  });
+
+  it("10,000 duplicate roles give one short reason, not one per entry", async () => {
+    const reason = await reasonOf({ ...base(), roles: Array(10_000).fill("ORG_MEMBER") }, "roles");
+    expect(reason).toBe("roles lists 10,000 entries; an organization has only a few roles (at most 32 are accepted)");
+  });
+
+  it("problems within the bound are listed up to ten, then counted", async () => {
+    const roles = Array.from({ length: 30 }, (_, i) => `bad-role-${i}`);
+    const reason = await reasonOf({ ...base(), roles }, "roles");
+    expect(reason.match(/is not an organization role/g)).toHaveLength(10);
+    expect(reason).toContain('roles[9]: "bad-role-9"');
+    expect(reason).toMatch(/; and 20 more$/);
+  });
+
+  it("unknown-looking roles give ONE warning that names at most ten of them", async () => {
+    const roles = Array.from({ length: 30 }, (_, i) => `ORG_FUTURE_${i}`);
+    const result = await runtime.check({}, { ...base(), roles });
+    expect(result.failures).toBeUndefined();
+    expect(h.notices).toHaveLength(1);
+    expect(h.notices[0]).toMatch(/^warning: cloudmanager: roles "ORG_FUTURE_0", .*"ORG_FUTURE_9", and 20 more are not ones this provider knows/);
+    expect(h.notices[0]?.length).toBeLessThan(600);
+  });
+
+  it("more team ids than an organization can have are refused in one reason", async () => {
+    const teamIds = Array.from({ length: 251 }, (_, i) => i.toString(16).padStart(24, "0"));
+    const reason = await reasonOf({ ...base(), teamIds }, "teamIds");
+    expect(reason).toBe("teamIds lists 251 entries; an organization has at most 250 teams");
+  });
+
+  it("a long non-hex orgId is shown shortened", async () => {
+    const reason = await reasonOf({ ...base(), orgId: "z".repeat(100_000) }, "orgId");
+    expect(reason).toMatch(/^"z{79}… \(100,000 characters\) is not an organization id/);
+  });
+});
