@@ -16,6 +16,8 @@ import { OrgLimiter } from "./org-limiter";
 /** The API as one organization's resources use it. */
 export interface OrgApi {
   readonly orgId: string;
+  /** The public id of the credentials in use (API public key or service account client id): what Cloud Manager records as the inviter. */
+  readonly credentialId: string;
   /** Runs one client call through the organization's gate. */
   call<T>(fn: (client: CloudManagerClient) => Promise<T>): Promise<T>;
   /** Pending invitations of the org, from a list call that started after this call. */
@@ -89,7 +91,8 @@ export class ClientPool {
       const call = <T>(fn: (c: CloudManagerClient) => Promise<T>) => limiter.run(orgId, () => fn(client));
       const pending = new FreshSnapshot(() => call((c) => c.listInvitations(orgId)));
       const members = new FreshSnapshot(() => call((c) => c.listOrgUsers(orgId)));
-      api = { orgId, call, pendingInvitations: () => pending.get(), members: () => members.get() };
+      const credentialId = connection.auth.kind === "apiKey" ? connection.auth.publicKey : connection.auth.clientId;
+      api = { orgId, credentialId, call, pendingInvitations: () => pending.get(), members: () => members.get() };
       pooled.orgs.set(orgId, api);
     }
     return api;

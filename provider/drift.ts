@@ -8,7 +8,7 @@ import type { OrgInvitationStatus } from "./org-invitation-model";
 
 export type GoneStatus = Exclude<OrgInvitationStatus, "PENDING">;
 
-/** member → ACCEPTED; not a member and past `expiresAt` → EXPIRED; otherwise REVOKED (deleted out of band). */
+/** member → ACCEPTED; not a member and past `expiresAt` → EXPIRED; otherwise REVOKED (withdrawn before acceptance). */
 export async function resolveGoneInvitation(api: OrgApi, username: string, expiresAt: string | undefined): Promise<GoneStatus> {
   if (await isMember(api, username)) return "ACCEPTED";
   return isPast(expiresAt) ? "EXPIRED" : "REVOKED";
@@ -38,6 +38,7 @@ export function describeGone(status: GoneStatus, username: string): string {
     case "EXPIRED":
       return `the invitation for ${username} expired (not accepted within 30 days)`;
     case "REVOKED":
-      return `the invitation for ${username} was deleted outside Pulumi`;
+      // What is known: not pending, not a member, not past its expiry. Who withdrew it is not.
+      return `the invitation for ${username} was withdrawn before it was accepted (in Cloud Manager, or by an earlier Pulumi run that was interrupted)`;
   }
 }

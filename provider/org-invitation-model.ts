@@ -6,6 +6,13 @@ export type OrgInvitationStatus = "PENDING" | "ACCEPTED" | "EXPIRED" | "REVOKED"
 
 export const ORG_INVITATION_STATUSES: readonly OrgInvitationStatus[] = ["PENDING", "ACCEPTED", "EXPIRED", "REVOKED"];
 
+/**
+ * The resource's URN, put into its inputs by the resource class and kept in its outputs: the engine
+ * passes dynamic providers no URN, and the provider must know which resource a call is for
+ * (./deployment-ledger). Bookkeeping like `__provider`, not part of the resource's model.
+ */
+export const URN_KEY = "__urn";
+
 /** A property bag as the engine passes it to a dynamic provider (it also carries `__provider`). */
 export type PropertyBag = Record<string, unknown>;
 

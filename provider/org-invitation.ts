@@ -2,7 +2,7 @@
 // Lifecycle semantics are in the README ("Lifecycle"); the logic runs in ./runtime (loaded at call time).
 
 import * as pulumi from "@pulumi/pulumi";
-import type { OrgInvitationStatus, PropertyBag } from "./org-invitation-model";
+import { URN_KEY, type OrgInvitationStatus, type PropertyBag } from "./org-invitation-model";
 import { storedProvider } from "./stored-provider";
 
 export interface OrgInvitationArgs {
@@ -22,6 +22,8 @@ export interface OrgInvitationArgs {
 
 /** Known properties of an invitation being read with `OrgInvitation.get`. */
 export type OrgInvitationState = Partial<OrgInvitationArgs>;
+
+const ORG_INVITATION_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgInvitation";
 
 export class OrgInvitation extends pulumi.dynamic.Resource {
   /** The organization id. */
@@ -71,6 +73,9 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
   constructor(name: string, args: OrgInvitationArgs | OrgInvitationState | undefined, opts?: pulumi.CustomResourceOptions) {
     // Output-only keys must be present (as undefined) for the engine to fill them in.
     const props: PropertyBag = {
+      // The engine does not tell a dynamic provider which resource a call is for; the provider needs
+      // it to refuse one person declared twice and to hand an invitation over on a rename.
+      [URN_KEY]: pulumi.createUrn(name, ORG_INVITATION_TYPE, opts?.parent),
       orgId: args?.orgId,
       username: args?.username,
       roles: args?.roles,

@@ -5,9 +5,14 @@
 
 import { isCloudManagerError, type CloudManagerError } from "../sdk";
 
-/** True for a 404 from Cloud Manager (the invitation, or the org, is gone). */
-export function isNotFound(e: unknown): boolean {
-  return isCloudManagerError(e) && e.status === 404;
+/**
+ * True for a 404 that Cloud Manager itself gave to an authenticated request, in its own error format,
+ * about something other than the organization: the subject of the call may be gone (the caller still
+ * confirms it). A 404 without authentication (a wrong base URL path), from something else (an HTML
+ * page from a proxy) or for an unknown organization proves nothing about the invitation.
+ */
+export function isNotFoundAnswer(e: unknown): boolean {
+  return isCloudManagerError(e) && e.status === 404 && e.authenticated === true && e.hasErrorBody && e.errorCode !== "ORG_NOT_FOUND";
 }
 
 const RATE_LIMIT_CODES: ReadonlySet<string> = new Set(["RATE_LIMITED", "RATE_LIMITED_IP", "INVITATIONS_RATE_LIMITED_IP"]);
@@ -45,6 +50,12 @@ function advice(e: CloudManagerError): string {
     case 403:
       return "Add this machine's IP address (shown above) to the API key's or service account's IP access list in Cloud Manager.";
     case 404:
+      if (e.authenticated !== true) {
+        return (
+          "The server answered 404 without checking the credentials, so the address is not a Cloud Manager API: check " +
+          "cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL (e.g. https://cloud.mongodb.com/api/public/v1.0). Nothing was removed from state."
+        );
+      }
       return "Check the orgId and that the credentials belong to that organization.";
     case 400:
     case 409:

@@ -1,18 +1,28 @@
 // The OrgInvitation provider as the engine drives it, loaded at call time by the thin stored
 // provider (./stored-provider) through `require("pulumi-cloudmanager/provider/runtime")`. Exports
 // one function per provider method, in lifecycle order. Process-wide state lives here: the stack
-// config captured by `configure` and the pool of clients; credentials are resolved at each call.
+// config captured by `configure`, the pool of clients and the deployment's ledger (one provider
+// process serves one deployment); credentials are resolved at each call.
 
 import type { CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
 import { ClientPool, type OrgApi } from "./client-pool";
 import { readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
+import { DeploymentLedger } from "./deployment-ledger";
 import { diffOrgInvitation } from "./diff";
+import { expectedError } from "./error-echo";
 import { warn } from "./notices";
-import type { OrgInvitationOutputs, PropertyBag } from "./org-invitation-model";
-import { createOrgInvitation, deleteOrgInvitation, readOrgInvitation, updateOrgInvitation } from "./org-invitation-lifecycle";
+import { URN_KEY, type OrgInvitationOutputs, type PropertyBag } from "./org-invitation-model";
+import {
+  createOrgInvitation,
+  declaredTwiceMessage,
+  deleteOrgInvitation,
+  readOrgInvitation,
+  updateOrgInvitation,
+  type StepContext,
+} from "./org-invitation-lifecycle";
 import { providerError } from "./provider-errors";
 import { parseResourceId } from "./resource-id";
-import { checkOrgInvitation, toInputs } from "./validation";
+import { checkOrgInvitation, isUnknown, toInputs } from "./validation";
 
 export { setNoticeSink } from "./notices";
 
@@ -20,6 +30,7 @@ const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi dynamic prov
 
 let config: ConfigSnapshot = {};
 let pool = new ClientPool({ report: warn, userAgent: USER_AGENT });
+let ledger = new DeploymentLedger();
 
 /** Captures the `cloudmanager:*` stack config (the provider process runs this once, before any other method). */
 export async function configure(req: ConfigureRequest): Promise<void> {
@@ -27,32 +38,68 @@ export async function configure(req: ConfigureRequest): Promise<void> {
 }
 
 export async function check(_olds: PropertyBag, news: PropertyBag): Promise<CheckResult<PropertyBag>> {
-  return checkOrgInvitation(news);
+  return reported(async () => {
+    const result = checkOrgInvitation(news);
+    const inputs = result.inputs ?? news;
+    const urn = urnOf(news);
+    const { orgId, username } = inputs;
+    if ((result.failures ?? []).length > 0 || urn === undefined || !isKnownString(orgId) || !isKnownString(username)) return result;
+    const others = ledger.declare(orgId, username, urn);
+    if (others.length === 0) return result;
+    return { inputs: news, failures: [{ property: "username", reason: declaredTwiceMessage(username, orgId, urn, others) }] };
+  });
 }
 
-export async function diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
-  return diffOrgInvitation(olds, news);
+export async function diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
+  return reported(async () => {
+    const result = diffOrgInvitation(olds, news);
+    const urn = urnOf(news);
+    // A resource that keeps its invitation through this deployment holds it: a delete of another
+    // resource for the same invitation (a rename finished after a failed `up`) hands it over.
+    if (urn !== undefined && (result.replaces ?? []).length === 0) {
+      const parsed = tryParseResourceId(id);
+      if (parsed?.kind === "invitation") ledger.hold(parsed.orgId, parsed.invitationId, urn, "diff");
+    }
+    return result;
+  });
 }
 
 export async function create(inputs: PropertyBag): Promise<CreateResult<OrgInvitationOutputs>> {
-  const typed = toInputs(inputs);
-  return withOrgApi(typed.orgId, (api) => createOrgInvitation(api, typed));
+  return reported(async () => {
+    const typed = toInputs(inputs);
+    const step = stepOf(inputs);
+    // Declared here too: a username that was unknown at `check` (computed) is first seen here.
+    if (step.urn !== undefined) ledger.declare(typed.orgId, typed.username, step.urn);
+    const result = await withOrgApi(typed.orgId, (api) => createOrgInvitation(api, typed, step));
+    holdFor(result.id, step);
+    return { id: result.id, outs: withUrn(result.outs, step.urn) };
+  });
 }
 
 export async function read(id: string, props?: PropertyBag): Promise<ReadResult<OrgInvitationOutputs>> {
-  const parsed = parseResourceId(id);
-  return withOrgApi(parsed.orgId, (api) => readOrgInvitation(api, parsed, props ?? {}));
+  return reported(async () => {
+    const parsed = parseResourceId(id);
+    const result = await withOrgApi(parsed.orgId, (api) => readOrgInvitation(api, parsed, props ?? {}));
+    return result.props === undefined ? result : { ...result, props: withUrn(result.props, urnOf(props ?? {})) };
+  });
 }
 
 export async function update(id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgInvitationOutputs>> {
-  const parsed = parseResourceId(id);
-  const inputs = toInputs(news);
-  return withOrgApi(parsed.orgId, (api) => updateOrgInvitation(api, parsed, olds, inputs));
+  return reported(async () => {
+    const parsed = parseResourceId(id);
+    const inputs = toInputs(news);
+    const step = stepOf(news);
+    const result = await withOrgApi(parsed.orgId, (api) => updateOrgInvitation(api, parsed, olds, inputs));
+    holdFor(id, step);
+    return { outs: withUrn(result.outs, step.urn) };
+  });
 }
 
 async function remove(id: string, props: PropertyBag): Promise<void> {
-  const parsed = parseResourceId(id);
-  return withOrgApi(parsed.orgId, (api) => deleteOrgInvitation(api, parsed, props));
+  return reported(async () => {
+    const parsed = parseResourceId(id);
+    return withOrgApi(parsed.orgId, (api) => deleteOrgInvitation(api, parsed, props, stepOf(props)));
+  });
 }
 export { remove as delete };
 
@@ -63,6 +110,7 @@ export { remove as delete };
 export async function shutdown(): Promise<void> {
   const closing = pool;
   pool = new ClientPool({ report: warn, userAgent: USER_AGENT });
+  ledger = new DeploymentLedger();
   config = {};
   await closing.closeAll();
 }
@@ -81,6 +129,45 @@ function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): P
       // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
       throw entered ? e : providerError("Setting up the Cloud Manager client", e);
     });
+}
+
+/** Errors leave every method through here, so the host's echo of an expected one is dropped (./error-echo). */
+async function reported<T>(method: () => Promise<T>): Promise<T> {
+  try {
+    return await method();
+  } catch (e) {
+    throw expectedError(e);
+  }
+}
+
+function stepOf(props: PropertyBag): StepContext {
+  return { urn: urnOf(props), ledger };
+}
+
+function urnOf(props: PropertyBag): string | undefined {
+  const urn = props[URN_KEY];
+  return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
+}
+
+function isKnownString(value: unknown): value is string {
+  return typeof value === "string" && !isUnknown(value);
+}
+
+function withUrn<T extends object>(outs: T | undefined, urn: string | undefined): T | undefined {
+  return outs === undefined || urn === undefined ? outs : { ...outs, [URN_KEY]: urn };
+}
+
+function holdFor(id: string, step: StepContext): void {
+  const parsed = tryParseResourceId(id);
+  if (step.urn !== undefined && parsed?.kind === "invitation") ledger.hold(parsed.orgId, parsed.invitationId, step.urn, "step");
+}
+
+function tryParseResourceId(id: string): ReturnType<typeof parseResourceId> | undefined {
+  try {
+    return parseResourceId(id);
+  } catch {
+    return undefined;
+  }
 }
 
 function packageVersion(): string {

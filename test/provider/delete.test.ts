@@ -39,11 +39,11 @@ describe("OrgInvitation_Delete", () => {
     expect(noticesMatching(h, /\(the invitation for carol@example.com expired/)).toHaveLength(1);
   });
 
-  it("completes when the invitation was deleted outside Pulumi, saying so", async () => {
+  it("completes when the invitation was withdrawn before acceptance, saying what is known", async () => {
     const { id, outs } = await invite("dan@example.com");
     await h.outside.deleteInvitation(h.orgId, outs.invitationId ?? "");
     await runtime.delete(id, stateOf(outs));
-    expect(noticesMatching(h, /\(the invitation for dan@example.com was deleted outside Pulumi\)/)).toHaveLength(1);
+    expect(noticesMatching(h, /\(the invitation for dan@example.com was withdrawn before it was accepted \(in Cloud Manager, or by an earlier Pulumi run that was interrupted\)\)/)).toHaveLength(1);
   });
 
   it("completes with a short warning naming the recorded reason when state already knew it was gone (the re-invite of a replace)", async () => {
@@ -54,8 +54,9 @@ describe("OrgInvitation_Delete", () => {
     expect(h.notices).toEqual([
       `warning: cloudmanager: the invitation ${outs.invitationId} for erin@example.com was already gone (recorded as REVOKED at the last refresh); nothing to delete.`,
     ]);
-    // The recorded reason is used as it is: no member lookup after the DELETE's 404.
-    expect(h.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 404"]);
+    // The 404 is confirmed with the pending list; then the recorded reason is used: no member lookup.
+    expect(h.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 404", "GET 200"]);
+    expect(h.requests()[1]?.path).toBe(`/api/public/v1.0/orgs/${h.orgId}/invites`);
   });
 
   it("completes with a short warning when state recorded the invitation as EXPIRED", async () => {

@@ -44,7 +44,7 @@ describe("OrgInvitation_Update", () => {
     const { id, outs, news } = await inviteAndChangeRoles("carol@example.com");
     await h.outside.deleteInvitation(h.orgId, outs.invitationId ?? "");
     await expect(runtime.update(id, stateOf(outs), news)).rejects.toThrow(
-      /^INVITATION_NOT_PENDING: cannot update the roles of the invitation for carol@example.com: the invitation for carol@example.com was deleted outside Pulumi\. Run `pulumi refresh`/,
+      /^INVITATION_NOT_PENDING: cannot update the roles of the invitation for carol@example.com: the invitation for carol@example.com was withdrawn before it was accepted \(in Cloud Manager, or by an earlier Pulumi run that was interrupted\)\. Run `pulumi refresh`/,
     );
   });
 
