@@ -1,4 +1,5 @@
 import { configError } from "../errors/error-messages";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../transport/http-transport";
 import type { RetryOptions, RetrySettings } from "../transport/retry-policy";
 import { retrySettings } from "../transport/retry-policy";
 import type { ClientLogger, ClientLogEvent } from "../types";
@@ -27,6 +28,12 @@ export interface CloudManagerClientOptions {
   requestTimeoutMs?: number;
   /** Retry bounds for 429, 5xx, connection errors and the 400 rate-limit codes. */
   retry?: RetryOptions;
+  /**
+   * Largest response body the client reads, in bytes. Default 8 MiB (8_388_608), well above a 500-user
+   * page. A longer body, or a Content-Length above it, fails the call at once with
+   * CLOUD_MANAGER_RESPONSE_TOO_LARGE (not retried).
+   */
+  maxResponseBytes?: number;
   /** Logging hook. Every wait longer than 1 s is reported here at level "warn". Never receives secrets. */
   onLog?: (event: ClientLogEvent) => void;
   /** Ask for `envelope=true` responses (unwrapped transparently). */
@@ -48,6 +55,7 @@ export interface ClientSettings {
   caCertificate: string | undefined;
   insecureSkipTlsVerify: boolean;
   requestTimeoutMs: number;
+  maxResponseBytes: number;
   retry: RetrySettings;
   log: ClientLogger;
   envelope: boolean;
@@ -60,6 +68,10 @@ export function resolveSettings(options: CloudManagerClientOptions): ClientSetti
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw configError(`requestTimeoutMs must be a positive number of milliseconds, got ${requestTimeoutMs}.`);
+  }
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes <= 0) {
+    throw configError(`maxResponseBytes must be a positive whole number of bytes, got ${maxResponseBytes}.`);
   }
   let retry: RetrySettings;
   try {
@@ -77,6 +89,7 @@ export function resolveSettings(options: CloudManagerClientOptions): ClientSetti
     caCertificate: options.caCertificate,
     insecureSkipTlsVerify: options.insecureSkipTlsVerify === true,
     requestTimeoutMs,
+    maxResponseBytes,
     retry,
     // A throwing hook must not break a call.
     log: (event) => {

@@ -56,6 +56,7 @@ export class CloudManagerClient {
       ...(settings.caCertificate === undefined ? {} : { caCertificate: settings.caCertificate }),
       insecureSkipTlsVerify: settings.insecureSkipTlsVerify,
       requestTimeoutMs: settings.requestTimeoutMs,
+      maxResponseBytes: settings.maxResponseBytes,
     });
     const { retry, log } = settings;
     const wire = unwrapEnvelope(this.#transport.send);

@@ -10,6 +10,8 @@ export type CloudManagerErrorCode =
   | "CLOUD_MANAGER_CONFIG_ERROR"
   /** A 2xx answer whose body is not what the API documents. */
   | "CLOUD_MANAGER_RESPONSE_ERROR"
+  /** An answer's body passed `maxResponseBytes` (or its Content-Length announced that); reading stopped there. Not retried. */
+  | "CLOUD_MANAGER_RESPONSE_TOO_LARGE"
   /** The client was closed while the call was waiting. */
   | "CLOUD_MANAGER_CLIENT_CLOSED";
 

@@ -157,6 +157,30 @@ export function malformedResponseError(method: string, url: URL, expected: strin
   });
 }
 
+/**
+ * An answer whose body passed the client's limit. `status` stays unset on purpose: code that branches on
+ * a 404 must not take a cut-off body for Cloud Manager's answer.
+ */
+export function responseTooLargeError(
+  req: { method: string; url: URL; headers: Record<string, string> },
+  status: number,
+  limitBytes: number,
+  announcedBytes: number | undefined,
+): CloudManagerError {
+  const call = `${req.method} ${pathOf(req.url)}`;
+  const seen = announcedBytes === undefined ? "its body passed" : `its Content-Length (${announcedBytes} bytes) passes`;
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_RESPONSE_TOO_LARGE",
+    message:
+      `The answer (HTTP ${status}) from ${req.url.host} to ${call} was cut off: ${seen} the client's limit of ` +
+      `${limitBytes} bytes (maxResponseBytes). Cloud Manager's answers are far smaller: check that baseUrl is a Cloud ` +
+      `Manager or Ops Manager API (…/api/public/v1.0); if it is, raise the client option maxResponseBytes.`,
+    method: req.method,
+    path: pathOf(req.url),
+    request: { method: req.method, url: req.url.href, headers: req.headers },
+  });
+}
+
 export function configError(message: string): CloudManagerError {
   return new CloudManagerError({ code: "CLOUD_MANAGER_CONFIG_ERROR", message });
 }

@@ -1,8 +1,17 @@
 import * as tls from "node:tls";
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
-import { CloudManagerError } from "../errors/cloud-manager-error";
+import { CloudManagerError, isCloudManagerError } from "../errors/cloud-manager-error";
+import { responseTooLargeError } from "../errors/error-messages";
 import { NetworkFailure } from "./network-failure";
 import type { WireRequest, WireResponse } from "./wire";
+
+/**
+ * 8 MiB. The largest answers are a page of 500 organization users (an entry is 0.3-1 KB, more with many
+ * project roles) and the unpaged list of pending invitations (about 0.35 KB each). 8 MiB holds 500 users of
+ * 16 KB each even with pretty=true, or over 20 000 pending invitations: ten times and more what a real
+ * organization sends, and still small enough that a runaway body cannot grow the process much.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface HttpTransportOptions {
   /** PEM text of an extra CA (Ops Manager on-prem); added to the default roots, never replacing them. */
@@ -11,22 +20,28 @@ export interface HttpTransportOptions {
   insecureSkipTlsVerify?: boolean;
   /** Deadline of one attempt, headers and body included, in milliseconds. */
   requestTimeoutMs: number;
+  /** Largest body read, in bytes; a longer one (or a Content-Length above it) ends the attempt. Default 8 MiB. */
+  maxResponseBytes?: number;
   /** Where proxy variables are read from; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
  * One HTTP attempt over undici's `request` with ONE explicit keep-alive dispatcher (never the global
- * one). Reads the whole body, so every response frees its connection, 401s included.
+ * one). Reads the whole body, so every response frees its connection, 401s included, but never more
+ * than `maxResponseBytes`: past that the connection is dropped and CLOUD_MANAGER_RESPONSE_TOO_LARGE
+ * thrown (a CloudManagerError, which the retrying layer passes through: a retry would read it again).
  */
 export class HttpTransport {
   readonly dispatcher: Dispatcher;
   readonly proxied: boolean;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly closing = new AbortController();
 
   constructor(options: HttpTransportOptions) {
     this.timeoutMs = options.requestTimeoutMs;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const tlsOptions: tls.ConnectionOptions = { rejectUnauthorized: options.insecureSkipTlsVerify !== true };
     if (options.caCertificate !== undefined) tlsOptions.ca = [...defaultRootCertificates(), options.caCertificate];
     // Node's http server closes idle connections after 5 s; undici's 4 s default stays under that.
@@ -51,7 +66,7 @@ export class HttpTransport {
         dispatcher: this.dispatcher,
         signal,
       });
-      const body = Buffer.from(await response.body.arrayBuffer());
+      const body = await this.readBody(req, response);
       // The body's end resolves before undici marks the connection idle; one turn of the event loop
       // lets an immediate follow-up (a Digest re-sign, a retry) reuse it instead of opening another.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -59,9 +74,34 @@ export class HttpTransport {
       return { status: response.statusCode, headers: response.headers, body, authenticated: false };
     } catch (error) {
       if (this.closing.signal.aborted) throw closedError(req);
+      if (isCloudManagerError(error)) throw error;
       throw new NetworkFailure({ cause: error, method: req.method, url: req.url });
     }
   };
+
+  /** The body, counted chunk by chunk as it arrives; at most `maxResponseBytes` is ever held. */
+  private async readBody(req: WireRequest, response: Dispatcher.ResponseData): Promise<Buffer> {
+    const limit = this.maxResponseBytes;
+    const announced = contentLength(response.headers["content-length"]);
+    if (announced !== undefined && announced > limit) {
+      // Destroying the body aborts the request and closes its connection: nothing more is read.
+      response.body.destroy();
+      throw responseTooLargeError(req, response.statusCode, limit, announced);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      if (size > limit) {
+        // Leaving the loop destroys the stream; destroy first so no further chunk is buffered meanwhile.
+        response.body.destroy();
+        throw responseTooLargeError(req, response.statusCode, limit, undefined);
+      }
+      chunks.push(bytes);
+    }
+    return Buffer.concat(chunks, size);
+  }
 
   async close(): Promise<void> {
     this.closing.abort();
@@ -85,6 +125,13 @@ function proxySettings(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy:
   const httpsProxy = pick("HTTPS_PROXY");
   if (httpProxy === "" && httpsProxy === "") return undefined;
   return { httpProxy, httpsProxy, noProxy: pick("NO_PROXY") };
+}
+
+/** A Content-Length header as a number, or undefined when absent or unreadable. */
+function contentLength(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  return Number(text.trim());
 }
 
 function closedError(req: WireRequest): CloudManagerError {
