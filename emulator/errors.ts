@@ -88,3 +88,18 @@ export const ipNotOnAccessList = (ip: string): ApiError =>
     `IP address ${ip} is not allowed to access this resource.`,
     [ip],
   );
+
+/** A body whose Content-Type is not JSON (or a body without one): the API consumes application/json only. */
+export const unsupportedMediaType = (contentType: string | undefined): ApiError =>
+  new ApiError(
+    415,
+    "UNSUPPORTED_MEDIA_TYPE",
+    contentType === undefined
+      ? "A request body needs Content-Type: application/json."
+      : `Content-Type ${contentType} is not supported: send application/json.`,
+    contentType === undefined ? [] : [contentType],
+  );
+
+/** A request target that is not a path ("//", "*", "foo", …). */
+export const invalidRequestTarget = (target: string): ApiError =>
+  new ApiError(400, "INVALID_REQUEST_TARGET", `The request target ${JSON.stringify(target)} is not an absolute path.`, [target]);

@@ -4,6 +4,12 @@ import { ApiError } from "./errors";
 
 export const SERVICE_VERSION = "gitHash=0000000000000000000000000000000000000000; versionString=emulator";
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body the server answered without reading is drained (discarded) after the answer when it is at
+ * most this big, so the connection stays usable (a Digest client's unsigned probe carries its body);
+ * a bigger or unsized one gets `Connection: close` instead, so the server never reads it.
+ */
+export const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 export interface ResponseFormat {
   pretty: boolean;
@@ -17,16 +23,70 @@ export function formatFromQuery(query: URLSearchParams): ResponseFormat {
   };
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, "INVALID_JSON", "Request body is too large.", []);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+/** Requests whose body the server has started to read (their leftovers are the reader's business). */
+const bodiesRead = new WeakSet<IncomingMessage>();
+
+/** Whether the request announces a body (Content-Length > 0 or a Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || declaredLength(req) > 0;
+}
+
+function declaredLength(req: IncomingMessage): number {
+  const raw = req.headers["content-length"];
+  return raw === undefined ? 0 : Number(raw);
+}
+
+/** The whole body, at most 1 MB: a bigger one is refused with 413 before (or as soon as) it exceeds that. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (declaredLength(req) > MAX_BODY_BYTES) return Promise.reject(bodyTooLarge());
+  bodiesRead.add(req);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop reading: the answer then closes the connection instead of draining the rest.
+      cleanup();
+      req.pause();
+      bodiesRead.delete(req);
+      reject(bodyTooLarge());
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("aborted", onAborted);
+    };
+    const onAborted = (): void => onError(new Error("request aborted"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("aborted", onAborted);
+  });
+}
+
+const bodyTooLarge = (): ApiError => new ApiError(413, "INVALID_JSON", "Request body is too large.", []);
+
+/**
+ * The media type of the body, lower-cased without parameters ("application/json"), or undefined
+ * when the request has no Content-Type.
+ */
+export function mediaType(req: IncomingMessage): string | undefined {
+  const header = req.headers["content-type"];
+  if (header === undefined) return undefined;
+  return (header.split(";")[0] ?? "").trim().toLowerCase();
 }
 
 /** Responses whose answer is lost on purpose (a `drop` fault after the handler): never written. */
@@ -64,12 +124,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, for
   res.setHeader("Strict-Transport-Security", "max-age=300");
   res.setHeader("X-MongoDB-Service-Version", SERVICE_VERSION);
   for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+  if (mustCloseUnreadBody(res.req)) res.setHeader("Connection", "close");
   if (httpStatus === 204) {
     res.end();
     return;
   }
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
+}
+
+/**
+ * Answering before the body arrived: Node drains what is left after the answer (keeping the
+ * connection), which is fine for a small body but would read a large one in full. Those get
+ * `Connection: close`, and the server stops reading once the answer is out.
+ */
+function mustCloseUnreadBody(req: IncomingMessage | undefined): boolean {
+  if (!req || req.complete || !hasBody(req)) return false;
+  if (bodiesRead.has(req)) return false;
+  return req.headers["transfer-encoding"] !== undefined || declaredLength(req) > DRAIN_LIMIT_BYTES;
 }
 
 export function sendError(res: ServerResponse, error: ApiError, format: ResponseFormat, options: SendOptions = {}): void {

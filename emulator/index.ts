@@ -11,7 +11,7 @@ import { OWNER_ROLE } from "./org-roles";
 import { loadState, saveState } from "./persistence";
 import { RateLimiter } from "./rate-limits";
 import { RequestLog } from "./request-log";
-import { API_PREFIX, createRequestListener } from "./server";
+import { answerClientError, API_PREFIX, createRequestListener } from "./server";
 import { emptyStoreData, Store } from "./state";
 import type { EmulatorOptions, EmulatorSettings } from "./types";
 
@@ -90,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   const server = createServer({ keepAliveTimeout: 5_000 }, createRequestListener(core));
+  server.on("clientError", answerClientError);
   await listen(server, host, port);
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("The emulator did not get a TCP address.");

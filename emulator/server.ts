@@ -1,16 +1,19 @@
-// The HTTP entry point: control plane vs API, faults, auth, rate limits, routing (404/405), request log.
-import type { IncomingMessage, ServerResponse } from "node:http";
+// The HTTP entry point: request target, control plane vs API, faults, auth, rate limits, routing
+// (404/405), media type (415), body, request log.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { parseAuthorization } from "./auth-header";
 import { authenticate, describeAuth } from "./authenticate";
 import { handleControlPlane } from "./control-plane";
 import type { EmulatorCore } from "./core";
-import { ApiError, methodNotAllowed, resourceNotFound } from "./errors";
+import { ApiError, invalidRequestTarget, methodNotAllowed, resourceNotFound, unsupportedMediaType } from "./errors";
 import { faultErrorCode } from "./faults";
-import { formatFromQuery, loseAnswer, readBody, remoteAddress, sendError, sendJson, type ResponseFormat } from "./http-io";
+import { formatFromQuery, hasBody, loseAnswer, mediaType, readBody, remoteAddress, sendError, sendJson, SERVICE_VERSION, type ResponseFormat } from "./http-io";
+import { parseRequestTarget } from "./request-target";
 import { Router } from "./router";
 import type { ApiHandler } from "./routes/api-context";
 import { addInvitationRoutes } from "./routes/invitations";
-import { addOAuthRoutes, type OAuthHandler } from "./routes/oauth";
+import { addOAuthRoutes, isOAuthReply, oauthClient, type OAuthHandler, type OAuthReply } from "./routes/oauth";
 import { addOrgRoutes } from "./routes/orgs";
 import { addUserRoutes } from "./routes/users";
 import type { RequestAuth } from "./types";
@@ -40,11 +43,16 @@ export function createRequestListener(core: EmulatorCore): (req: IncomingMessage
   };
 }
 
+/** Methods whose API routes consume a JSON body (Content-Type checked, 415 otherwise). */
+const BODY_METHODS = new Set(["POST", "PATCH", "PUT"]);
+const PLAIN: ResponseFormat = { pretty: false, envelope: false };
+
 async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://emulator.invalid");
-  const path = url.pathname;
-  if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
-    await handleControlPlane(core, req, res, path.slice(CONTROL_PREFIX.length), url.searchParams);
+  const rawTarget = req.url ?? "/";
+  const target = parseRequestTarget(rawTarget);
+  const path = target?.path ?? rawTarget;
+  if (target && (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))) {
+    await handleControlPlane(core, req, res, path.slice(CONTROL_PREFIX.length), target.query);
     return;
   }
 
@@ -53,20 +61,25 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
   const remoteIp = remoteAddress(req);
   const parsedAuth = parseAuthorization(req.headers.authorization);
   const auth: RequestAuth = describeAuth(core, parsedAuth);
+  const search = target?.search ?? "";
   res.on("close", () => {
     const status = res.writableFinished ? res.statusCode : 0;
-    core.requestLog.record({ seq, method, path, query: url.search.slice(1), status, auth, remoteAddress: remoteIp });
-    core.logLine(`${method} ${path}${url.search} -> ${status || "dropped"} (${authLabel(auth)})`);
+    core.requestLog.record({ seq, method, path, query: search.slice(1), status, auth, remoteAddress: remoteIp });
+    try {
+      core.logLine(`${method} ${path}${search} -> ${status || "dropped"} (${authLabel(auth)})`);
+    } catch {
+      // Logging must never take the server down (a throwing log callback, a closed stream).
+    }
   });
 
-  const format = formatFromQuery(url.searchParams);
-  const body = await readBody(req).catch((error: unknown) => error);
-  if (!(body instanceof Buffer)) {
-    if (body instanceof ApiError) sendError(res, body, format);
-    else res.destroy();
+  if (!target) {
+    sendError(res, invalidRequestTarget(rawTarget), PLAIN);
     return;
   }
+  const format = formatFromQuery(target.query);
 
+  // Nothing below reads the body until the request is known to be wanted (authenticated, routed,
+  // JSON): an answer given before that leaves it unread (see sendJson for what happens to it).
   const fault = core.faults.take(method, path);
   if (fault?.type === "drop") {
     if (fault.after !== "handler") {
@@ -85,14 +98,25 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
   }
 
   if (path.startsWith("/api/oauth/")) {
-    handleOAuth(core, method, path, parsedAuth, body, format, res);
+    await handleOAuth(core, req, res, { method, path, parsedAuth, format });
     return;
   }
   if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
-    await handleApi(core, req, res, { method, path: path.slice(API_PREFIX.length), query: url.searchParams, body, format, remoteIp, parsedAuth });
+    await handleApi(core, req, res, { method, path: path.slice(API_PREFIX.length), query: target.query, format, remoteIp, parsedAuth });
     return;
   }
   sendError(res, resourceNotFound(path), format);
+}
+
+/** The body, or undefined once the error has been answered (413) or the connection dropped. */
+async function bodyOrAnswer(req: IncomingMessage, res: ServerResponse, format: ResponseFormat): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req);
+  } catch (error) {
+    if (error instanceof ApiError) sendError(res, error, format);
+    else res.destroy();
+    return undefined;
+  }
 }
 
 interface ApiRequest {
@@ -100,7 +124,6 @@ interface ApiRequest {
   /** Path below /api/public/v1.0. */
   path: string;
   query: URLSearchParams;
-  body: Buffer;
   format: ResponseFormat;
   remoteIp: string;
   parsedAuth: ReturnType<typeof parseAuthorization>;
@@ -113,18 +136,22 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
     sendError(res, authResult.error, r.format, { keepStatus: authResult.error.headers["WWW-Authenticate"] !== undefined });
     return;
   }
+  let body: Buffer | undefined;
   try {
     const orgMatch = /^\/orgs\/([^/]+)/.exec(r.path);
     if (orgMatch?.[1]) core.limiter.countRequest(decodeURIComponent(orgMatch[1]));
     const route = apiRouter.resolve(r.method, r.path);
     if (route.kind === "none") throw resourceNotFound(`${API_PREFIX}${r.path}`);
     if (route.kind === "wrongMethod") throw methodNotAllowed(r.method, route.allowed);
+    if (BODY_METHODS.has(r.method)) requireJsonBody(req);
+    body = await bodyOrAnswer(req, res, r.format);
+    if (body === undefined) return;
     const host = req.headers.host ?? "127.0.0.1";
     const reply = await route.match.handler({
       core,
       params: route.match.params,
       query: r.query,
-      body: r.body,
+      body,
       principal: authResult.principal,
       remoteIp: r.remoteIp,
       origin: `http://${host}`,
@@ -137,20 +164,37 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
   }
 }
 
-function handleOAuth(
-  core: EmulatorCore,
-  method: string,
-  path: string,
-  auth: ReturnType<typeof parseAuthorization>,
-  body: Buffer,
-  format: ResponseFormat,
-  res: ServerResponse,
-): void {
+/**
+ * Cloud Manager's API consumes application/json only (JAX-RS answers any other request media type
+ * with 415). An empty body without a Content-Type goes on, to be refused as INVALID_JSON.
+ */
+function requireJsonBody(req: IncomingMessage): void {
+  const type = mediaType(req);
+  if (type === "application/json" || (type === undefined && !hasBody(req))) return;
+  throw unsupportedMediaType(req.headers["content-type"]);
+}
+
+interface OAuthCall {
+  method: string;
+  path: string;
+  parsedAuth: ReturnType<typeof parseAuthorization>;
+  format: ResponseFormat;
+}
+
+async function handleOAuth(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, call: OAuthCall): Promise<void> {
+  const { method, path, format } = call;
   const route = oauthRouter.resolve(method, path);
   if (route.kind === "none") return sendError(res, resourceNotFound(path), format);
   if (route.kind === "wrongMethod") return sendError(res, methodNotAllowed(method, route.allowed), format);
-  const reply = route.match.handler({ core, auth, body });
-  sendJson(res, reply.status, reply.body, format, reply.headers ? { headers: reply.headers } : {});
+  // The client is authenticated from its Basic header before its form is read.
+  const account = oauthClient(core, call.parsedAuth);
+  const reply = isOAuthReply(account) ? account : await formReply(req, res, format, (body) => route.match.handler({ core, account, body }));
+  if (reply) sendJson(res, reply.status, reply.body, format, reply.headers ? { headers: reply.headers } : {});
+}
+
+async function formReply(req: IncomingMessage, res: ServerResponse, format: ResponseFormat, handler: (body: Buffer) => OAuthReply): Promise<OAuthReply | undefined> {
+  const body = await bodyOrAnswer(req, res, format);
+  return body === undefined ? undefined : handler(body);
 }
 
 function authLabel(auth: RequestAuth): string {
@@ -164,4 +208,27 @@ function authLabel(auth: RequestAuth): string {
     default:
       return "no auth";
   }
+}
+
+/**
+ * Requests Node's parser refuses (a target with control characters, a malformed header, …) never
+ * reach the listener; answer them in the API's error shape too, then close.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const errorCode = status === 400 ? "INVALID_REQUEST" : status === 431 ? "REQUEST_HEADERS_TOO_LARGE" : "REQUEST_TIMEOUT";
+  const body = JSON.stringify(new ApiError(status, errorCode, `The request could not be parsed (${error.code ?? error.message}).`).toBody());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
+      "Content-Type: application/json\r\n" +
+      "Strict-Transport-Security: max-age=300\r\n" +
+      `X-MongoDB-Service-Version: ${SERVICE_VERSION}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      "Connection: close\r\n\r\n" +
+      body,
+  );
 }

@@ -45,7 +45,7 @@ export interface EmulatorOptions {
   controlPlane?: boolean;
   /** JSON file holding orgs, teams, invitations, users, keys (secrets only as digests); written atomically. */
   persistPath?: string;
-  /** One line per API request (no secrets). */
+  /** One line per API request (no secrets). A throwing `log` is ignored: logging never stops the server. */
   log?: (line: string) => void;
 }
 

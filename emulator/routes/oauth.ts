@@ -6,7 +6,8 @@ import type { PrincipalSummary } from "../types";
 
 export interface OAuthRequest {
   core: EmulatorCore;
-  auth: ParsedAuthorization;
+  /** The client, authenticated (HTTP Basic) before the body was read. */
+  account: PrincipalSummary;
   body: Buffer;
 }
 
@@ -24,20 +25,20 @@ const oauthError = (status: number, error: string, description: string, headers?
   ...(headers ? { headers } : {}),
 });
 
-function client(req: OAuthRequest): PrincipalSummary | OAuthReply {
-  if (req.auth.scheme !== "basic") {
+/** The calling service account, or the 401 to answer (both endpoints take HTTP Basic client credentials). */
+export function oauthClient(core: EmulatorCore, auth: ParsedAuthorization): PrincipalSummary | OAuthReply {
+  if (auth.scheme !== "basic") {
     return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", { "WWW-Authenticate": 'Basic realm="oauth"' });
   }
-  const account = req.core.store.principals.verifyServiceAccount(req.auth.user, req.auth.password);
+  const account = core.store.principals.verifyServiceAccount(auth.user, auth.password);
   if (!account) return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="oauth"' });
   return account;
 }
 
-const isReply = (v: PrincipalSummary | OAuthReply): v is OAuthReply => "status" in v;
+export const isOAuthReply = (v: PrincipalSummary | OAuthReply): v is OAuthReply => "status" in v;
 
 const token: OAuthHandler = (req) => {
-  const account = client(req);
-  if (isReply(account)) return account;
+  const account = req.account;
   const form = new URLSearchParams(req.body.toString("utf8"));
   const grantType = form.get("grant_type");
   if (grantType === null) return oauthError(400, "invalid_request", "grant_type is required.");
@@ -51,8 +52,7 @@ const token: OAuthHandler = (req) => {
 };
 
 const revoke: OAuthHandler = (req) => {
-  const account = client(req);
-  if (isReply(account)) return account;
+  const account = req.account;
   const form = new URLSearchParams(req.body.toString("utf8"));
   const value = form.get("token");
   if (value === null || value === "") return oauthError(400, "invalid_request", "token is required.");

@@ -80,14 +80,18 @@ export class DigestTestClient {
     private readonly password = emu.credentials.privateKey,
   ) {}
 
-  /** `path` below the API prefix, query included. */
+  /**
+   * `path` below the API prefix, query included. A body goes out as application/json unless `headers`
+   * name a Content-Type; a Uint8Array body goes out as is, with no Content-Type unless given.
+   */
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const uri = new URL(this.emu.baseUrl + path).pathname + (new URL(this.emu.baseUrl + path).search);
+    const namesContentType = Object.keys(headers).some((k) => k.toLowerCase() === "content-type");
     const send = async (): Promise<Response> => {
       const h: Record<string, string> = { Accept: "application/json", ...headers };
       if (this.nonce) h["Authorization"] = digestHeader({ username: this.username, password: this.password, method, uri, nonce: this.nonce, nc: ++this.nc });
-      if (body !== undefined) h["Content-Type"] = "application/json";
-      const payload = body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body);
+      if (body !== undefined && !namesContentType && !(body instanceof Uint8Array)) h["Content-Type"] = "application/json";
+      const payload = body === undefined ? null : body instanceof Uint8Array || typeof body === "string" ? body : JSON.stringify(body);
       return fetch(this.emu.origin + uri, { method, headers: h, ...(payload !== null ? { body: payload } : {}) });
     };
     let res = await send();
