@@ -1,9 +1,11 @@
 // /__emulator/…: test and demo controls, outside the API's auth, never in the request log.
-// Refused (403) unless the server listens on loopback or the control plane was enabled explicitly.
+// Refused (403) unless the server listens on loopback or the control plane was enabled explicitly,
+// and refused to browsers (control-plane-guard.ts).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { checkFields, optionalStringArrayField, stringArrayField, stringField, type JsonObject } from "./body";
+import { checkFields, optionalStringArrayField, parseJsonObject, stringArrayField, stringField, type JsonObject } from "./body";
+import { guardControlPlane } from "./control-plane-guard";
 import type { EmulatorCore } from "./core";
-import { ApiError, invalidAttribute, invalidJson, methodNotAllowed, resourceNotFound } from "./errors";
+import { ApiError, invalidAttribute, methodNotAllowed, resourceNotFound } from "./errors";
 import { EmulatorState } from "./emulator-state";
 import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
 import { Router } from "./router";
@@ -119,22 +121,15 @@ export async function handleControlPlane(core: EmulatorCore, req: IncomingMessag
     if (!core.controlPlaneEnabled) {
       throw new ApiError(403, "CONTROL_PLANE_DISABLED", "The emulator control plane is off: listen on loopback or enable it explicitly.");
     }
+    // Everything here is decided from the headers: a refused request's body is never read.
+    guardControlPlane(req, core.controlPlaneHosts);
     const method = req.method ?? "GET";
     const route = router.resolve(method, path);
     if (route.kind === "none") throw resourceNotFound(`/__emulator${path}`);
     if (route.kind === "wrongMethod") throw methodNotAllowed(method, route.allowed);
     const raw = await readBody(req);
-    let body: JsonObject = {};
-    if (raw.toString("utf8").trim() !== "") {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw.toString("utf8"));
-      } catch {
-        throw invalidJson();
-      }
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidJson();
-      body = parsed as JsonObject;
-    }
+    // An empty body means "no options" here (POST reset, POST …/expire).
+    const body: JsonObject = raw.toString("utf8").trim() === "" ? {} : parseJsonObject(raw);
     const reply = route.match.handler(new EmulatorState(core), route.match.params, body);
     sendJson(res, reply.status, reply.body, format);
   } catch (error) {

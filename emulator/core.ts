@@ -15,6 +15,8 @@ export interface EmulatorCore {
   limiter: RateLimiter;
   requestLog: RequestLog;
   controlPlaneEnabled: boolean;
+  /** Extra Host names the control plane accepts (see control-plane-guard.ts). */
+  controlPlaneHosts: readonly string[];
   logLine: (line: string) => void;
   /** What `reset` goes back to: the seeded org, key and service account only. */
   seedData: StoreData;

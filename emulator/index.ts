@@ -78,6 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     limiter: new RateLimiter(initialRateLimits),
     requestLog: new RequestLog(),
     controlPlaneEnabled: options.controlPlane ?? isLoopbackHost(host),
+    controlPlaneHosts: [...(options.controlPlaneHosts ?? [])],
     logLine: options.log ?? (() => {}),
     seedData: seedStore.toData(),
     initialRateLimits,

@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   additionalOrgRoles?: string[];
   /** Default: on only when listening on a loopback address. */
   controlPlane?: boolean;
+  /**
+   * Host names (besides loopback names and addresses and the address a connection arrived at) the
+   * control plane answers to, e.g. a docker-compose service name. Any other Host is refused (DNS rebinding).
+   */
+  controlPlaneHosts?: string[];
   /** JSON file holding orgs, teams, invitations, users, keys (secrets only as digests); written atomically. */
   persistPath?: string;
   /** One line per API request (no secrets). A throwing `log` is ignored: logging never stops the server. */

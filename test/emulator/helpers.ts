@@ -105,11 +105,13 @@ export class DigestTestClient {
   }
 }
 
-/** A call to the control plane. */
+/** A call to the control plane (which wants Content-Type: application/json on every POST and body). */
 export async function control(emu: RunningEmulator, method: string, path: string, body?: unknown): Promise<Reply> {
+  const json = body !== undefined || method === "POST";
   return raw(`${emu.origin}/__emulator${path}`, {
     method,
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } } : {}),
+    ...(json ? { headers: { "Content-Type": "application/json" } } : {}),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }
 
