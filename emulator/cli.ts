@@ -47,7 +47,24 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+/**
+ * Request lines to stderr for as long as someone reads them. When the reader goes away
+ * (`… 2>&1 | head -1`), the write fails with EPIPE, emitted as an 'error' event that would kill
+ * the process: the server goes on without its log instead.
+ */
+function requestLogger(): (line: string) => void {
+  let open = true;
+  process.stderr.on("error", () => {
+    open = false;
+  });
+  return (line) => {
+    if (open) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+}
+
 async function main(): Promise<void> {
+  // The start-up lines may meet a closed pipe too; after them stdout is not written again.
+  process.stdout.on("error", () => {});
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,7 +127,7 @@ async function main(): Promise<void> {
   const expired = oneOf("expired-invitations", v["expired-invitations"], ["hidden", "visible"] as const);
   if (expired) options.expiredInvitations = expired;
   if (v["control-plane"] !== undefined) options.controlPlane = v["control-plane"];
-  if (!v.quiet) options.log = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  if (!v.quiet) options.log = requestLogger();
 
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   // Handlers go in before anything is printed: a supervisor may signal as soon as it reads the URL.

@@ -1,5 +1,5 @@
 // The cloudmanager-emulator bin, run as users run it: the built dist/emulator/cli.js in its own process.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ function listTs(dir: string): string[] {
   );
 }
 
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
@@ -121,6 +121,31 @@ describe("cloudmanager-emulator", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps serving when the reader of its output goes away (2>&1 | head -1): logging never kills it", async () => {
+    // `cloudmanager-emulator --json 2>&1 | head -1`: head takes the start-up line and exits, so every
+    // request-log line after that is written to a pipe nobody reads (EPIPE).
+    const head = spawn("head", ["-1"], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CLI, "--json", "--port", "0"], { stdio: ["ignore", head.stdin, head.stdin] });
+    children.push(head, child);
+    head.stdin.destroy(); // the child holds its own copy; head's exit leaves no reader at all
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    let firstLine = "";
+    head.stdout.on("data", (d: Buffer) => (firstLine += d.toString()));
+    await new Promise((resolve) => head.on("close", resolve));
+    const info = JSON.parse(firstLine) as { baseUrl: string; origin: string; orgId: string; publicKey: string; privateKey: string };
+
+    const client = new DigestTestClient({ baseUrl: info.baseUrl, origin: info.origin, credentials: { publicKey: info.publicKey, privateKey: info.privateKey } });
+    for (let i = 0; i < 5; i++) {
+      // Each call logs two lines (the unsigned probe's 401 on the first, then the answer) into the broken pipe.
+      expect((await client.call("GET", `/orgs/${info.orgId}`)).status).toBe(200);
+    }
+    const created = await client.call("POST", `/orgs/${info.orgId}/invites`, { username: "epipe@example.com", roles: ["ORG_MEMBER"] });
+    expect(created.status).toBe(201);
+    expect(child.exitCode).toBeNull();
+    child.kill("SIGTERM");
+    expect(await exit).toEqual({ code: 0, signal: null });
   });
 
   it("--help prints usage and exits 0; a malformed --org-id or unknown option exits 2 with a message", async () => {
