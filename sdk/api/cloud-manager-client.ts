@@ -2,7 +2,14 @@ import { inspect, type InspectOptions } from "node:util";
 import { BearerAuth } from "../auth/bearer-auth";
 import { DigestAuth } from "../auth/digest-auth";
 import { OAuthTokenSource } from "../auth/oauth-token-source";
-import { apiError, configError, malformedResponseError, networkError, type CallContext } from "../errors/error-messages";
+import {
+  apiError,
+  configError,
+  malformedResponseError,
+  networkError,
+  pagingError,
+  type CallContext,
+} from "../errors/error-messages";
 import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { NetworkFailure } from "../transport/network-failure";
@@ -13,9 +20,12 @@ import { describeCredential, resolveSettings, type ClientSettings, type CloudMan
 import { parseInvitation, parseInvitationList, parseOrganization, parseOrgUser, parseUserPage } from "./response-shapes";
 
 /** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"). */
-const USERS_PAGE_SIZE = 500;
-/** A guard against a server whose `next` link never ends: 10 000 pages of 500 users. */
-const MAX_USER_PAGES = 10_000;
+export const USERS_PAGE_SIZE = 500;
+/**
+ * Pages `listOrgUsers` reads at most, whatever `totalCount` says: 100 000 users, far more than an
+ * organization has. Only a server whose `next` links never end reaches it.
+ */
+export const MAX_USER_PAGES = 200;
 
 interface CallSpec {
   method: HttpMethod;
@@ -186,11 +196,17 @@ export class CloudManagerClient {
     });
   }
 
-  /** Every user of the organization, all pages (500 per page). */
+  /**
+   * Every user of the organization, all pages (500 per page). A server whose paging cannot be right
+   * ends the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending:
+   * a page repeating users already listed, more users than `totalCount`, more pages than `totalCount`
+   * needs (plus one, for users added meanwhile), or more than MAX_USER_PAGES pages.
+   */
   async listOrgUsers(orgId: string): Promise<OrgUser[]> {
     const users: OrgUser[] = [];
-    for (let pageNum = 1; pageNum <= MAX_USER_PAGES; pageNum++) {
-      const { value: page } = await this.call(
+    const seen = new Set<string>();
+    for (let pageNum = 1; ; pageNum++) {
+      const { value: page, response, ctx } = await this.call(
         {
           method: "GET",
           segments: ["orgs", id(orgId, "orgId"), "users"],
@@ -200,9 +216,24 @@ export class CloudManagerClient {
         },
         parseUserPage,
       );
-      users.push(...page.results);
+      const broken = (why: string): Error => pagingError(ctx.method, ctx.url, pageNum, why, response.authenticated);
+      for (const user of page.results) {
+        // A membership change while listing can shift pages too: the message says to run again.
+        if (seen.has(user.id)) throw broken(`it repeats user ${user.id}, already listed (if members changed meanwhile, run again)`);
+        seen.add(user.id);
+        users.push(user);
+      }
+      if (users.length > page.totalCount) throw broken(`${users.length} users so far, but totalCount says ${page.totalCount}`);
       const hasNext = page.links.some((link) => link.rel === "next");
       if (page.results.length === 0 || !hasNext || users.length >= page.totalCount) break;
+      // totalCount is Infinity when the server leaves it out: then only the hard cap applies.
+      const pagesAllowed = Math.min(MAX_USER_PAGES, Math.ceil(page.totalCount / USERS_PAGE_SIZE) + 1);
+      if (pageNum >= pagesAllowed) {
+        throw broken(
+          `it links to a next page, but ${pagesAllowed} page${pagesAllowed === 1 ? "" : "s"} should hold all ` +
+            (Number.isFinite(page.totalCount) ? `${page.totalCount} users (totalCount)` : "users"),
+        );
+      }
     }
     return users;
   }
@@ -244,7 +275,10 @@ export class CloudManagerClient {
   }
 
   /** Sends one API call and returns its parsed body; any other outcome throws a CloudManagerError. */
-  private async call<T>(spec: CallSpec, parse: (body: unknown) => T | undefined): Promise<{ value: T }> {
+  private async call<T>(
+    spec: CallSpec,
+    parse: (body: unknown) => T | undefined,
+  ): Promise<{ value: T; response: WireResponse; ctx: CallContext }> {
     const { response, ctx } = await this.exchange(spec);
     let parsed: unknown;
     try {
@@ -254,7 +288,7 @@ export class CloudManagerClient {
     }
     const value = parse(parsed);
     if (value === undefined) throw malformedResponseError(spec.method, ctx.url, "the documented object", response.authenticated);
-    return { value };
+    return { value, response, ctx };
   }
 
   private async exchange(spec: CallSpec): Promise<{ response: WireResponse; ctx: CallContext }> {

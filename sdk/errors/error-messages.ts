@@ -157,6 +157,19 @@ export function malformedResponseError(method: string, url: URL, expected: strin
   });
 }
 
+/** A paged listing whose pages cannot be right (repeats, more than totalCount, endless `next` links). */
+export function pagingError(method: string, url: URL, pageNum: number, why: string, authenticated: boolean): CloudManagerError {
+  return new CloudManagerError({
+    code: "CLOUD_MANAGER_RESPONSE_ERROR",
+    message:
+      `Cloud Manager's paging of ${method} ${url.pathname} went wrong on page ${pageNum}: ${why}. The listing was stopped ` +
+      `rather than return duplicated or endless results: is baseUrl a Cloud Manager or Ops Manager API (…/api/public/v1.0)?`,
+    method,
+    path: pathOf(url),
+    authenticated,
+  });
+}
+
 /**
  * An answer whose body passed the client's limit. `status` stays unset on purpose: code that branches on
  * a 404 must not take a cut-off body for Cloud Manager's answer.
