@@ -24,6 +24,7 @@ A local MongoDB Cloud Manager API (organization invitations, org users, OAuth) f
   --duplicate-invitations allow|reject   second pending invitation for one user (default allow)
   --expired-invitations hidden|visible   expired invitations in GET/list (default hidden)
   --control-plane           enable /__emulator/ even when not listening on loopback
+  --control-plane-host NAME another Host name /__emulator/ answers to (repeatable), e.g. a compose service
   --no-control-plane        disable /__emulator/ even on loopback
   --json                    print the start-up information as one JSON line
   --quiet                   do not log requests
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
         "duplicate-invitations": { type: "string" },
         "expired-invitations": { type: "string" },
         "control-plane": { type: "boolean" },
+        "control-plane-host": { type: "string", multiple: true },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
   const expired = oneOf("expired-invitations", v["expired-invitations"], ["hidden", "visible"] as const);
   if (expired) options.expiredInvitations = expired;
   if (v["control-plane"] !== undefined) options.controlPlane = v["control-plane"];
+  if (v["control-plane-host"] !== undefined) options.controlPlaneHosts = v["control-plane-host"];
   if (!v.quiet) options.log = requestLogger();
 
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
   if (v.json) {
     const info = {
       baseUrl: emulator.baseUrl,
+      opsManagerUrl: `${emulator.origin}/`,
       origin: emulator.origin,
       orgId: emulator.org.id,
       orgName: emulator.org.name,
@@ -161,18 +165,26 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(info)}\n`);
   } else {
     // These are the emulator's own throwaway credentials; printing them is the point.
+    // Two URLs because tools differ: API clients take the API base, mongocli and MongoDB's Go
+    // clients the server root (they add /api/public/v1.0 themselves).
     const lines = [
       "Cloud Manager emulator is running.",
-      `Base URL:      ${emulator.baseUrl}`,
-      `Org ID:        ${emulator.org.id}`,
-      `Org name:      ${emulator.org.name}`,
-      `Public key:    ${emulator.credentials.publicKey}`,
-      `Private key:   ${emulator.credentials.privateKey}`,
+      `Base URL:        ${emulator.baseUrl}`,
+      `Ops Manager URL: ${emulator.origin}/`,
+      `Org ID:          ${emulator.org.id}`,
+      `Org name:        ${emulator.org.name}`,
+      `Public key:      ${emulator.credentials.publicKey}`,
+      `Private key:     ${emulator.credentials.privateKey}`,
     ];
     if (emulator.serviceAccount) {
-      lines.push(`Client ID:     ${emulator.serviceAccount.clientId}`, `Client secret: ${emulator.serviceAccount.clientSecret}`);
+      lines.push(`Client ID:       ${emulator.serviceAccount.clientId}`, `Client secret:   ${emulator.serviceAccount.clientSecret}`);
     }
-    lines.push(`Control plane: ${emulator.controlPlane ? `${emulator.origin}/__emulator/` : "off"}`, "Stop with Ctrl-C (SIGINT) or SIGTERM.");
+    lines.push(
+      `Control plane:   ${emulator.controlPlane ? `${emulator.origin}/__emulator/` : "off"}`,
+      "Base URL is the API base: pulumi-cloudmanager's cloudmanager:baseUrl and CloudManagerClient's baseUrl.",
+      "Ops Manager URL is the server root: mongocli's ops_manager_url (MCLI_OPS_MANAGER_URL), the Go clients' base URL.",
+      "Stop with Ctrl-C (SIGINT) or SIGTERM.",
+    );
     process.stdout.write(`${lines.join("\n")}\n`);
   }
 

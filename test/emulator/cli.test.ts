@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DigestTestClient } from "./helpers";
+import { rawRequest } from "./raw-http";
 
 const CLI = join(process.cwd(), "dist", "emulator", "cli.js");
 
@@ -59,13 +60,16 @@ function field(stdout: string, label: string): string {
 }
 
 describe("cloudmanager-emulator", () => {
-  it("prints the base URL and credentials, serves the API with them, and exits 0 on SIGTERM", async () => {
+  it("prints the base URL, the server root and credentials, serves the API with them, and exits 0 on SIGTERM", async () => {
     const started = run(["--port", "0", "--public-key", "clipub", "--private-key", "cli-private", "--org-id", "0123456789abcdef01234567", "--org-name", "CLI Org"]);
     await waitFor(started, /^Stop with/m);
     const out = started.stdout();
     expect(out.startsWith("#!")).toBe(false);
     const baseUrl = field(out, "Base URL");
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/public\/v1\.0$/);
+    // mongocli's ops_manager_url and the Go clients take the server root, with its trailing slash.
+    expect(field(out, "Ops Manager URL")).toBe(`${new URL(baseUrl).origin}/`);
+    expect(out).toMatch(/^Ops Manager URL is the server root: mongocli's ops_manager_url/m);
     expect(field(out, "Org ID")).toBe("0123456789abcdef01234567");
     expect(field(out, "Public key")).toBe("clipub");
     expect(field(out, "Private key")).toBe("cli-private");
@@ -83,15 +87,22 @@ describe("cloudmanager-emulator", () => {
     expect(await started.exit).toEqual({ code: 0, signal: null });
   });
 
-  it("exits 0 on SIGINT, and --json prints one parseable line", async () => {
-    const started = run(["--json", "--quiet", "--no-service-account"]);
+  it("exits 0 on SIGINT, and --json prints one parseable line; --control-plane-host adds a Host name", async () => {
+    const started = run(["--json", "--quiet", "--no-service-account", "--control-plane-host", "emulator-svc"]);
     const line = (await waitFor(started, /^\{.*\}$/m))[0];
     const info = JSON.parse(line) as Record<string, unknown>;
     expect(info["baseUrl"]).toMatch(/\/api\/public\/v1\.0$/);
+    expect(info["opsManagerUrl"]).toBe(`${String(info["origin"])}/`);
+    expect(String(info["baseUrl"]).startsWith(String(info["opsManagerUrl"]))).toBe(true);
     expect(info["orgId"]).toMatch(/^[0-9a-f]{24}$/);
     expect(info["publicKey"]).toMatch(/^[a-z]{8}$/);
     expect(info["clientId"]).toBeNull();
     expect(info["controlPlane"]).toBe(true);
+    const origin = String(info["origin"]);
+    const stateVia = async (host: string): Promise<number> =>
+      (await rawRequest(origin, `GET /__emulator/state HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).status;
+    expect(await stateVia("emulator-svc:8080")).toBe(200);
+    expect(await stateVia("elsewhere:8080")).toBe(403);
     started.child.kill("SIGINT");
     expect(await started.exit).toEqual({ code: 0, signal: null });
   });
@@ -152,7 +163,7 @@ describe("cloudmanager-emulator", () => {
     const help = run(["--help"]);
     expect((await help.exit).code).toBe(0);
     expect(help.stdout()).toContain("Usage: cloudmanager-emulator");
-    for (const flag of ["--host", "--port", "--public-key", "--private-key", "--org-id", "--org-name", "--persist", "--nonce-lifetime", "--reject-reused-nc", "--control-plane"]) {
+    for (const flag of ["--host", "--port", "--public-key", "--private-key", "--org-id", "--org-name", "--persist", "--nonce-lifetime", "--reject-reused-nc", "--control-plane", "--control-plane-host"]) {
       expect(help.stdout()).toContain(flag);
     }
     const badOrg = run(["--org-id", "12345"]);
