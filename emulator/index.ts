@@ -8,7 +8,7 @@ import { FaultTable } from "./faults";
 import { isObjectId, newObjectId } from "./ids";
 import { TokenStore } from "./oauth-tokens";
 import { OWNER_ROLE } from "./org-roles";
-import { loadState, saveState } from "./persistence";
+import { loadState, removeStaleTempFiles, saveState } from "./persistence";
 import { RateLimiter } from "./rate-limits";
 import { RequestLog } from "./request-log";
 import { answerClientError, API_PREFIX, createRequestListener } from "./server";
@@ -52,6 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const extraRoles = options.additionalOrgRoles ?? [];
 
   // The live store: the state file (if any) plus the seeded principals; the seed store: what reset returns to.
+  if (options.persistPath) removeStaleTempFiles(options.persistPath);
   const persisted = options.persistPath ? loadState(options.persistPath) : undefined;
   const store = new Store(persisted ?? emptyStoreData(settings), extraRoles);
   if (persisted) {
@@ -119,20 +120,29 @@ interface Seeded {
   sa: { clientId: string; clientSecret: string } | undefined;
 }
 
+/**
+ * The seeded org, key and service account. A persisted store's previously seeded key and account
+ * are replaced, not kept: a generated secret is known only at the start that printed it, so an
+ * older seeded owner key would be one nobody can use and nobody can revoke.
+ */
 function seed(store: Store, options: EmulatorOptions, orgId: string, orgName: string): Seeded {
   store.createOrg({ id: orgId, name: orgName });
   store.seedOrgId = orgId;
+  const previous = store.seedPrincipals;
   const orgRoles = [{ orgId, roles: [OWNER_ROLE] }];
   const key = store.principals.addApiKey({
     ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
     ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
     orgRoles,
   });
+  if (previous.publicKey !== undefined && previous.publicKey !== key.publicKey) store.principals.removeApiKey(previous.publicKey);
   let sa: Seeded["sa"];
   if (options.serviceAccount !== false) {
     const account = store.principals.addServiceAccount({ ...(options.serviceAccount ?? {}), orgRoles });
     sa = { clientId: account.clientId, clientSecret: account.clientSecret };
   }
+  if (previous.clientId !== undefined && previous.clientId !== sa?.clientId) store.principals.removeServiceAccount(previous.clientId);
+  store.seedPrincipals = { publicKey: key.publicKey, clientId: sa?.clientId };
   return { key: { publicKey: key.publicKey, privateKey: key.privateKey }, sa };
 }
 

@@ -58,6 +58,9 @@ export interface StoreData {
   settings: EmulatorSettings;
   /** The org seeded at first start, reused on later starts without an explicit org id. */
   seedOrgId?: string;
+  /** The key and service account seeded at the last start: replaced (not kept) by the next start's. */
+  seedPublicKey?: string;
+  seedClientId?: string;
 }
 
 export type InvitationStatus = "pending" | "accepted" | "expired";
@@ -95,6 +98,19 @@ export class Store {
   set seedOrgId(orgId: string | undefined) {
     if (orgId === undefined) delete this.data.seedOrgId;
     else this.data.seedOrgId = orgId;
+    this.onChange();
+  }
+
+  /** The seeded key and service account of the last start (see StoreData). */
+  get seedPrincipals(): { publicKey: string | undefined; clientId: string | undefined } {
+    return { publicKey: this.data.seedPublicKey, clientId: this.data.seedClientId };
+  }
+
+  set seedPrincipals(seed: { publicKey: string | undefined; clientId: string | undefined }) {
+    delete this.data.seedPublicKey;
+    delete this.data.seedClientId;
+    if (seed.publicKey !== undefined) this.data.seedPublicKey = seed.publicKey;
+    if (seed.clientId !== undefined) this.data.seedClientId = seed.clientId;
     this.onChange();
   }
 

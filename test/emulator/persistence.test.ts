@@ -45,6 +45,45 @@ describe("persistence", () => {
     expect((await new DigestTestClient(second, "extrakey", "extra-private-1a2b3c").call("GET", `/orgs/${second.org.id}`)).status).toBe(200);
   });
 
+  it("removes the temp files a kill -9 in the middle of a rewrite left behind, and only those", async () => {
+    const dir = tempDir();
+    const persistPath = join(dir, "emulator.json");
+    // <file>.<pid>.<8 hex>.tmp: pid 99999999 is above any pid_max, so its writer is surely gone.
+    const leftovers = ["emulator.json.99999999.deadbeef.tmp", "emulator.json.99999998.0badf00d.tmp"];
+    // Not ours to remove: another file's temp, a temp whose writer is alive (this very process), other files.
+    const kept = ["other.json.99999999.deadbeef.tmp", `emulator.json.${process.pid}.cafebabe.tmp`, "emulator.json.bak", "notes.tmp"];
+    for (const name of [...leftovers, ...kept]) writeFileSync(join(dir, name), "{");
+    await emulator({ persistPath });
+    expect(readdirSync(dir).sort()).toEqual(["emulator.json", ...kept].sort());
+  });
+
+  it("replaces the seeded key and service account on each restart instead of piling them up", async () => {
+    const dir = tempDir();
+    const persistPath = join(dir, "emulator.json");
+    const first = await emulator({ persistPath });
+    const added = first.state.addApiKey({ publicKey: "addedkey", privateKey: "added-private", orgRoles: [{ orgId: first.org.id, roles: ["ORG_MEMBER"] }] });
+    await first.close();
+
+    const second = await emulator({ persistPath });
+    expect(second.credentials.publicKey).not.toBe(first.credentials.publicKey);
+    expect(second.serviceAccount?.clientId).not.toBe(first.serviceAccount?.clientId);
+    // One seeded key (the new one) plus the key added at run time; one service account.
+    expect(second.state.snapshot().apiKeys.map((k) => k.id).sort()).toEqual([added.publicKey, second.credentials.publicKey].sort());
+    expect(second.state.snapshot().serviceAccounts.map((a) => a.id)).toEqual([second.serviceAccount?.clientId]);
+    // The old seeded key is no longer an ORG_OWNER anyone can use; the new one and the added one work.
+    expect((await new DigestTestClient(second, first.credentials.publicKey, first.credentials.privateKey).call("GET", `/orgs/${second.org.id}`)).status).toBe(401);
+    expect((await new DigestTestClient(second).call("GET", `/orgs/${second.org.id}`)).status).toBe(200);
+    expect((await new DigestTestClient(second, "addedkey", "added-private").call("GET", `/orgs/${second.org.id}`)).status).toBe(200);
+    await second.close();
+
+    // Restarts with a fixed key keep exactly that one; without a service account, none is left.
+    const third = await emulator({ persistPath, publicKey: "fixedkey", privateKey: "fixed-private", serviceAccount: false });
+    await third.close();
+    const fourth = await emulator({ persistPath, publicKey: "fixedkey", privateKey: "fixed-private", serviceAccount: false });
+    expect(fourth.state.snapshot().apiKeys.map((k) => k.id).sort()).toEqual(["addedkey", "fixedkey"]);
+    expect(fourth.state.snapshot().serviceAccounts).toEqual([]);
+  });
+
   it("refuses a file that is not a state file, naming it", async () => {
     const dir = tempDir();
     const persistPath = join(dir, "bad.json");
