@@ -25,7 +25,8 @@ const create: ApiHandler = (ctx) => {
     teamIds: optionalStringArrayField(body, "teamIds"),
   };
   ctx.core.limiter.countInvitation(ctx.remoteIp);
-  return { status: 201, body: ctx.core.store.createInvitation(orgId, request, ctx.principal.name) };
+  // Cloud Manager names the inviter by the key's public key (an account's client id), never its description.
+  return { status: 201, body: ctx.core.store.createInvitation(orgId, request, ctx.principal.id) };
 };
 
 const updateByUsername: ApiHandler = (ctx) => {

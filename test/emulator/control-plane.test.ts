@@ -46,7 +46,7 @@ describe("control plane", () => {
     const c = new DigestTestClient(emu, key.publicKey, key.privateKey);
     const inv = await c.call("POST", `/orgs/${org.id}/invites`, { username: "k@example.com", roles: ["ORG_MEMBER"] });
     expect(inv.status).toBe(201);
-    expect((inv.json as { inviterUsername: string; orgName: string }).inviterUsername).toBe("ci-key");
+    expect((inv.json as { inviterUsername: string; orgName: string }).inviterUsername).toBe(key.publicKey);
     expect((inv.json as { orgName: string }).orgName).toBe("Second");
 
     const member = await control(emu, "POST", `/orgs/${org.id}/users`, { username: "m@example.com", roles: ["ORG_OWNER"], teamIds: [(team.json as { id: string }).id] });

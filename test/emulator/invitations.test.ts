@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DigestTestClient, control, emulator, errorCodeOf } from "./helpers";
+import { DigestTestClient, bearerToken, control, emulator, errorCodeOf, raw } from "./helpers";
 
 interface Invitation {
   createdAt: string;
@@ -31,6 +31,25 @@ describe("invitation endpoints", () => {
 
     const second = await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "bob@example.com", roles: ["ORG_OWNER"] });
     expect((second.json as Invitation).id).not.toBe(inv.id);
+  });
+
+  it("names the inviter by the API key's public key or the service account's client id, whatever their description", async () => {
+    const emu = await emulator();
+    const grant = [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }];
+    const key = emu.state.addApiKey({ name: "CI pipeline key", orgRoles: grant });
+    const byKey = await new DigestTestClient(emu, key.publicKey, key.privateKey).call("POST", `/orgs/${emu.org.id}/invites`, { username: "k@example.com", roles: ["ORG_MEMBER"] });
+    expect((byKey.json as Invitation).inviterUsername).toBe(key.publicKey);
+    const sa = emu.state.addServiceAccount({ clientId: "mdb_sa_id_named", clientSecret: "mdb_sa_sk_named", name: "Deploy bot", orgRoles: grant });
+    const token = await bearerToken(emu, sa.clientId, sa.clientSecret);
+    const bySa = await raw(`${emu.baseUrl}/orgs/${emu.org.id}/invites`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "s@example.com", roles: ["ORG_MEMBER"] }),
+    });
+    expect((bySa.json as Invitation).inviterUsername).toBe("mdb_sa_id_named");
+    // GET shows the same.
+    const listed = (await new DigestTestClient(emu).call("GET", `/orgs/${emu.org.id}/invites`)).json as Invitation[];
+    expect(listed.map((i) => i.inviterUsername)).toEqual([key.publicKey, "mdb_sa_id_named"]);
   });
 
   it("gets, lists (bare array, username filter), updates by id and by username (roles replaced), deletes with 204", async () => {

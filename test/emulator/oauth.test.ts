@@ -26,7 +26,7 @@ describe("OAuth service accounts", () => {
       body: JSON.stringify({ username: "sa-invitee@example.com", roles: ["ORG_MEMBER"] }),
     });
     expect(call.status).toBe(201);
-    // The inviter is the service account's name (its client id unless named).
+    // The inviter is the service account's client id.
     expect((call.json as { inviterUsername: string }).inviterUsername).toBe("mdb_sa_id_test");
     expect(emu.state.requests().at(-1)?.auth).toEqual({ type: "bearer", clientId: "mdb_sa_id_test" });
   });
