@@ -176,7 +176,8 @@ export async function readOrgInvitation(api: OrgApi, parsed: ParsedResourceId, p
       // Some servers keep listing an invitation after it expired (the emulator's "visible" mode).
       return { id, props: outputsOf(invitation, stored.username) };
     } catch (e) {
-      if (!isNotFoundAnswer(e)) throw failure(`Reading the invitation ${parsed.invitationId} of organization ${parsed.orgId}`, e);
+      const whose = stored.username === undefined ? "" : ` for ${stored.username}`;
+      if (!isNotFoundAnswer(e)) throw failure(`Reading the invitation ${parsed.invitationId}${whose} in organization ${parsed.orgId}`, e);
     }
     await confirmGone(api, parsed.orgId, parsed.invitationId, stored.username);
     if (stored.username === undefined) {
@@ -291,8 +292,12 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
   }
   const successor = step.ledger.successor(orgId, invitationId, step.urn);
   if (successor !== undefined) {
-    const to = successor === step.urn ? `its replacement` : `"${resourceNameOf(successor)}"`;
-    warn(`invitation ${invitationId} for ${username} handed over from ${self} to ${to}; nothing was sent, the invitation stays pending.`);
+    let [from, to] = [self, successor === step.urn ? "its replacement" : `"${resourceNameOf(successor)}"`];
+    // Moved under another parent: same name, other URN; the URNs tell them apart.
+    if (step.urn !== undefined && successor !== step.urn && resourceNameOf(successor) === resourceNameOf(step.urn)) {
+      [from, to] = [step.urn, successor];
+    }
+    warn(`invitation ${invitationId} for ${username} handed over from ${from} to ${to}; nothing was sent, the invitation stays pending.`);
     return;
   }
   await rateLimitRounds(async () => {

@@ -50,7 +50,8 @@ function advice(e: CloudManagerError): string {
     case 403:
       return "Add this machine's IP address (shown above) to the API key's or service account's IP access list in Cloud Manager.";
     case 404:
-      if (e.authenticated !== true) {
+      // ORG_NOT_FOUND in Cloud Manager's own format is about the organization, whatever the auth state.
+      if (e.authenticated !== true && e.errorCode !== "ORG_NOT_FOUND") {
         return (
           "The server answered 404 without checking the credentials, so the address is not a Cloud Manager API: check " +
           "cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL (e.g. https://cloud.mongodb.com/api/public/v1.0). Nothing was removed from state."

@@ -444,7 +444,7 @@ function lastRequestSeq(emulator: RunningEmulator): number {
 function gist(warning: string): string {
   const phrases: [string, string][] = [
     ["accepted", "accepted"],
-    ["deleted outside Pulumi", "deleted outside Pulumi"],
+    ["withdrawn before it was accepted", "withdrawn before acceptance"],
     ["expired", "expired"],
     ["membership is kept", "membership kept"],
     ["nothing to delete", "nothing to delete"],

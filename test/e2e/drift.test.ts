@@ -181,9 +181,9 @@ describe("out-of-band changes", () => {
     const warnings = providerWarnings(destroy);
     expect(warnings).toHaveLength(3);
     expect(warnings.find((w) => w.includes(ALICE))).toContain("accepted");
-    expect(warnings.find((w) => w.includes(BOB))).toContain("deleted outside Pulumi");
-    // Hidden and expired ahead of its recorded expiry (see 7b): indistinguishable from a deletion.
-    expect(warnings.find((w) => w.includes(CAROL))).toMatch(/expired|deleted outside Pulumi/);
+    expect(warnings.find((w) => w.includes(BOB))).toContain("withdrawn before it was accepted");
+    // Hidden and expired ahead of its recorded expiry (see 7b): indistinguishable from a withdrawal.
+    expect(warnings.find((w) => w.includes(CAROL))).toMatch(/expired|withdrawn before it was accepted/);
     // Three DELETEs, each answered 404; nothing else changed.
     const deletes = e2e.view.callsSince(mark).filter((r) => r.method === "DELETE");
     expect(deletes.map((r) => r.status)).toEqual([404, 404, 404]);

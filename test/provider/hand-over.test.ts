@@ -70,6 +70,7 @@ describe("hand-over within one deployment", () => {
     await runtime.delete(top.id, top.state);
     expect(writes(h)).toEqual([]);
     expect(pendingIds()).toHaveLength(1);
+    expect(h.notices.at(-1)).toContain(`handed over from ${urn("alice")} to ${urn("alice", "my:access:Team$")};`);
   });
 
   it("a state written before URNs were recorded is handed over too (the old resource is named generically)", async () => {
