@@ -92,12 +92,24 @@ async function runChild(baseUrl: string, maxResponseBytes: number | undefined, g
   const guarded = new Promise<ChildReport>((resolve) => {
     guard = setInterval(() => {
       if (process.memoryUsage.rss() > guardBytes) {
-        resolve({ outcome: "RSS_GUARD", message: `RSS passed ${guardBytes} bytes`, elapsedMs: performance.now() - started, baselineRssBytes, peakRssBytes: maxRssBytes() });
+        resolve({
+          outcome: "RSS_GUARD",
+          message: `RSS passed ${guardBytes} bytes`,
+          elapsedMs: performance.now() - started,
+          baselineRssBytes,
+          peakRssBytes: maxRssBytes(),
+        });
       }
     }, 20);
   });
   const call = client.listOrgUsers("5e2211c17a3e5a48f5497de3").then(
-    (): ChildReport => ({ outcome: "SUCCEEDED", message: "", elapsedMs: performance.now() - started, baselineRssBytes, peakRssBytes: maxRssBytes() }),
+    (): ChildReport => ({
+      outcome: "SUCCEEDED",
+      message: "",
+      elapsedMs: performance.now() - started,
+      baselineRssBytes,
+      peakRssBytes: maxRssBytes(),
+    }),
     (error: unknown): ChildReport => ({
       outcome: isCloudManagerError(error) ? error.code : "OTHER_ERROR",
       message: error instanceof Error ? error.message : String(error),
@@ -187,7 +199,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const limit = values["max-response-bytes"];
   const guard = values["rss-guard-mb"];
-  for (const [name, text] of [["max-response-bytes", limit], ["rss-guard-mb", guard]] as const) {
+  for (const [name, text] of [
+    ["max-response-bytes", limit],
+    ["rss-guard-mb", guard],
+  ] as const) {
     if (text !== undefined && !/^[1-9]\d*$/.test(text)) {
       process.stderr.write(`--${name} must be a positive whole number, got "${text}"\n${USAGE}\n`);
       return 2;

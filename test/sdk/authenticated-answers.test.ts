@@ -1,7 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, isCloudManagerError, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
-import { apiErrorBody, challenge, digestIsValid, json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+import {
+  apiErrorBody,
+  challenge,
+  digestIsValid,
+  json,
+  startScriptedServer,
+  type Reply,
+  type ScriptedServer,
+} from "./support/scripted-server";
 
 // `authenticated` and `hasErrorBody` on errors: the provider may read a 404 as "this invitation is
 // gone" only when Cloud Manager itself answered a request whose credentials it accepted.

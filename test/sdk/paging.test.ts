@@ -111,8 +111,7 @@ describe("listOrgUsers stops on paging that cannot be right", () => {
 });
 
 it("ceil(totalCount / 500) + 1 pages are read (short pages, e.g. members removed meanwhile); a link past them is refused", async () => {
-  const sizes = (list: number[]): Reply =>
-    byPage((n) => page(users(n * 1_000, list[n - 1] ?? 0), 1_000, n < list.length));
+  const sizes = (list: number[]): Reply => byPage((n) => page(users(n * 1_000, list[n - 1] ?? 0), 1_000, n < list.length));
   // 1 000 users: 2 pages, plus 1 of slack.
   server.fallback = sizes([499, 499, 2]);
   expect(await client.listOrgUsers(ORG)).toHaveLength(1_000);

@@ -128,11 +128,20 @@ describe("maxResponseBytes", () => {
 
   it("the unsigned Digest probe and the OAuth token request are bounded too", async () => {
     server.fallback = endless(401);
-    expect((await failure(client({ maxResponseBytes: 10_000, requestTimeoutMs: 5_000 }).getOrganization(ORG))).code).toBe("CLOUD_MANAGER_RESPONSE_TOO_LARGE");
+    expect((await failure(client({ maxResponseBytes: 10_000, requestTimeoutMs: 5_000 }).getOrganization(ORG))).code).toBe(
+      "CLOUD_MANAGER_RESPONSE_TOO_LARGE",
+    );
     expect(server.arrived).toHaveLength(1);
     server.arrived.length = 0;
 
-    const oauth = client({ publicKey: undefined, privateKey: undefined, clientId: "mdb_sa_id_x", clientSecret: "mdb_sa_sk_x", maxResponseBytes: 10_000, requestTimeoutMs: 5_000 });
+    const oauth = client({
+      publicKey: undefined,
+      privateKey: undefined,
+      clientId: "mdb_sa_id_x",
+      clientSecret: "mdb_sa_sk_x",
+      maxResponseBytes: 10_000,
+      requestTimeoutMs: 5_000,
+    });
     const error = await failure(oauth.getOrganization(ORG));
     expect(error.code).toBe("CLOUD_MANAGER_RESPONSE_TOO_LARGE");
     expect(error.path).toBe("/api/oauth/token");
