@@ -9,7 +9,7 @@ import { ApiError, invalidAttribute, methodNotAllowed, resourceNotFound } from "
 import { EmulatorState } from "./emulator-state";
 import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
 import { Router } from "./router";
-import type { ApiKeyInput, EmulatorSettings, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
+import type { AcceptProfile, ApiKeyInput, EmulatorSettings, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
 
 interface ControlReply {
   status: number;
@@ -24,6 +24,17 @@ const noContent: ControlReply = { status: 204 };
 
 const optionalString = (body: JsonObject, name: string): string | undefined =>
   body[name] === undefined || body[name] === null ? undefined : stringField(body, name);
+
+const PROFILE_FIELDS = ["firstName", "lastName", "country", "mobileNumber"] as const;
+
+function profileInput(body: JsonObject): AcceptProfile {
+  const profile: AcceptProfile = {};
+  for (const field of PROFILE_FIELDS) {
+    const value = optionalString(body, field);
+    if (value !== undefined) profile[field] = value;
+  }
+  return profile;
+}
 
 function principalInput(body: JsonObject, idField: string, secretField: string): ApiKeyInput & ServiceAccountInput {
   checkFields(body, [idField, secretField, "name", "orgRoles", "accessList"], []);
@@ -44,13 +55,8 @@ function principalInput(body: JsonObject, idField: string, secretField: string):
 
 const router = new Router<ControlHandler>()
   .add("POST", "/orgs/:orgId/invites/:invitationId/accept", (state, p, body) => {
-    checkFields(body, ["firstName", "lastName"], []);
-    const profile: { firstName?: string; lastName?: string } = {};
-    const firstName = optionalString(body, "firstName");
-    const lastName = optionalString(body, "lastName");
-    if (firstName !== undefined) profile.firstName = firstName;
-    if (lastName !== undefined) profile.lastName = lastName;
-    return ok(state.acceptInvitation(p["orgId"] ?? "", p["invitationId"] ?? "", profile));
+    checkFields(body, PROFILE_FIELDS, []);
+    return ok(state.acceptInvitation(p["orgId"] ?? "", p["invitationId"] ?? "", profileInput(body)));
   })
   .add("POST", "/orgs/:orgId/invites/:invitationId/expire", (state, p) => ok(state.expireInvitation(p["orgId"] ?? "", p["invitationId"] ?? "")))
   .add("GET", "/orgs", (state) => ok(state.orgs()))
@@ -66,16 +72,13 @@ const router = new Router<ControlHandler>()
     return created({ id: team.id, name: team.name });
   })
   .add("POST", "/orgs/:orgId/users", (state, p, body) => {
-    checkFields(body, ["username", "roles", "teamIds", "firstName", "lastName"], ["username", "roles"]);
-    const firstName = optionalString(body, "firstName");
-    const lastName = optionalString(body, "lastName");
+    checkFields(body, ["username", "roles", "teamIds", ...PROFILE_FIELDS], ["username", "roles"]);
     return created(
       state.addOrgUser(p["orgId"] ?? "", {
         username: stringField(body, "username"),
         roles: stringArrayField(body, "roles"),
         teamIds: optionalStringArrayField(body, "teamIds"),
-        ...(firstName !== undefined ? { firstName } : {}),
-        ...(lastName !== undefined ? { lastName } : {}),
+        ...profileInput(body),
       }),
     );
   })

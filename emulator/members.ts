@@ -5,6 +5,8 @@ import { isEmail } from "./org-roles";
 import type { StoreData } from "./state";
 import type { AcceptProfile, AddOrgUserInput, Organization, UserRecord } from "./types";
 
+export const DEFAULT_COUNTRY = "US";
+
 /** What members need from the rest of the store. */
 export interface MemberStoreContext {
   org(orgId: string): Organization;
@@ -28,6 +30,11 @@ export class Members {
     const user = this.join(orgId, input.username, roles, teamIds, input);
     this.changed();
     return user;
+  }
+
+  userById(id: string): UserRecord | undefined {
+    const user = this.data().users.find((u) => u.id === id);
+    return user ? structuredClone(user) : undefined;
   }
 
   userByName(username: string): UserRecord | undefined {
@@ -66,6 +73,8 @@ export class Members {
         emailAddress: username,
         firstName: profile.firstName ?? names.firstName,
         lastName: profile.lastName ?? names.lastName,
+        country: profile.country ?? DEFAULT_COUNTRY,
+        mobileNumber: profile.mobileNumber ?? "",
         teamIds: [],
         roles: [],
       };

@@ -104,6 +104,9 @@ export interface UserRecord {
   emailAddress: string;
   firstName: string;
   lastName: string;
+  /** ISO 3166-1 alpha-2; absent in state files written before it was kept (shown as the default). */
+  country?: string;
+  mobileNumber?: string;
   teamIds: string[];
   roles: UserRole[];
 }
@@ -228,9 +231,16 @@ export interface AddOrgUserInput {
   teamIds?: string[];
   firstName?: string;
   lastName?: string;
+  /** Default "US". */
+  country?: string;
+  /** Default "". */
+  mobileNumber?: string;
 }
 
+/** A new user's profile (names from the email's local part, country "US", no mobile number, unless given). */
 export interface AcceptProfile {
   firstName?: string;
   lastName?: string;
+  country?: string;
+  mobileNumber?: string;
 }

@@ -2,6 +2,7 @@
 import { invalidQueryParameter } from "../errors";
 import type { Router } from "../router";
 import { requireOrg, type ApiContext, type ApiHandler } from "./api-context";
+import { userView } from "./users";
 
 const API_PREFIX = "/api/public/v1.0";
 const MAX_ITEMS_PER_PAGE = 500;
@@ -9,7 +10,8 @@ const MAX_ITEMS_PER_PAGE = 500;
 const getOrg: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const org = ctx.core.store.org(orgId);
-  return { status: 200, body: { id: org.id, links: [{ href: `${ctx.origin}${API_PREFIX}/orgs/${org.id}`, rel: "self" }], name: org.name } };
+  // The emulator deletes no org, so isDeleted is always false.
+  return { status: 200, body: { id: org.id, isDeleted: false, links: [{ href: `${ctx.origin}${API_PREFIX}/orgs/${org.id}`, rel: "self" }], name: org.name } };
 };
 
 const listUsers: ApiHandler = (ctx) => {
@@ -18,15 +20,7 @@ const listUsers: ApiHandler = (ctx) => {
   const itemsPerPage = positiveIntQuery(ctx, "itemsPerPage", 100, MAX_ITEMS_PER_PAGE);
   const users = ctx.core.store.members.orgUsers(orgId);
   const start = (pageNum - 1) * itemsPerPage;
-  const results = users.slice(start, start + itemsPerPage).map((u) => ({
-    emailAddress: u.emailAddress,
-    firstName: u.firstName,
-    id: u.id,
-    lastName: u.lastName,
-    roles: u.roles,
-    teamIds: u.teamIds,
-    username: u.username,
-  }));
+  const results = users.slice(start, start + itemsPerPage).map((u) => userView(ctx, u));
   const href = (page: number): string => `${ctx.origin}${API_PREFIX}/orgs/${orgId}/users?pageNum=${page}&itemsPerPage=${itemsPerPage}`;
   const links: { href: string; rel: string }[] = [];
   if (pageNum > 1) links.push({ href: href(pageNum - 1), rel: "previous" });

@@ -8,15 +8,54 @@ interface UsersPage {
 }
 
 describe("organizations and users", () => {
-  it("GET /orgs/{id} returns id, links and name", async () => {
+  it("GET /orgs/{id} returns id, isDeleted, links and name, in that order", async () => {
     const emu = await emulator({ orgId: "5f1e2d3c4b5a69788796a5b4", orgName: "Acme Corp" });
     const reply = await new DigestTestClient(emu).call("GET", "/orgs/5f1e2d3c4b5a69788796a5b4");
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({
       id: "5f1e2d3c4b5a69788796a5b4",
+      isDeleted: false,
       links: [{ href: `${emu.baseUrl}/orgs/5f1e2d3c4b5a69788796a5b4`, rel: "self" }],
       name: "Acme Corp",
     });
+    expect(Object.keys(reply.json as object)).toEqual(["id", "isDeleted", "links", "name"]);
+  });
+
+  it("shows users with every documented field (country, links, mobileNumber too) in alphabetical order, everywhere", async () => {
+    const emu = await emulator();
+    const c = new DigestTestClient(emu);
+    const added = await control(emu, "POST", `/orgs/${emu.org.id}/users`, { username: "ada@example.com", roles: ["ORG_MEMBER"], country: "GB", mobileNumber: "+447700900123" });
+    expect(added.status).toBe(201);
+    const plain = emu.state.addOrgUser(emu.org.id, { username: "bo.smith@example.com", roles: ["ORG_READ_ONLY"] });
+    const page = (await c.call("GET", `/orgs/${emu.org.id}/users`)).json as { results: Record<string, unknown>[] };
+    const ada = page.results[0] ?? {};
+    const id = String(ada["id"]);
+    expect(Object.keys(ada)).toEqual(["country", "emailAddress", "firstName", "id", "lastName", "links", "mobileNumber", "roles", "teamIds", "username"]);
+    expect(ada).toEqual({
+      country: "GB",
+      emailAddress: "ada@example.com",
+      firstName: "Ada",
+      id,
+      lastName: "User",
+      links: [{ href: `${emu.baseUrl}/users/${id}`, rel: "self" }],
+      mobileNumber: "+447700900123",
+      roles: [{ orgId: emu.org.id, roleName: "ORG_MEMBER" }],
+      teamIds: [],
+      username: "ada@example.com",
+    });
+    // Defaults when the profile does not say.
+    expect(page.results[1]).toMatchObject({ id: plain.id, country: "US", mobileNumber: "", links: [{ href: `${emu.baseUrl}/users/${plain.id}`, rel: "self" }] });
+    // The self link resolves, and /users/byName answers the same shape.
+    expect((await c.call("GET", `/users/${id}`)).json).toEqual(ada);
+    expect((await c.call("GET", "/users/byName/ada@example.com")).json).toEqual(ada);
+    const unknown = await c.call("GET", `/users/${"f".repeat(24)}`);
+    expect(unknown.status).toBe(404);
+    expect(errorCodeOf(unknown)).toBe("USER_NOT_FOUND");
+    expect(errorCodeOf(await c.call("GET", "/users/not-an-id"))).toBe("INVALID_ATTRIBUTE");
+    // Accepting an invitation may name them too.
+    const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "cy@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
+    const member = await control(emu, "POST", `/orgs/${emu.org.id}/invites/${inv.id}/accept`, { country: "FR", mobileNumber: "+33612345678" });
+    expect(member.json).toMatchObject({ username: "cy@example.com", country: "FR", mobileNumber: "+33612345678" });
   });
 
   it("pages org users with pageNum/itemsPerPage, totalCount and self/previous/next links", async () => {
