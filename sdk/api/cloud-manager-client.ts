@@ -2,20 +2,14 @@ import { inspect, type InspectOptions } from "node:util";
 import { BearerAuth } from "../auth/bearer-auth";
 import { DigestAuth } from "../auth/digest-auth";
 import { OAuthTokenSource } from "../auth/oauth-token-source";
-import {
-  apiError,
-  configError,
-  malformedResponseError,
-  networkError,
-  pagingError,
-  type CallContext,
-} from "../errors/error-messages";
+import { apiError, configError, malformedResponseError, networkError, pagingError, type CallContext } from "../errors/error-messages";
+import { Redactor } from "../errors/redactor";
 import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { NetworkFailure } from "../transport/network-failure";
 import { RetryingTransport } from "../transport/retrying-transport";
 import type { HttpMethod, SendFn, WireResponse } from "../transport/wire";
-import type { CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
+import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { parseInvitation, parseInvitationList, parseOrganization, parseOrgUser, parseUserPage } from "./response-shapes";
 
@@ -56,6 +50,10 @@ export class CloudManagerClient {
   readonly #credential: string;
   /** The public half of the credential, for inspect and JSON. */
   readonly #publicId: { publicKey: string } | { clientId: string };
+  /** Scrubs every credential the auth layers hold or learn out of server text, errors and log events. */
+  readonly #redactor = new Redactor();
+  /** The user's log hook behind the redactor. */
+  readonly #log: ClientLogger;
 
   constructor(options: CloudManagerClientOptions) {
     const { credentials, ...settings } = resolveSettings(options);
@@ -68,17 +66,21 @@ export class CloudManagerClient {
       requestTimeoutMs: settings.requestTimeoutMs,
       maxResponseBytes: settings.maxResponseBytes,
     });
-    const { retry, log } = settings;
+    const { retry } = settings;
+    const redactor = this.#redactor;
+    const log: ClientLogger = (event) => settings.log(redactor.redactEvent(event));
+    this.#log = log;
     const wire = unwrapEnvelope(this.#transport.send);
     let authenticated: SendFn;
     if (credentials.kind === "apiKey") {
-      authenticated = new DigestAuth(wire, { username: credentials.publicKey, password: credentials.privateKey }, log).send;
+      const keyPair = { username: credentials.publicKey, password: credentials.privateKey };
+      authenticated = new DigestAuth(wire, keyPair, log, redactor).send;
     } else {
       const tokenUrl = new URL("/api/oauth/token", settings.baseUrl);
       // The token request goes straight to the wire, NOT through a RetryingTransport of its own: its
       // failures surface as retryable outcomes of the call (PrerequisiteFailure), so the call's one
       // retry layer bounds token requests too (count and time), instead of retrying inside a retry.
-      const tokens = new OAuthTokenSource(this.#transport.send, tokenUrl, credentials);
+      const tokens = new OAuthTokenSource(this.#transport.send, tokenUrl, credentials, Date.now, redactor);
       authenticated = new BearerAuth(wire, tokens, log).send;
     }
     this.#send = new RetryingTransport(authenticated, retry, log, this.#closing.signal).send;
@@ -138,7 +140,7 @@ export class CloudManagerClient {
         beforeReplay: async () => {
           const found = await this.findMatchingInvitation(orgId, req);
           if (found === undefined) return undefined;
-          this.#settings.log({
+          this.#log({
             level: "info",
             message: `An earlier attempt had already created invitation ${found.id} for ${req.username}; not sending the POST again`,
             method: "POST",
@@ -206,7 +208,11 @@ export class CloudManagerClient {
     const users: OrgUser[] = [];
     const seen = new Set<string>();
     for (let pageNum = 1; ; pageNum++) {
-      const { value: page, response, ctx } = await this.call(
+      const {
+        value: page,
+        response,
+        ctx,
+      } = await this.call(
         {
           method: "GET",
           segments: ["orgs", id(orgId, "orgId"), "users"],
@@ -216,7 +222,7 @@ export class CloudManagerClient {
         },
         parseUserPage,
       );
-      const broken = (why: string): Error => pagingError(ctx.method, ctx.url, pageNum, why, response.authenticated);
+      const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
       for (const user of page.results) {
         // A membership change while listing can shift pages too: the message says to run again.
         if (seen.has(user.id)) throw broken(`it repeats user ${user.id}, already listed (if members changed meanwhile, run again)`);
@@ -304,6 +310,7 @@ export class CloudManagerClient {
       url,
       credential: this.#credential,
       headers,
+      redactor: this.#redactor,
       ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
       ...(spec.subject === undefined ? {} : { subject: spec.subject }),
     };

@@ -1,4 +1,5 @@
 import { inspect, type InspectOptions } from "node:util";
+import { Redactor } from "../errors/redactor";
 import type { ClientLogger } from "../types";
 import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../transport/wire";
 import {
@@ -41,13 +42,20 @@ export class DigestAuth {
 
   /** #private: never shown by util.inspect or JSON, whatever holds this object. */
   readonly #credentials: DigestCredentials;
+  readonly #redactor: Redactor;
 
+  /** `redactor`: the client's; it is given the private key and every header and hash this layer signs. */
   constructor(
     private readonly next: SendFn,
     credentials: DigestCredentials,
     private readonly log: ClientLogger,
+    redactor: Redactor = new Redactor(),
   ) {
     this.#credentials = { ...credentials };
+    this.#redactor = redactor;
+    redactor.addSecret(credentials.password);
+    // Never sent by this layer, but a gateway may show the key pair in this form.
+    redactor.addSecret(Buffer.from(`${credentials.username}:${credentials.password}`, "utf8").toString("base64"));
   }
 
   toJSON(): { username: string } {
@@ -122,6 +130,9 @@ export class DigestAuth {
       nc: cached.nc,
       cnonce: newCnonce(),
     });
+    this.#redactor.addRequestCredential(authorization);
+    const hash = /\bresponse="([0-9a-f]+)"/.exec(authorization)?.[1];
+    if (hash !== undefined) this.#redactor.addRequestCredential(hash);
     return { ...req, headers: { ...req.headers, authorization } };
   }
 

@@ -1,5 +1,6 @@
 import { inspect, type InspectOptions } from "node:util";
 import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
+import { Redactor } from "../errors/redactor";
 import { NetworkFailure } from "../transport/network-failure";
 import { PrerequisiteFailure } from "../transport/prerequisite-failure";
 import { jsonObjectOf, type SendFn, type WireResponse } from "../transport/wire";
@@ -42,14 +43,23 @@ export class OAuthTokenSource {
   #cached: CachedToken | undefined;
   #inFlight: Promise<string> | undefined;
 
-  /** `now`: the clock the token lifetime is measured on (tests pass their own). */
+  readonly #redactor: Redactor;
+
+  /**
+   * `now`: the clock the token lifetime is measured on (tests pass their own). `redactor`: the client's;
+   * it is given the secret, its Basic encoding and every token, so server echoes of them are scrubbed.
+   */
   constructor(
     private readonly send: SendFn,
     private readonly tokenUrl: URL,
     credentials: ServiceAccountCredentials,
     private readonly now: () => number = Date.now,
+    redactor: Redactor = new Redactor(),
   ) {
     this.#credentials = { ...credentials };
+    this.#redactor = redactor;
+    redactor.addSecret(credentials.clientSecret);
+    redactor.addSecret(basicOf(credentials));
   }
 
   toJSON(): { tokenUrl: string; clientId: string } {
@@ -76,7 +86,7 @@ export class OAuthTokenSource {
   }
 
   private async fetchToken(): Promise<string> {
-    const basic = Buffer.from(`${this.#credentials.clientId}:${this.#credentials.clientSecret}`, "utf8").toString("base64");
+    const basic = basicOf(this.#credentials);
     const requestedAt = this.now();
     // Sent ONCE, with no retry layer of its own: a failure goes up as a PrerequisiteFailure and the
     // call's retrying layer decides, so a call's retry count and time bounds hold token requests
@@ -104,17 +114,24 @@ export class OAuthTokenSource {
     }
     if (response.status !== 200) {
       const clientId = this.#credentials.clientId;
+      const redactor = this.#redactor;
       throw new PrerequisiteFailure(GETTING_A_TOKEN, outcomeOfResponse(response), (attempts) =>
-        tokenEndpointError({ ...response, attempts }, this.tokenUrl, clientId),
+        tokenEndpointError({ ...response, attempts }, this.tokenUrl, clientId, redactor),
       );
     }
     const { token, expiresInSeconds } = parseTokenResponse(response, this.tokenUrl);
+    // Before any request carries it: an echo in the very first answer must already be scrubbed.
+    this.#redactor.addToken(token);
     const lifetimeMs = expiresInSeconds * 1000;
     // Stop using a token 60 s before it expires, or 10% of its lifetime for short-lived tokens.
     const marginMs = Math.min(60_000, lifetimeMs * 0.1);
     this.#cached = { token, requestedAt, refreshAt: requestedAt + lifetimeMs - marginMs };
     return token;
   }
+}
+
+function basicOf(credentials: ServiceAccountCredentials): string {
+  return Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`, "utf8").toString("base64");
 }
 
 function parseTokenResponse(response: WireResponse, tokenUrl: URL): { token: string; expiresInSeconds: number } {

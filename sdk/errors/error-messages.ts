@@ -4,9 +4,12 @@ import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
 import { headerValue, jsonObjectOf, type WireResponse } from "../transport/wire";
 import { isApiErrorBody, parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
+import type { Redactor } from "./redactor";
 
 // Messages that say what to do next. Every message names credentials by their PUBLIC part only
-// (public key, client id); private keys, secrets and tokens never reach this file.
+// (public key, client id); private keys, secrets and tokens never reach this file from us. Text from
+// the server (detail, errorCode, parameters, error_description) may echo them, so it goes through the
+// client's Redactor before it is used anywhere.
 
 /** What the client knows about a call when it turns an answer into an error. */
 export interface CallContext {
@@ -20,6 +23,8 @@ export interface CallContext {
   subject?: string;
   /** Headers as the client built them (auth is added by lower layers on copies; redacted anyway). */
   headers?: Record<string, string>;
+  /** Scrubs the client's credentials out of server-provided text. */
+  redactor: Redactor;
 }
 
 const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN"]);
@@ -27,9 +32,10 @@ const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN"]);
 export function apiError(response: WireResponse, ctx: CallContext): CloudManagerError {
   const body = parseApiErrorBody(response.body);
   const status = response.status;
-  const errorCode = body?.errorCode;
-  const detail = body?.detail;
-  const parameters = body?.parameters ?? [];
+  const { redactor } = ctx;
+  const errorCode = body?.errorCode === undefined ? undefined : redactor.redact(body.errorCode);
+  const detail = body?.detail === undefined ? undefined : redactor.redact(body.detail);
+  const parameters = redactor.redactValue(body?.parameters ?? []) as unknown[];
   const call = `${ctx.method} ${pathOf(ctx.url)}`;
   const label = errorCode === undefined ? `${status}` : `${status} ${errorCode}`;
   const server = detail === undefined ? "" : ` Cloud Manager says: ${detail}`;
@@ -112,17 +118,19 @@ export function networkError(failure: NetworkFailure, ctx: CallContext | undefin
     networkCode: code,
     attempts,
     ...(ctx === undefined ? {} : { request: requestOf(ctx) }),
-    cause: failure.cause,
+    cause: ctx === undefined ? failure.cause : ctx.redactor.redactCause(failure.cause),
   });
 }
 
 /** The token endpoint answers OAuth-style: `{"error": "invalid_client", "error_description": …}`. */
-export function tokenEndpointError(response: WireResponse, tokenUrl: URL, clientId: string): CloudManagerError {
+export function tokenEndpointError(response: WireResponse, tokenUrl: URL, clientId: string, redactor: Redactor): CloudManagerError {
   // Not JSON: the status alone.
   const parsed = jsonObjectOf(response.body) ?? {};
-  const errorCode = typeof parsed.error === "string" ? parsed.error : typeof parsed.errorCode === "string" ? parsed.errorCode : undefined;
-  const detail =
+  const rawCode = typeof parsed.error === "string" ? parsed.error : typeof parsed.errorCode === "string" ? parsed.errorCode : undefined;
+  const rawDetail =
     typeof parsed.error_description === "string" ? parsed.error_description : typeof parsed.detail === "string" ? parsed.detail : undefined;
+  const errorCode = rawCode === undefined ? undefined : redactor.redact(rawCode);
+  const detail = rawDetail === undefined ? undefined : redactor.redact(rawDetail);
   const label = errorCode === undefined ? `${response.status}` : `${response.status} ${errorCode}`;
   const server = detail === undefined ? "" : ` The token endpoint says: ${detail}`;
   const what =
@@ -158,14 +166,16 @@ export function malformedResponseError(method: string, url: URL, expected: strin
 }
 
 /** A paged listing whose pages cannot be right (repeats, more than totalCount, endless `next` links). */
-export function pagingError(method: string, url: URL, pageNum: number, why: string, authenticated: boolean): CloudManagerError {
+/** `why` may quote the server (a user id), so it goes through the redactor. */
+export function pagingError(ctx: CallContext, pageNum: number, why: string, authenticated: boolean): CloudManagerError {
   return new CloudManagerError({
     code: "CLOUD_MANAGER_RESPONSE_ERROR",
     message:
-      `Cloud Manager's paging of ${method} ${url.pathname} went wrong on page ${pageNum}: ${why}. The listing was stopped ` +
-      `rather than return duplicated or endless results: is baseUrl a Cloud Manager or Ops Manager API (…/api/public/v1.0)?`,
-    method,
-    path: pathOf(url),
+      `Cloud Manager's paging of ${ctx.method} ${ctx.url.pathname} went wrong on page ${pageNum}: ${ctx.redactor.redact(why)}. ` +
+      `The listing was stopped rather than return duplicated or endless results: is baseUrl a Cloud Manager or Ops Manager API ` +
+      `(…/api/public/v1.0)?`,
+    method: ctx.method,
+    path: pathOf(ctx.url),
     authenticated,
   });
 }
