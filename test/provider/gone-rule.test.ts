@@ -36,6 +36,19 @@ describe("a 404 that proves nothing keeps the resource", () => {
     expect(h.requests().filter((r) => r.path.startsWith("/api/"))).toEqual([]);
   });
 
+  it("over OAuth too: the token comes from the server root, so the 404 looks authenticated; the pending list still proves nothing is gone", async () => {
+    const { id, outs } = await invite("oauth@example.com");
+    const account = h.emulator.serviceAccount;
+    if (!account) throw new Error("the harness emulator has a service account");
+    const origin = new URL(h.emulator.baseUrl).origin;
+    await h.configure({ baseUrl: `${origin}/typo/api/public/v1.0`, clientId: account.clientId, clientSecret: account.clientSecret });
+    const error = await runtime.delete(id, stateOf(outs)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/confirming that with the pending invitations of organization .* failed: .*HTTP 404/);
+    expect(h.notices.filter((n) => /nothing to delete/.test(n))).toEqual([]);
+    expect(h.emulator.state.pendingInvitations(h.orgId).map((i) => i.id)).toEqual([outs.invitationId]);
+  });
+
   it("read (refresh) and update against a wrong base URL path fail instead of recording REVOKED", async () => {
     const { id, outs, inputs } = await invite("bob@example.com");
     await configureTypoEndpoint();

@@ -3,6 +3,7 @@
 // credentials says loudly what that may mean.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../provider/validation";
+import { CloudManagerClient } from "../../sdk";
 import { PROVIDER_PLACEHOLDER, noticesMatching, runtime, startHarness, writes, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -81,7 +82,6 @@ describe("adopting an invitation another stack may manage", () => {
 
   it("an invitation sent by someone else is adopted with the plain notice", async () => {
     const key = h.emulator.state.addApiKey({ name: "a person in the UI", orgRoles: [{ orgId: h.orgId, roles: ["ORG_OWNER"] }] });
-    const { CloudManagerClient } = await import("../../sdk");
     const person = new CloudManagerClient({ baseUrl: h.emulator.baseUrl, publicKey: key.publicKey, privateKey: key.privateKey });
     try {
       await person.createInvitation(h.orgId, { username: "hal@example.com", roles: ["ORG_MEMBER"] });
