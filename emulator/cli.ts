@@ -187,7 +187,6 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`${lines.join("\n")}\n`);
   }
-
 }
 
 void main();

@@ -58,7 +58,9 @@ const router = new Router<ControlHandler>()
     checkFields(body, PROFILE_FIELDS, []);
     return ok(state.acceptInvitation(p["orgId"] ?? "", p["invitationId"] ?? "", profileInput(body)));
   })
-  .add("POST", "/orgs/:orgId/invites/:invitationId/expire", (state, p) => ok(state.expireInvitation(p["orgId"] ?? "", p["invitationId"] ?? "")))
+  .add("POST", "/orgs/:orgId/invites/:invitationId/expire", (state, p) =>
+    ok(state.expireInvitation(p["orgId"] ?? "", p["invitationId"] ?? "")),
+  )
   .add("GET", "/orgs", (state) => ok(state.orgs()))
   .add("POST", "/orgs", (state, _p, body) => {
     checkFields(body, ["name", "id"], ["name"]);
@@ -118,7 +120,13 @@ const router = new Router<ControlHandler>()
     return noContent;
   });
 
-export async function handleControlPlane(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+export async function handleControlPlane(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const format = { ...formatFromQuery(query), envelope: false };
   try {
     if (!core.controlPlaneEnabled) {

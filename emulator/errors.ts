@@ -59,8 +59,7 @@ export const invalidAttribute = (name: string, why = ""): ApiError =>
 export const missingAttribute = (name: string): ApiError =>
   new ApiError(400, "MISSING_ATTRIBUTE", `The required attribute ${name} was not specified.`, [name]);
 
-export const invalidJson = (): ApiError =>
-  new ApiError(400, "INVALID_JSON", "Received JSON is malformed.", []);
+export const invalidJson = (): ApiError => new ApiError(400, "INVALID_JSON", "Received JSON is malformed.", []);
 
 export const invalidEmail = (value: string): ApiError =>
   new ApiError(400, "INVALID_EMAIL_ADDRESS", `Invalid email address ${value}.`, [value]);
@@ -82,12 +81,7 @@ export const invitationAlreadyExists = (username: string): ApiError =>
   new ApiError(409, "INVITATION_ALREADY_EXISTS", `A pending invitation for ${username} already exists.`, [username]);
 
 export const ipNotOnAccessList = (ip: string): ApiError =>
-  new ApiError(
-    403,
-    "IP_ADDRESS_NOT_ON_ACCESS_LIST",
-    `IP address ${ip} is not allowed to access this resource.`,
-    [ip],
-  );
+  new ApiError(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST", `IP address ${ip} is not allowed to access this resource.`, [ip]);
 
 /** A body whose Content-Type is not JSON (or a body without one): the API consumes application/json only. */
 export const unsupportedMediaType = (contentType: string | undefined): ApiError =>

@@ -73,7 +73,8 @@ export function faultErrorCode(status: number): string {
 }
 
 function validateFault(spec: unknown): FaultSpec {
-  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) throw new ApiError(400, "INVALID_JSON", "A fault is a JSON object.");
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec))
+    throw new ApiError(400, "INVALID_JSON", "A fault is a JSON object.");
   const s = spec as Record<string, unknown>;
   const known = new Set(["method", "path", "count", "probability", "seed", "fault"]);
   for (const key of Object.keys(s)) if (!known.has(key)) throw invalidAttribute(key);
@@ -118,10 +119,12 @@ function validateAction(value: unknown): FaultAction {
     case "status": {
       allowedKeys(["type", "status", "retryAfter", "errorCode"]);
       const status = a["status"];
-      if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) throw invalidAttribute("fault.status", "An HTTP status 400-599.");
+      if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599)
+        throw invalidAttribute("fault.status", "An HTTP status 400-599.");
       const action: FaultAction = { type: "status", status: status as number };
       if (a["retryAfter"] !== undefined) {
-        if (!Number.isInteger(a["retryAfter"]) || (a["retryAfter"] as number) < 0) throw invalidAttribute("fault.retryAfter", "Whole seconds.");
+        if (!Number.isInteger(a["retryAfter"]) || (a["retryAfter"] as number) < 0)
+          throw invalidAttribute("fault.retryAfter", "Whole seconds.");
         action.retryAfter = a["retryAfter"] as number;
       }
       if (a["errorCode"] !== undefined) {

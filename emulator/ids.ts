@@ -10,7 +10,9 @@ export function isObjectId(value: string): boolean {
 
 /** ObjectId-like: 4 bytes of seconds then 8 random bytes, so ids sort roughly by creation. */
 export function newObjectId(): string {
-  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, "0");
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, "0");
   return seconds + randomBytes(8).toString("hex");
 }
 

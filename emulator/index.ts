@@ -62,10 +62,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.updateSettings(explicit);
   }
   const orgId = options.orgId ?? store.seedOrgId ?? newObjectId();
-  const orgName = options.orgName ?? (persisted?.orgs.find((o) => o.id === orgId)?.name ?? DEFAULT_ORG_NAME);
+  const orgName = options.orgName ?? persisted?.orgs.find((o) => o.id === orgId)?.name ?? DEFAULT_ORG_NAME;
   const seedStore = new Store(emptyStoreData(settings), extraRoles);
   const seeded = seed(seedStore, options, orgId, orgName);
-  seed(store, { ...options, publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey, serviceAccount: seeded.sa ?? false }, orgId, orgName);
+  seed(
+    store,
+    { ...options, publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey, serviceAccount: seeded.sa ?? false },
+    orgId,
+    orgName,
+  );
 
   const initialRateLimits = options.rateLimits ?? {};
   const core: EmulatorCore = {

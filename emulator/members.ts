@@ -46,9 +46,13 @@ export class Members {
   /** Members of an org, with roles and teams narrowed to that org. */
   orgUsers(orgId: string): UserRecord[] {
     this.store.org(orgId);
-    const orgTeams = new Set(this.data().teams.filter((t) => t.orgId === orgId).map((t) => t.id));
-    return this.data().users
-      .filter((u) => u.roles.some((r) => r.orgId === orgId))
+    const orgTeams = new Set(
+      this.data()
+        .teams.filter((t) => t.orgId === orgId)
+        .map((t) => t.id),
+    );
+    return this.data()
+      .users.filter((u) => u.roles.some((r) => r.orgId === orgId))
       .map((u) => ({
         ...structuredClone(u),
         roles: u.roles.filter((r) => r.orgId === orgId).map((r) => ({ ...r })),
@@ -58,7 +62,9 @@ export class Members {
 
   /** Users who belong to at least one org. */
   all(): UserRecord[] {
-    return this.data().users.filter((u) => u.roles.length > 0).map((u) => structuredClone(u));
+    return this.data()
+      .users.filter((u) => u.roles.length > 0)
+      .map((u) => structuredClone(u));
   }
 
   /** Adds the user (created if new) to the org with these roles and teams; existing roles there are kept. */

@@ -2,9 +2,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 
 export type TokenLookup =
-  | { status: "valid"; clientId: string }
-  | { status: "expired" | "revoked"; clientId: string }
-  | { status: "unknown" };
+  { status: "valid"; clientId: string } | { status: "expired" | "revoked"; clientId: string } | { status: "unknown" };
 
 interface TokenRecord {
   clientId: string;

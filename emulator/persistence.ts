@@ -19,7 +19,7 @@ export function loadState(path: string): StoreData | undefined {
 
 export function saveState(path: string, data: StoreData): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;  // see removeStaleTempFiles
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`; // see removeStaleTempFiles
   try {
     writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, path);

@@ -6,7 +6,14 @@ import { invalidAttribute } from "./errors";
 import { isObjectId, newClientId, newClientSecret, newPrivateKey, newPublicKey } from "./ids";
 import { secretDigest, secretMatches } from "./secrets";
 import type { StoreData, StoredApiKey, StoredServiceAccount } from "./state";
-import type { ApiKeyCredentials, ApiKeyInput, OrgRoleGrant, PrincipalSummary, ServiceAccountCredentials, ServiceAccountInput } from "./types";
+import type {
+  ApiKeyCredentials,
+  ApiKeyInput,
+  OrgRoleGrant,
+  PrincipalSummary,
+  ServiceAccountCredentials,
+  ServiceAccountInput,
+} from "./types";
 
 export class Principals {
   constructor(
@@ -41,7 +48,9 @@ export class Principals {
 
   apiKey(publicKey: string): PrincipalSummary | undefined {
     const key = this.data().apiKeys.find((k) => k.publicKey === publicKey);
-    return key && { kind: "apiKey", id: key.publicKey, name: key.name, orgRoles: structuredClone(key.orgRoles), accessList: [...key.accessList] };
+    return (
+      key && { kind: "apiKey", id: key.publicKey, name: key.name, orgRoles: structuredClone(key.orgRoles), accessList: [...key.accessList] }
+    );
   }
 
   addServiceAccount(input: ServiceAccountInput): ServiceAccountCredentials {
@@ -51,7 +60,13 @@ export class Principals {
     if (typeof clientSecret !== "string" || clientSecret === "") throw invalidAttribute("clientSecret");
     const orgRoles = this.validateGrants(input.orgRoles ?? []);
     const accessList = validateAccessList(input.accessList ?? []);
-    const account: StoredServiceAccount = { clientId, name: input.name ?? clientId, secretDigest: secretDigest(clientSecret), orgRoles, accessList };
+    const account: StoredServiceAccount = {
+      clientId,
+      name: input.name ?? clientId,
+      secretDigest: secretDigest(clientSecret),
+      orgRoles,
+      accessList,
+    };
     this.data().serviceAccounts = [...this.data().serviceAccounts.filter((a) => a.clientId !== clientId), account];
     this.changed();
     return { clientId, clientSecret, name: account.name, orgRoles: structuredClone(orgRoles), accessList: [...accessList] };
@@ -74,7 +89,9 @@ export class Principals {
 
   serviceAccount(clientId: string): PrincipalSummary | undefined {
     const a = this.data().serviceAccounts.find((s) => s.clientId === clientId);
-    return a && { kind: "serviceAccount", id: a.clientId, name: a.name, orgRoles: structuredClone(a.orgRoles), accessList: [...a.accessList] };
+    return (
+      a && { kind: "serviceAccount", id: a.clientId, name: a.name, orgRoles: structuredClone(a.orgRoles), accessList: [...a.accessList] }
+    );
   }
 
   private validateGrants(grants: OrgRoleGrant[]): OrgRoleGrant[] {

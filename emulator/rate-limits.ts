@@ -82,7 +82,8 @@ export class RateLimiter {
 }
 
 function validateLimits(value: unknown): RateLimitOptions {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ApiError(400, "INVALID_JSON", "Rate limits are a JSON object.");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ApiError(400, "INVALID_JSON", "Rate limits are a JSON object.");
   const input = value as Record<string, unknown>;
   const out: RateLimitOptions = {};
   const keys = ["requestsPerWindow", "requestWindowMs", "invitationsPerWindow", "invitationWindowMs", "retryAfterSeconds"] as const;

@@ -5,10 +5,7 @@ export interface RouteMatch<H> {
   params: Record<string, string>;
 }
 
-export type RouteResult<H> =
-  | { kind: "match"; match: RouteMatch<H> }
-  | { kind: "wrongMethod"; allowed: string[] }
-  | { kind: "none" };
+export type RouteResult<H> = { kind: "match"; match: RouteMatch<H> } | { kind: "wrongMethod"; allowed: string[] } | { kind: "none" };
 
 interface Route<H> {
   method: string;

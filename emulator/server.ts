@@ -8,7 +8,18 @@ import { handleControlPlane } from "./control-plane";
 import type { EmulatorCore } from "./core";
 import { ApiError, invalidRequestTarget, methodNotAllowed, resourceNotFound, unsupportedMediaType } from "./errors";
 import { faultErrorCode } from "./faults";
-import { formatFromQuery, hasBody, loseAnswer, mediaType, readBody, remoteAddress, sendError, sendJson, SERVICE_VERSION, type ResponseFormat } from "./http-io";
+import {
+  formatFromQuery,
+  hasBody,
+  loseAnswer,
+  mediaType,
+  readBody,
+  remoteAddress,
+  sendError,
+  sendJson,
+  SERVICE_VERSION,
+  type ResponseFormat,
+} from "./http-io";
 import { parseRequestTarget } from "./request-target";
 import { Router } from "./router";
 import type { ApiHandler } from "./routes/api-context";
@@ -192,7 +203,12 @@ async function handleOAuth(core: EmulatorCore, req: IncomingMessage, res: Server
   if (reply) sendJson(res, reply.status, reply.body, format, reply.headers ? { headers: reply.headers } : {});
 }
 
-async function formReply(req: IncomingMessage, res: ServerResponse, format: ResponseFormat, handler: (body: Buffer) => OAuthReply): Promise<OAuthReply | undefined> {
+async function formReply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  format: ResponseFormat,
+  handler: (body: Buffer) => OAuthReply,
+): Promise<OAuthReply | undefined> {
   const body = await bodyOrAnswer(req, res, format);
   return body === undefined ? undefined : handler(body);
 }
@@ -221,7 +237,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
   const errorCode = status === 400 ? "INVALID_REQUEST" : status === 431 ? "REQUEST_HEADERS_TOO_LARGE" : "REQUEST_TIMEOUT";
-  const body = JSON.stringify(new ApiError(status, errorCode, `The request could not be parsed (${error.code ?? error.message}).`).toBody());
+  const body = JSON.stringify(
+    new ApiError(status, errorCode, `The request could not be parsed (${error.code ?? error.message}).`).toBody(),
+  );
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
       "Content-Type: application/json\r\n" +

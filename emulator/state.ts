@@ -237,7 +237,11 @@ export class Store {
     return this.view(this.visibleInvitation(orgId, id));
   }
 
-  createInvitation(orgId: string, input: { username: string; roles: string[]; teamIds: string[] }, inviterUsername: string): InvitationView {
+  createInvitation(
+    orgId: string,
+    input: { username: string; roles: string[]; teamIds: string[] },
+    inviterUsername: string,
+  ): InvitationView {
     this.org(orgId);
     if (!isEmail(input.username)) throw invalidEmail(input.username);
     if (input.roles.length === 0) throw missingAttribute("roles");
@@ -339,6 +343,4 @@ export class Store {
       settings: this.settings,
     };
   }
-
-
 }

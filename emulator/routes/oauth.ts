@@ -28,7 +28,9 @@ const oauthError = (status: number, error: string, description: string, headers?
 /** The calling service account, or the 401 to answer (both endpoints take HTTP Basic client credentials). */
 export function oauthClient(core: EmulatorCore, auth: ParsedAuthorization): PrincipalSummary | OAuthReply {
   if (auth.scheme !== "basic") {
-    return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", { "WWW-Authenticate": 'Basic realm="oauth"' });
+    return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", {
+      "WWW-Authenticate": 'Basic realm="oauth"',
+    });
   }
   const account = core.store.principals.verifyServiceAccount(auth.user, auth.password);
   if (!account) return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="oauth"' });

@@ -11,7 +11,10 @@ const getOrg: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const org = ctx.core.store.org(orgId);
   // The emulator deletes no org, so isDeleted is always false.
-  return { status: 200, body: { id: org.id, isDeleted: false, links: [{ href: `${ctx.origin}${API_PREFIX}/orgs/${org.id}`, rel: "self" }], name: org.name } };
+  return {
+    status: 200,
+    body: { id: org.id, isDeleted: false, links: [{ href: `${ctx.origin}${API_PREFIX}/orgs/${org.id}`, rel: "self" }], name: org.name },
+  };
 };
 
 const listUsers: ApiHandler = (ctx) => {

@@ -4,8 +4,12 @@ import { DigestTestClient, bearerToken, control, emulator, errorCodeOf, raw } fr
 describe("IP access lists", () => {
   it("refuses a key whose access list does not name the caller: 403 with the caller's IP in parameters and detail", async () => {
     const emu = await emulator();
-    const key = (await control(emu, "POST", "/apiKeys", { orgRoles: [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }], accessList: ["10.1.2.3", "192.168.0.0/16"] }))
-      .json as { publicKey: string; privateKey: string };
+    const key = (
+      await control(emu, "POST", "/apiKeys", {
+        orgRoles: [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }],
+        accessList: ["10.1.2.3", "192.168.0.0/16"],
+      })
+    ).json as { publicKey: string; privateKey: string };
     const reply = await new DigestTestClient(emu, key.publicKey, key.privateKey).call("GET", `/orgs/${emu.org.id}/invites`);
     expect(reply.status).toBe(403);
     expect(errorCodeOf(reply)).toBe("IP_ADDRESS_NOT_ON_ACCESS_LIST");
@@ -44,7 +48,9 @@ describe("organization roles", () => {
     const emu = await emulator();
     const key = emu.state.addApiKey({ name: "reader", orgRoles: [{ orgId: emu.org.id, roles: ["ORG_MEMBER"] }] });
     const owner = new DigestTestClient(emu);
-    const inv = (await owner.call("POST", `/orgs/${emu.org.id}/invites`, { username: "x@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
+    const inv = (await owner.call("POST", `/orgs/${emu.org.id}/invites`, { username: "x@example.com", roles: ["ORG_MEMBER"] })).json as {
+      id: string;
+    };
     const member = new DigestTestClient(emu, key.publicKey, key.privateKey);
     expect((await member.call("GET", `/orgs/${emu.org.id}/invites`)).status).toBe(200);
     expect((await member.call("GET", `/orgs/${emu.org.id}/invites/${inv.id}`)).status).toBe(200);

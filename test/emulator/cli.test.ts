@@ -40,7 +40,9 @@ function run(args: string[]): Started {
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
@@ -61,7 +63,18 @@ function field(stdout: string, label: string): string {
 
 describe("cloudmanager-emulator", () => {
   it("prints the base URL, the server root and credentials, serves the API with them, and exits 0 on SIGTERM", async () => {
-    const started = run(["--port", "0", "--public-key", "clipub", "--private-key", "cli-private", "--org-id", "0123456789abcdef01234567", "--org-name", "CLI Org"]);
+    const started = run([
+      "--port",
+      "0",
+      "--public-key",
+      "clipub",
+      "--private-key",
+      "cli-private",
+      "--org-id",
+      "0123456789abcdef01234567",
+      "--org-name",
+      "CLI Org",
+    ]);
     await waitFor(started, /^Stop with/m);
     const out = started.stdout();
     expect(out.startsWith("#!")).toBe(false);
@@ -75,12 +88,23 @@ describe("cloudmanager-emulator", () => {
     expect(field(out, "Private key")).toBe("cli-private");
     expect(field(out, "Client ID")).toMatch(/^mdb_sa_id_/);
 
-    const client = new DigestTestClient({ baseUrl, origin: new URL(baseUrl).origin, credentials: { publicKey: "clipub", privateKey: "cli-private" } });
-    const created = await client.call("POST", "/orgs/0123456789abcdef01234567/invites", { username: "cli@example.com", roles: ["ORG_MEMBER"] });
+    const client = new DigestTestClient({
+      baseUrl,
+      origin: new URL(baseUrl).origin,
+      credentials: { publicKey: "clipub", privateKey: "cli-private" },
+    });
+    const created = await client.call("POST", "/orgs/0123456789abcdef01234567/invites", {
+      username: "cli@example.com",
+      roles: ["ORG_MEMBER"],
+    });
     expect(created.status).toBe(201);
     expect((created.json as { orgName: string }).orgName).toBe("CLI Org");
     // Request lines go to stderr, without the private key.
-    await waitFor(started, /POST \/api\/public\/v1\.0\/orgs\/0123456789abcdef01234567\/invites -> 201 \(digest clipub nc=00000001\)/, "stderr");
+    await waitFor(
+      started,
+      /POST \/api\/public\/v1\.0\/orgs\/0123456789abcdef01234567\/invites -> 201 \(digest clipub nc=00000001\)/,
+      "stderr",
+    );
     expect(started.stderr()).not.toContain("cli-private");
 
     started.child.kill("SIGTERM");
@@ -117,7 +141,9 @@ describe("cloudmanager-emulator", () => {
       const baseUrl = field(first.stdout(), "Base URL");
       const orgId = field(first.stdout(), "Org ID");
       const c1 = new DigestTestClient({ baseUrl, origin: new URL(baseUrl).origin, credentials: { publicKey: "pp", privateKey: "pk" } });
-      const inv = (await c1.call("POST", `/orgs/${orgId}/invites`, { username: "kept@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
+      const inv = (await c1.call("POST", `/orgs/${orgId}/invites`, { username: "kept@example.com", roles: ["ORG_MEMBER"] })).json as {
+        id: string;
+      };
       first.child.kill("SIGTERM");
       expect((await first.exit).code).toBe(0);
 
@@ -125,7 +151,11 @@ describe("cloudmanager-emulator", () => {
       await waitFor(second, /^Stop with/m);
       expect(field(second.stdout(), "Org ID")).toBe(orgId);
       const base2 = field(second.stdout(), "Base URL");
-      const c2 = new DigestTestClient({ baseUrl: base2, origin: new URL(base2).origin, credentials: { publicKey: "pp", privateKey: "pk" } });
+      const c2 = new DigestTestClient({
+        baseUrl: base2,
+        origin: new URL(base2).origin,
+        credentials: { publicKey: "pp", privateKey: "pk" },
+      });
       expect((await c2.call("GET", `/orgs/${orgId}/invites/${inv.id}`)).status).toBe(200);
       second.child.kill("SIGTERM");
       expect((await second.exit).code).toBe(0);
@@ -141,13 +171,19 @@ describe("cloudmanager-emulator", () => {
     const child = spawn(process.execPath, [CLI, "--json", "--port", "0"], { stdio: ["ignore", head.stdin, head.stdin] });
     children.push(head, child);
     head.stdin.destroy(); // the child holds its own copy; head's exit leaves no reader at all
-    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
     let firstLine = "";
     head.stdout.on("data", (d: Buffer) => (firstLine += d.toString()));
     await new Promise((resolve) => head.on("close", resolve));
     const info = JSON.parse(firstLine) as { baseUrl: string; origin: string; orgId: string; publicKey: string; privateKey: string };
 
-    const client = new DigestTestClient({ baseUrl: info.baseUrl, origin: info.origin, credentials: { publicKey: info.publicKey, privateKey: info.privateKey } });
+    const client = new DigestTestClient({
+      baseUrl: info.baseUrl,
+      origin: info.origin,
+      credentials: { publicKey: info.publicKey, privateKey: info.privateKey },
+    });
     for (let i = 0; i < 5; i++) {
       // Each call logs two lines (the unsigned probe's 401 on the first, then the answer) into the broken pipe.
       expect((await client.call("GET", `/orgs/${info.orgId}`)).status).toBe(200);
@@ -163,7 +199,19 @@ describe("cloudmanager-emulator", () => {
     const help = run(["--help"]);
     expect((await help.exit).code).toBe(0);
     expect(help.stdout()).toContain("Usage: cloudmanager-emulator");
-    for (const flag of ["--host", "--port", "--public-key", "--private-key", "--org-id", "--org-name", "--persist", "--nonce-lifetime", "--reject-reused-nc", "--control-plane", "--control-plane-host"]) {
+    for (const flag of [
+      "--host",
+      "--port",
+      "--public-key",
+      "--private-key",
+      "--org-id",
+      "--org-name",
+      "--persist",
+      "--nonce-lifetime",
+      "--reject-reused-nc",
+      "--control-plane",
+      "--control-plane-host",
+    ]) {
       expect(help.stdout()).toContain(flag);
     }
     const badOrg = run(["--org-id", "12345"]);

@@ -9,10 +9,20 @@ import { rawRequest } from "./raw-http";
 const hostOf = (origin: string): string => new URL(origin).host;
 
 /** A control-plane call with exactly these headers (Host included), on its own connection. */
-async function controlWith(origin: string, method: string, path: string, headers: Record<string, string>, body = ""): Promise<{ status: number; errorCode: string | undefined }> {
+async function controlWith(
+  origin: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; errorCode: string | undefined }> {
   const lines = Object.entries({ Host: hostOf(origin), ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
   const length = body === "" && method !== "POST" ? "" : `Content-Length: ${Buffer.byteLength(body)}\r\n`;
-  const res = await rawRequest(origin, `${method} /__emulator${path} HTTP/1.1\r\n${lines.join("")}${length}Connection: close\r\n\r\n`, body);
+  const res = await rawRequest(
+    origin,
+    `${method} /__emulator${path} HTTP/1.1\r\n${lines.join("")}${length}Connection: close\r\n\r\n`,
+    body,
+  );
   return { status: res.status, errorCode: res.body ? (JSON.parse(res.body) as { errorCode?: string }).errorCode : undefined };
 }
 
@@ -24,14 +34,26 @@ describe("control plane against browsers", () => {
     expect(reset.status).toBe(415);
     expect(errorCodeOf(reset)).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect((await raw(`${emu.origin}/__emulator/reset`, { method: "POST" })).status).toBe(415);
-    const form = await raw(`${emu.origin}/__emulator/orgs`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: '{"name":"Evil"}' });
+    const form = await raw(`${emu.origin}/__emulator/orgs`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: '{"name":"Evil"}',
+    });
     expect(form.status).toBe(415);
     const plain = await raw(`${emu.origin}/__emulator/orgs`, { method: "POST", body: JSON.stringify({ name: "Evil" }) });
     expect(plain.status).toBe(415);
     expect(emu.state.invitations()).toHaveLength(1);
     expect(emu.state.orgs()).toHaveLength(1);
     // A body on PUT needs the type too; the JSON client is served.
-    expect((await raw(`${emu.origin}/__emulator/settings`, { method: "PUT", headers: { "Content-Type": "text/plain" }, body: '{"duplicateInvitations":"reject"}' })).status).toBe(415);
+    expect(
+      (
+        await raw(`${emu.origin}/__emulator/settings`, {
+          method: "PUT",
+          headers: { "Content-Type": "text/plain" },
+          body: '{"duplicateInvitations":"reject"}',
+        })
+      ).status,
+    ).toBe(415);
     expect((await control(emu, "POST", "/reset")).status).toBe(204);
     expect(emu.state.invitations()).toEqual([]);
   });
@@ -40,28 +62,58 @@ describe("control plane against browsers", () => {
     const emu = await emulator();
     const port = new URL(emu.origin).port;
     const json = { "Content-Type": "application/json" };
-    for (const origin of ["http://evil.example", `http://evil.example:${port}`, "http://localhost:3000", `https://127.0.0.1:${port}`, "null"]) {
-      expect(await controlWith(emu.origin, "POST", "/reset", { ...json, Origin: origin })).toEqual({ status: 403, errorCode: "CONTROL_PLANE_FOREIGN_ORIGIN" });
-      expect(await controlWith(emu.origin, "GET", "/state", { Origin: origin })).toEqual({ status: 403, errorCode: "CONTROL_PLANE_FOREIGN_ORIGIN" });
+    for (const origin of [
+      "http://evil.example",
+      `http://evil.example:${port}`,
+      "http://localhost:3000",
+      `https://127.0.0.1:${port}`,
+      "null",
+    ]) {
+      expect(await controlWith(emu.origin, "POST", "/reset", { ...json, Origin: origin })).toEqual({
+        status: 403,
+        errorCode: "CONTROL_PLANE_FOREIGN_ORIGIN",
+      });
+      expect(await controlWith(emu.origin, "GET", "/state", { Origin: origin })).toEqual({
+        status: 403,
+        errorCode: "CONTROL_PLANE_FOREIGN_ORIGIN",
+      });
     }
-    expect(await controlWith(emu.origin, "POST", "/orgs", { ...json, Origin: "http://evil.example" }, '{"name":"Evil"}')).toMatchObject({ status: 403 });
+    expect(await controlWith(emu.origin, "POST", "/orgs", { ...json, Origin: "http://evil.example" }, '{"name":"Evil"}')).toMatchObject({
+      status: 403,
+    });
     expect(emu.state.orgs()).toHaveLength(1);
     // The emulator's own origin, however it is addressed, is fine.
     expect(await controlWith(emu.origin, "GET", "/state", { Origin: emu.origin })).toMatchObject({ status: 200 });
-    expect(await controlWith(emu.origin, "POST", "/reset", { ...json, Host: `localhost:${port}`, Origin: `http://localhost:${port}` })).toMatchObject({ status: 204 });
+    expect(
+      await controlWith(emu.origin, "POST", "/reset", { ...json, Host: `localhost:${port}`, Origin: `http://localhost:${port}` }),
+    ).toMatchObject({ status: 204 });
   });
 
   it("refuses a Host that is not loopback or the emulator's own address (DNS rebinding) with 403", async () => {
     const emu = await emulator();
     const port = new URL(emu.origin).port;
     for (const host of [`evil.example:${port}`, "evil.example", `localhost.evil.example:${port}`, `10.1.2.3:${port}`]) {
-      expect(await controlWith(emu.origin, "GET", "/state", { Host: host })).toEqual({ status: 403, errorCode: "CONTROL_PLANE_FOREIGN_HOST" });
+      expect(await controlWith(emu.origin, "GET", "/state", { Host: host })).toEqual({
+        status: 403,
+        errorCode: "CONTROL_PLANE_FOREIGN_HOST",
+      });
     }
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `app.localhost:${port}`, `127.0.0.2:${port}`, `[::1]:${port}`, "localhost"]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      `app.localhost:${port}`,
+      `127.0.0.2:${port}`,
+      `[::1]:${port}`,
+      "localhost",
+    ]) {
       expect(await controlWith(emu.origin, "GET", "/state", { Host: host })).toMatchObject({ status: 200 });
     }
     // The API itself has its own authentication and takes any Host.
-    const api = await rawRequest(emu.origin, `GET /api/public/v1.0/orgs/${emu.org.id} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    const api = await rawRequest(
+      emu.origin,
+      `GET /api/public/v1.0/orgs/${emu.org.id} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+    );
     expect(api.status).toBe(401);
   });
 
@@ -78,7 +130,10 @@ describe("control plane against browsers", () => {
     expect(() => guardControlPlane(fake("[fd00::5]:8080", "fd00::5", 8080), [])).not.toThrow();
     expect(() => guardControlPlane(fake("192.168.1.10", "::ffff:192.168.1.10", 80), [])).not.toThrow();
     // Another port on the same address, or another address, is someone else.
-    for (const [host, local] of [["192.168.1.10:9090", "192.168.1.10"], ["192.168.1.11:8080", "192.168.1.10"]] as const) {
+    for (const [host, local] of [
+      ["192.168.1.10:9090", "192.168.1.10"],
+      ["192.168.1.11:8080", "192.168.1.10"],
+    ] as const) {
       let thrown: unknown;
       try {
         guardControlPlane(fake(host, local, 8080), []);

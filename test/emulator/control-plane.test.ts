@@ -31,7 +31,10 @@ describe("control plane", () => {
 
   it("creates orgs, teams, members, API keys and service accounts that the API then honours", async () => {
     const emu = await emulator();
-    const org = (await control(emu, "POST", "/orgs", { name: "Second", id: "aaaaaaaaaaaaaaaaaaaaaaaa" })).json as { id: string; name: string };
+    const org = (await control(emu, "POST", "/orgs", { name: "Second", id: "aaaaaaaaaaaaaaaaaaaaaaaa" })).json as {
+      id: string;
+      name: string;
+    };
     expect(org).toEqual({ id: "aaaaaaaaaaaaaaaaaaaaaaaa", name: "Second" });
     const team = await control(emu, "POST", `/orgs/${org.id}/teams`, { name: "ops" });
     expect(team.status).toBe(201);
@@ -49,13 +52,22 @@ describe("control plane", () => {
     expect((inv.json as { inviterUsername: string; orgName: string }).inviterUsername).toBe(key.publicKey);
     expect((inv.json as { orgName: string }).orgName).toBe("Second");
 
-    const member = await control(emu, "POST", `/orgs/${org.id}/users`, { username: "m@example.com", roles: ["ORG_OWNER"], teamIds: [(team.json as { id: string }).id] });
+    const member = await control(emu, "POST", `/orgs/${org.id}/users`, {
+      username: "m@example.com",
+      roles: ["ORG_OWNER"],
+      teamIds: [(team.json as { id: string }).id],
+    });
     expect(member.status).toBe(201);
     expect((await c.call("GET", `/orgs/${org.id}/users`)).json).toMatchObject({ totalCount: 1, results: [{ username: "m@example.com" }] });
     expect((await control(emu, "POST", `/orgs/${org.id}/users`, { username: "m@example.com", roles: ["NOPE"] })).status).toBe(400);
 
-    const sa = (await control(emu, "POST", "/serviceAccounts", { clientId: "mdb_sa_id_x", clientSecret: "mdb_sa_sk_y", orgRoles: [{ orgId: org.id, roles: ["ORG_OWNER"] }] }))
-      .json as { clientId: string; clientSecret: string };
+    const sa = (
+      await control(emu, "POST", "/serviceAccounts", {
+        clientId: "mdb_sa_id_x",
+        clientSecret: "mdb_sa_sk_y",
+        orgRoles: [{ orgId: org.id, roles: ["ORG_OWNER"] }],
+      })
+    ).json as { clientId: string; clientSecret: string };
     expect(sa).toMatchObject({ clientId: "mdb_sa_id_x", clientSecret: "mdb_sa_sk_y" });
     const token = await bearerToken(emu, sa.clientId, sa.clientSecret);
     expect((await raw(`${emu.baseUrl}/orgs/${org.id}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
@@ -71,7 +83,12 @@ describe("control plane", () => {
     await control(emu, "POST", `/orgs/${emu.org.id}/invites/${ids[1]}/accept`, { firstName: "Quinn", lastName: "Q" });
     await control(emu, "POST", `/orgs/${emu.org.id}/invites/${ids[2]}/expire`);
     const state = await control(emu, "GET", "/state");
-    const body = state.json as { orgs: unknown[]; invitations: { id: string; status: string }[]; members: { username: string; firstName: string }[]; apiKeys: unknown[] };
+    const body = state.json as {
+      orgs: unknown[];
+      invitations: { id: string; status: string }[];
+      members: { username: string; firstName: string }[];
+      apiKeys: unknown[];
+    };
     expect(body.orgs).toEqual([{ id: emu.org.id, name: emu.org.name }]);
     expect(body.invitations.map((i) => [i.id, i.status])).toEqual([
       [ids[0], "pending"],
@@ -79,7 +96,9 @@ describe("control plane", () => {
       [ids[2], "expired"],
     ]);
     expect(body.members).toEqual([expect.objectContaining({ username: "q@example.com", firstName: "Quinn", lastName: "Q" })]);
-    expect(body.apiKeys).toEqual([{ kind: "apiKey", id: "statekey", name: "statekey", orgRoles: [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }], accessList: [] }]);
+    expect(body.apiKeys).toEqual([
+      { kind: "apiKey", id: "statekey", name: "statekey", orgRoles: [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }], accessList: [] },
+    ]);
     expect(state.text).not.toContain("state-private-key-value");
     expect(state.text).not.toContain(emu.serviceAccount?.clientSecret ?? "-");
     // Expiring an accepted invitation is a 404.
@@ -89,7 +108,10 @@ describe("control plane", () => {
   it("PUT /settings switches duplicate and expired handling at run time", async () => {
     const emu = await emulator();
     expect((await control(emu, "GET", "/settings")).json).toEqual({ duplicateInvitations: "allow", expiredInvitations: "hidden" });
-    expect((await control(emu, "PUT", "/settings", { duplicateInvitations: "reject" })).json).toEqual({ duplicateInvitations: "reject", expiredInvitations: "hidden" });
+    expect((await control(emu, "PUT", "/settings", { duplicateInvitations: "reject" })).json).toEqual({
+      duplicateInvitations: "reject",
+      expiredInvitations: "hidden",
+    });
     const c = new DigestTestClient(emu);
     const body = { username: "s@example.com", roles: ["ORG_MEMBER"] };
     expect((await c.call("POST", `/orgs/${emu.org.id}/invites`, body)).status).toBe(201);
@@ -138,10 +160,22 @@ describe("request log", () => {
     const sa = emu.serviceAccount?.clientId ?? "";
     expect(entries.map((e) => [e["seq"], e["method"], e["path"], e["status"], e["auth"]])).toEqual([
       [1, "GET", `/api/public/v1.0/orgs/${emu.org.id}/invites`, 401, { type: "none" }],
-      [2, "GET", `/api/public/v1.0/orgs/${emu.org.id}/invites`, 200, { type: "digest", username: emu.credentials.publicKey, nc: "00000001" }],
+      [
+        2,
+        "GET",
+        `/api/public/v1.0/orgs/${emu.org.id}/invites`,
+        200,
+        { type: "digest", username: emu.credentials.publicKey, nc: "00000001" },
+      ],
       [3, "POST", "/api/oauth/token", 200, { type: "basic", clientId: sa }],
       [4, "GET", `/api/public/v1.0/orgs/${emu.org.id}`, 200, { type: "bearer", clientId: sa }],
-      [5, "DELETE", `/api/public/v1.0/orgs/${emu.org.id}/invites/${"e".repeat(24)}`, 404, { type: "digest", username: emu.credentials.publicKey, nc: "00000002" }],
+      [
+        5,
+        "DELETE",
+        `/api/public/v1.0/orgs/${emu.org.id}/invites/${"e".repeat(24)}`,
+        404,
+        { type: "digest", username: emu.credentials.publicKey, nc: "00000002" },
+      ],
     ]);
     expect(entries[1]?.["query"]).toBe("username=a%40example.com");
     expect(entries[0]?.["remoteAddress"]).toBe("127.0.0.1");

@@ -12,7 +12,19 @@ interface CurlReply {
 }
 
 async function curl(user: string, method: string, url: string, body?: unknown): Promise<CurlReply> {
-  const args = ["--silent", "--show-error", "--digest", "--user", user, "--request", method, "--header", "Accept: application/json", "--write-out", "\n%{http_code}"];
+  const args = [
+    "--silent",
+    "--show-error",
+    "--digest",
+    "--user",
+    user,
+    "--request",
+    method,
+    "--header",
+    "Accept: application/json",
+    "--write-out",
+    "\n%{http_code}",
+  ];
   if (body !== undefined) args.push("--header", "Content-Type: application/json", "--data-binary", JSON.stringify(body));
   args.push(url);
   const { stdout } = await execFileAsync("curl", args);
@@ -58,7 +70,11 @@ describe("curl --digest against the emulator", () => {
     // curl signs every call after a fresh challenge: 2 wire requests per call, all with Digest on the second.
     const log = emu.state.requests();
     expect(log).toHaveLength(14);
-    expect(log.filter((r) => r.auth.type === "digest").every((r) => r.auth.type === "digest" && r.auth.username === emu.credentials.publicKey && r.auth.nc === "00000001")).toBe(true);
+    expect(
+      log
+        .filter((r) => r.auth.type === "digest")
+        .every((r) => r.auth.type === "digest" && r.auth.username === emu.credentials.publicKey && r.auth.nc === "00000001"),
+    ).toBe(true);
   });
 
   it("gets a clean 401 with a wrong private key and the error body to read", async () => {

@@ -20,7 +20,11 @@ describe("digest-fetch against the emulator", () => {
     const client = await digestFetch(emu.credentials.publicKey, emu.credentials.privateKey);
     const base = `${emu.baseUrl}/orgs/${emu.org.id}/invites`;
 
-    const created = await client.fetch(base, { method: "POST", headers: json, body: JSON.stringify({ username: "df@example.com", roles: ["ORG_MEMBER"] }) });
+    const created = await client.fetch(base, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ username: "df@example.com", roles: ["ORG_MEMBER"] }),
+    });
     expect(created.status).toBe(201);
     const inv = (await created.json()) as { id: string; username: string; teamIds: string[] };
     expect(inv).toMatchObject({ username: "df@example.com", teamIds: [] });
@@ -33,7 +37,11 @@ describe("digest-fetch against the emulator", () => {
     expect(listed.status).toBe(200);
     expect(await listed.json()).toEqual([inv]);
 
-    const updated = await client.fetch(`${base}/${inv.id}`, { method: "PATCH", headers: json, body: JSON.stringify({ roles: ["ORG_GROUP_CREATOR"] }) });
+    const updated = await client.fetch(`${base}/${inv.id}`, {
+      method: "PATCH",
+      headers: json,
+      body: JSON.stringify({ roles: ["ORG_GROUP_CREATOR"] }),
+    });
     expect(updated.status).toBe(200);
     expect(((await updated.json()) as { roles: string[] }).roles).toEqual(["ORG_GROUP_CREATOR"]);
 

@@ -25,7 +25,10 @@ describe("Digest authentication", () => {
     expect(parseChallenge(second.headers.get("www-authenticate")).nonce).not.toBe(match?.[1]);
   });
 
-  async function signed(emu: Awaited<ReturnType<typeof emulator>>, opts: { password?: string; nc?: number; nonce?: string; uri?: string; signUri?: string; username?: string; realm?: string } = {}) {
+  async function signed(
+    emu: Awaited<ReturnType<typeof emulator>>,
+    opts: { password?: string; nc?: number; nonce?: string; uri?: string; signUri?: string; username?: string; realm?: string } = {},
+  ) {
     const uri = opts.uri ?? `/api/public/v1.0/orgs/${emu.org.id}/invites`;
     const nonce = opts.nonce ?? parseChallenge((await raw(emu.origin + uri)).headers.get("www-authenticate")).nonce;
     const header = digestHeader({
@@ -48,7 +51,10 @@ describe("Digest authentication", () => {
       const next = await signed(emu, { nonce: first.nonce, nc });
       expect(next.reply.status).toBe(200);
     }
-    const ncs = emu.state.requests().filter((r) => r.auth.type === "digest").map((r) => (r.auth.type === "digest" ? r.auth.nc : ""));
+    const ncs = emu.state
+      .requests()
+      .filter((r) => r.auth.type === "digest")
+      .map((r) => (r.auth.type === "digest" ? r.auth.nc : ""));
     expect(ncs).toEqual(["00000001", "00000002", "00000009", "0000000a", "0000000b", "000000ff"]);
   });
 
@@ -126,7 +132,16 @@ describe("Digest authentication", () => {
     const nonce = parseChallenge((await raw(emu.origin + uri)).headers.get("www-authenticate")).nonce;
     const send = (nc: number) =>
       raw(emu.origin + uri, {
-        headers: { Authorization: digestHeader({ username: emu.credentials.publicKey, password: emu.credentials.privateKey, method: "GET", uri, nonce, nc }) },
+        headers: {
+          Authorization: digestHeader({
+            username: emu.credentials.publicKey,
+            password: emu.credentials.privateKey,
+            method: "GET",
+            uri,
+            nonce,
+            nc,
+          }),
+        },
       }).then((r) => r.status);
     const unique = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i + 1)));
     expect(unique).toEqual(Array(50).fill(200));

@@ -64,7 +64,10 @@ describe("envelope and pretty", () => {
     if (!sa) throw new Error("no seeded service account");
     const reply = await raw(`${emu.origin}/api/oauth/token?envelope=true&pretty=true`, {
       method: "POST",
-      headers: { Authorization: `Basic ${Buffer.from(`${sa.clientId}:wrong`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${sa.clientId}:wrong`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     });
     expect(reply.status).toBe(200);

@@ -46,9 +46,21 @@ describe("strict bodies and error codes", () => {
     const foreignTeam = emu.state.createTeam(other.id, { name: "theirs" });
     const c = new DigestTestClient(emu);
     const url = `/orgs/${emu.org.id}/invites`;
-    expectError(await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: ["nope"] }), 400, "INVALID_ATTRIBUTE");
-    expectError(await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: ["a".repeat(24)] }), 404, "RESOURCE_NOT_FOUND");
-    expectError(await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [foreignTeam.id] }), 404, "RESOURCE_NOT_FOUND");
+    expectError(
+      await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: ["nope"] }),
+      400,
+      "INVALID_ATTRIBUTE",
+    );
+    expectError(
+      await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: ["a".repeat(24)] }),
+      404,
+      "RESOURCE_NOT_FOUND",
+    );
+    expectError(
+      await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [foreignTeam.id] }),
+      404,
+      "RESOURCE_NOT_FOUND",
+    );
     const team = emu.state.createTeam(emu.org.id, { name: "ours" });
     expect((await c.call("POST", url, { username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [team.id] })).status).toBe(201);
   });
@@ -114,7 +126,10 @@ describe("strict bodies and error codes", () => {
 
   it("accepts roles MongoDB might add later when configured with additionalOrgRoles", async () => {
     const emu = await emulator({ additionalOrgRoles: ["ORG_STREAM_ADMIN"] });
-    const reply = await new DigestTestClient(emu).call("POST", `/orgs/${emu.org.id}/invites`, { username: "new@example.com", roles: ["ORG_STREAM_ADMIN"] });
+    const reply = await new DigestTestClient(emu).call("POST", `/orgs/${emu.org.id}/invites`, {
+      username: "new@example.com",
+      roles: ["ORG_STREAM_ADMIN"],
+    });
     expect(reply.status).toBe(201);
   });
 });

@@ -6,7 +6,12 @@ describe("fault injection", () => {
     const emu = await emulator();
     const c = new DigestTestClient(emu);
     await c.call("GET", `/orgs/${emu.org.id}`); // warm the nonce so each call below is one wire request
-    const added = await control(emu, "POST", "/faults", { method: "GET", path: "/invites$", count: 2, fault: { type: "status", status: 503, retryAfter: 7 } });
+    const added = await control(emu, "POST", "/faults", {
+      method: "GET",
+      path: "/invites$",
+      count: 2,
+      fault: { type: "status", status: 503, retryAfter: 7 },
+    });
     expect(added.status).toBe(201);
     expect(added.json).toMatchObject({ id: expect.any(Number), hits: 0, count: 2 });
 
@@ -50,7 +55,9 @@ describe("fault injection", () => {
     await c.call("GET", `/orgs/${emu.org.id}`); // warm the nonce: the POST below is one signed wire request
     emu.state.clearRequests();
     emu.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "drop", after: "handler" } });
-    const lost = await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "lost@example.com", roles: ["ORG_MEMBER"] }).catch((e: unknown) => e);
+    const lost = await c
+      .call("POST", `/orgs/${emu.org.id}/invites`, { username: "lost@example.com", roles: ["ORG_MEMBER"] })
+      .catch((e: unknown) => e);
     // The client saw a dropped connection, no answer...
     expect(lost).toBeInstanceOf(TypeError);
     expect(String((lost as TypeError).cause)).toMatch(/other side closed|socket hang up|ECONNRESET|terminated/i);
@@ -61,7 +68,7 @@ describe("fault injection", () => {
     expect((await c.call("GET", `/orgs/${emu.org.id}/invites`)).status).toBe(200);
   });
 
-  it("a drop fault on arrival (the default, or after: \"arrival\") does nothing before destroying the connection", async () => {
+  it('a drop fault on arrival (the default, or after: "arrival") does nothing before destroying the connection', async () => {
     const emu = await emulator();
     const c = new DigestTestClient(emu);
     await c.call("GET", `/orgs/${emu.org.id}`);

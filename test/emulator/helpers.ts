@@ -35,7 +35,16 @@ export function parseChallenge(header: string | null): Challenge {
   return { realm: get("realm"), nonce: get("nonce"), qop: get("qop"), stale: get("stale") };
 }
 
-export function digestHeader(args: { username: string; password: string; method: string; uri: string; nonce: string; nc: number; realm?: string; cnonce?: string }): string {
+export function digestHeader(args: {
+  username: string;
+  password: string;
+  method: string;
+  uri: string;
+  nonce: string;
+  nc: number;
+  realm?: string;
+  cnonce?: string;
+}): string {
   const realm = args.realm ?? "MMS Public API";
   const cnonce = args.cnonce ?? randomBytes(8).toString("hex");
   const nc = args.nc.toString(16).padStart(8, "0");
@@ -85,11 +94,19 @@ export class DigestTestClient {
    * name a Content-Type; a Uint8Array body goes out as is, with no Content-Type unless given.
    */
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const uri = new URL(this.emu.baseUrl + path).pathname + (new URL(this.emu.baseUrl + path).search);
+    const uri = new URL(this.emu.baseUrl + path).pathname + new URL(this.emu.baseUrl + path).search;
     const namesContentType = Object.keys(headers).some((k) => k.toLowerCase() === "content-type");
     const send = async (): Promise<Response> => {
       const h: Record<string, string> = { Accept: "application/json", ...headers };
-      if (this.nonce) h["Authorization"] = digestHeader({ username: this.username, password: this.password, method, uri, nonce: this.nonce, nc: ++this.nc });
+      if (this.nonce)
+        h["Authorization"] = digestHeader({
+          username: this.username,
+          password: this.password,
+          method,
+          uri,
+          nonce: this.nonce,
+          nc: ++this.nc,
+        });
       if (body !== undefined && !namesContentType && !(body instanceof Uint8Array)) h["Content-Type"] = "application/json";
       const payload = body === undefined ? null : body instanceof Uint8Array || typeof body === "string" ? body : JSON.stringify(body);
       return fetch(this.emu.origin + uri, { method, headers: h, ...(payload !== null ? { body: payload } : {}) });
@@ -115,10 +132,17 @@ export async function control(emu: RunningEmulator, method: string, path: string
   });
 }
 
-export async function bearerToken(emu: RunningEmulator, clientId = emu.serviceAccount?.clientId ?? "", secret = emu.serviceAccount?.clientSecret ?? ""): Promise<string> {
+export async function bearerToken(
+  emu: RunningEmulator,
+  clientId = emu.serviceAccount?.clientId ?? "",
+  secret = emu.serviceAccount?.clientSecret ?? "",
+): Promise<string> {
   const reply = await raw(`${emu.origin}/api/oauth/token`, {
     method: "POST",
-    headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
     body: "grant_type=client_credentials",
   });
   if (reply.status !== 200) throw new Error(`token request failed: ${reply.status} ${reply.text}`);

@@ -23,11 +23,28 @@ describe("invitation endpoints", () => {
     expect(created.headers.get("strict-transport-security")).toBe("max-age=300");
     expect(created.headers.get("x-mongodb-service-version")).toMatch(/^gitHash=\w+; versionString=/);
     const inv = created.json as Invitation;
-    expect(Object.keys(inv)).toEqual(["createdAt", "expiresAt", "id", "inviterUsername", "orgId", "orgName", "roles", "teamIds", "username"]);
+    expect(Object.keys(inv)).toEqual([
+      "createdAt",
+      "expiresAt",
+      "id",
+      "inviterUsername",
+      "orgId",
+      "orgName",
+      "roles",
+      "teamIds",
+      "username",
+    ]);
     expect(inv.id).toMatch(/^[0-9a-f]{24}$/);
     expect(inv.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Date.parse(inv.expiresAt) - Date.parse(inv.createdAt)).toBe(30 * 24 * 3600 * 1000);
-    expect(inv).toMatchObject({ inviterUsername: emu.credentials.publicKey, orgId: emu.org.id, orgName: "Acme", roles: ["ORG_MEMBER"], teamIds: [], username: "alice@example.com" });
+    expect(inv).toMatchObject({
+      inviterUsername: emu.credentials.publicKey,
+      orgId: emu.org.id,
+      orgName: "Acme",
+      roles: ["ORG_MEMBER"],
+      teamIds: [],
+      username: "alice@example.com",
+    });
 
     const second = await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "bob@example.com", roles: ["ORG_OWNER"] });
     expect((second.json as Invitation).id).not.toBe(inv.id);
@@ -37,9 +54,17 @@ describe("invitation endpoints", () => {
     const emu = await emulator();
     const grant = [{ orgId: emu.org.id, roles: ["ORG_OWNER"] }];
     const key = emu.state.addApiKey({ name: "CI pipeline key", orgRoles: grant });
-    const byKey = await new DigestTestClient(emu, key.publicKey, key.privateKey).call("POST", `/orgs/${emu.org.id}/invites`, { username: "k@example.com", roles: ["ORG_MEMBER"] });
+    const byKey = await new DigestTestClient(emu, key.publicKey, key.privateKey).call("POST", `/orgs/${emu.org.id}/invites`, {
+      username: "k@example.com",
+      roles: ["ORG_MEMBER"],
+    });
     expect((byKey.json as Invitation).inviterUsername).toBe(key.publicKey);
-    const sa = emu.state.addServiceAccount({ clientId: "mdb_sa_id_named", clientSecret: "mdb_sa_sk_named", name: "Deploy bot", orgRoles: grant });
+    const sa = emu.state.addServiceAccount({
+      clientId: "mdb_sa_id_named",
+      clientSecret: "mdb_sa_sk_named",
+      name: "Deploy bot",
+      orgRoles: grant,
+    });
     const token = await bearerToken(emu, sa.clientId, sa.clientSecret);
     const bySa = await raw(`${emu.baseUrl}/orgs/${emu.org.id}/invites`, {
       method: "POST",
@@ -93,7 +118,13 @@ describe("invitation endpoints", () => {
     const emu = await emulator();
     const team = (await control(emu, "POST", `/orgs/${emu.org.id}/teams`, { name: "devs" })).json as { id: string; name: string };
     const c = new DigestTestClient(emu);
-    const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "carol.smith@example.com", roles: ["ORG_MEMBER"], teamIds: [team.id] })).json as Invitation;
+    const inv = (
+      await c.call("POST", `/orgs/${emu.org.id}/invites`, {
+        username: "carol.smith@example.com",
+        roles: ["ORG_MEMBER"],
+        teamIds: [team.id],
+      })
+    ).json as Invitation;
     expect(inv.teamIds).toEqual([team.id]);
 
     const accepted = await control(emu, "POST", `/orgs/${emu.org.id}/invites/${inv.id}/accept`);
@@ -125,7 +156,8 @@ describe("invitation endpoints", () => {
     for (const mode of ["hidden", "visible"] as const) {
       const emu = await emulator({ expiredInvitations: mode });
       const c = new DigestTestClient(emu);
-      const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "dave@example.com", roles: ["ORG_MEMBER"] })).json as Invitation;
+      const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "dave@example.com", roles: ["ORG_MEMBER"] }))
+        .json as Invitation;
       const expired = await control(emu, "POST", `/orgs/${emu.org.id}/invites/${inv.id}/expire`);
       expect(expired.status).toBe(200);
       const expiresAt = (expired.json as Invitation).expiresAt;

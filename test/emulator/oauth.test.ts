@@ -73,12 +73,20 @@ describe("OAuth service accounts", () => {
     const sa = emu.serviceAccount;
     if (!sa) throw new Error("no seeded service account");
     const url = `${emu.origin}/api/oauth/token`;
-    const wrongSecret = await raw(url, { method: "POST", headers: { Authorization: basic(sa.clientId, "nope"), ...form }, body: "grant_type=client_credentials" });
+    const wrongSecret = await raw(url, {
+      method: "POST",
+      headers: { Authorization: basic(sa.clientId, "nope"), ...form },
+      body: "grant_type=client_credentials",
+    });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.json).toEqual({ error: "invalid_client", error_description: expect.any(String) });
     const noAuth = await raw(url, { method: "POST", headers: form, body: "grant_type=client_credentials" });
     expect((noAuth.json as { error: string }).error).toBe("invalid_client");
-    const wrongGrant = await raw(url, { method: "POST", headers: { Authorization: basic(sa.clientId, sa.clientSecret), ...form }, body: "grant_type=password" });
+    const wrongGrant = await raw(url, {
+      method: "POST",
+      headers: { Authorization: basic(sa.clientId, sa.clientSecret), ...form },
+      body: "grant_type=password",
+    });
     expect(wrongGrant.status).toBe(400);
     expect((wrongGrant.json as { error: string }).error).toBe("unsupported_grant_type");
     const noGrant = await raw(url, { method: "POST", headers: { Authorization: basic(sa.clientId, sa.clientSecret), ...form }, body: "" });

@@ -24,13 +24,29 @@ describe("organizations and users", () => {
   it("shows users with every documented field (country, links, mobileNumber too) in alphabetical order, everywhere", async () => {
     const emu = await emulator();
     const c = new DigestTestClient(emu);
-    const added = await control(emu, "POST", `/orgs/${emu.org.id}/users`, { username: "ada@example.com", roles: ["ORG_MEMBER"], country: "GB", mobileNumber: "+447700900123" });
+    const added = await control(emu, "POST", `/orgs/${emu.org.id}/users`, {
+      username: "ada@example.com",
+      roles: ["ORG_MEMBER"],
+      country: "GB",
+      mobileNumber: "+447700900123",
+    });
     expect(added.status).toBe(201);
     const plain = emu.state.addOrgUser(emu.org.id, { username: "bo.smith@example.com", roles: ["ORG_READ_ONLY"] });
     const page = (await c.call("GET", `/orgs/${emu.org.id}/users`)).json as { results: Record<string, unknown>[] };
     const ada = page.results[0] ?? {};
     const id = String(ada["id"]);
-    expect(Object.keys(ada)).toEqual(["country", "emailAddress", "firstName", "id", "lastName", "links", "mobileNumber", "roles", "teamIds", "username"]);
+    expect(Object.keys(ada)).toEqual([
+      "country",
+      "emailAddress",
+      "firstName",
+      "id",
+      "lastName",
+      "links",
+      "mobileNumber",
+      "roles",
+      "teamIds",
+      "username",
+    ]);
     expect(ada).toEqual({
       country: "GB",
       emailAddress: "ada@example.com",
@@ -44,7 +60,12 @@ describe("organizations and users", () => {
       username: "ada@example.com",
     });
     // Defaults when the profile does not say.
-    expect(page.results[1]).toMatchObject({ id: plain.id, country: "US", mobileNumber: "", links: [{ href: `${emu.baseUrl}/users/${plain.id}`, rel: "self" }] });
+    expect(page.results[1]).toMatchObject({
+      id: plain.id,
+      country: "US",
+      mobileNumber: "",
+      links: [{ href: `${emu.baseUrl}/users/${plain.id}`, rel: "self" }],
+    });
     // The self link resolves, and /users/byName answers the same shape.
     expect((await c.call("GET", `/users/${id}`)).json).toEqual(ada);
     expect((await c.call("GET", "/users/byName/ada@example.com")).json).toEqual(ada);
@@ -53,8 +74,13 @@ describe("organizations and users", () => {
     expect(errorCodeOf(unknown)).toBe("USER_NOT_FOUND");
     expect(errorCodeOf(await c.call("GET", "/users/not-an-id"))).toBe("INVALID_ATTRIBUTE");
     // Accepting an invitation may name them too.
-    const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "cy@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
-    const member = await control(emu, "POST", `/orgs/${emu.org.id}/invites/${inv.id}/accept`, { country: "FR", mobileNumber: "+33612345678" });
+    const inv = (await c.call("POST", `/orgs/${emu.org.id}/invites`, { username: "cy@example.com", roles: ["ORG_MEMBER"] })).json as {
+      id: string;
+    };
+    const member = await control(emu, "POST", `/orgs/${emu.org.id}/invites/${inv.id}/accept`, {
+      country: "FR",
+      mobileNumber: "+33612345678",
+    });
     expect(member.json).toMatchObject({ username: "cy@example.com", country: "FR", mobileNumber: "+33612345678" });
   });
 

@@ -19,18 +19,30 @@ describe("persistence", () => {
   it("keeps orgs, invitations, members and keys across a restart; the file holds no secret", async () => {
     const dir = tempDir();
     const persistPath = join(dir, "state", "emulator.json");
-    const creds = { publicKey: "persistkey", privateKey: "persist-private-9f8e7d", serviceAccount: { clientId: "mdb_sa_id_p", clientSecret: "mdb_sa_sk_persist-secret" } };
+    const creds = {
+      publicKey: "persistkey",
+      privateKey: "persist-private-9f8e7d",
+      serviceAccount: { clientId: "mdb_sa_id_p", clientSecret: "mdb_sa_sk_persist-secret" },
+    };
     const first = await emulator({ ...creds, persistPath, orgName: "Kept" });
     const c1 = new DigestTestClient(first);
-    const inv = (await c1.call("POST", `/orgs/${first.org.id}/invites`, { username: "keep@example.com", roles: ["ORG_MEMBER"] })).json as { id: string };
-    const accepted = (await c1.call("POST", `/orgs/${first.org.id}/invites`, { username: "joined@example.com", roles: ["ORG_OWNER"] })).json as { id: string };
+    const inv = (await c1.call("POST", `/orgs/${first.org.id}/invites`, { username: "keep@example.com", roles: ["ORG_MEMBER"] })).json as {
+      id: string;
+    };
+    const accepted = (await c1.call("POST", `/orgs/${first.org.id}/invites`, { username: "joined@example.com", roles: ["ORG_OWNER"] }))
+      .json as { id: string };
     first.state.acceptInvitation(first.org.id, accepted.id);
-    const extraKey = first.state.addApiKey({ publicKey: "extrakey", privateKey: "extra-private-1a2b3c", orgRoles: [{ orgId: first.org.id, roles: ["ORG_READ_ONLY"] }] });
+    const extraKey = first.state.addApiKey({
+      publicKey: "extrakey",
+      privateKey: "extra-private-1a2b3c",
+      orgRoles: [{ orgId: first.org.id, roles: ["ORG_READ_ONLY"] }],
+    });
     const token = await bearerToken(first);
     await first.close();
 
     const text = readFileSync(persistPath, "utf8");
-    for (const secret of [creds.privateKey, creds.serviceAccount.clientSecret, extraKey.privateKey, token]) expect(text).not.toContain(secret);
+    for (const secret of [creds.privateKey, creds.serviceAccount.clientSecret, extraKey.privateKey, token])
+      expect(text).not.toContain(secret);
     expect(readdirSync(join(dir, "state"))).toEqual(["emulator.json"]);
 
     // No --org-id on restart: the org seeded the first time is reused.
@@ -61,17 +73,29 @@ describe("persistence", () => {
     const dir = tempDir();
     const persistPath = join(dir, "emulator.json");
     const first = await emulator({ persistPath });
-    const added = first.state.addApiKey({ publicKey: "addedkey", privateKey: "added-private", orgRoles: [{ orgId: first.org.id, roles: ["ORG_MEMBER"] }] });
+    const added = first.state.addApiKey({
+      publicKey: "addedkey",
+      privateKey: "added-private",
+      orgRoles: [{ orgId: first.org.id, roles: ["ORG_MEMBER"] }],
+    });
     await first.close();
 
     const second = await emulator({ persistPath });
     expect(second.credentials.publicKey).not.toBe(first.credentials.publicKey);
     expect(second.serviceAccount?.clientId).not.toBe(first.serviceAccount?.clientId);
     // One seeded key (the new one) plus the key added at run time; one service account.
-    expect(second.state.snapshot().apiKeys.map((k) => k.id).sort()).toEqual([added.publicKey, second.credentials.publicKey].sort());
+    expect(
+      second.state
+        .snapshot()
+        .apiKeys.map((k) => k.id)
+        .sort(),
+    ).toEqual([added.publicKey, second.credentials.publicKey].sort());
     expect(second.state.snapshot().serviceAccounts.map((a) => a.id)).toEqual([second.serviceAccount?.clientId]);
     // The old seeded key is no longer an ORG_OWNER anyone can use; the new one and the added one work.
-    expect((await new DigestTestClient(second, first.credentials.publicKey, first.credentials.privateKey).call("GET", `/orgs/${second.org.id}`)).status).toBe(401);
+    expect(
+      (await new DigestTestClient(second, first.credentials.publicKey, first.credentials.privateKey).call("GET", `/orgs/${second.org.id}`))
+        .status,
+    ).toBe(401);
     expect((await new DigestTestClient(second).call("GET", `/orgs/${second.org.id}`)).status).toBe(200);
     expect((await new DigestTestClient(second, "addedkey", "added-private").call("GET", `/orgs/${second.org.id}`)).status).toBe(200);
     await second.close();
@@ -80,7 +104,12 @@ describe("persistence", () => {
     const third = await emulator({ persistPath, publicKey: "fixedkey", privateKey: "fixed-private", serviceAccount: false });
     await third.close();
     const fourth = await emulator({ persistPath, publicKey: "fixedkey", privateKey: "fixed-private", serviceAccount: false });
-    expect(fourth.state.snapshot().apiKeys.map((k) => k.id).sort()).toEqual(["addedkey", "fixedkey"]);
+    expect(
+      fourth.state
+        .snapshot()
+        .apiKeys.map((k) => k.id)
+        .sort(),
+    ).toEqual(["addedkey", "fixedkey"]);
     expect(fourth.state.snapshot().serviceAccounts).toEqual([]);
   });
 

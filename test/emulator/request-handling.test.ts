@@ -44,7 +44,10 @@ describe("request targets", () => {
 
   it("takes an absolute-form target (RFC 9112) as its path", async () => {
     const emu = await emulator();
-    const res = await rawRequest(emu.origin, `GET ${emu.baseUrl}/orgs/${emu.org.id}?pretty=true HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nConnection: close\r\n\r\n`);
+    const res = await rawRequest(
+      emu.origin,
+      `GET ${emu.baseUrl}/orgs/${emu.org.id}?pretty=true HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nConnection: close\r\n\r\n`,
+    );
     expectJsonError(res, 401, "USER_UNAUTHORIZED");
     expect(emu.state.requests()[0]).toMatchObject({ path: `/api/public/v1.0/orgs/${emu.org.id}`, query: "pretty=true", status: 401 });
   });
@@ -55,7 +58,9 @@ describe("bodies the answer does not need", () => {
     const emu = await emulator();
     const conn = await RawConnection.open(emu.origin);
     const path = `/api/public/v1.0/orgs/${emu.org.id}/invites`;
-    conn.write(`POST ${path} HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`);
+    conn.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`,
+    );
     // The first KB of an announced 50 MB, and nothing more: the answer must not wait for the rest.
     conn.write(Buffer.alloc(1024, 0x20));
     const res = await conn.response();
@@ -71,7 +76,9 @@ describe("bodies the answer does not need", () => {
   it("also for a chunked body of unknown size", async () => {
     const emu = await emulator();
     const conn = await RawConnection.open(emu.origin);
-    conn.write(`POST /api/public/v1.0/orgs/${emu.org.id}/invites HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n${" ".repeat(1024)}\r\n`);
+    conn.write(
+      `POST /api/public/v1.0/orgs/${emu.org.id}/invites HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n${" ".repeat(1024)}\r\n`,
+    );
     const res = await conn.response();
     expectJsonError(res, 401, "USER_UNAUTHORIZED");
     expect(res.headers["connection"]).toBe("close");
@@ -83,7 +90,9 @@ describe("bodies the answer does not need", () => {
     const conn = await RawConnection.open(emu.origin);
     const host = hostOf(emu.origin);
     const body = JSON.stringify({ username: "probe@example.com", roles: ["ORG_MEMBER"] });
-    conn.write(`POST /api/public/v1.0/orgs/${emu.org.id}/invites HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    conn.write(
+      `POST /api/public/v1.0/orgs/${emu.org.id}/invites HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     const first = await conn.response();
     expect(first.status).toBe(401);
     expect(first.headers["connection"]).not.toBe("close");
@@ -99,9 +108,18 @@ describe("bodies the answer does not need", () => {
     const path = `/api/public/v1.0/orgs/${emu.org.id}/invites`;
     const probe = await raw(`${emu.origin}${path}`);
     const nonce = parseChallenge(probe.headers.get("www-authenticate")).nonce;
-    const authorization = digestHeader({ username: emu.credentials.publicKey, password: emu.credentials.privateKey, method: "POST", uri: path, nonce, nc: 1 });
+    const authorization = digestHeader({
+      username: emu.credentials.publicKey,
+      password: emu.credentials.privateKey,
+      method: "POST",
+      uri: path,
+      nonce,
+      nc: 1,
+    });
     const conn = await RawConnection.open(emu.origin);
-    conn.write(`POST ${path} HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`);
+    conn.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nAuthorization: ${authorization}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+    );
     const res = await conn.response();
     expectJsonError(res, 413, "INVALID_JSON");
     expect(res.headers["connection"]).toBe("close");
@@ -112,7 +130,9 @@ describe("bodies the answer does not need", () => {
   it("does not read the OAuth form of a client that did not authenticate", async () => {
     const emu = await emulator();
     const conn = await RawConnection.open(emu.origin);
-    conn.write(`POST /api/oauth/token HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\ngrant_type=`);
+    conn.write(
+      `POST /api/oauth/token HTTP/1.1\r\nHost: ${hostOf(emu.origin)}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\ngrant_type=`,
+    );
     const res = await conn.response();
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body)).toMatchObject({ error: "invalid_client" });
@@ -144,7 +164,9 @@ describe("media types", () => {
     expect(created.status).toBe(201);
     const id = (created.json as { id: string }).id;
     expect415(await c.call("PATCH", `${url}/${id}`, JSON.stringify({ roles: ["ORG_OWNER"] }), { "Content-Type": "text/plain" }));
-    expect415(await c.call("PATCH", url, JSON.stringify({ username: "plain@example.com", roles: ["ORG_OWNER"] }), { "Content-Type": "text/plain" }));
+    expect415(
+      await c.call("PATCH", url, JSON.stringify({ username: "plain@example.com", roles: ["ORG_OWNER"] }), { "Content-Type": "text/plain" }),
+    );
     expect(emu.state.invitations()[0]?.roles).toEqual(["ORG_MEMBER"]);
   });
 
@@ -155,6 +177,8 @@ describe("media types", () => {
     expect(empty.status).toBe(400);
     expect(errorCodeOf(empty)).toBe("INVALID_JSON");
     expect((await c.call("GET", `/orgs/${emu.org.id}/invites`, undefined, { "Content-Type": "text/plain" })).status).toBe(200);
-    expect((await c.call("DELETE", `/orgs/${emu.org.id}/invites/${"a".repeat(24)}`, undefined, { "Content-Type": "text/plain" })).status).toBe(404);
+    expect(
+      (await c.call("DELETE", `/orgs/${emu.org.id}/invites/${"a".repeat(24)}`, undefined, { "Content-Type": "text/plain" })).status,
+    ).toBe(404);
   });
 });
