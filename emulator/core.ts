@@ -4,7 +4,8 @@ import type { FaultTable } from "./faults";
 import type { TokenStore } from "./oauth-tokens";
 import type { RateLimiter } from "./rate-limits";
 import type { RequestLog } from "./request-log";
-import type { Store, StoreData } from "./state";
+import type { Store } from "./state";
+import type { StoreData } from "./store-data";
 import type { RateLimitOptions } from "./types";
 
 export interface EmulatorCore {

@@ -12,7 +12,8 @@ import { loadState, removeStaleTempFiles, saveState } from "./persistence";
 import { RateLimiter } from "./rate-limits";
 import { RequestLog } from "./request-log";
 import { answerClientError, API_PREFIX, createRequestListener } from "./server";
-import { emptyStoreData, Store } from "./state";
+import { Store } from "./state";
+import { emptyStoreData } from "./store-data";
 import type { EmulatorOptions, EmulatorSettings } from "./types";
 
 export { EmulatorState } from "./emulator-state";

@@ -2,7 +2,7 @@
 import { invalidEmail, missingAttribute } from "./errors";
 import { newObjectId } from "./ids";
 import { isEmail } from "./org-roles";
-import type { StoreData } from "./state";
+import type { StoreData } from "./store-data";
 import type { AcceptProfile, AddOrgUserInput, Organization, UserRecord } from "./types";
 
 export const DEFAULT_COUNTRY = "US";

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { StoreData } from "./state";
+import type { StoreData } from "./store-data";
 
 export function loadState(path: string): StoreData | undefined {
   if (!existsSync(path)) return undefined;

@@ -5,7 +5,7 @@ import { digestHa1 } from "./digest-verifier";
 import { invalidAttribute } from "./errors";
 import { isObjectId, newClientId, newClientSecret, newPrivateKey, newPublicKey } from "./ids";
 import { secretDigest, secretMatches } from "./secrets";
-import type { StoreData, StoredApiKey, StoredServiceAccount } from "./state";
+import type { StoreData, StoredApiKey, StoredServiceAccount } from "./store-data";
 import type {
   ApiKeyCredentials,
   ApiKeyInput,

@@ -1,5 +1,5 @@
-// The emulator's data: orgs, teams, invitations (members: members.ts; keys and service accounts: principals.ts).
-// Plain JSON-able records so persistence is a straight dump; secrets only as digests.
+// The store: the emulator's data (store-data.ts) and every rule that reads or changes it. Orgs, teams
+// and invitations are here; members are in members.ts, keys and service accounts in principals.ts.
 import {
   ApiError,
   invalidAttribute,
@@ -15,13 +15,13 @@ import { isObjectId, isoSeconds, newObjectId } from "./ids";
 import { CLOUD_MANAGER_ORG_ROLES, isEmail } from "./org-roles";
 import { Members } from "./members";
 import { Principals } from "./principals";
+import type { StoreData } from "./store-data";
 import type {
   AcceptProfile,
   AddOrgUserInput,
   EmulatorSettings,
   InvitationRecord,
   InvitationView,
-  OrgRoleGrant,
   Organization,
   StateSnapshot,
   Team,
@@ -30,44 +30,7 @@ import type {
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
-export interface StoredApiKey {
-  publicKey: string;
-  name: string;
-  /** MD5(publicKey:realm:privateKey), enough to verify Digest without keeping the key. */
-  ha1: string;
-  orgRoles: OrgRoleGrant[];
-  accessList: string[];
-}
-
-export interface StoredServiceAccount {
-  clientId: string;
-  name: string;
-  secretDigest: string;
-  orgRoles: OrgRoleGrant[];
-  accessList: string[];
-}
-
-export interface StoreData {
-  version: 1;
-  orgs: Organization[];
-  teams: Team[];
-  invitations: InvitationRecord[];
-  users: UserRecord[];
-  apiKeys: StoredApiKey[];
-  serviceAccounts: StoredServiceAccount[];
-  settings: EmulatorSettings;
-  /** The org seeded at first start, reused on later starts without an explicit org id. */
-  seedOrgId?: string;
-  /** The key and service account seeded at the last start: replaced (not kept) by the next start's. */
-  seedPublicKey?: string;
-  seedClientId?: string;
-}
-
 export type InvitationStatus = "pending" | "accepted" | "expired";
-
-export function emptyStoreData(settings: EmulatorSettings): StoreData {
-  return { version: 1, orgs: [], teams: [], invitations: [], users: [], apiKeys: [], serviceAccounts: [], settings: { ...settings } };
-}
 
 export class Store {
   private data: StoreData;
