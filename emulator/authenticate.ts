@@ -2,7 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { accessListAllows } from "./access-list";
 import type { ParsedAuthorization } from "./auth-header";
-import type { EmulatorCore } from "./core";
+import type { EmulatorParts } from "./emulator-parts";
 import { ApiError, ipNotOnAccessList } from "./errors";
 import type { PrincipalSummary, RequestAuth } from "./types";
 
@@ -11,12 +11,12 @@ export type AuthResult = { ok: true; principal: PrincipalSummary } | { ok: false
 const NOT_AUTHENTICATED = "You are not authorized for this resource.";
 
 /** What the request carried, for the request log (nothing secret). */
-export function describeAuth(core: EmulatorCore, parsed: ParsedAuthorization): RequestAuth {
+export function describeAuth(parts: EmulatorParts, parsed: ParsedAuthorization): RequestAuth {
   switch (parsed.scheme) {
     case "digest":
       return { type: "digest", username: parsed.params["username"] ?? "", nc: parsed.params["nc"] ?? "" };
     case "bearer": {
-      const found = core.tokens.lookup(parsed.token);
+      const found = parts.tokens.lookup(parsed.token);
       return { type: "bearer", clientId: found.status === "unknown" ? null : found.clientId };
     }
     case "basic":
@@ -26,22 +26,22 @@ export function describeAuth(core: EmulatorCore, parsed: ParsedAuthorization): R
   }
 }
 
-export function authenticate(core: EmulatorCore, req: IncomingMessage, parsed: ParsedAuthorization, remoteIp: string): AuthResult {
+export function authenticate(parts: EmulatorParts, req: IncomingMessage, parsed: ParsedAuthorization, remoteIp: string): AuthResult {
   const method = req.method ?? "GET";
   const digestChallenge = (stale: boolean, detail = NOT_AUTHENTICATED): AuthResult => ({
     ok: false,
-    error: new ApiError(401, "USER_UNAUTHORIZED", detail, [], { "WWW-Authenticate": core.verifier.challenge(stale) }),
+    error: new ApiError(401, "USER_UNAUTHORIZED", detail, [], { "WWW-Authenticate": parts.verifier.challenge(stale) }),
   });
 
   let principal: PrincipalSummary | undefined;
   if (parsed.scheme === "digest") {
-    const outcome = core.verifier.verify(parsed.params, method, req.url ?? "/", (u) => core.store.principals.apiKeyHa1(u));
+    const outcome = parts.verifier.verify(parsed.params, method, req.url ?? "/", (u) => parts.store.principals.apiKeyHa1(u));
     if (!outcome.ok) return digestChallenge(outcome.stale);
-    principal = core.store.principals.apiKey(outcome.username);
+    principal = parts.store.principals.apiKey(outcome.username);
     if (!principal) return digestChallenge(false);
   } else if (parsed.scheme === "bearer") {
-    const found = core.tokens.lookup(parsed.token);
-    principal = found.status === "valid" ? core.store.principals.serviceAccount(found.clientId) : undefined;
+    const found = parts.tokens.lookup(parsed.token);
+    principal = found.status === "valid" ? parts.store.principals.serviceAccount(found.clientId) : undefined;
     if (!principal) {
       const why = found.status === "expired" ? "The access token expired." : "The access token is not valid.";
       return {

@@ -4,11 +4,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkFields, optionalStringArrayField, parseJsonObject, stringArrayField, stringField, type JsonObject } from "./body";
 import { guardControlPlane } from "./control-plane-guard";
-import type { EmulatorCore } from "./core";
+import type { EmulatorParts } from "./emulator-parts";
 import { ApiError, invalidAttribute, methodNotAllowed, resourceNotFound } from "./errors";
-import { EmulatorState } from "./emulator-state";
 import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
 import { Router } from "./router";
+import { EmulatorState } from "./state-handle";
 import type { AcceptProfile, ApiKeyInput, EmulatorSettings, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
 
 interface ControlReply {
@@ -121,7 +121,7 @@ const router = new Router<ControlHandler>()
   });
 
 export async function handleControlPlane(
-  core: EmulatorCore,
+  parts: EmulatorParts,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
@@ -129,11 +129,11 @@ export async function handleControlPlane(
 ): Promise<void> {
   const format = { ...formatFromQuery(query), envelope: false };
   try {
-    if (!core.controlPlaneEnabled) {
+    if (!parts.controlPlaneEnabled) {
       throw new ApiError(403, "CONTROL_PLANE_DISABLED", "The emulator control plane is off: listen on loopback or enable it explicitly.");
     }
     // Everything here is decided from the headers: a refused request's body is never read.
-    guardControlPlane(req, core.controlPlaneHosts);
+    guardControlPlane(req, parts.controlPlaneHosts);
     const method = req.method ?? "GET";
     const route = router.resolve(method, path);
     if (route.kind === "none") throw resourceNotFound(`/__emulator${path}`);
@@ -141,7 +141,7 @@ export async function handleControlPlane(
     const raw = await readBody(req);
     // An empty body means "no options" here (POST reset, POST …/expire).
     const body: JsonObject = raw.toString("utf8").trim() === "" ? {} : parseJsonObject(raw);
-    const reply = route.match.handler(new EmulatorState(core), route.match.params, body);
+    const reply = route.match.handler(new EmulatorState(parts), route.match.params, body);
     sendJson(res, reply.status, reply.body, format);
   } catch (error) {
     if (error instanceof ApiError) sendError(res, error, format);

@@ -1,9 +1,8 @@
 // pulumi-cloudmanager/emulator: a local Cloud Manager for tests, demos and CI.
 import { createServer, type Server } from "node:http";
 import { isIP } from "node:net";
-import type { EmulatorCore } from "./core";
 import { DigestVerifier } from "./digest-verifier";
-import { EmulatorState } from "./emulator-state";
+import type { EmulatorParts } from "./emulator-parts";
 import { FaultTable } from "./faults";
 import { isObjectId, newObjectId } from "./ids";
 import { TokenStore } from "./oauth-tokens";
@@ -12,11 +11,12 @@ import { loadState, removeStaleTempFiles, saveState } from "./persistence";
 import { RateLimiter } from "./rate-limits";
 import { RequestLog } from "./request-log";
 import { answerClientError, API_PREFIX, createRequestListener } from "./server";
-import { Store } from "./state";
+import { EmulatorState } from "./state-handle";
+import { Store } from "./store";
 import { emptyStoreData } from "./store-data";
 import type { EmulatorOptions, EmulatorSettings } from "./types";
 
-export { EmulatorState } from "./emulator-state";
+export { EmulatorState } from "./state-handle";
 export { ApiError } from "./errors";
 export type * from "./types";
 
@@ -74,7 +74,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
 
   const initialRateLimits = options.rateLimits ?? {};
-  const core: EmulatorCore = {
+  const parts: EmulatorParts = {
     store,
     verifier: new DigestVerifier({
       nonceLifetimeMs: (options.nonceLifetimeSeconds ?? 300) * 1000,
@@ -97,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.onChange();
   }
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, createRequestListener(core));
+  const server = createServer({ keepAliveTimeout: 5_000 }, createRequestListener(parts));
   server.on("clientError", answerClientError);
   await listen(server, host, port);
   const address = server.address();
@@ -111,11 +111,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: { publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey },
     serviceAccount: seeded.sa,
     org: { id: orgId, name: orgName },
-    controlPlane: core.controlPlaneEnabled,
-    state: new EmulatorState(core),
+    controlPlane: parts.controlPlaneEnabled,
+    state: new EmulatorState(parts),
     // Clearing the faults first ends held delays, which would otherwise keep timers running.
     close: once(() => {
-      core.faults.clear();
+      parts.faults.clear();
       return closeServer(server);
     }),
   };

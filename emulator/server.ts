@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { parseAuthorization } from "./auth-header";
 import { authenticate, describeAuth } from "./authenticate";
 import { handleControlPlane } from "./control-plane";
-import type { EmulatorCore } from "./core";
+import type { EmulatorParts } from "./emulator-parts";
 import { ApiError, invalidRequestTarget, methodNotAllowed, resourceNotFound, unsupportedMediaType } from "./errors";
 import { faultErrorCode } from "./faults";
 import {
@@ -40,9 +40,9 @@ addUserRoutes(apiRouter);
 const oauthRouter = new Router<OAuthHandler>();
 addOAuthRoutes(oauthRouter);
 
-export function createRequestListener(core: EmulatorCore): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestListener(parts: EmulatorParts): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handle(core, req, res).catch((error: unknown) => {
+    handle(parts, req, res).catch((error: unknown) => {
       // Last resort: a bug in the emulator must still answer in the documented shape.
       if (!res.headersSent) {
         const detail = error instanceof Error ? error.message : String(error);
@@ -58,26 +58,26 @@ export function createRequestListener(core: EmulatorCore): (req: IncomingMessage
 const BODY_METHODS = new Set(["POST", "PATCH", "PUT"]);
 const PLAIN: ResponseFormat = { pretty: false, envelope: false };
 
-async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(parts: EmulatorParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const rawTarget = req.url ?? "/";
   const target = parseRequestTarget(rawTarget);
   const path = target?.path ?? rawTarget;
   if (target && (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))) {
-    await handleControlPlane(core, req, res, path.slice(CONTROL_PREFIX.length), target.query);
+    await handleControlPlane(parts, req, res, path.slice(CONTROL_PREFIX.length), target.query);
     return;
   }
 
   const method = req.method ?? "GET";
-  const seq = core.requestLog.nextSequence();
+  const seq = parts.requestLog.nextSequence();
   const remoteIp = remoteAddress(req);
   const parsedAuth = parseAuthorization(req.headers.authorization);
-  const auth: RequestAuth = describeAuth(core, parsedAuth);
+  const auth: RequestAuth = describeAuth(parts, parsedAuth);
   const search = target?.search ?? "";
   res.on("close", () => {
     const status = res.writableFinished ? res.statusCode : 0;
-    core.requestLog.record({ seq, method, path, query: search.slice(1), status, auth, remoteAddress: remoteIp });
+    parts.requestLog.record({ seq, method, path, query: search.slice(1), status, auth, remoteAddress: remoteIp });
     try {
-      core.logLine(`${method} ${path}${search} -> ${status || "dropped"} (${authLabel(auth)})`);
+      parts.logLine(`${method} ${path}${search} -> ${status || "dropped"} (${authLabel(auth)})`);
     } catch {
       // Logging must never take the server down (a throwing log callback, a closed stream).
     }
@@ -91,7 +91,7 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
 
   // Nothing below reads the body until the request is known to be wanted (authenticated, routed,
   // JSON): an answer given before that leaves it unread (see sendJson for what happens to it).
-  const fault = core.faults.take(method, path);
+  const fault = parts.faults.take(method, path);
   if (fault?.type === "drop") {
     if (fault.after !== "handler") {
       req.socket.destroy();
@@ -100,7 +100,7 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
     // Served as usual, then the answer is lost: "the server acted, the client never heard".
     loseAnswer(res);
   }
-  if (fault?.type === "delay") await core.faults.delay(fault.ms);
+  if (fault?.type === "delay") await parts.faults.delay(fault.ms);
   if (fault?.type === "status") {
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
     const errorCode = fault.errorCode ?? faultErrorCode(fault.status);
@@ -109,11 +109,11 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
   }
 
   if (path.startsWith("/api/oauth/")) {
-    await handleOAuth(core, req, res, { method, path, parsedAuth, format });
+    await handleOAuth(parts, req, res, { method, path, parsedAuth, format });
     return;
   }
   if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
-    await handleApi(core, req, res, { method, path: path.slice(API_PREFIX.length), query: target.query, format, remoteIp, parsedAuth });
+    await handleApi(parts, req, res, { method, path: path.slice(API_PREFIX.length), query: target.query, format, remoteIp, parsedAuth });
     return;
   }
   sendError(res, resourceNotFound(path), format);
@@ -140,8 +140,8 @@ interface ApiRequest {
   parsedAuth: ReturnType<typeof parseAuthorization>;
 }
 
-async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, r: ApiRequest): Promise<void> {
-  const authResult = authenticate(core, req, r.parsedAuth, r.remoteIp);
+async function handleApi(parts: EmulatorParts, req: IncomingMessage, res: ServerResponse, r: ApiRequest): Promise<void> {
+  const authResult = authenticate(parts, req, r.parsedAuth, r.remoteIp);
   if (!authResult.ok) {
     // A challenge keeps its 401 even with envelope=true: a Digest client must see it to sign.
     sendError(res, authResult.error, r.format, { keepStatus: authResult.error.headers["WWW-Authenticate"] !== undefined });
@@ -150,7 +150,7 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
   let body: Buffer | undefined;
   try {
     const orgMatch = /^\/orgs\/([^/]+)/.exec(r.path);
-    if (orgMatch?.[1]) core.limiter.countRequest(decodeURIComponent(orgMatch[1]));
+    if (orgMatch?.[1]) parts.limiter.countRequest(decodeURIComponent(orgMatch[1]));
     const route = apiRouter.resolve(r.method, r.path);
     if (route.kind === "none") throw resourceNotFound(`${API_PREFIX}${r.path}`);
     if (route.kind === "wrongMethod") throw methodNotAllowed(r.method, route.allowed);
@@ -159,7 +159,7 @@ async function handleApi(core: EmulatorCore, req: IncomingMessage, res: ServerRe
     if (body === undefined) return;
     const host = req.headers.host ?? "127.0.0.1";
     const reply = await route.match.handler({
-      core,
+      parts,
       params: route.match.params,
       query: r.query,
       body,
@@ -192,14 +192,16 @@ interface OAuthCall {
   format: ResponseFormat;
 }
 
-async function handleOAuth(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, call: OAuthCall): Promise<void> {
+async function handleOAuth(parts: EmulatorParts, req: IncomingMessage, res: ServerResponse, call: OAuthCall): Promise<void> {
   const { method, path, format } = call;
   const route = oauthRouter.resolve(method, path);
   if (route.kind === "none") return sendError(res, resourceNotFound(path), format);
   if (route.kind === "wrongMethod") return sendError(res, methodNotAllowed(method, route.allowed), format);
   // The client is authenticated from its Basic header before its form is read.
-  const account = oauthClient(core, call.parsedAuth);
-  const reply = isOAuthReply(account) ? account : await formReply(req, res, format, (body) => route.match.handler({ core, account, body }));
+  const account = oauthClient(parts, call.parsedAuth);
+  const reply = isOAuthReply(account)
+    ? account
+    : await formReply(req, res, format, (body) => route.match.handler({ parts, account, body }));
   if (reply) sendJson(res, reply.status, reply.body, format, reply.headers ? { headers: reply.headers } : {});
 }
 

@@ -1,12 +1,12 @@
 // What an API route handler gets, what it answers, and the org checks every org route starts with.
-import type { EmulatorCore } from "../core";
+import type { EmulatorParts } from "../emulator-parts";
 import { invalidAttribute, userUnauthorized } from "../errors";
 import { isObjectId } from "../ids";
 import { OWNER_ROLE } from "../org-roles";
 import type { PrincipalSummary } from "../types";
 
 export interface ApiContext {
-  core: EmulatorCore;
+  parts: EmulatorParts;
   params: Record<string, string>;
   query: URLSearchParams;
   body: Buffer;
@@ -34,7 +34,7 @@ export function objectIdParam(ctx: ApiContext, name: string, label: string): str
 /** The org must exist (404 ORG_NOT_FOUND) and the caller must hold a role in it (owner for writes). */
 export function requireOrg(ctx: ApiContext, access: "read" | "write"): string {
   const orgId = objectIdParam(ctx, "orgId", "ORG-ID");
-  ctx.core.store.org(orgId);
+  ctx.parts.store.org(orgId);
   const grant = ctx.principal.orgRoles.find((g) => g.orgId === orgId);
   const allowed = access === "read" ? grant !== undefined && grant.roles.length > 0 : grant?.roles.includes(OWNER_ROLE) === true;
   if (!allowed) throw userUnauthorized();

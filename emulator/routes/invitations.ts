@@ -6,13 +6,13 @@ import { objectIdParam, requireOrg, type ApiHandler } from "./api-context";
 const list: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const username = ctx.query.get("username") ?? undefined;
-  return { status: 200, body: ctx.core.store.listInvitations(orgId, username) };
+  return { status: 200, body: ctx.parts.store.listInvitations(orgId, username) };
 };
 
 const getOne: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const id = objectIdParam(ctx, "invitationId", "INVITATION-ID");
-  return { status: 200, body: ctx.core.store.getInvitation(orgId, id) };
+  return { status: 200, body: ctx.parts.store.getInvitation(orgId, id) };
 };
 
 const create: ApiHandler = (ctx) => {
@@ -24,16 +24,16 @@ const create: ApiHandler = (ctx) => {
     roles: stringArrayField(body, "roles"),
     teamIds: optionalStringArrayField(body, "teamIds"),
   };
-  ctx.core.limiter.countInvitation(ctx.remoteIp);
+  ctx.parts.limiter.countInvitation(ctx.remoteIp);
   // Cloud Manager names the inviter by the key's public key (an account's client id), never its description.
-  return { status: 201, body: ctx.core.store.createInvitation(orgId, request, ctx.principal.id) };
+  return { status: 201, body: ctx.parts.store.createInvitation(orgId, request, ctx.principal.id) };
 };
 
 const updateByUsername: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "write");
   const body = parseJsonObject(ctx.body);
   checkFields(body, ["username", "roles"], ["username", "roles"]);
-  const invitation = ctx.core.store.updateInvitationByUsername(orgId, stringField(body, "username"), stringArrayField(body, "roles"));
+  const invitation = ctx.parts.store.updateInvitationByUsername(orgId, stringField(body, "username"), stringArrayField(body, "roles"));
   return { status: 200, body: invitation };
 };
 
@@ -42,13 +42,13 @@ const updateById: ApiHandler = (ctx) => {
   const id = objectIdParam(ctx, "invitationId", "INVITATION-ID");
   const body = parseJsonObject(ctx.body);
   checkFields(body, ["roles"], ["roles"]);
-  return { status: 200, body: ctx.core.store.updateInvitationRoles(orgId, id, stringArrayField(body, "roles")) };
+  return { status: 200, body: ctx.parts.store.updateInvitationRoles(orgId, id, stringArrayField(body, "roles")) };
 };
 
 const remove: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "write");
   const id = objectIdParam(ctx, "invitationId", "INVITATION-ID");
-  ctx.core.store.deleteInvitation(orgId, id);
+  ctx.parts.store.deleteInvitation(orgId, id);
   return { status: 204 };
 };
 

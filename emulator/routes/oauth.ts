@@ -1,11 +1,11 @@
 // POST /api/oauth/token (client credentials) and POST /api/oauth/revoke, with OAuth-style errors.
 import type { ParsedAuthorization } from "../auth-header";
-import type { EmulatorCore } from "../core";
+import type { EmulatorParts } from "../emulator-parts";
 import type { Router } from "../router";
 import type { PrincipalSummary } from "../types";
 
 export interface OAuthRequest {
-  core: EmulatorCore;
+  parts: EmulatorParts;
   /** The client, authenticated (HTTP Basic) before the body was read. */
   account: PrincipalSummary;
   body: Buffer;
@@ -26,13 +26,13 @@ const oauthError = (status: number, error: string, description: string, headers?
 });
 
 /** The calling service account, or the 401 to answer (both endpoints take HTTP Basic client credentials). */
-export function oauthClient(core: EmulatorCore, auth: ParsedAuthorization): PrincipalSummary | OAuthReply {
+export function oauthClient(parts: EmulatorParts, auth: ParsedAuthorization): PrincipalSummary | OAuthReply {
   if (auth.scheme !== "basic") {
     return oauthError(401, "invalid_client", "Client authentication with HTTP Basic is required.", {
       "WWW-Authenticate": 'Basic realm="oauth"',
     });
   }
-  const account = core.store.principals.verifyServiceAccount(auth.user, auth.password);
+  const account = parts.store.principals.verifyServiceAccount(auth.user, auth.password);
   if (!account) return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="oauth"' });
   return account;
 }
@@ -45,7 +45,7 @@ const token: OAuthHandler = (req) => {
   const grantType = form.get("grant_type");
   if (grantType === null) return oauthError(400, "invalid_request", "grant_type is required.");
   if (grantType !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Only client_credentials is supported.");
-  const issued = req.core.tokens.issue(account.id);
+  const issued = req.parts.tokens.issue(account.id);
   return {
     status: 200,
     body: { access_token: issued.accessToken, expires_in: issued.expiresIn, token_type: "Bearer" },
@@ -58,7 +58,7 @@ const revoke: OAuthHandler = (req) => {
   const form = new URLSearchParams(req.body.toString("utf8"));
   const value = form.get("token");
   if (value === null || value === "") return oauthError(400, "invalid_request", "token is required.");
-  req.core.tokens.revoke(value, account.id);
+  req.parts.tokens.revoke(value, account.id);
   return { status: 200, body: {} };
 };
 

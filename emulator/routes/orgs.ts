@@ -9,7 +9,7 @@ const MAX_ITEMS_PER_PAGE = 500;
 
 const getOrg: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
-  const org = ctx.core.store.org(orgId);
+  const org = ctx.parts.store.org(orgId);
   // The emulator deletes no org, so isDeleted is always false.
   return {
     status: 200,
@@ -21,7 +21,7 @@ const listUsers: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
   const pageNum = positiveIntQuery(ctx, "pageNum", 1, Number.MAX_SAFE_INTEGER);
   const itemsPerPage = positiveIntQuery(ctx, "itemsPerPage", 100, MAX_ITEMS_PER_PAGE);
-  const users = ctx.core.store.members.orgUsers(orgId);
+  const users = ctx.parts.store.members.orgUsers(orgId);
   const start = (pageNum - 1) * itemsPerPage;
   const results = users.slice(start, start + itemsPerPage).map((u) => userView(ctx, u));
   const href = (page: number): string => `${ctx.origin}${API_PREFIX}/orgs/${orgId}/users?pageNum=${page}&itemsPerPage=${itemsPerPage}`;

@@ -25,14 +25,14 @@ export function userView(ctx: ApiContext, user: UserRecord): Record<string, unkn
 
 const byId: ApiHandler = (ctx) => {
   const id = objectIdParam(ctx, "userId", "USER-ID");
-  const user = ctx.core.store.members.userById(id);
+  const user = ctx.parts.store.members.userById(id);
   if (!user) throw userNotFound(id);
   return { status: 200, body: userView(ctx, user) };
 };
 
 const byName: ApiHandler = (ctx) => {
   const username = ctx.params["username"] ?? "";
-  const user = ctx.core.store.members.userByName(username);
+  const user = ctx.parts.store.members.userByName(username);
   if (!user) throw userNotFound(username);
   return { status: 200, body: userView(ctx, user) };
 };

@@ -1,14 +1,16 @@
-// Everything a running emulator holds, shared by the API server, the control plane and the typed handle.
+// The parts of one running emulator (its store, Digest nonces, OAuth tokens, faults, rate limits,
+// request log) and its start-up configuration, put together by startEmulator (index.ts) and shared
+// by the API server, the control plane and the typed handle (state-handle.ts).
 import type { DigestVerifier } from "./digest-verifier";
 import type { FaultTable } from "./faults";
 import type { TokenStore } from "./oauth-tokens";
 import type { RateLimiter } from "./rate-limits";
 import type { RequestLog } from "./request-log";
-import type { Store } from "./state";
+import type { Store } from "./store";
 import type { StoreData } from "./store-data";
 import type { RateLimitOptions } from "./types";
 
-export interface EmulatorCore {
+export interface EmulatorParts {
   store: Store;
   verifier: DigestVerifier;
   tokens: TokenStore;

@@ -1,5 +1,6 @@
-// The typed handle on a running emulator: the same operations as the HTTP control plane.
-import type { EmulatorCore } from "./core";
+// EmulatorState, the typed handle on a running emulator (`emu.state`): the same operations as the
+// HTTP control plane (control-plane.ts), which calls it.
+import type { EmulatorParts } from "./emulator-parts";
 import type {
   AcceptProfile,
   AddOrgUserInput,
@@ -21,131 +22,131 @@ import type {
 } from "./types";
 
 export class EmulatorState {
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(private readonly parts: EmulatorParts) {}
 
   // ---- reading ----
 
   /** Orgs, teams, every stored invitation (pending, accepted, expired) with its status, members, principals. */
   snapshot(): StateSnapshot {
-    return this.core.store.snapshot();
+    return this.parts.store.snapshot();
   }
 
   /** Stored invitations of one org (or all), including accepted and expired ones. */
   invitations(orgId?: string): (InvitationRecord & { status: "pending" | "accepted" | "expired" })[] {
-    return this.core.store.allInvitations().filter((i) => orgId === undefined || i.orgId === orgId);
+    return this.parts.store.allInvitations().filter((i) => orgId === undefined || i.orgId === orgId);
   }
 
   /** What `GET /orgs/{orgId}/invites` would answer right now. */
   pendingInvitations(orgId: string, username?: string): InvitationView[] {
-    return this.core.store.listInvitations(orgId, username);
+    return this.parts.store.listInvitations(orgId, username);
   }
 
   /** Members of one org (roles narrowed to it), or every user who belongs to some org. */
   members(orgId?: string): UserRecord[] {
-    return orgId === undefined ? this.core.store.members.all() : this.core.store.members.orgUsers(orgId);
+    return orgId === undefined ? this.parts.store.members.all() : this.parts.store.members.orgUsers(orgId);
   }
 
   orgs(): Organization[] {
-    return this.core.store.orgs();
+    return this.parts.store.orgs();
   }
 
   teams(orgId?: string): Team[] {
-    return this.core.store.teams(orgId);
+    return this.parts.store.teams(orgId);
   }
 
   // ---- shaping the world ----
 
   createOrg(input: { name: string; id?: string }): Organization {
-    return this.core.store.createOrg(input);
+    return this.parts.store.createOrg(input);
   }
 
   createTeam(orgId: string, input: { name: string; id?: string }): Team {
-    return this.core.store.createTeam(orgId, input);
+    return this.parts.store.createTeam(orgId, input);
   }
 
   /** Adds a member directly, as if they had accepted an invitation long ago. */
   addOrgUser(orgId: string, input: AddOrgUserInput): UserRecord {
-    return this.core.store.members.addOrgUser(orgId, input);
+    return this.parts.store.members.addOrgUser(orgId, input);
   }
 
   /** The invitation disappears from the API and its user becomes a member with its roles and teams. */
   acceptInvitation(orgId: string, invitationId: string, profile?: AcceptProfile): UserRecord {
-    return this.core.store.acceptInvitation(orgId, invitationId, profile);
+    return this.parts.store.acceptInvitation(orgId, invitationId, profile);
   }
 
   /** Moves the invitation's `expiresAt` into the past. */
   expireInvitation(orgId: string, invitationId: string): InvitationRecord {
-    return this.core.store.expireInvitation(orgId, invitationId);
+    return this.parts.store.expireInvitation(orgId, invitationId);
   }
 
   addApiKey(input: ApiKeyInput = {}): ApiKeyCredentials {
-    return this.core.store.principals.addApiKey(input);
+    return this.parts.store.principals.addApiKey(input);
   }
 
   removeApiKey(publicKey: string): boolean {
-    return this.core.store.principals.removeApiKey(publicKey);
+    return this.parts.store.principals.removeApiKey(publicKey);
   }
 
   addServiceAccount(input: ServiceAccountInput = {}): ServiceAccountCredentials {
-    return this.core.store.principals.addServiceAccount(input);
+    return this.parts.store.principals.addServiceAccount(input);
   }
 
   removeServiceAccount(clientId: string): boolean {
-    this.core.tokens.forgetClient(clientId);
-    return this.core.store.principals.removeServiceAccount(clientId);
+    this.parts.tokens.forgetClient(clientId);
+    return this.parts.store.principals.removeServiceAccount(clientId);
   }
 
   settings(): EmulatorSettings {
-    return this.core.store.settings;
+    return this.parts.store.settings;
   }
 
   updateSettings(settings: Partial<EmulatorSettings>): EmulatorSettings {
-    return this.core.store.updateSettings(settings);
+    return this.parts.store.updateSettings(settings);
   }
 
   // ---- auth state ----
 
   /** Every nonce issued so far is stale from now on. Returns how many were still live. */
   expireNonces(): number {
-    return this.core.verifier.expireAll();
+    return this.parts.verifier.expireAll();
   }
 
   /** Every access token issued so far is expired from now on. Returns how many were still live. */
   expireTokens(): number {
-    return this.core.tokens.expireAll();
+    return this.parts.tokens.expireAll();
   }
 
   // ---- faults and rate limits ----
 
   addFault(spec: FaultSpec): FaultInfo {
-    return this.core.faults.add(spec);
+    return this.parts.faults.add(spec);
   }
 
   faults(): FaultInfo[] {
-    return this.core.faults.list();
+    return this.parts.faults.list();
   }
 
   clearFaults(): void {
-    this.core.faults.clear();
+    this.parts.faults.clear();
   }
 
   /** Replaces the rate limits; `{}` turns both off. */
   setRateLimits(limits: RateLimitOptions): RateLimitOptions {
-    return this.core.limiter.configure(limits);
+    return this.parts.limiter.configure(limits);
   }
 
   rateLimits(): RateLimitOptions {
-    return this.core.limiter.current();
+    return this.parts.limiter.current();
   }
 
   // ---- request log ----
 
   requests(): RequestLogEntry[] {
-    return this.core.requestLog.list();
+    return this.parts.requestLog.list();
   }
 
   clearRequests(): void {
-    this.core.requestLog.clear();
+    this.parts.requestLog.clear();
   }
 
   /**
@@ -154,9 +155,9 @@ export class EmulatorState {
    * valid, so a client's cached challenge or token keeps working across tests.
    */
   reset(): void {
-    this.core.store.replace(this.core.seedData);
-    this.core.faults.clear();
-    this.core.limiter.configure(this.core.initialRateLimits);
-    this.core.requestLog.clear();
+    this.parts.store.replace(this.parts.seedData);
+    this.parts.faults.clear();
+    this.parts.limiter.configure(this.parts.initialRateLimits);
+    this.parts.requestLog.clear();
   }
 }
