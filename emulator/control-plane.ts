@@ -9,7 +9,7 @@ import { ApiError, invalidAttribute, methodNotAllowed, resourceNotFound } from "
 import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
 import { Router } from "./router";
 import { EmulatorState } from "./state-handle";
-import type { AcceptProfile, ApiKeyInput, EmulatorSettings, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
+import type { AcceptProfile, ApiKeyInput, FaultSpec, OrgRoleGrant, ServiceAccountInput } from "./types";
 
 interface ControlReply {
   status: number;
@@ -107,7 +107,7 @@ const router = new Router<ControlHandler>()
   .add("GET", "/settings", (state) => ok(state.settings()))
   .add("PUT", "/settings", (state, _p, body) => {
     checkFields(body, ["duplicateInvitations", "expiredInvitations"], []);
-    return ok(state.updateSettings(body as Partial<EmulatorSettings>));
+    return ok(state.updateSettings(body));
   })
   .add("GET", "/requests", (state) => ok({ requests: state.requests() }))
   .add("DELETE", "/requests", (state) => {

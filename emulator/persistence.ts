@@ -11,7 +11,7 @@ export function loadState(path: string): StoreData | undefined {
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`Cannot read emulator state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Cannot read emulator state file ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (!isStoreData(parsed)) throw new Error(`Emulator state file ${path} is not a version 1 state file.`);
   return parsed;

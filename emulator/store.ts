@@ -18,7 +18,6 @@ import { Principals } from "./principals";
 import type { StoreData } from "./store-data";
 import type {
   AcceptProfile,
-  AddOrgUserInput,
   EmulatorSettings,
   InvitationRecord,
   InvitationView,

@@ -38,7 +38,7 @@ describe("control plane", () => {
     expect(org).toEqual({ id: "aaaaaaaaaaaaaaaaaaaaaaaa", name: "Second" });
     const team = await control(emu, "POST", `/orgs/${org.id}/teams`, { name: "ops" });
     expect(team.status).toBe(201);
-    expect(team.json).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), name: "ops" });
+    expect(team.json).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/) as unknown, name: "ops" });
     const key = (await control(emu, "POST", "/apiKeys", { name: "ci-key", orgRoles: [{ orgId: org.id, roles: ["ORG_OWNER"] }] })).json as {
       publicKey: string;
       privateKey: string;

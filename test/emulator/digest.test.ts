@@ -92,7 +92,7 @@ describe("Digest authentication", () => {
     expect(first.reply.status).toBe(200);
     const expired = await control(emu, "POST", "/nonces/expire");
     expect(expired.status).toBe(200);
-    expect(expired.json).toEqual({ expired: expect.any(Number) });
+    expect(expired.json).toEqual({ expired: expect.any(Number) as unknown });
     const stale = await signed(emu, { nonce: first.nonce, nc: 2 });
     expect(stale.reply.status).toBe(401);
     expect(parseChallenge(stale.reply.headers.get("www-authenticate")).stale).toBe("true");

@@ -27,7 +27,10 @@ describe("envelope and pretty", () => {
 
     const missing = await c.call("GET", `${base}/${id}?envelope=true`);
     expect(missing.status).toBe(200);
-    expect(missing.json).toEqual({ status: 404, content: expect.objectContaining({ error: 404, errorCode: "RESOURCE_NOT_FOUND" }) });
+    expect(missing.json).toEqual({
+      status: 404,
+      content: expect.objectContaining({ error: 404, errorCode: "RESOURCE_NOT_FOUND" }) as unknown,
+    });
 
     const wrongMethod = await c.call("PUT", `${base}?envelope=true`, {});
     expect(wrongMethod.json).toMatchObject({ status: 405, content: { errorCode: "METHOD_NOT_ALLOWED" } });

@@ -13,7 +13,7 @@ describe("fault injection", () => {
       fault: { type: "status", status: 503, retryAfter: 7 },
     });
     expect(added.status).toBe(201);
-    expect(added.json).toMatchObject({ id: expect.any(Number), hits: 0, count: 2 });
+    expect(added.json).toMatchObject({ id: expect.any(Number) as unknown, hits: 0, count: 2 });
 
     for (let i = 0; i < 2; i++) {
       const reply = await c.call("GET", `/orgs/${emu.org.id}/invites`);

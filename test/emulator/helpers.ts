@@ -63,13 +63,17 @@ export interface Reply {
 
 async function toReply(res: Response): Promise<Reply> {
   const text = await res.text();
-  let json: unknown = undefined;
+  return { status: res.status, headers: res.headers, text, json: parseJson(text) };
+}
+
+/** The body as JSON, or undefined when it is empty or not JSON. */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    return JSON.parse(text);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: res.status, headers: res.headers, text, json };
 }
 
 export async function raw(url: string, init: RequestInit = {}): Promise<Reply> {

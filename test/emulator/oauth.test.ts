@@ -79,7 +79,7 @@ describe("OAuth service accounts", () => {
       body: "grant_type=client_credentials",
     });
     expect(wrongSecret.status).toBe(401);
-    expect(wrongSecret.json).toEqual({ error: "invalid_client", error_description: expect.any(String) });
+    expect(wrongSecret.json).toEqual({ error: "invalid_client", error_description: expect.any(String) as unknown });
     const noAuth = await raw(url, { method: "POST", headers: form, body: "grant_type=client_credentials" });
     expect((noAuth.json as { error: string }).error).toBe("invalid_client");
     const wrongGrant = await raw(url, {
