@@ -1,5 +1,5 @@
 import type { ClientLogger } from "../types";
-import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../transport/wire";
+import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 import { parseAuthParams } from "./digest-signer";
 import type { OAuthTokenSource } from "./oauth-token-source";
 

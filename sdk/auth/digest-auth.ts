@@ -1,14 +1,8 @@
 import { inspect, type InspectOptions } from "node:util";
 import { Redactor } from "../errors/redactor";
 import type { ClientLogger } from "../types";
-import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../transport/wire";
-import {
-  digestAuthorization,
-  isSupportedChallenge,
-  newCnonce,
-  parseDigestChallenge,
-  type DigestChallenge,
-} from "./digest-signer";
+import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
+import { digestAuthorization, isSupportedChallenge, newCnonce, parseDigestChallenge, type DigestChallenge } from "./digest-signer";
 
 // Written by hand on purpose: the npm package `digest-fetch` cannot be our transport. As measured
 // (http-and-digest.md) it always uses the global fetch (no undici dispatcher, so no keep-alive agent,

@@ -1,10 +1,8 @@
 import { inspect, type InspectOptions } from "node:util";
 import { tokenEndpointError, malformedResponseError } from "../errors/error-messages";
 import { Redactor } from "../errors/redactor";
-import { NetworkFailure } from "../transport/network-failure";
-import { PrerequisiteFailure } from "../transport/prerequisite-failure";
-import { jsonObjectOf, type SendFn, type WireResponse } from "../transport/wire";
-import { outcomeOfFailure, outcomeOfResponse } from "../transport/wire-outcome";
+import { NetworkFailure, PrerequisiteFailure } from "../errors/failures";
+import { jsonObjectOf, type SendFn, type WireResponse } from "../wire";
 
 export interface ServiceAccountCredentials {
   clientId: string;
@@ -105,7 +103,7 @@ export class OAuthTokenSource {
       });
     } catch (error) {
       if (!(error instanceof NetworkFailure)) throw error;
-      throw new PrerequisiteFailure(GETTING_A_TOKEN, outcomeOfFailure(error), (attempts) => {
+      throw new PrerequisiteFailure(GETTING_A_TOKEN, error, (attempts) => {
         // A copy per caller: concurrent calls share this failure but count their own attempts.
         const failure = new NetworkFailure({ cause: error.cause, method: error.method, url: error.url });
         failure.attempts = attempts;
@@ -115,7 +113,7 @@ export class OAuthTokenSource {
     if (response.status !== 200) {
       const clientId = this.#credentials.clientId;
       const redactor = this.#redactor;
-      throw new PrerequisiteFailure(GETTING_A_TOKEN, outcomeOfResponse(response), (attempts) =>
+      throw new PrerequisiteFailure(GETTING_A_TOKEN, response, (attempts) =>
         tokenEndpointError({ ...response, attempts }, this.tokenUrl, clientId, redactor),
       );
     }

@@ -1,9 +1,7 @@
-import type { NetworkFailure } from "../transport/network-failure";
-import { TLS_VERIFY_CODES } from "../transport/network-failure";
-import { RATE_LIMIT_400_CODES } from "../transport/retry-policy";
-import { headerValue, jsonObjectOf, type WireResponse } from "../transport/wire";
-import { isApiErrorBody, parseApiErrorBody } from "./api-error-body";
+import { headerValue, jsonObjectOf, pathOf, type WireResponse } from "../wire";
+import { isApiErrorBody, isRateLimitAnswer, parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
+import { TLS_VERIFY_CODES, type NetworkFailure } from "./failures";
 import type { Redactor } from "./redactor";
 
 // Messages that say what to do next. Every message names credentials by their PUBLIC part only
@@ -73,7 +71,7 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
   } else if (status === 404) {
     const what = ctx.subject ?? `the resource at ${pathOf(ctx.url)}`;
     message = `Not found: ${what} (${label}) on ${call}.${server}`;
-  } else if (status === 429 || (status === 400 && errorCode !== undefined && RATE_LIMIT_400_CODES.has(errorCode))) {
+  } else if (isRateLimitAnswer(status, errorCode)) {
     message =
       `Cloud Manager kept rate limiting ${call} (${label}); gave up after ${attempts} attempt${plural(attempts)}. ` +
       `Wait a minute and run again, or make fewer calls at once (e.g. lower Pulumi's --parallel).${server}`;
@@ -105,7 +103,8 @@ export function networkError(failure: NetworkFailure, ctx: CallContext | undefin
   const code = failure.networkCode;
   let hint: string;
   if (code === "ECONNREFUSED") hint = "nothing accepts connections there: check baseUrl";
-  else if (code === "ENOTFOUND" || code === "EAI_AGAIN") hint = "the host name does not resolve: check baseUrl, DNS and HTTPS_PROXY/NO_PROXY";
+  else if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    hint = "the host name does not resolve: check baseUrl, DNS and HTTPS_PROXY/NO_PROXY";
   else if (code === "TIMEOUT") hint = "no complete answer within requestTimeoutMs";
   else if (TLS_VERIFY_CODES.has(code)) {
     hint = "the server's TLS certificate is not trusted: for a private CA (Ops Manager) set caCertificate to its PEM";
@@ -210,10 +209,6 @@ export function configError(message: string): CloudManagerError {
 
 function requestOf(ctx: CallContext): { method: string; url: string; headers: Record<string, string> } {
   return { method: ctx.method, url: ctx.url.href, headers: ctx.headers ?? {} };
-}
-
-function pathOf(url: URL): string {
-  return `${url.pathname}${url.search}`;
 }
 
 function plural(count: number): string {

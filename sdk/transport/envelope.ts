@@ -1,4 +1,4 @@
-import { jsonObjectOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
+import { jsonObjectOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 
 /**
  * With `envelope=true` Cloud Manager wraps every body as `{"status": <http status>, "content": <body>}`

@@ -2,8 +2,8 @@ import * as tls from "node:tls";
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
 import { CloudManagerError, isCloudManagerError } from "../errors/cloud-manager-error";
 import { responseTooLargeError } from "../errors/error-messages";
-import { NetworkFailure } from "./network-failure";
-import type { WireRequest, WireResponse } from "./wire";
+import { NetworkFailure } from "../errors/failures";
+import { pathOf, type WireRequest, type WireResponse } from "../wire";
 
 /**
  * 8 MiB. The largest answers are a page of 500 organization users (an entry is 0.3-1 KB, more with many
@@ -139,6 +139,6 @@ function closedError(req: WireRequest): CloudManagerError {
     code: "CLOUD_MANAGER_CLIENT_CLOSED",
     message: `The Cloud Manager client was closed before ${req.method} ${req.url.pathname} finished.`,
     method: req.method,
-    path: `${req.url.pathname}${req.url.search}`,
+    path: pathOf(req.url),
   });
 }

@@ -1,5 +1,9 @@
 // Pure retry decisions: what to retry, how long to wait. No I/O here, so it is tested by arithmetic.
 
+import { isRateLimitAnswer, parseApiErrorBody } from "../errors/api-error-body";
+import type { NetworkFailure } from "../errors/failures";
+import { headerValue, type WireResponse } from "../wire";
+
 export interface RetryOptions {
   /** Re-sends after the first attempt. Default 6. */
   maxRetries?: number;
@@ -42,6 +46,22 @@ export type WireOutcome =
   | { kind: "response"; status: number; errorCode: string | undefined; retryAfter: string | undefined }
   | { kind: "network"; networkCode: string; notSent: boolean; retryable: boolean };
 
+/** The outcome of an answer: its status, Retry-After and (for a 400 only) the API errorCode. */
+export function outcomeOfResponse(response: WireResponse): WireOutcome {
+  return {
+    kind: "response",
+    status: response.status,
+    // Only 400s need the body to decide (the invitation rate-limit codes).
+    errorCode: response.status === 400 ? parseApiErrorBody(response.body)?.errorCode : undefined,
+    retryAfter: headerValue(response, "retry-after"),
+  };
+}
+
+/** The outcome of a request that got no usable answer. */
+export function outcomeOfFailure(failure: NetworkFailure): WireOutcome {
+  return { kind: "network", networkCode: failure.networkCode, notSent: failure.notSent, retryable: failure.retryable };
+}
+
 /**
  * What one attempt produced. "prerequisite": the request was never sent because a request it needs
  * first (the OAuth token request, named by `what`) got `outcome`.
@@ -55,9 +75,6 @@ export interface Classification {
   /** For logs and errors, e.g. "429 RATE_LIMITED", "connection error ECONNREFUSED". */
   reason: string;
 }
-
-// Cloud Manager answers too many invitations with 400, not 429 (cloud-manager-api.md, "Errors").
-export const RATE_LIMIT_400_CODES: ReadonlySet<string> = new Set(["RATE_LIMITED_IP", "INVITATIONS_RATE_LIMITED_IP"]);
 
 export function classify(outcome: AttemptOutcome): Classification {
   if (outcome.kind === "prerequisite") {
@@ -75,8 +92,7 @@ export function classify(outcome: AttemptOutcome): Classification {
   }
   const label = outcome.errorCode === undefined ? `${outcome.status}` : `${outcome.status} ${outcome.errorCode}`;
   // Rate limits are refused before any work is done.
-  if (outcome.status === 429) return { retryable: true, serverMayHaveActed: false, reason: `rate limited (${label})` };
-  if (outcome.status === 400 && outcome.errorCode !== undefined && RATE_LIMIT_400_CODES.has(outcome.errorCode)) {
+  if (isRateLimitAnswer(outcome.status, outcome.errorCode)) {
     return { retryable: true, serverMayHaveActed: false, reason: `rate limited (${label})` };
   }
   // 501 and 505 say the server will never do it; every other 5xx may pass.
@@ -109,8 +125,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 export type RetryDecision =
-  | { retry: true; waitMs: number; reason: string; serverMayHaveActed: boolean }
-  | { retry: false; reason: string; exhausted: boolean };
+  { retry: true; waitMs: number; reason: string; serverMayHaveActed: boolean } | { retry: false; reason: string; exhausted: boolean };
 
 /**
  * Whether to send again. `retriesDone` re-sends happened so far; `elapsedMs` since the first attempt began.

@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CloudManagerError } from "../errors/cloud-manager-error";
 import type { ClientLogger } from "../types";
-import { NetworkFailure } from "./network-failure";
-import { PrerequisiteFailure } from "./prerequisite-failure";
-import { decide, type AttemptOutcome, type RetrySettings } from "./retry-policy";
-import { outcomeOfFailure, outcomeOfResponse } from "./wire-outcome";
-import { isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "./wire";
+import { NetworkFailure, PrerequisiteFailure } from "../errors/failures";
+import { decide, outcomeOfFailure, outcomeOfResponse, type AttemptOutcome, type RetrySettings } from "./retry-policy";
+import { isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 
 /** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
 export const LOUD_WAIT_MS = 1_000;
@@ -94,7 +92,11 @@ export class RetryingTransport {
 }
 
 function outcomeOf(response: WireResponse | undefined, failure: NetworkFailure | PrerequisiteFailure | undefined): AttemptOutcome {
-  if (failure instanceof PrerequisiteFailure) return { kind: "prerequisite", what: failure.what, outcome: failure.outcome };
+  if (failure instanceof PrerequisiteFailure) {
+    const { answer } = failure;
+    const outcome = answer instanceof NetworkFailure ? outcomeOfFailure(answer) : outcomeOfResponse(answer);
+    return { kind: "prerequisite", what: failure.what, outcome };
+  }
   if (failure !== undefined) return outcomeOfFailure(failure);
   if (response === undefined) return { kind: "network", networkCode: "UNKNOWN", notSent: false, retryable: false };
   return outcomeOfResponse(response);

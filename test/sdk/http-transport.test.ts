@@ -5,8 +5,8 @@ import { connect, type AddressInfo, type Socket } from "node:net";
 import * as tls from "node:tls";
 import { CloudManagerClient, isCloudManagerError, type CloudManagerError } from "../../sdk";
 import { HttpTransport, type HttpTransportOptions } from "../../sdk/transport/http-transport";
-import { NetworkFailure } from "../../sdk/transport/network-failure";
-import type { WireResponse } from "../../sdk/transport/wire";
+import { NetworkFailure } from "../../sdk/errors/failures";
+import type { WireResponse } from "../../sdk/wire";
 import { challenge, json, startScriptedServer, type ScriptedServer } from "./support/scripted-server";
 import { makeTestCertificates, type TestCertificates } from "./support/test-certificates";
 
@@ -121,7 +121,13 @@ describe("TLS", () => {
         seen.push(`${req.method} ${req.url}`);
         const target = new URL(req.url ?? "");
         const forwarded = httpRequest(
-          { host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers },
+          {
+            host: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: `${target.pathname}${target.search}`,
+            headers: req.headers,
+          },
           (answer) => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(res);
@@ -230,7 +236,12 @@ describe("deadlines, keep-alive and close", () => {
   it("sends strings and Buffers, and the same request can be sent twice", async () => {
     server.fallback = json(200, { ok: true });
     const t = transport();
-    const request = { method: "POST" as const, url: new URL(`${server.origin}/b`), headers: { "content-type": "application/json" }, body: Buffer.from('{"a":1}') };
+    const request = {
+      method: "POST" as const,
+      url: new URL(`${server.origin}/b`),
+      headers: { "content-type": "application/json" },
+      body: Buffer.from('{"a":1}'),
+    };
     await t.send(request);
     await t.send(request);
     expect(server.arrived.map((r) => r.body)).toEqual(['{"a":1}', '{"a":1}']);
