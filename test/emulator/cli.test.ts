@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../support/until";
 import { DigestTestClient } from "./helpers";
 import { rawRequest } from "./raw-http";
 
@@ -46,13 +47,17 @@ function run(args: string[]): Started {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function waitFor(started: Started, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<RegExpExecArray> {
-  for (;;) {
-    const match = pattern.exec(stream === "stdout" ? started.stdout() : started.stderr());
-    if (match) return match;
-    if (started.child.exitCode !== null) throw new Error(`emulator exited early (${started.child.exitCode}): ${started.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** The first match of `pattern` in what the process printed; fails at once if it exits first. */
+function printed(started: Started, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<RegExpExecArray> {
+  return until(
+    () => {
+      const match = pattern.exec(stream === "stdout" ? started.stdout() : started.stderr());
+      if (match) return match;
+      if (started.child.exitCode !== null) throw new Error(`emulator exited early (${started.child.exitCode}): ${started.stderr()}`);
+      return undefined;
+    },
+    { what: `the emulator to print ${String(pattern)} on ${stream}`, intervalMs: 20 },
+  );
 }
 
 function field(stdout: string, label: string): string {
@@ -75,7 +80,7 @@ describe("cloudmanager-emulator", () => {
       "--org-name",
       "CLI Org",
     ]);
-    await waitFor(started, /^Stop with/m);
+    await printed(started, /^Stop with/m);
     const out = started.stdout();
     expect(out.startsWith("#!")).toBe(false);
     const baseUrl = field(out, "Base URL");
@@ -100,7 +105,7 @@ describe("cloudmanager-emulator", () => {
     expect(created.status).toBe(201);
     expect((created.json as { orgName: string }).orgName).toBe("CLI Org");
     // Request lines go to stderr, without the private key.
-    await waitFor(
+    await printed(
       started,
       /POST \/api\/public\/v1\.0\/orgs\/0123456789abcdef01234567\/invites -> 201 \(digest clipub nc=00000001\)/,
       "stderr",
@@ -113,7 +118,7 @@ describe("cloudmanager-emulator", () => {
 
   it("exits 0 on SIGINT, and --json prints one parseable line; --control-plane-host adds a Host name", async () => {
     const started = run(["--json", "--quiet", "--no-service-account", "--control-plane-host", "emulator-svc"]);
-    const line = (await waitFor(started, /^\{.*\}$/m))[0];
+    const line = (await printed(started, /^\{.*\}$/m))[0];
     const info = JSON.parse(line) as Record<string, unknown>;
     expect(info["baseUrl"]).toMatch(/\/api\/public\/v1\.0$/);
     expect(info["opsManagerUrl"]).toBe(`${String(info["origin"])}/`);
@@ -137,7 +142,7 @@ describe("cloudmanager-emulator", () => {
       const file = join(dir, "state.json");
       const args = ["--public-key", "pp", "--private-key", "pk", "--persist", file, "--quiet"];
       const first = run(args);
-      await waitFor(first, /^Stop with/m);
+      await printed(first, /^Stop with/m);
       const baseUrl = field(first.stdout(), "Base URL");
       const orgId = field(first.stdout(), "Org ID");
       const c1 = new DigestTestClient({ baseUrl, origin: new URL(baseUrl).origin, credentials: { publicKey: "pp", privateKey: "pk" } });
@@ -148,7 +153,7 @@ describe("cloudmanager-emulator", () => {
       expect((await first.exit).code).toBe(0);
 
       const second = run(args);
-      await waitFor(second, /^Stop with/m);
+      await printed(second, /^Stop with/m);
       expect(field(second.stdout(), "Org ID")).toBe(orgId);
       const base2 = field(second.stdout(), "Base URL");
       const c2 = new DigestTestClient({

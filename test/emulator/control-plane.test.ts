@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isLoopbackHost } from "../../emulator";
+import { until } from "../support/until";
 import { DigestTestClient, bearerToken, control, emulator, errorCodeOf, raw } from "./helpers";
 
 describe("control plane", () => {
@@ -191,7 +192,7 @@ describe("request log", () => {
     // Held until the faults are cleared: the slow one finishes last whatever the machine's speed.
     emu.state.addFault({ path: "^/slow", count: 1, fault: { type: "delay", ms: 600_000 } });
     const slow = raw(`${emu.origin}/slow`);
-    while (emu.state.faults().length > 0) await new Promise((r) => setTimeout(r, 10));
+    await until(() => emu.state.faults().length === 0, { what: "the slow request to arrive (its fault used up)" });
     await raw(`${emu.origin}/fast`);
     emu.state.clearFaults();
     await slow;

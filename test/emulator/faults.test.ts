@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { until } from "../support/until";
 import { DigestTestClient, control, emulator, errorCodeOf, raw } from "./helpers";
 
 describe("fault injection", () => {
@@ -87,7 +88,7 @@ describe("fault injection", () => {
     const order: string[] = [];
     const slow = c.call("GET", `/orgs/${emu.org.id}/invites`).then((r) => order.push(`slow ${r.status}`));
     // Wait until the delayed request has arrived (the fault is used up), then send a quick one.
-    while (emu.state.faults().length > 0) await new Promise((r) => setTimeout(r, 10));
+    await until(() => emu.state.faults().length === 0, { what: "the delayed request to arrive (its fault used up)" });
     await c.call("GET", `/orgs/${emu.org.id}`).then((r) => order.push(`fast ${r.status}`));
     expect(order).toEqual(["fast 200"]);
     expect((await control(emu, "DELETE", "/faults")).status).toBe(204);
