@@ -4,6 +4,8 @@ export { DEFAULT_BASE_URL, type CloudManagerClientOptions } from "./api/client-o
 export {
   CloudManagerError,
   isCloudManagerError,
+  isNotFoundAnswer,
+  isRateLimitedError,
   type CloudManagerErrorCode,
   type RedactedRequest,
 } from "./errors/cloud-manager-error";

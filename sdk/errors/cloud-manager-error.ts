@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { isRateLimitAnswer } from "./api-error-body";
 
 /** Stable codes: branch on these (or on `status` / `errorCode`), never on the message text. */
 export type CloudManagerErrorCode =
@@ -139,6 +140,33 @@ Object.defineProperty(CloudManagerError.prototype, "name", {
 /** True for a CloudManagerError from any loaded copy of this package. */
 export function isCloudManagerError(value: unknown): value is CloudManagerError {
   return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * True when `e` is Cloud Manager refusing a call for rate limiting: a 429, or a 400 with one of the
+ * invitation rate-limit errorCodes (RATE_LIMITED_IP, INVITATIONS_RATE_LIMITED_IP). The client already
+ * retried such a call within its retry bounds before it threw this error; the same rule decides those
+ * retries.
+ */
+export function isRateLimitedError(e: unknown): boolean {
+  return isCloudManagerError(e) && isRateLimitAnswer(e.status, e.errorCode);
+}
+
+/**
+ * True for a 404 that Cloud Manager itself gave to an authenticated request, in its own error format
+ * (`hasErrorBody`), about something other than the organization (not ORG_NOT_FOUND): the subject of
+ * the call (an invitation) may be gone. A 404 to an unauthenticated request (a wrong base URL path
+ * answered without a Digest challenge), an HTML or other page (a proxy, another server) or an unknown
+ * organization proves nothing about the subject.
+ *
+ * Over OAuth the token proves less than a Digest signature: Bearer has no challenge, so `authenticated`
+ * only says a token from the token endpoint was sent and not refused, and a server at a wrong path of
+ * the same host may still answer 404 in Cloud Manager's format. Either way this is a hint, not proof:
+ * before treating the subject as gone, confirm with an independent read (e.g. the organization's list
+ * of pending invitations no longer shows it).
+ */
+export function isNotFoundAnswer(e: unknown): boolean {
+  return isCloudManagerError(e) && e.status === 404 && e.authenticated === true && e.hasErrorBody && e.errorCode !== "ORG_NOT_FOUND";
 }
 
 /** A copy of the request with Authorization (and similar) replaced; the original is not touched. */

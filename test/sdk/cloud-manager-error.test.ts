@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { inspect } from "node:util";
-import { CloudManagerError, isCloudManagerError } from "../../sdk";
+import { CloudManagerError, isCloudManagerError, isNotFoundAnswer, isRateLimitedError } from "../../sdk";
 
 describe("CloudManagerError", () => {
   const make = (): CloudManagerError =>
@@ -68,5 +68,32 @@ describe("CloudManagerError", () => {
     expect(isCloudManagerError(new Error("plain"))).toBe(false);
     expect(isCloudManagerError({ code: "CLOUD_MANAGER_API_ERROR" })).toBe(false);
     expect(isCloudManagerError(null)).toBe(false);
+  });
+});
+
+describe("isRateLimitedError and isNotFoundAnswer", () => {
+  const api = (fields: Partial<ConstructorParameters<typeof CloudManagerError>[0]>): CloudManagerError =>
+    new CloudManagerError({ code: "CLOUD_MANAGER_API_ERROR", message: "m", ...fields });
+
+  it("rate limited: a 429 whatever its errorCode, or a 400 with an invitation rate-limit code", () => {
+    expect(isRateLimitedError(api({ status: 429, errorCode: "RATE_LIMITED" }))).toBe(true);
+    expect(isRateLimitedError(api({ status: 429 }))).toBe(true);
+    expect(isRateLimitedError(api({ status: 400, errorCode: "INVITATIONS_RATE_LIMITED_IP" }))).toBe(true);
+    expect(isRateLimitedError(api({ status: 400, errorCode: "RATE_LIMITED_IP" }))).toBe(true);
+    expect(isRateLimitedError(api({ status: 400, errorCode: "INVALID_EMAIL_ADDRESS" }))).toBe(false);
+    expect(isRateLimitedError(api({ status: 503, errorCode: "RATE_LIMITED_IP" }))).toBe(false);
+    expect(isRateLimitedError(new CloudManagerError({ code: "CLOUD_MANAGER_NETWORK_ERROR", message: "m" }))).toBe(false);
+    expect(isRateLimitedError({ status: 429 })).toBe(false);
+  });
+
+  it("not found: only Cloud Manager's own 404, to an authenticated request, not about the organization", () => {
+    const found = { status: 404, errorCode: "RESOURCE_NOT_FOUND", authenticated: true, hasErrorBody: true };
+    expect(isNotFoundAnswer(api(found))).toBe(true);
+    expect(isNotFoundAnswer(api({ ...found, authenticated: false }))).toBe(false);
+    expect(isNotFoundAnswer(api({ ...found, authenticated: undefined }))).toBe(false);
+    expect(isNotFoundAnswer(api({ ...found, hasErrorBody: false }))).toBe(false);
+    expect(isNotFoundAnswer(api({ ...found, errorCode: "ORG_NOT_FOUND" }))).toBe(false);
+    expect(isNotFoundAnswer(api({ ...found, status: 410 }))).toBe(false);
+    expect(isNotFoundAnswer({ ...found })).toBe(false);
   });
 });
