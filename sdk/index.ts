@@ -1,6 +1,6 @@
 // Public API of the Cloud Manager client.
 export { CloudManagerClient } from "./api/cloud-manager-client";
-export { DEFAULT_BASE_URL, type CloudManagerClientOptions } from "./api/client-options";
+export { DEFAULT_BASE_URL, isPemCertificate, normalizeBaseUrl, type CloudManagerClientOptions } from "./api/client-options";
 export {
   CloudManagerError,
   isCloudManagerError,

@@ -4,13 +4,19 @@ import type { RetryOptions, RetrySettings } from "../transport/retry-policy";
 import { retrySettings } from "../transport/retry-policy";
 import type { ClientLogger, ClientLogEvent } from "../types";
 
+/** Cloud Manager's API base URL, the default of `baseUrl`. The one place this URL is written down. */
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
+/** Where the Public API v1.0 lives under a Cloud Manager or Ops Manager root URL. */
+const API_PATH = "/api/public/v1.0";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_USER_AGENT = "pulumi-cloudmanager";
 
 /** Options of `CloudManagerClient`. Give either an API key (publicKey + privateKey) or a service account (clientId + clientSecret). */
 export interface CloudManagerClientOptions {
-  /** API base URL. Default "https://cloud.mongodb.com/api/public/v1.0"; Ops Manager: "https://host:port/api/public/v1.0". */
+  /**
+   * API base URL. Default {@link DEFAULT_BASE_URL}; Ops Manager: "https://host:port/api/public/v1.0", or
+   * just its root "https://host:port" (see {@link normalizeBaseUrl}). No credentials, query or fragment.
+   */
   baseUrl?: string;
   /** Programmatic API key, public part (the Digest username). */
   publicKey?: string;
@@ -45,8 +51,7 @@ export interface CloudManagerClientOptions {
 }
 
 export type ResolvedCredentials =
-  | { kind: "apiKey"; publicKey: string; privateKey: string }
-  | { kind: "serviceAccount"; clientId: string; clientSecret: string };
+  { kind: "apiKey"; publicKey: string; privateKey: string } | { kind: "serviceAccount"; clientId: string; clientSecret: string };
 
 /** Options with defaults applied and checked (octokit's Options → State). */
 export interface ClientSettings {
@@ -79,7 +84,7 @@ export function resolveSettings(options: CloudManagerClientOptions): ClientSetti
   } catch (error) {
     throw configError(error instanceof Error ? error.message : String(error));
   }
-  if (options.caCertificate !== undefined && !options.caCertificate.includes("-----BEGIN CERTIFICATE-----")) {
+  if (options.caCertificate !== undefined && !isPemCertificate(options.caCertificate)) {
     throw configError("caCertificate must be the PEM text of a certificate (-----BEGIN CERTIFICATE----- …), not a file path.");
   }
   const onLog = options.onLog;
@@ -105,22 +110,62 @@ export function resolveSettings(options: CloudManagerClientOptions): ClientSetti
   };
 }
 
-function parseBaseUrl(text: string): URL {
+/**
+ * The API base URL that `text` names, as a string without a trailing slash. Takes the API base itself
+ * (".../api/public/v1.0") or a bare Cloud Manager / Ops Manager root ("https://opsmanager.example.com:8443"),
+ * to which it appends /api/public/v1.0, as mongocli does with MCLI_OPS_MANAGER_URL. Only http(s); a
+ * query or fragment is dropped. Throws a CLOUD_MANAGER_CONFIG_ERROR whose message states the problem
+ * without naming a setting (e.g. `is not a URL: "x". Use e.g. …`), so that the caller can put the
+ * setting's name in front.
+ */
+export function normalizeBaseUrl(text: string): string {
+  const url = parseHttpUrl(text);
+  if (typeof url === "string") throw configError(url);
+  return toApiBase(url).href.replace(/\/+$/, "");
+}
+
+/** True when `text` is PEM text holding a certificate (a "-----BEGIN CERTIFICATE-----" line), not e.g. a file path. */
+export function isPemCertificate(text: string): boolean {
+  return text.includes("-----BEGIN CERTIFICATE-----");
+}
+
+/** `text` as an http(s) URL, or what is wrong with it (a sentence that follows the setting's name). */
+function parseHttpUrl(text: string): URL | string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw configError(`baseUrl is not a URL: "${text}". Expected e.g. ${DEFAULT_BASE_URL}.`);
+    return `is not a URL: "${text}". Use e.g. ${DEFAULT_BASE_URL} or https://opsmanager.example.com:8443.`;
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw configError(`baseUrl must be http(s), got ${url.protocol}`);
-  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `must be an http(s) URL, got "${url.protocol}".`;
+  return url;
+}
+
+/** A copy of `url` whose path ends with /api/public/v1.0 (appended unless it is there), without query or fragment. */
+function toApiBase(url: URL): URL {
+  const api = new URL(url.href);
+  const path = api.pathname.replace(/\/+$/, "");
+  api.pathname = path.endsWith(API_PATH) ? path : `${path}${API_PATH}`;
+  api.search = "";
+  api.hash = "";
+  return api;
+}
+
+/**
+ * The client's base URL: the rules of normalizeBaseUrl, and stricter where a client option can be:
+ * credentials in the URL are refused (they belong in publicKey/privateKey or clientId/clientSecret), and
+ * so are a query and a fragment (they would be dropped silently). Ends with "/" so that paths resolve under it.
+ */
+function parseBaseUrl(text: string): URL {
+  const url = parseHttpUrl(text);
+  if (typeof url === "string") throw configError(`baseUrl ${url}`);
   if (url.username !== "" || url.password !== "") {
     throw configError("baseUrl must not carry credentials; use publicKey/privateKey or clientId/clientSecret.");
   }
   if (url.search !== "" || url.hash !== "") throw configError("baseUrl must not have a query or fragment.");
-  if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
-  return url;
+  const base = toApiBase(url);
+  base.pathname = `${base.pathname}/`;
+  return base;
 }
 
 function resolveCredentials(options: CloudManagerClientOptions): ResolvedCredentials {

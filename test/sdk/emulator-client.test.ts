@@ -96,11 +96,7 @@ describe("users and organizations", () => {
     expect(users).toHaveLength(1_101);
     expect(new Set(users.map((u) => u.username)).size).toBe(1_101);
     const pages = emulator.state.requests().filter((e) => e.path.endsWith("/users"));
-    expect(pages.map((e) => e.query)).toEqual([
-      "pageNum=1&itemsPerPage=500",
-      "pageNum=2&itemsPerPage=500",
-      "pageNum=3&itemsPerPage=500",
-    ]);
+    expect(pages.map((e) => e.query)).toEqual(["pageNum=1&itemsPerPage=500", "pageNum=2&itemsPerPage=500", "pageNum=3&itemsPerPage=500"]);
   });
 
   it("listOrgUsers on an org with exactly one full page asks once", async () => {
@@ -182,7 +178,8 @@ describe("errors a user sees", () => {
       publicKey: emulator.credentials.publicKey,
       privateKey: emulator.credentials.privateKey,
     });
-    // …/orgs/{id}/orgs/{id} does not exist: a 404 for the resource.
+    // The client appends /api/public/v1.0 to a path without it: …/orgs/{id}/api/public/v1.0/orgs/{id}
+    // does not exist, a 404 for the resource.
     const error = await failure(wrongPath.getOrganization(orgId));
     await wrongPath.close();
     expect(error.status).toBe(404);
