@@ -1,6 +1,7 @@
 // Public API of the Cloud Manager client.
 export { CloudManagerClient } from "./api/cloud-manager-client";
 export { DEFAULT_BASE_URL, isPemCertificate, normalizeBaseUrl, type CloudManagerClientOptions } from "./api/client-options";
+export { pickPendingInvitation } from "./api/pending-invitation";
 export {
   CloudManagerError,
   isCloudManagerError,

@@ -11,6 +11,7 @@ import { RetryingTransport } from "../transport/retrying-transport";
 import type { HttpMethod, SendFn, WireResponse } from "../wire";
 import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
+import { pickPendingInvitation } from "./pending-invitation";
 import { parseInvitation, parseInvitationList, parseOrganization, parseOrgUser, parseUserPage } from "./response-shapes";
 
 /** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"). */
@@ -267,17 +268,12 @@ export class CloudManagerClient {
     await this.#transport.close();
   }
 
+  /** The pending invitation an earlier attempt of `req` may have created: same roles and teams, then pickPendingInvitation's rule. */
   private async findMatchingInvitation(orgId: string, req: CreateInvitationRequest): Promise<Invitation | undefined> {
     const pending = await this.listInvitations(orgId, { username: req.username });
     const wantedTeams = req.teamIds ?? [];
-    return pending
-      .filter(
-        (invitation) =>
-          invitation.username.toLowerCase() === req.username.toLowerCase() &&
-          sameSet(invitation.roles, req.roles) &&
-          sameSet(invitation.teamIds, wantedTeams),
-      )
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    const sameRequest = pending.filter((invitation) => sameSet(invitation.roles, req.roles) && sameSet(invitation.teamIds, wantedTeams));
+    return pickPendingInvitation(sameRequest, req.username);
   }
 
   /** Sends one API call and returns its parsed body; any other outcome throws a CloudManagerError. */
