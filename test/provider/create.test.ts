@@ -1,5 +1,6 @@
 // create: adopt a pending invitation for the username, notice a member, otherwise POST.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { until } from "../support/until";
 import { checkAndCreate, noticesMatching, runtime, startHarness, writes, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -102,7 +103,7 @@ describe("OrgInvitation_Create", () => {
     // until someone else has invited the same person; no timer decides the order.
     h.emulator.state.addFault({ method: "POST", path: "/invites$", count: 1, fault: { type: "delay", ms: 600_000 } });
     const creating = checkAndCreate({ orgId: h.orgId, username: "gina@example.com", roles: ["ORG_MEMBER"] });
-    await waitFor(() => h.emulator.state.faults().length === 0);
+    await until(() => h.emulator.state.faults().length === 0, { what: "our POST to arrive and be held (its fault used up)" });
     // The fault is used up, so this one goes straight through while ours is still held.
     const byHand = await h.outside.createInvitation(h.orgId, { username: "gina@example.com", roles: ["ORG_MEMBER"] });
     h.emulator.state.clearFaults();
@@ -143,7 +144,3 @@ describe("OrgInvitation_Create", () => {
     expect(h.requests()).toEqual([]);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}

@@ -2,6 +2,7 @@
 // enforcing both Cloud Manager limits with short windows: everything succeeds, nothing is sent twice,
 // no rate-limit error reaches the user, and the user is told why calls wait.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../support/until";
 import { checkAndCreate, startHarness, type Harness } from "./support/harness";
 
 const COUNT = 200;
@@ -29,10 +30,10 @@ describe("OrgInvitation_RateLimits", () => {
     const running = Promise.allSettled(people.map((username) => checkAndCreate({ orgId: h.orgId, username, roles: ["ORG_MEMBER"] })));
     const refusedInvitation = () => h.requests().some((r) => r.status === 400 && r.method === "POST");
     const refusedRequest = () => h.requests().some((r) => r.status === 429);
-    await waitFor(refusedInvitation);
+    await until(refusedInvitation, { timeoutMs: 60_000, what: "an invitation POST refused by the invitation limit (400)" });
     if (!refusedRequest()) {
       h.emulator.state.setRateLimits({ ...SHORT, requestWindowMs: ENDLESS });
-      await waitFor(refusedRequest);
+      await until(refusedRequest, { timeoutMs: 60_000, what: "a request refused by the request limit (429)" });
     }
     h.emulator.state.setRateLimits(SHORT);
     const settled = await running;
@@ -59,7 +60,3 @@ describe("OrgInvitation_RateLimits", () => {
     expect(h.notices.join("\n")).not.toContain(h.emulator.credentials.privateKey);
   }, 180_000);
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
