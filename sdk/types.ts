@@ -81,6 +81,12 @@ export interface ClientLogEvent {
   method?: string;
   /** Path and query of the request concerned, e.g. "/api/public/v1.0/orgs/…/invites". */
   path?: string;
+  /**
+   * The organization the call is for, on every event of a call made for one (all invitation, user-list
+   * and organization calls; not getUserByName). A wait before a retry (`waitMs`) with an `orgId` means
+   * that organization's calls are being held back, e.g. by its rate limit.
+   */
+  orgId?: string;
 }
 
 export type ClientLogger = (event: ClientLogEvent) => void;

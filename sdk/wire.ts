@@ -1,5 +1,8 @@
-// The request/response shapes that every layer (transport, retries, auth, envelope) passes along.
-// Layers wrap a `SendFn`, octokit style, instead of subclassing each other.
+// The request/response shapes that every layer (transport, retries, auth, envelope) passes along,
+// and what errors are built from. Layers wrap a `SendFn`, octokit style, instead of subclassing each
+// other. At the sdk root because every folder uses it; it imports nothing but types.
+
+import type { ClientLogEvent } from "./types";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -9,6 +12,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   /** Strings and Buffers only: every layer may send the same request again (Digest re-challenge, retries). */
   body?: string | Buffer;
+  /** The organization the call is for, if any: every layer copies it into its log events about this request. */
+  orgId?: string;
   /**
    * True when sending the request twice has the same effect as sending it once.
    * Defaults by method: POST is not idempotent, everything else is.
@@ -20,7 +25,7 @@ export interface WireRequest {
    * the call with it instead of re-sending; returning undefined re-sends. Without this hook such a
    * request is not re-sent after an ambiguous failure.
    */
-  beforeReplay?: () => Promise<WireResponse | undefined>;
+  beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
 }
 
 export interface WireResponse {
@@ -46,6 +51,11 @@ export type SendFn = (request: WireRequest) => Promise<WireResponse>;
 /** The path and query exactly as sent: what Digest signs and what errors and logs show. */
 export function pathOf(url: URL): string {
   return `${url.pathname}${url.search}`;
+}
+
+/** The fields every log event about `request` carries: method, path and query, and the organization if any. */
+export function eventFieldsOf(request: WireRequest): Pick<ClientLogEvent, "method" | "path" | "orgId"> {
+  return { method: request.method, path: pathOf(request.url), ...(request.orgId === undefined ? {} : { orgId: request.orgId }) };
 }
 
 export function headerValue(response: WireResponse, name: string): string | undefined {

@@ -8,7 +8,7 @@ import { Redactor } from "../errors/redactor";
 import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { RetryingTransport } from "../transport/retrying-transport";
-import type { HttpMethod, SendFn, WireResponse } from "../wire";
+import { eventFieldsOf, type HttpMethod, type SendFn, type WireRequest, type WireResponse } from "../wire";
 import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { pickPendingInvitation } from "./pending-invitation";
@@ -31,7 +31,7 @@ interface CallSpec {
   orgId?: string;
   /** What a 404 means for this call. */
   subject?: string;
-  beforeReplay?: () => Promise<WireResponse | undefined>;
+  beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
 }
 
 /**
@@ -138,14 +138,13 @@ export class CloudManagerClient {
         // duplicate). So before re-sending, list the pending invitations for this username and, if one
         // with the same roles and teams is there, return it instead. Failures where the server certainly
         // did not act (429, the 400 rate-limit codes, connection refused) are re-sent directly.
-        beforeReplay: async () => {
+        beforeReplay: async (post) => {
           const found = await this.findMatchingInvitation(orgId, req);
           if (found === undefined) return undefined;
           this.#log({
             level: "info",
             message: `An earlier attempt had already created invitation ${found.id} for ${req.username}; not sending the POST again`,
-            method: "POST",
-            path: `${this.#settings.baseUrl.pathname}orgs/${orgId}/invites`,
+            ...eventFieldsOf(post),
           });
           // Stands for the answer the POST would have had; the list it comes from succeeded through the auth layer.
           return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8"), authenticated: true };
@@ -317,6 +316,7 @@ export class CloudManagerClient {
         url,
         headers,
         ...(body === undefined ? {} : { body }),
+        ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
         ...(spec.beforeReplay === undefined ? {} : { beforeReplay: spec.beforeReplay }),
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { ClientLogger } from "../types";
-import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
+import { eventFieldsOf, headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 import { parseAuthParams } from "./digest-signer";
 import type { OAuthTokenSource } from "./oauth-token-source";
 
@@ -35,8 +35,7 @@ export class BearerAuth {
     this.log({
       level: "debug",
       message: `Cloud Manager refused the cached access token on ${req.method} ${pathOf(req.url)}: fetching a new one`,
-      method: req.method,
-      path: pathOf(req.url),
+      ...eventFieldsOf(req),
     });
     this.tokens.invalidate(first.token);
     const second = await this.tokens.getToken();

@@ -1,7 +1,7 @@
 import { inspect, type InspectOptions } from "node:util";
 import { Redactor } from "../errors/redactor";
 import type { ClientLogger } from "../types";
-import { headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
+import { eventFieldsOf, headerValues, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 import { digestAuthorization, isSupportedChallenge, newCnonce, parseDigestChallenge, type DigestChallenge } from "./digest-signer";
 
 // Written by hand on purpose: the npm package `digest-fetch` cannot be our transport. As measured
@@ -103,8 +103,7 @@ export class DigestAuth {
     this.log({
       level: "debug",
       message: `Digest ${challenge.stale ? "nonce went stale" : "challenge changed"} on ${req.method} ${pathOf(req.url)}: signing once more`,
-      method: req.method,
-      path: pathOf(req.url),
+      ...eventFieldsOf(req),
     });
     const retried = signedAnswer(await this.next(this.sign(req, this.adopt(origin, challenge, cached))));
     // Stale twice in a row says nothing about the key; any other challenge now does.

@@ -3,7 +3,7 @@ import { CloudManagerError } from "../errors/cloud-manager-error";
 import type { ClientLogger } from "../types";
 import { NetworkFailure, PrerequisiteFailure } from "../errors/failures";
 import { decide, outcomeOfFailure, outcomeOfResponse, type AttemptOutcome, type RetrySettings } from "./retry-policy";
-import { isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
+import { eventFieldsOf, isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 
 /** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
 export const LOUD_WAIT_MS = 1_000;
@@ -31,7 +31,7 @@ export class RetryingTransport {
     let mustReconcile = false;
     for (let retriesDone = 0; ; retriesDone++) {
       if (mustReconcile && req.beforeReplay !== undefined) {
-        const settled = await req.beforeReplay();
+        const settled = await req.beforeReplay(req);
         if (settled !== undefined) return { ...settled, attempts: retriesDone };
       }
       let response: WireResponse | undefined;
@@ -66,14 +66,12 @@ export class RetryingTransport {
   };
 
   private report(req: WireRequest, reason: string, waitMs: number, retryNumber: number): void {
-    const path = pathOf(req.url);
     const seconds = (waitMs / 1000).toFixed(1);
     this.log({
       level: waitMs > LOUD_WAIT_MS ? "warn" : "debug",
-      message: `Cloud Manager ${reason} on ${req.method} ${path}: waiting ${seconds} s before retry ${retryNumber} of ${this.settings.maxRetries}`,
+      message: `Cloud Manager ${reason} on ${req.method} ${pathOf(req.url)}: waiting ${seconds} s before retry ${retryNumber} of ${this.settings.maxRetries}`,
       waitMs,
-      method: req.method,
-      path,
+      ...eventFieldsOf(req),
     });
   }
 

@@ -73,7 +73,9 @@ beforeAll(async () => {
   await collect({ baseUrl: proxy.baseUrl, publicKey: memberKey.publicKey, privateKey: memberKey.privateKey }, (c) =>
     c.createInvitation(org, { username: "s@example.com", roles: ["ORG_MEMBER"] }),
   );
-  await collect({ baseUrl: proxy.baseUrl, publicKey: fencedKey.publicKey, privateKey: fencedKey.privateKey }, (c) => c.listInvitations(org));
+  await collect({ baseUrl: proxy.baseUrl, publicKey: fencedKey.publicKey, privateKey: fencedKey.privateKey }, (c) =>
+    c.listInvitations(org),
+  );
   await collect(key, (c) => c.getInvitation(org, "0123456789abcdef01234567"));
   await collect(sa, (c) => c.getInvitation(org, "0123456789abcdef01234567"));
   await collect(sa, (c) => c.createInvitation(org, { username: "bad", roles: ["ORG_MEMBER"] }));
@@ -109,6 +111,8 @@ describe("secrets never leave the SDK", () => {
     expect(logs.some((event) => event.waitMs !== undefined)).toBe(true);
     expect(logs.some((event) => event.message.includes("access token"))).toBe(true);
     expect(logs.some((event) => event.message.includes("Digest"))).toBe(true);
+    // Every call here is for the organization, so every event (retry waits, re-signs, token refetches) names it.
+    expect(logs.filter((event) => event.orgId !== emulator.org.id)).toEqual([]);
     expect(proxy.authorizations.some((value) => value.startsWith("Bearer "))).toBe(true);
     expect(proxy.authorizations.some((value) => value.startsWith("Digest "))).toBe(true);
     expect(proxy.authorizations.some((value) => value.startsWith("Basic "))).toBe(true);
@@ -203,7 +207,11 @@ describe("the client object itself shows no secrets", () => {
     try {
       const tokens = new OAuthTokenSource(transport.send, new URL("/api/oauth/token", emulator.origin), account);
       const { token } = await tokens.getToken();
-      const digest = new DigestAuth(transport.send, { username: emulator.credentials.publicKey, password: emulator.credentials.privateKey }, () => {});
+      const digest = new DigestAuth(
+        transport.send,
+        { username: emulator.credentials.publicKey, password: emulator.credentials.privateKey },
+        () => {},
+      );
       const answer = await digest.send({ method: "GET", url: new URL(`${emulator.baseUrl}/orgs/${emulator.org.id}`), headers: {} });
       expect(answer.status).toBe(200);
       const texts = [tokens, digest].flatMap((layer) => [
