@@ -1,14 +1,15 @@
 // The real Pulumi CLI for the end-to-end suite, made available by tools/pulumi-cli/ensure-pulumi.sh
-// (on PATH, the official installer, or a build from Go modules; cached outside the clone).
+// (on PATH, the official installer, or a build from Go modules; cached outside the clone), which
+// examples/demo/pulumi-cli.ts runs for the demo, the bench and this suite alike.
 // The script runs ONCE per `vitest run`, in the global setup (main process), which hands the folder
 // it printed to the test files' workers through vitest's provide/inject.
 // A missing CLI is an error that says how to get one, never a reason to skip.
 
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { inject } from "vitest";
+import { ensurePulumiCli, PulumiCliUnavailableError } from "../../../examples/demo/pulumi-cli";
 
 declare module "vitest" {
   interface ProvidedContext {
@@ -18,7 +19,6 @@ declare module "vitest" {
 }
 
 export const REPO_ROOT = join(__dirname, "..", "..", "..");
-const SCRIPT = join(REPO_ROOT, "tools", "pulumi-cli", "ensure-pulumi.sh");
 
 export interface PulumiCli {
   /** Folder holding `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`. */
@@ -30,18 +30,19 @@ export interface PulumiCli {
 
 /** Global setup only: runs the ensure script (its progress, on stderr, is shown as it goes) and returns the folder it printed. */
 export async function findPulumiBinDir(): Promise<string> {
-  const { code, stdout, stderr } = await run("bash", [SCRIPT]);
-  const binDir = stdout.trim().split("\n").pop()?.trim() ?? "";
-  if (code !== 0 || binDir === "") {
+  try {
+    return await ensurePulumiCli(REPO_ROOT);
+  } catch (error) {
+    if (!(error instanceof PulumiCliUnavailableError)) throw error;
     throw new Error(
-      `The Pulumi CLI is not available: tools/pulumi-cli/ensure-pulumi.sh exited with ${code}.\n` +
-        `${stderr.trim()}\n` +
+      `The Pulumi CLI is not available: tools/pulumi-cli/ensure-pulumi.sh exited with ${error.exitCode}.\n` +
+        `${error.scriptStderr.trim()}\n` +
         `The end-to-end suite needs it. Put Pulumi 3.x (with pulumi-language-nodejs) on PATH, let this machine ` +
         `reach get.pulumi.com, or install Go >= 1.26 with access to a Go module proxy; then run ` +
         `\`bash tools/pulumi-cli/ensure-pulumi.sh\` (or just \`npm test\` again).`,
+      { cause: error },
     );
   }
-  return binDir;
 }
 
 let cached: Promise<PulumiCli> | undefined;
@@ -74,19 +75,4 @@ async function fromProvidedBinDir(): Promise<PulumiCli> {
   const command = await PulumiCommand.get({ root: dirname(binDir) });
   const path = [binDir, join(REPO_ROOT, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":");
   return { binDir, command, path };
-}
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-      process.stderr.write(chunk);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
