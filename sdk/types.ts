@@ -90,3 +90,16 @@ export interface ClientLogEvent {
 }
 
 export type ClientLogger = (event: ClientLogEvent) => void;
+
+/**
+ * The time source of a client: the clock its retrying layer measures elapsed time (maxElapsedMs) and
+ * Retry-After dates with, how it waits before a retry, and the clock of OAuth token lifetimes.
+ * Per-attempt deadlines (requestTimeoutMs) are real timers regardless. Tests give a fake one, so that
+ * retry waits take no real time.
+ */
+export interface ClientClock {
+  /** Epoch milliseconds. Default Date.now. */
+  now?: () => number;
+  /** Resolves after `ms` milliseconds, and rejects once `signal` aborts (the client was closed). Default: a timer. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}

@@ -2,7 +2,7 @@ import { configError } from "../errors/error-messages";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../transport/http-transport";
 import type { RetryOptions, RetrySettings } from "../transport/retry-policy";
 import { retrySettings } from "../transport/retry-policy";
-import type { ClientLogger, ClientLogEvent } from "../types";
+import type { ClientClock, ClientLogger, ClientLogEvent } from "../types";
 
 /** Cloud Manager's API base URL, the default of `baseUrl`. The one place this URL is written down. */
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
@@ -48,6 +48,11 @@ export interface CloudManagerClientOptions {
   pretty?: boolean;
   /** User-Agent header. Default "pulumi-cloudmanager". */
   userAgent?: string;
+  /**
+   * The clock and the wait of retries and token lifetimes (see ClientClock). Default Date.now and real
+   * timers; tests pass a fake one so that a Retry-After of a minute takes no real time.
+   */
+  clock?: ClientClock;
 }
 
 export type ResolvedCredentials =
@@ -66,6 +71,7 @@ export interface ClientSettings {
   envelope: boolean;
   pretty: boolean;
   userAgent: string;
+  clock: ClientClock;
 }
 
 export function resolveSettings(options: CloudManagerClientOptions): ClientSettings {
@@ -107,6 +113,7 @@ export function resolveSettings(options: CloudManagerClientOptions): ClientSetti
     envelope: options.envelope === true,
     pretty: options.pretty === true,
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    clock: options.clock ?? {},
   };
 }
 

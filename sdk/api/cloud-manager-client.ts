@@ -81,10 +81,16 @@ export class CloudManagerClient {
       // The token request goes straight to the wire, NOT through a RetryingTransport of its own: its
       // failures surface as retryable outcomes of the call (PrerequisiteFailure), so the call's one
       // retry layer bounds token requests too (count and time), instead of retrying inside a retry.
-      const tokens = new OAuthTokenSource(this.#transport.send, tokenUrl, credentials, Date.now, redactor);
+      const tokens = new OAuthTokenSource(
+        this.#transport.send,
+        tokenUrl,
+        credentials,
+        () => settings.clock.now?.() ?? Date.now(),
+        redactor,
+      );
       authenticated = new BearerAuth(wire, tokens, log).send;
     }
-    this.#send = new RetryingTransport(authenticated, retry, log, this.#closing.signal).send;
+    this.#send = new RetryingTransport(authenticated, retry, log, this.#closing.signal, settings.clock).send;
   }
 
   /** What JSON.stringify shows: the base URL and the public part of the credential, nothing secret. */

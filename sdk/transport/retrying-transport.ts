@@ -1,12 +1,17 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setTimeout as timer } from "node:timers/promises";
 import { CloudManagerError } from "../errors/cloud-manager-error";
-import type { ClientLogger } from "../types";
+import type { ClientClock, ClientLogger } from "../types";
 import { NetworkFailure, PrerequisiteFailure } from "../errors/failures";
 import { decide, outcomeOfFailure, outcomeOfResponse, type AttemptOutcome, type RetrySettings } from "./retry-policy";
 import { eventFieldsOf, isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 
 /** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
 export const LOUD_WAIT_MS = 1_000;
+
+export interface RetryingTransportOptions extends ClientClock {
+  /** Where the back-off jitter comes from: a number in [0, 1). Default Math.random. */
+  random?: () => number;
+}
 
 /**
  * Re-sends a request on 429, the 400 rate-limit codes, 5xx and connection errors, as `retry-policy`
@@ -15,16 +20,18 @@ export const LOUD_WAIT_MS = 1_000;
  * token request reaches it as a PrerequisiteFailure and counts as one attempt of the call.
  */
 export class RetryingTransport {
+  /** `closed` aborts a wait before a retry (the client was closed); `options` injects the clock, the wait and the jitter. */
   constructor(
     private readonly next: SendFn,
     private readonly settings: RetrySettings,
     private readonly log: ClientLogger,
     private readonly closed: AbortSignal,
-    private readonly random: () => number = Math.random,
+    // Called as methods of `options`, so a clock object whose methods use `this` works.
+    private readonly options: RetryingTransportOptions = {},
   ) {}
 
   readonly send: SendFn = async (req: WireRequest): Promise<WireResponse> => {
-    const startedAt = Date.now();
+    const startedAt = this.now();
     // A request that is not idempotent may only be re-sent after a failure the server may have acted
     // on if it can first check what the server did (`beforeReplay`).
     const replayAllowedAfterAction = isIdempotent(req) || req.beforeReplay !== undefined;
@@ -43,12 +50,12 @@ export class RetryingTransport {
         failure = error;
       }
       const outcome = outcomeOf(response, failure);
-      const nowMs = Date.now();
+      const nowMs = this.now();
       const decision = decide(
         this.settings,
         outcome,
         { retriesDone, elapsedMs: nowMs - startedAt, nowMs, replayAllowedAfterAction },
-        this.random,
+        () => this.options.random?.() ?? Math.random(),
       );
       if (!decision.retry) {
         if (failure instanceof PrerequisiteFailure) throw failure.toError(retriesDone + 1);
@@ -65,6 +72,10 @@ export class RetryingTransport {
     }
   };
 
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
   private report(req: WireRequest, reason: string, waitMs: number, retryNumber: number): void {
     const seconds = (waitMs / 1000).toFixed(1);
     this.log({
@@ -77,8 +88,9 @@ export class RetryingTransport {
 
   private async wait(ms: number, req: WireRequest): Promise<void> {
     try {
-      await sleep(ms, undefined, { signal: this.closed });
-    } catch {
+      await (this.options.sleep === undefined ? timer(ms, undefined, { signal: this.closed }) : this.options.sleep(ms, this.closed));
+    } catch (error) {
+      if (!this.closed.aborted) throw error;
       throw new CloudManagerError({
         code: "CLOUD_MANAGER_CLIENT_CLOSED",
         message: `The Cloud Manager client was closed while ${req.method} ${req.url.pathname} waited to retry.`,

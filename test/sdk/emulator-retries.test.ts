@@ -2,10 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, type ClientLogEvent, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
 import { until } from "../support/until";
+import { fakeClock, type FakeClock } from "./support/fake-clock";
 import { startForwardingProxy, type ForwardingProxy } from "./support/forwarding-proxy";
 
 // Every retry path, driven by the emulator's fault injection (and, for "the server acted but the
 // answer was lost", by a real proxy hop that drops the connection after the emulator answered).
+// The clients wait on a fake clock: a Retry-After of seconds or a minute costs no real time.
 
 const FAST = { baseDelayMs: 1, maxDelayMs: 5 };
 const INVITES = "/invites$";
@@ -24,22 +26,24 @@ afterEach(async () => {
 
 async function setUp(
   overrides: Partial<CloudManagerClientOptions> = {},
-): Promise<{ emulator: RunningEmulator; client: CloudManagerClient; logs: ClientLogEvent[] }> {
+): Promise<{ emulator: RunningEmulator; client: CloudManagerClient; logs: ClientLogEvent[]; clock: FakeClock }> {
   emulator = await startEmulator();
   const logs: ClientLogEvent[] = [];
+  const clock = fakeClock();
   const client = new CloudManagerClient({
     baseUrl: emulator.baseUrl,
     publicKey: emulator.credentials.publicKey,
     privateKey: emulator.credentials.privateKey,
     retry: FAST,
     onLog: (event) => logs.push(event),
+    clock,
     ...overrides,
   });
   clients.push(client);
   // Warm the Digest challenge so the request log below shows only the calls under test.
   await client.getOrganization(emulator.org.id);
   emulator.state.clearRequests();
-  return { emulator, client, logs };
+  return { emulator, client, logs, clock };
 }
 
 function statuses(emulator: RunningEmulator): number[] {
@@ -82,15 +86,21 @@ describe("retries against the emulator's faults", () => {
   });
 
   it("the emulator's own invitation rate limit is ridden out the same way", async () => {
-    const { emulator, client } = await setUp();
-    // Retry-After is then the seconds left in the window, rounded up: one wait of up to 2 s. The window
-    // is long enough that the second call lands in it even on a loaded machine.
-    emulator.state.setRateLimits({ invitationsPerWindow: 1, invitationWindowMs: 2_000 });
+    const { emulator, client, clock } = await setUp();
+    // A window of a minute, so the second invitation certainly lands in it; its Retry-After is then the
+    // seconds left in the window, rounded up (about 60). The client waits that long on its clock, and
+    // the emulator, which keeps real time, learns that the window has passed by starting fresh windows.
+    const limits = { invitationsPerWindow: 1, invitationWindowMs: 60_000 };
+    emulator.state.setRateLimits(limits);
+    clock.afterWait = () => emulator.state.setRateLimits(limits);
     await client.createInvitation(emulator.org.id, { username: "a@example.com", roles: ["ORG_MEMBER"] });
     await client.createInvitation(emulator.org.id, { username: "b@example.com", roles: ["ORG_MEMBER"] });
     expect(emulator.state.pendingInvitations(emulator.org.id)).toHaveLength(2);
-    expect(statuses(emulator).filter((s) => s === 400).length).toBeGreaterThanOrEqual(1);
-  }, 20_000);
+    expect(statuses(emulator)).toEqual([201, 400, 201]);
+    // One wait, as long as the emulator's Retry-After asked (not the few ms of back-off).
+    expect(clock.waits).toHaveLength(1);
+    expect(clock.waits[0]).toBeGreaterThan(50_000);
+  });
 
   it("429 on POST: re-sent directly (the server did not act)", async () => {
     const { emulator, client } = await setUp();
@@ -119,6 +129,7 @@ describe("retries against the emulator's faults", () => {
       privateKey: emulator.credentials.privateKey,
       retry: FAST,
       onLog: (event) => logs.push(event),
+      clock: fakeClock(),
     });
     clients.push(viaProxy);
     await viaProxy.getOrganization(emulator.org.id);
@@ -183,6 +194,7 @@ describe("retries against the emulator's faults", () => {
       publicKey: emulator.credentials.publicKey,
       privateKey: emulator.credentials.privateKey,
       retry: FAST,
+      clock: fakeClock(),
     });
     clients.push(viaProxy);
     const created = await viaProxy.createInvitation(emulator.org.id, { username: "del@example.com", roles: ["ORG_MEMBER"] });
@@ -224,13 +236,14 @@ describe("retries against the emulator's faults", () => {
   });
 
   it("reports a wait longer than 1 s through onLog at level warn, with method, path and reason", async () => {
-    const { emulator, client, logs } = await setUp();
+    const { emulator, client, logs, clock } = await setUp();
     emulator.state.addFault({ method: "GET", path: INVITES, count: 1, fault: { type: "status", status: 429, retryAfter: 2 } });
     await client.listInvitations(emulator.org.id);
     const warnings = logs.filter((event) => event.level === "warn");
     expect(warnings).toHaveLength(1);
     const warning = warnings[0] as ClientLogEvent;
     expect(warning.waitMs).toBeGreaterThanOrEqual(2_000);
+    expect(clock.waits).toEqual([warning.waitMs]);
     expect(warning.method).toBe("GET");
     expect(warning.path).toBe(`/api/public/v1.0/orgs/${emulator.org.id}/invites`);
     // The organization of the call, so a caller can hold back that organization's calls without parsing paths.
