@@ -184,5 +184,14 @@ function describeCause(cause: unknown): Record<string, unknown> | undefined {
     const code = (cause as { code?: unknown }).code;
     return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
   }
-  return { value: String(cause) };
+  // A primitive as itself; an object or function by its type only ("[object Object]"), nothing of what it holds.
+  const value =
+    typeof cause === "string" ||
+    typeof cause === "number" ||
+    typeof cause === "boolean" ||
+    typeof cause === "bigint" ||
+    typeof cause === "symbol"
+      ? cause.toString()
+      : Object.prototype.toString.call(cause);
+  return { value };
 }

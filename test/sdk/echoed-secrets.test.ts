@@ -44,7 +44,7 @@ function client(options: Partial<CloudManagerClientOptions>): CloudManagerClient
     retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetries: 2 },
     onLog: (event) => logs.push(event),
     ...options,
-  } as CloudManagerClientOptions);
+  });
   clients.push(created);
   return created;
 }
