@@ -49,7 +49,13 @@ export function parseDigestChallenge(headerValues: readonly string[]): DigestCha
       realm,
       nonce,
       opaque: params.get("opaque"),
-      qop: qop === undefined ? [] : qop.split(",").map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ""),
+      qop:
+        qop === undefined
+          ? []
+          : qop
+              .split(",")
+              .map((entry) => entry.trim().toLowerCase())
+              .filter((entry) => entry !== ""),
       algorithm: params.get("algorithm") ?? "MD5",
       stale: (params.get("stale") ?? "false").toLowerCase() === "true",
     };

@@ -47,8 +47,17 @@ describe("Digest auth against a scripted server", () => {
     expect(server.arrived[0]?.headers.authorization).toBeUndefined();
     const ncs = server.arrived.slice(1).map((req) => digestParams(req).get("nc"));
     expect(ncs).toEqual([
-      "00000001", "00000002", "00000003", "00000004", "00000005", "00000006",
-      "00000007", "00000008", "00000009", "0000000a", "0000000b",
+      "00000001",
+      "00000002",
+      "00000003",
+      "00000004",
+      "00000005",
+      "00000006",
+      "00000007",
+      "00000008",
+      "00000009",
+      "0000000a",
+      "0000000b",
     ]);
     for (const req of server.arrived.slice(1)) {
       expect(digestIsValid(req, PUBLIC_KEY, PRIVATE_KEY)).toBe(true);
@@ -123,7 +132,9 @@ describe("Digest auth against a scripted server", () => {
     server.fallback = digestGate(() => "nonce-1");
     await client.getOrganization(ORG);
     server.arrived.length = 0;
-    server.enqueue(json(401, { detail: "Unauthorized", error: 401, errorCode: "USER_UNAUTHORIZED", parameters: [], reason: "Unauthorized" }));
+    server.enqueue(
+      json(401, { detail: "Unauthorized", error: 401, errorCode: "USER_UNAUTHORIZED", parameters: [], reason: "Unauthorized" }),
+    );
     const error = (await client.getOrganization(ORG).catch((e: unknown) => e)) as CloudManagerError;
     expect(error.errorCode).toBe("USER_UNAUTHORIZED");
     expect(error.message).toContain("Organization Owner");

@@ -77,10 +77,9 @@ describe("digest signer: nonce count", () => {
 });
 
 describe("digest signer: challenge parsing", () => {
-  const cloudManager =
-    'Digest realm="MMS Public API", domain="", nonce="abc/DEF+123=", algorithm=MD5, qop="auth", stale=false';
+  const cloudManager = 'Digest realm="MMS Public API", domain="", nonce="abc/DEF+123=", algorithm=MD5, qop="auth", stale=false';
 
-  it("reads Cloud Manager's challenge (separated by \", \")", () => {
+  it('reads Cloud Manager\'s challenge (separated by ", ")', () => {
     expect(parseDigestChallenge([cloudManager])).toEqual({
       realm: "MMS Public API",
       nonce: "abc/DEF+123=",
@@ -91,7 +90,7 @@ describe("digest signer: challenge parsing", () => {
     });
   });
 
-  it("reads the same challenge separated by \",\" only, with stale=true and an opaque", () => {
+  it('reads the same challenge separated by "," only, with stale=true and an opaque', () => {
     const parsed = parseDigestChallenge([
       'Digest realm="MMS Public API",domain="",nonce="n2",algorithm=MD5,qop="auth",stale=TRUE,opaque="op,aque"',
     ]);
@@ -136,7 +135,11 @@ describe("digest signer: Authorization header", () => {
     const header = digestAuthorization({
       username: "Mufasa",
       password: "Circle Of Life",
-      challenge: challenge({ realm: "testrealm@host.com", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque: "5ccc069c403ebaf9f0171e9517f40e41" }),
+      challenge: challenge({
+        realm: "testrealm@host.com",
+        nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+        opaque: "5ccc069c403ebaf9f0171e9517f40e41",
+      }),
       method: "GET",
       uri: "/dir/index.html",
       nc: 1,

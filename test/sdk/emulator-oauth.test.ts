@@ -95,13 +95,9 @@ describe("OAuth service account against the emulator", () => {
       expect(emulator.state.expireTokens()).toBe(1);
       expect(await get()).toBe(200);
 
-      expect(emulator.state.requests().map((entry) => `${entry.method} ${isTokenRequest(entry) ? "token" : "org"} ${entry.status}`)).toEqual([
-        "POST token 200",
-        "GET org 200",
-        "GET org 200",
-        "POST token 200",
-        "GET org 200",
-      ]);
+      expect(
+        emulator.state.requests().map((entry) => `${entry.method} ${isTokenRequest(entry) ? "token" : "org"} ${entry.status}`),
+      ).toEqual(["POST token 200", "GET org 200", "GET org 200", "POST token 200", "GET org 200"]);
     } finally {
       await transport.close();
     }

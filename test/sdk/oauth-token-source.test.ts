@@ -56,7 +56,9 @@ describe("OAuth client credentials on the wire", () => {
     server.enqueue(token("tok-1"), organization);
     await client.getOrganization(ORG);
     server.enqueue(
-      json(401, apiErrorBody(401, "USER_UNAUTHORIZED"), { "www-authenticate": 'Bearer error="invalid_token", error_description="expired"' }),
+      json(401, apiErrorBody(401, "USER_UNAUTHORIZED"), {
+        "www-authenticate": 'Bearer error="invalid_token", error_description="expired"',
+      }),
       token("tok-2"),
       organization,
     );
@@ -81,7 +83,13 @@ describe("OAuth client credentials on the wire", () => {
     await expect(client.getOrganization(ORG)).rejects.toMatchObject({ status: 401 });
     server.enqueue(organization);
     await client.getOrganization(ORG);
-    expect(server.arrived.map((r) => r.headers.authorization)).toEqual(["Basic " + basicOf(), "Bearer tok-1", "Bearer tok-1", "Bearer tok-1", "Bearer tok-1"]);
+    expect(server.arrived.map((r) => r.headers.authorization)).toEqual([
+      "Basic " + basicOf(),
+      "Bearer tok-1",
+      "Bearer tok-1",
+      "Bearer tok-1",
+      "Bearer tok-1",
+    ]);
   });
 
   it("a 401 without any challenge on a token older than a minute: one new token, one retry (a server that sends no challenge for a revoked token)", async () => {
@@ -156,7 +164,12 @@ describe("OAuth client credentials on the wire", () => {
       organization,
     );
     await client.getOrganization(ORG);
-    expect(server.arrived.map((r) => r.url)).toEqual(["/api/oauth/token", "/api/oauth/token", "/api/oauth/token", `/api/public/v1.0/orgs/${ORG}`]);
+    expect(server.arrived.map((r) => r.url)).toEqual([
+      "/api/oauth/token",
+      "/api/oauth/token",
+      "/api/oauth/token",
+      `/api/public/v1.0/orgs/${ORG}`,
+    ]);
   });
 
   it("a failed token request is not cached: the next call asks again", async () => {

@@ -30,22 +30,19 @@ export async function startForwardingProxy(upstreamOrigin: string): Promise<Forw
       const path = req.url ?? "/";
       const drop = drops.find((d) => d.remaining > 0 && d.method === req.method && d.pattern.test(path.split("?")[0] ?? ""));
       const headers: IncomingHttpHeaders = { ...req.headers, host: upstream.host };
-      const forwarded = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path, headers },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on("data", (chunk: Buffer) => body.push(chunk));
-          answer.on("end", () => {
-            if (drop !== undefined) {
-              drop.remaining -= 1;
-              req.socket.destroy();
-              return;
-            }
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(body));
-          });
-        },
-      );
+      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (answer) => {
+        const body: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => body.push(chunk));
+        answer.on("end", () => {
+          if (drop !== undefined) {
+            drop.remaining -= 1;
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(body));
+        });
+      });
       forwarded.on("error", () => req.socket.destroy());
       forwarded.end(Buffer.concat(chunks));
     });
