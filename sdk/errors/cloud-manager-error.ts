@@ -144,9 +144,9 @@ export function isCloudManagerError(value: unknown): value is CloudManagerError 
 
 /**
  * True when `e` is Cloud Manager refusing a call for rate limiting: a 429, or a 400 with one of the
- * invitation rate-limit errorCodes (RATE_LIMITED_IP, INVITATIONS_RATE_LIMITED_IP). The client already
- * retried such a call within its retry bounds before it threw this error; the same rule decides those
- * retries.
+ * invitation rate-limit errorCodes (the list is in ./api-error-body, isRateLimitAnswer). The client
+ * already retried such a call within its retry bounds before it threw this error; the same rule
+ * decides those retries.
  */
 export function isRateLimitedError(e: unknown): boolean {
   return isCloudManagerError(e) && isRateLimitAnswer(e.status, e.errorCode);
