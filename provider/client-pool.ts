@@ -1,29 +1,40 @@
 // One CloudManagerClient per (credentials, base URL, CA) in the provider process, shared by every
 // resource of the deployment: one keep-alive pool, one Digest challenge, one OAuth token. Each
-// organization gets a gate (OrgLimiter) and shared, always-fresh lists of its pending invitations
-// and members (FreshSnapshot), so a stack of hundreds of invitations costs few list calls.
+// organization gets a gate (OrgLimiter) and one view of its pending invitations and members for the
+// deployment (./org-view), which the writes made through `OrgApi` keep current: a stack of hundreds
+// of invitations costs one request per invitation plus a few reads per organization.
 // When the settings change (a key rotated in the environment), the client of the old settings is
 // closed as soon as no operation uses it any more: closing aborts requests in flight, so every
 // provider operation holds its client (`use`) until it ends.
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../sdk";
-import type { ClientLogEvent, Invitation, OrgUser } from "../sdk/types";
+import type { ClientLogEvent, CreateInvitationRequest, Invitation, OrgUser } from "../sdk/types";
 import type { ResolvedConnection } from "./credentials";
-import { FreshSnapshot } from "./fresh-snapshot";
 import { OrgLimiter } from "./org-limiter";
+import { DeploymentList } from "./org-view";
 
-/** The API as one organization's resources use it. */
+/** The API as one organization's resources use it. Writes go through here so the org's view stays current. */
 export interface OrgApi {
   readonly orgId: string;
   /** The public id of the credentials in use (API public key or service account client id): what Cloud Manager records as the inviter. */
   readonly credentialId: string;
   /** Runs one client call through the organization's gate. */
   call<T>(fn: (client: CloudManagerClient) => Promise<T>): Promise<T>;
-  /** Pending invitations of the org, from a list call that started after this call. */
-  pendingInvitations(): Promise<Invitation[]>;
-  /** Members of the org (all pages), from a list call that started after this call. */
-  members(): Promise<OrgUser[]>;
+  /** Pending invitations of the org as this deployment knows them (./org-view). */
+  pending(): Promise<readonly Invitation[]>;
+  /** Pending invitations from a read that starts after this call: the proof that one is gone. */
+  freshPending(): Promise<readonly Invitation[]>;
+  /** Members of the org (all pages) as this deployment knows them. */
+  members(): Promise<readonly OrgUser[]>;
+  /** Members from a read that starts after this call (why a confirmed-gone invitation is gone). */
+  freshMembers(): Promise<readonly OrgUser[]>;
+  createInvitation(request: CreateInvitationRequest): Promise<Invitation>;
+  updateInvitationRoles(invitationId: string, roles: string[]): Promise<Invitation>;
+  /** Withdraws the invitation (a 404 is thrown as is: the caller decides what it means, and `forget`s it once confirmed). */
+  deleteInvitation(invitationId: string): Promise<void>;
+  /** Records that an invitation is no longer pending (a 404 the caller confirmed). */
+  forget(invitationId: string): void;
 }
 
 export interface ClientPoolOptions {
@@ -38,8 +49,6 @@ interface PooledClient {
   /** Operations running on this client; it is closed only when none is. */
   users: number;
 }
-
-const ORG_IN_PATH = /\/orgs\/([0-9a-f]{24})(?:[/?]|$)/;
 
 export class ClientPool {
   private readonly clients = new Map<string, PooledClient>();
@@ -85,16 +94,8 @@ export class ClientPool {
 
   private orgApi(pooled: PooledClient, connection: ResolvedConnection, orgId: string): OrgApi {
     let api = pooled.orgs.get(orgId);
-    if (!api) {
-      const limiter = this.limiter(connection.baseUrl);
-      const client = pooled.client;
-      const call = <T>(fn: (c: CloudManagerClient) => Promise<T>) => limiter.run(orgId, () => fn(client));
-      const pending = new FreshSnapshot(() => call((c) => c.listInvitations(orgId)));
-      const members = new FreshSnapshot(() => call((c) => c.listOrgUsers(orgId)));
-      const credentialId = connection.auth.kind === "apiKey" ? connection.auth.publicKey : connection.auth.clientId;
-      api = { orgId, credentialId, call, pendingInvitations: () => pending.get(), members: () => members.get() };
-      pooled.orgs.set(orgId, api);
-    }
+    if (!api) api = newOrgApi(orgId, connection, (fn) => this.limiter(connection.baseUrl).run(orgId, () => fn(pooled.client)));
+    pooled.orgs.set(orgId, api);
     return api;
   }
 
@@ -141,9 +142,8 @@ export class ClientPool {
   }
 
   private onLog(limiter: OrgLimiter, event: ClientLogEvent): void {
-    const orgId = event.path === undefined ? undefined : ORG_IN_PATH.exec(event.path)?.[1];
     // A call of this org waits before a retry: hold back the org's queued calls for as long.
-    if (event.waitMs !== undefined && orgId !== undefined) limiter.pause(orgId, event.waitMs, event.message);
+    if (event.waitMs !== undefined && event.orgId !== undefined) limiter.pause(event.orgId, event.waitMs, event.message);
     if (event.level === "warn") this.options.report(event.message);
   }
 }
@@ -151,4 +151,33 @@ export class ClientPool {
 /** Keyed by a hash so that no map key holds a secret in clear. */
 function keyOf(connection: ResolvedConnection): string {
   return createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+}
+
+function newOrgApi(orgId: string, connection: ResolvedConnection, gate: <T>(fn: (c: CloudManagerClient) => Promise<T>) => Promise<T>): OrgApi {
+  const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
+  const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
+  return {
+    orgId,
+    credentialId: connection.auth.kind === "apiKey" ? connection.auth.publicKey : connection.auth.clientId,
+    call: gate,
+    pending: () => pending.current(),
+    freshPending: () => pending.fresh(),
+    members: () => members.current(),
+    freshMembers: () => members.fresh(),
+    async createInvitation(request) {
+      const invitation = await gate((c) => c.createInvitation(orgId, request));
+      pending.recorded(invitation.id, invitation);
+      return invitation;
+    },
+    async updateInvitationRoles(invitationId, roles) {
+      const invitation = await gate((c) => c.updateInvitationRoles(orgId, invitationId, roles));
+      pending.recorded(invitation.id, invitation);
+      return invitation;
+    },
+    async deleteInvitation(invitationId) {
+      await gate((c) => c.deleteInvitation(orgId, invitationId));
+      pending.recorded(invitationId, undefined);
+    },
+    forget: (invitationId) => pending.recorded(invitationId, undefined),
+  };
 }

@@ -8,6 +8,7 @@
 // the API key wins. Nothing complete → one error naming every way to set credentials.
 
 import { readFileSync, statSync } from "node:fs";
+import { DEFAULT_BASE_URL, isCloudManagerError, isPemCertificate, normalizeBaseUrl } from "../sdk";
 
 /** The `cloudmanager:*` stack config keys this provider reads, by field. */
 export const CONFIG_KEYS = {
@@ -32,8 +33,6 @@ export const ENV_VARS = {
 export type SettingName = keyof typeof CONFIG_KEYS;
 export type ConfigSnapshot = Partial<Record<SettingName, string>>;
 
-export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
-const API_PATH = "/api/public/v1.0";
 
 export type ResolvedAuth =
   | { kind: "apiKey"; publicKey: string; privateKey: string }
@@ -85,7 +84,7 @@ export function resolveConnection(config: ConfigSnapshot, env: NodeJS.ProcessEnv
     throw new Error(missingCredentialsMessage({ publicKey, privateKey, clientId, clientSecret }));
   }
 
-  const connection: ResolvedConnection = { baseUrl: normalizeBaseUrl(get("baseUrl")), auth };
+  const connection: ResolvedConnection = { baseUrl: baseUrlOf(get("baseUrl")), auth };
   const ca = get("caCertificate");
   if (ca) connection.caCertificate = readCaCertificate(ca);
   return connection;
@@ -107,27 +106,15 @@ function missingCredentialsMessage(found: Partial<Record<SettingName, Setting | 
   );
 }
 
-/** Accepts both the API base (".../api/public/v1.0") and a bare Ops Manager URL, as mongocli does. */
-function normalizeBaseUrl(setting: Setting | undefined): string {
+/** The base URL setting, normalized by the client's rules (sdk: the API base or a bare Ops Manager root). */
+function baseUrlOf(setting: Setting | undefined): string {
   if (!setting) return DEFAULT_BASE_URL;
-  const source = setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl;
-  let url: URL;
   try {
-    url = new URL(setting.value);
-  } catch {
-    throw new Error(
-      `CLOUDMANAGER_CONFIG_INVALID: ${source} is not a URL: "${setting.value}". ` +
-        `Use e.g. https://cloud.mongodb.com/api/public/v1.0 or https://opsmanager.example.com:8443.`,
-    );
+    return normalizeBaseUrl(setting.value);
+  } catch (e) {
+    const problem = isCloudManagerError(e) ? e.message : String(e);
+    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl} ${problem}`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${source} must be an http(s) URL, got "${url.protocol}".`);
-  }
-  const path = url.pathname.replace(/\/+$/, "");
-  url.pathname = path.endsWith(API_PATH) ? path : `${path}${API_PATH}`;
-  url.search = "";
-  url.hash = "";
-  return url.toString().replace(/\/+$/, "");
 }
 
 /**
@@ -139,7 +126,7 @@ const caFiles = new Map<string, { version: string; pem: string }>();
 
 function readCaCertificate(setting: Setting): string {
   // A PEM pasted inline (handy in CI variables) is taken as is; anything else is a file path.
-  if (setting.value.includes("-----BEGIN")) return setting.value;
+  if (isPemCertificate(setting.value)) return setting.value;
   const source = setting.from === "config" ? CONFIG_KEYS.caCertificate : ENV_VARS.caCertificate;
   let pem: string;
   try {
@@ -148,7 +135,7 @@ function readCaCertificate(setting: Setting): string {
     const cached = caFiles.get(setting.value);
     if (cached?.version === version) return cached.pem;
     pem = readFileSync(setting.value, "utf8");
-    if (pem.includes("-----BEGIN CERTIFICATE-----")) caFiles.set(setting.value, { version, pem });
+    if (isPemCertificate(pem)) caFiles.set(setting.value, { version, pem });
   } catch (e) {
     caFiles.delete(setting.value);
     const code = e instanceof Error && "code" in e ? String(e.code) : "unreadable";
@@ -157,7 +144,7 @@ function readCaCertificate(setting: Setting): string {
         `Set it to the path of a PEM file holding your Ops Manager's CA certificate.`,
     );
   }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+  if (!isPemCertificate(pem)) {
     caFiles.delete(setting.value);
     throw new Error(
       `CLOUDMANAGER_CONFIG_INVALID: "${setting.value}" named by ${source} holds no PEM certificate ` +

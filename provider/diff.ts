@@ -10,20 +10,20 @@
 // Replacement always deletes first: Cloud Manager keeps one pending invitation per person.
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import type { PropertyBag } from "./org-invitation-model";
 import { warn } from "./notices";
-import { isUnknown } from "./validation";
+import { isUnknown, plannedInputsOf, sameSet, type Planned, type PropertyBag, type StoredInvitation } from "./org-invitation-model";
 
-export function diffOrgInvitation(olds: PropertyBag, news: PropertyBag): DiffResult {
-  const status = olds["status"];
-  const label = typeof olds["username"] === "string" ? olds["username"] : "the invitation";
+/** `olds`: the stored outputs (read with `storedOf`); `news`: the checked inputs, possibly with unknowns. */
+export function diffOrgInvitation(olds: StoredInvitation, news: PropertyBag): DiffResult {
+  const planned = plannedInputsOf(news);
+  const label = olds.username ?? "the invitation";
   const replaces: string[] = [];
-  if (!sameString(olds["orgId"], news["orgId"], false)) replaces.push("orgId");
-  if (!sameString(olds["username"], news["username"], true)) replaces.push("username");
-  const teamsChanged = !sameSet(olds["teamIds"], news["teamIds"], true);
-  const rolesChanged = !sameSet(olds["roles"], news["roles"], false);
+  if (!sameValue(olds.orgId, planned.orgId, false)) replaces.push("orgId");
+  if (!sameValue(olds.username, planned.username, true)) replaces.push("username");
+  const teamsChanged = !sameList(olds.teamIds ?? [], planned.teamIds, true);
+  const rolesChanged = !sameList(olds.roles ?? [], planned.roles, false);
 
-  if (status === "ACCEPTED" && replaces.length === 0) {
+  if (olds.status === "ACCEPTED" && replaces.length === 0) {
     if (rolesChanged || teamsChanged) {
       const what = [rolesChanged ? "roles" : "", teamsChanged ? "teamIds" : ""].filter(Boolean).join(" and ");
       warn(
@@ -34,26 +34,18 @@ export function diffOrgInvitation(olds: PropertyBag, news: PropertyBag): DiffRes
     return { changes: false };
   }
   if (teamsChanged) replaces.push("teamIds");
-  if (replaces.length === 0 && (status === "EXPIRED" || status === "REVOKED")) replaces.push("status");
+  if (replaces.length === 0 && (olds.status === "EXPIRED" || olds.status === "REVOKED")) replaces.push("status");
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
   return { changes: rolesChanged };
 }
 
 /** Equal, or not knowable yet (then a replace is proposed: preview errs on the side of showing it). */
-function sameString(old: unknown, next: unknown, ignoreCase: boolean): boolean {
+function sameValue(old: string | undefined, next: Planned<string | undefined>, ignoreCase: boolean): boolean {
   if (isUnknown(next)) return false;
-  if (typeof old !== "string" || typeof next !== "string") return old === next;
+  if (old === undefined || next === undefined) return old === next;
   return ignoreCase ? old.trim().toLowerCase() === next.trim().toLowerCase() : old === next;
 }
 
-function sameSet(old: unknown, next: unknown, ignoreCase: boolean): boolean {
-  const norm = (v: unknown): string[] | undefined => {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || v.some(isUnknown)) return undefined;
-    return [...new Set(v.map((x) => (ignoreCase ? String(x).toLowerCase() : String(x))))].sort();
-  };
-  const a = norm(old);
-  const b = norm(next);
-  if (a === undefined || b === undefined) return false;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+function sameList(old: readonly string[], next: Planned<readonly string[]>, ignoreCase: boolean): boolean {
+  return !isUnknown(next) && sameSet(old, next, ignoreCase);
 }

@@ -1,29 +1,33 @@
 // create, read, update and delete of an OrgInvitation against Cloud Manager, in lifecycle order.
 // Each step: read inputs/state → return early where nothing needs sending → call the API → state.
 // The semantics (README, "Lifecycle") in short: create adopts a pending invitation or notices a
-// member instead of inviting twice; read tells accepted/expired/revoked apart; update patches roles;
-// delete treats "already gone" as done.
-// "Gone" is decided in one place (`confirmGone`): a 404 counts only when Cloud Manager itself gave it
-// to an authenticated request AND the organization's pending list (read with the same credentials)
-// does not show the invitation. Anything else keeps the resource in state: drift, never "gone" when
-// we merely could not see.
+// member instead of inviting twice; read tells accepted/expired/revoked apart (./invitation-status);
+// update patches roles; delete treats "already gone" as done and hands an invitation over to the
+// resource that now holds it (./deployment-ledger).
+// "Gone" needs proof (`confirmGone`): a 404 counts only when Cloud Manager itself gave it to an
+// authenticated request AND a fresh read of the organization's pending list does not show the
+// invitation. Anything else keeps the resource in state: drift, never "gone" when we merely could
+// not see. Retries are the client's alone (rate limits included); a step is never repeated here.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
+import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation } from "../sdk";
 import type { Invitation } from "../sdk/types";
-import { isCloudManagerError } from "../sdk";
 import type { OrgApi } from "./client-pool";
-import type { DeploymentLedger } from "./deployment-ledger";
-import { resourceNameOf } from "./deployment-ledger";
-import { describeGone, isMember, isPast, resolveGoneInvitation, type GoneStatus } from "./drift";
+import { resourceNameOf, type DeploymentLedger } from "./deployment-ledger";
+import { describeGone, goneStatus, isMemberIn, isPast, statusOf, type GoneStatus } from "./invitation-status";
 import { warn } from "./notices";
-import type { OrgInvitationInputs, OrgInvitationOutputs, OrgInvitationStatus, PropertyBag } from "./org-invitation-model";
-import { ORG_INVITATION_STATUSES } from "./org-invitation-model";
-import { isNotFoundAnswer, isRateLimited, providerError } from "./provider-errors";
+import {
+  compact,
+  sameSet,
+  storedOf,
+  type OrgInvitationInputs,
+  type OrgInvitationOutputs,
+  type OrgInvitationStatus,
+  type PropertyBag,
+  type StoredInvitation,
+} from "./org-invitation-model";
+import { providerError } from "./provider-errors";
 import { invitationResourceId, memberResourceId, type ParsedResourceId } from "./resource-id";
-
-// If the client's own retries run out on a rate limit, the whole step is tried again this many
-// times: create is safe to repeat (it adopts what an earlier attempt sent), and reads are reads.
-const RATE_LIMIT_ROUNDS = 3;
 
 /** The resource a step is for, and what this deployment knows of the others (./deployment-ledger). */
 export interface StepContext {
@@ -34,29 +38,29 @@ export interface StepContext {
 
 // ---- create ----
 
-export async function createOrgInvitation(
-  api: OrgApi,
-  inputs: OrgInvitationInputs,
-  step: StepContext,
-): Promise<CreateResult<OrgInvitationOutputs>> {
-  return rateLimitRounds(async () => {
-    refuseDeclaredTwice(inputs, step);
-    const existing = findPending(await listPending(api, inputs), inputs.username);
-    // Checked again: another resource for the same person may have been declared while we listed.
-    refuseDeclaredTwice(inputs, step);
-    if (existing) return adopt(api, existing, inputs, step);
+export async function createOrgInvitation(api: OrgApi, inputs: OrgInvitationInputs, step: StepContext): Promise<CreateResult<OrgInvitationOutputs>> {
+  refuseDeclaredTwice(inputs, step);
+  const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
+  const existing = pickPendingInvitation(pending, inputs.username);
+  const others = pending.filter((i) => i !== existing && !isPast(i.expiresAt) && i.username.toLowerCase() === inputs.username.toLowerCase()).length;
+  if (existing && others > 0) {
+    warn(`${inputs.username} has ${others + 1} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`);
+  }
+  // Checked again: another resource for the same person may have been declared while we listed.
+  refuseDeclaredTwice(inputs, step);
+  if (existing) return adopt(api, existing, inputs, step);
 
-    if (await memberLookup(api, inputs.orgId, inputs.username)) {
-      warn(
-        `${inputs.username} is already a member of organization ${inputs.orgId}; no invitation was sent. ` +
-          `The resource records status ACCEPTED; the member's roles and teams are managed in Cloud Manager.`,
-      );
-      const orgName = await api.call((c) => c.getOrganization(inputs.orgId)).then((o) => o.name, () => undefined);
-      const outs: OrgInvitationOutputs = { ...inputs, status: "ACCEPTED", orgName };
-      return { id: memberResourceId(inputs.orgId, inputs.username), outs: compact(outs) };
-    }
-    return send(api, inputs, step);
-  });
+  const members = await orFail(api.members(), `Looking up ${inputs.username} among the members of organization ${inputs.orgId}`);
+  if (isMemberIn(members, inputs.username)) {
+    warn(
+      `${inputs.username} is already a member of organization ${inputs.orgId}; no invitation was sent. ` +
+        `The resource records status ACCEPTED; the member's roles and teams are managed in Cloud Manager.`,
+    );
+    const orgName = await api.call((c) => c.getOrganization(inputs.orgId)).then((o) => o.name, () => undefined);
+    const outs: OrgInvitationOutputs = { ...inputs, status: "ACCEPTED", orgName };
+    return { id: memberResourceId(inputs.orgId, inputs.username), outs: compact(outs) };
+  }
+  return send(api, inputs, step);
 }
 
 /** One person, one resource per deployment: the second would adopt or duplicate the first's invitation. */
@@ -75,54 +79,27 @@ export function declaredTwiceMessage(username: string, orgId: string, urn: strin
   );
 }
 
-async function listPending(api: OrgApi, inputs: OrgInvitationInputs): Promise<Invitation[]> {
-  try {
-    return await api.pendingInvitations();
-  } catch (e) {
-    throw failure(`Listing the pending invitations of organization ${inputs.orgId}`, e);
-  }
-}
-
-/** A pending (not yet expired) invitation for `username`; the oldest if several were sent by hand. */
-function findPending(invitations: Invitation[], username: string): Invitation | undefined {
-  const wanted = username.toLowerCase();
-  const matches = invitations
-    .filter((i) => i.username.toLowerCase() === wanted && !isPast(i.expiresAt))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  if (matches.length > 1) {
-    warn(`${username} has ${matches.length} pending invitations in organization ${matches[0]?.orgId}; managing the oldest (${matches[0]?.id}).`);
-  }
-  return matches[0];
-}
-
 async function adopt(api: OrgApi, found: Invitation, inputs: OrgInvitationInputs, step: StepContext): Promise<CreateResult<OrgInvitationOutputs>> {
-  const id = invitationResourceId(inputs.orgId, found.id);
-  if (!sameList(found.teamIds, inputs.teamIds)) {
+  if (!sameSet(found.teamIds, inputs.teamIds, true)) {
     // Teams cannot be changed in place: replace the pending invitation with one that has them.
     warn(
       `replacing the pending invitation ${found.id} for ${inputs.username} (sent by ${found.inviterUsername}) ` +
         `because its teams differ from the program's and Cloud Manager cannot change teams in place.`,
     );
-    try {
-      await api.call((c) => c.deleteInvitation(inputs.orgId, found.id));
-    } catch (e) {
-      if (!isNotFoundAnswer(e)) throw failure(`Deleting the pending invitation ${found.id} for ${inputs.username}`, e);
-      await confirmGone(api, inputs.orgId, found.id, inputs.username);
-    }
+    await withdraw(api, found.id, inputs.username, `Deleting the pending invitation ${found.id} for ${inputs.username}`);
     const sent = await send(api, inputs, step);
     step.ledger.withdrew(inputs.orgId, found.id, { by: step.urn, replacedBy: sent.outs?.invitationId ?? "" });
     return sent;
   }
   warn(adoptionNotice(api, found, inputs.username));
   let invitation = found;
-  if (!sameList(found.roles, inputs.roles)) {
-    try {
-      invitation = await api.call((c) => c.updateInvitationRoles(inputs.orgId, found.id, inputs.roles));
-    } catch (e) {
-      throw failure(`Updating the roles of the adopted invitation ${found.id} for ${inputs.username}`, e);
-    }
+  if (!sameSet(found.roles, inputs.roles)) {
+    invitation = await orFail(
+      api.updateInvitationRoles(found.id, inputs.roles),
+      `Updating the roles of the adopted invitation ${found.id} for ${inputs.username}`,
+    );
   }
-  return { id, outs: outputsOf(invitation, inputs.username) };
+  return { id: invitationResourceId(inputs.orgId, found.id), outs: outputsOf(invitation, inputs.username) };
 }
 
 /**
@@ -145,85 +122,40 @@ function adoptionNotice(api: OrgApi, found: Invitation, username: string): strin
 async function send(api: OrgApi, inputs: OrgInvitationInputs, step: StepContext): Promise<CreateResult<OrgInvitationOutputs>> {
   const request = { username: inputs.username, roles: inputs.roles, ...(inputs.teamIds.length > 0 ? { teamIds: inputs.teamIds } : {}) };
   try {
-    const invitation = await api.call((c) => c.createInvitation(inputs.orgId, request));
+    const invitation = await api.createInvitation(request);
     return { id: invitationResourceId(inputs.orgId, invitation.id), outs: outputsOf(invitation, inputs.username) };
   } catch (e) {
-    // Cloud Manager may refuse a second pending invitation (an invitation sent meanwhile): adopt it.
+    // Cloud Manager may refuse a second pending invitation (one sent meanwhile, outside Pulumi): adopt it.
     if (isCloudManagerError(e) && e.status === 409) {
-      const again = await api
-        .call((c) => c.listInvitations(inputs.orgId, { username: inputs.username }))
-        .catch((le: unknown) => Promise.reject(failure(`Listing the pending invitations for ${inputs.username}`, le)));
-      const found = findPending(again, inputs.username);
+      const again = await orFail(api.freshPending(), `Listing the pending invitations for ${inputs.username}`);
+      const found = pickPendingInvitation(again, inputs.username);
       if (found) return adopt(api, found, inputs, step);
     }
-    throw failure(`Inviting ${inputs.username} to organization ${inputs.orgId}`, e);
+    throw providerError(`Inviting ${inputs.username} to organization ${inputs.orgId}`, e);
   }
 }
 
 // ---- read ----
 
+/** The invitation as the organization's pending list shows it (one list per deployment serves every resource). */
 export async function readOrgInvitation(api: OrgApi, parsed: ParsedResourceId, props: PropertyBag): Promise<ReadResult<OrgInvitationOutputs>> {
-  const id = parsed.kind === "invitation" ? invitationResourceId(parsed.orgId, parsed.invitationId) : memberResourceId(parsed.orgId, parsed.username);
-  return rateLimitRounds(async () => {
-    const stored = storedOutputs(props, parsed);
-    if (parsed.kind === "member") {
-      // Nothing was sent: the person joined some other way. Still a member → nothing to do.
-      const status: OrgInvitationStatus = (await memberLookup(api, parsed.orgId, parsed.username)) ? "ACCEPTED" : "REVOKED";
-      return { id, props: withStatus(stored, parsed.username, status) };
-    }
-    try {
-      const invitation = await api.call((c) => c.getInvitation(parsed.orgId, parsed.invitationId));
-      // Some servers keep listing an invitation after it expired (the emulator's "visible" mode).
-      return { id, props: outputsOf(invitation, stored.username) };
-    } catch (e) {
-      const whose = stored.username === undefined ? "" : ` for ${stored.username}`;
-      if (!isNotFoundAnswer(e)) throw failure(`Reading the invitation ${parsed.invitationId}${whose} in organization ${parsed.orgId}`, e);
-    }
-    await confirmGone(api, parsed.orgId, parsed.invitationId, stored.username);
-    if (stored.username === undefined) {
-      // A `get` without state: nothing to tell accepted from deleted with. An empty id means "not found".
-      return { id: "" };
-    }
-    const status = await resolveGone(api, parsed.orgId, stored.username, stored.expiresAt);
-    return { id, props: withStatus(stored, stored.username, status) };
-  });
-}
-
-async function memberLookup(api: OrgApi, orgId: string, username: string): Promise<boolean> {
-  try {
-    return await isMember(api, username);
-  } catch (e) {
-    throw failure(`Looking up ${username} among the members of organization ${orgId}`, e);
+  const stored = storedOf(props, parsed);
+  if (parsed.kind === "member") {
+    // Nothing was sent: the person joined some other way. Still a member → nothing to do.
+    const isMember = isMemberIn(await membersOf(api, parsed.username), parsed.username);
+    return { id: memberResourceId(parsed.orgId, parsed.username), props: withStatus(stored, parsed.username, statusOf({ kind: "never-sent", isMember })) };
   }
-}
-
-async function resolveGone(api: OrgApi, orgId: string, username: string, expiresAt: string | undefined): Promise<GoneStatus> {
-  try {
-    return await resolveGoneInvitation(api, username, expiresAt);
-  } catch (e) {
-    throw failure(`Looking up ${username} among the members of organization ${orgId}`, e);
-  }
-}
-
-/**
- * After a 404 for the invitation: proves it is really gone by reading the organization's pending
- * invitations with the same credentials. A list that cannot be read (wrong endpoint, organization
- * gone, no access) or that still shows the invitation is an error, so nothing is dropped from state
- * on an answer that proves nothing.
- */
-async function confirmGone(api: OrgApi, orgId: string, invitationId: string, username: string | undefined): Promise<void> {
-  let pending: Invitation[];
-  try {
-    pending = await api.pendingInvitations();
-  } catch (e) {
-    throw failure(`Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${orgId}`, e);
-  }
-  if (pending.some((i) => i.id === invitationId)) {
-    throw new Error(
-      `INVITATION_STATE_UNCLEAR: Cloud Manager answered 404 for the invitation ${invitationId}${username === undefined ? "" : ` for ${username}`} ` +
-        `but still lists it among the pending invitations of organization ${orgId}. Nothing was changed; run the command again.`,
-    );
-  }
+  const whose = stored.username === undefined ? "" : ` for ${stored.username}`;
+  const pending = await orFail(api.pending(), `Reading the invitation ${parsed.invitationId}${whose} in organization ${parsed.orgId}`);
+  const found = pending.find((i) => i.id === parsed.invitationId);
+  const id = invitationResourceId(parsed.orgId, parsed.invitationId);
+  // Some servers keep listing an invitation after it expired (the emulator's "visible" mode): statusOf says EXPIRED.
+  if (found) return { id, props: outputsOf(found, stored.username) };
+  // Not in an authenticated, complete list of the org's pending invitations: it is gone.
+  // A `get` without state has nothing to tell accepted from withdrawn with: an empty id means "not found".
+  if (stored.username === undefined) return { id: "" };
+  const status = goneStatus(isMemberIn(await membersOf(api, stored.username), stored.username), stored.expiresAt);
+  return { id, props: withStatus(stored, stored.username, status) };
 }
 
 // ---- update ----
@@ -234,32 +166,30 @@ export async function updateOrgInvitation(
   olds: PropertyBag,
   inputs: OrgInvitationInputs,
 ): Promise<UpdateResult<OrgInvitationOutputs>> {
-  const stored = storedOutputs(olds, parsed);
+  const stored = storedOf(olds, parsed);
+  const username = stored.username ?? inputs.username;
   if (parsed.kind === "member" || stored.status === "ACCEPTED") {
     // diff proposes no update for an accepted invitation; keep the record as it is.
-    return { outs: withStatus(stored, stored.username ?? inputs.username, "ACCEPTED") };
+    return { outs: withStatus(stored, username, "ACCEPTED") };
   }
-  return rateLimitRounds(async () => {
-    try {
-      const invitation = await api.call((c) => c.updateInvitationRoles(parsed.orgId, parsed.invitationId, inputs.roles));
-      return { outs: outputsOf(invitation, inputs.username) };
-    } catch (e) {
-      if (!isNotFoundAnswer(e)) throw failure(`Updating the roles of the invitation for ${inputs.username}`, e);
-    }
-    await confirmGone(api, parsed.orgId, parsed.invitationId, inputs.username);
-    const status = await resolveGone(api, parsed.orgId, stored.username ?? inputs.username, stored.expiresAt);
-    if (status === "ACCEPTED") {
-      warn(
-        `${describeGone(status, inputs.username)} before the role change could be applied; their roles were not ` +
-          `changed (membership roles are managed in Cloud Manager).`,
-      );
-      return { outs: withStatus(stored, stored.username ?? inputs.username, status) };
-    }
-    throw new Error(
-      `INVITATION_NOT_PENDING: cannot update the roles of the invitation for ${inputs.username}: ${describeGone(status, inputs.username)}. ` +
-        `Run \`pulumi refresh\` to record that, then \`pulumi up\` to send a new invitation.`,
+  try {
+    const invitation = await api.updateInvitationRoles(parsed.invitationId, inputs.roles);
+    return { outs: outputsOf(invitation, inputs.username) };
+  } catch (e) {
+    if (!isNotFoundAnswer(e)) throw providerError(`Updating the roles of the invitation for ${inputs.username}`, e);
+  }
+  const status = (await confirmGone(api, parsed.invitationId, username, stored.expiresAt)) ?? "REVOKED";
+  if (status === "ACCEPTED") {
+    warn(
+      `${describeGone(status, inputs.username)} before the role change could be applied; their roles were not ` +
+        `changed (membership roles are managed in Cloud Manager).`,
     );
-  });
+    return { outs: withStatus(stored, username, status) };
+  }
+  throw new Error(
+    `INVITATION_NOT_PENDING: cannot update the roles of the invitation for ${inputs.username}: ${describeGone(status, inputs.username)}. ` +
+      `Run \`pulumi refresh\` to record that, then \`pulumi up\` to send a new invitation.`,
+  );
 }
 
 // ---- delete ----
@@ -270,7 +200,7 @@ export async function updateOrgInvitation(
  * nothing sent). Already gone → done with a warning saying what is known.
  */
 export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId, props: PropertyBag, step: StepContext): Promise<void> {
-  const stored = storedOutputs(props, parsed);
+  const stored = storedOf(props, parsed);
   const username = stored.username ?? "the invitee";
   if (parsed.kind === "member") {
     warn(`${parsed.username} was already a member when this resource was created, so there is no invitation to delete; the membership is kept.`);
@@ -300,40 +230,115 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
     warn(`invitation ${invitationId} for ${username} handed over from ${from} to ${to}; nothing was sent, the invitation stays pending.`);
     return;
   }
-  await rateLimitRounds(async () => {
-    try {
-      await api.call((c) => c.deleteInvitation(orgId, invitationId));
-      step.ledger.withdrew(orgId, invitationId, { by: step.urn });
-      return;
-    } catch (e) {
-      if (!isNotFoundAnswer(e)) throw failure(`Deleting the invitation ${invitationId} for ${username}`, e);
-      await confirmGone(api, orgId, invitationId, stored.username);
-      // This DELETE was sent more than once (an earlier attempt's answer was lost): most likely ours went through.
-      if (isCloudManagerError(e) && (e.attempts ?? 1) > 1) {
-        warn(
-          `the invitation ${invitationId} for ${username} is gone: an earlier attempt of this DELETE most likely withdrew it ` +
-            `(its answer was lost, and the retry found nothing to delete).`,
-        );
-        return;
-      }
-    }
-    // Already gone before this deployment: when state already recorded why, say that instead of asking again.
-    if (stored.status === "EXPIRED" || stored.status === "REVOKED") {
-      warn(`the invitation ${invitationId} for ${username} was already gone (recorded as ${stored.status} at the last refresh); nothing to delete.`);
-      return;
-    }
-    const storedUsername = stored.username;
-    const reason = storedUsername
-      ? await resolveGoneInvitation(api, storedUsername, stored.expiresAt).then(
-          (status) => `${describeGone(status, storedUsername)}${status === "ACCEPTED" ? "; the membership is kept" : ""}`,
-          () => "it is no longer pending; whether it was accepted could not be read",
-        )
-      : "it is no longer pending";
-    warn(`the invitation ${invitationId} for ${username} no longer exists in Cloud Manager (${reason}); nothing to delete.`);
-  });
+  // When state already recorded why it is gone, a 404 needs only the proof, not the reason again.
+  const knownGone = stored.status === "EXPIRED" || stored.status === "REVOKED";
+  const outcome = await withdraw(api, invitationId, knownGone ? undefined : stored.username, `Deleting the invitation ${invitationId} for ${username}`, stored.expiresAt);
+  if (outcome.kind === "withdrawn") {
+    step.ledger.withdrew(orgId, invitationId, { by: step.urn });
+    return;
+  }
+  if (outcome.retried) {
+    // This DELETE was sent more than once (an earlier attempt's answer was lost): most likely ours went through.
+    warn(
+      `the invitation ${invitationId} for ${username} is gone: an earlier attempt of this DELETE most likely withdrew it ` +
+        `(its answer was lost, and the retry found nothing to delete).`,
+    );
+    return;
+  }
+  // Already gone before this deployment: when state already recorded why, say that.
+  if (knownGone) {
+    warn(`the invitation ${invitationId} for ${username} was already gone (recorded as ${stored.status} at the last refresh); nothing to delete.`);
+    return;
+  }
+  const reason =
+    outcome.status === undefined
+      ? "it is no longer pending; whether it was accepted could not be read"
+      : `${describeGone(outcome.status, username)}${outcome.status === "ACCEPTED" ? "; the membership is kept" : ""}`;
+  warn(`the invitation ${invitationId} for ${username} no longer exists in Cloud Manager (${reason}); nothing to delete.`);
 }
 
-// ---- state model ----
+// ---- proof of "gone" ----
+
+type Withdrawal = { kind: "withdrawn" } | { kind: "already-gone"; retried: boolean; status: GoneStatus | undefined };
+
+/**
+ * DELETEs the invitation. A 404 that counts (sdk `isNotFoundAnswer`) is confirmed with a fresh
+ * pending list, then, given the username, the person's membership tells why it is gone (undefined
+ * when the members could not be read: the invitation is still proven gone). Anything else fails.
+ */
+async function withdraw(api: OrgApi, invitationId: string, username: string | undefined, what: string, expiresAt?: string): Promise<Withdrawal> {
+  try {
+    await api.deleteInvitation(invitationId);
+    return { kind: "withdrawn" };
+  } catch (e) {
+    if (!isNotFoundAnswer(e)) throw providerError(what, e);
+    const retried = isCloudManagerError(e) && (e.attempts ?? 1) > 1;
+    const status = await confirmGone(api, invitationId, username, expiresAt).catch((ce: unknown) => {
+      if (isConfirmationFailure(ce)) throw ce;
+      return undefined; // proven gone; only the reason could not be read
+    });
+    return { kind: "already-gone", retried, status };
+  }
+}
+
+const CONFIRMATION_FAILED = Symbol("confirmation failed");
+
+/**
+ * After a 404 for the invitation: a fresh read of the organization's pending invitations, with the
+ * same credentials, must not show it. A list that cannot be read (wrong endpoint, organization gone,
+ * no access) or that still shows the invitation is an error, so nothing is dropped from state on an
+ * answer that proves nothing. Then: why it is gone (./invitation-status).
+ */
+async function confirmGone(api: OrgApi, invitationId: string, username: string | undefined, expiresAt: string | undefined): Promise<GoneStatus | undefined> {
+  let pending: readonly Invitation[];
+  try {
+    pending = await api.freshPending();
+  } catch (e) {
+    throw markConfirmation(
+      providerError(`Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${api.orgId}`, e),
+    );
+  }
+  if (pending.some((i) => i.id === invitationId)) {
+    throw markConfirmation(
+      new Error(
+        `INVITATION_STATE_UNCLEAR: Cloud Manager answered 404 for the invitation ${invitationId}${username === undefined ? "" : ` for ${username}`} ` +
+          `but still lists it among the pending invitations of organization ${api.orgId}. Nothing was changed; run the command again.`,
+      ),
+    );
+  }
+  api.forget(invitationId);
+  if (username === undefined) return undefined;
+  const members = await orFail(api.freshMembers(), `Looking up ${username} among the members of organization ${api.orgId}`);
+  return goneStatus(isMemberIn(members, username), expiresAt);
+}
+
+function markConfirmation(e: Error): Error {
+  Object.defineProperty(e, CONFIRMATION_FAILED, { value: true });
+  return e;
+}
+
+function isConfirmationFailure(e: unknown): boolean {
+  return typeof e === "object" && e !== null && CONFIRMATION_FAILED in e;
+}
+
+// ---- calls ----
+
+function membersOf(api: OrgApi, username: string) {
+  return orFail(api.members(), `Looking up ${username} among the members of organization ${api.orgId}`);
+}
+
+/** Awaits a read; a failure becomes the provider's error for `what`. */
+async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (e) {
+    throw providerError(what, e);
+  }
+}
+
+
+
+// ---- state ----
 
 /** State from an invitation the API returned. `username` keeps the program's spelling when it differs only in case. */
 function outputsOf(invitation: Invitation, username: string | undefined): OrgInvitationOutputs {
@@ -344,7 +349,7 @@ function outputsOf(invitation: Invitation, username: string | undefined): OrgInv
     roles: [...invitation.roles].sort(),
     teamIds: [...invitation.teamIds].sort(),
     invitationId: invitation.id,
-    status: isPast(invitation.expiresAt) ? "EXPIRED" : "PENDING",
+    status: statusOf({ kind: "pending", invitation }),
     createdAt: invitation.createdAt,
     expiresAt: invitation.expiresAt,
     inviterUsername: invitation.inviterUsername,
@@ -352,62 +357,7 @@ function outputsOf(invitation: Invitation, username: string | undefined): OrgInv
   });
 }
 
-type StoredOutputs = Partial<OrgInvitationOutputs> & { orgId: string };
-
 /** State kept as it was, with a new status (an invitation that is no longer pending keeps its last known details). */
-function withStatus(stored: StoredOutputs, username: string, status: OrgInvitationStatus): OrgInvitationOutputs {
+function withStatus(stored: StoredInvitation, username: string, status: OrgInvitationStatus): OrgInvitationOutputs {
   return compact({ ...stored, username, roles: stored.roles ?? [], teamIds: stored.teamIds ?? [], status });
-}
-
-/** The typed view of what state holds (a `get` may hold nothing but the id). */
-function storedOutputs(props: PropertyBag, parsed: ParsedResourceId): StoredOutputs {
-  const str = (key: string) => {
-    const v = props[key];
-    return typeof v === "string" ? v : undefined;
-  };
-  const list = (key: string) => {
-    const v = props[key];
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
-  };
-  const status = ORG_INVITATION_STATUSES.find((s) => s === props["status"]);
-  return {
-    orgId: parsed.orgId,
-    username: str("username") ?? (parsed.kind === "member" ? parsed.username : undefined),
-    roles: list("roles"),
-    teamIds: list("teamIds"),
-    invitationId: parsed.kind === "invitation" ? parsed.invitationId : undefined,
-    status,
-    createdAt: str("createdAt"),
-    expiresAt: str("expiresAt"),
-    inviterUsername: str("inviterUsername"),
-    orgName: str("orgName"),
-  };
-}
-
-/** Drops undefined values: the engine's property encoding has no `undefined`. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  const x = [...new Set(a)].sort();
-  const y = [...new Set(b)].sort();
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-/** Rate-limit errors stay as they are (rateLimitRounds retries them); anything else becomes the provider's error. */
-function failure(what: string, e: unknown): unknown {
-  return isRateLimited(e) ? e : providerError(what, e);
-}
-
-async function rateLimitRounds<T>(step: () => Promise<T>): Promise<T> {
-  for (let round = 1; ; round++) {
-    try {
-      return await step();
-    } catch (e) {
-      if (!isRateLimited(e)) throw e;
-      if (round >= RATE_LIMIT_ROUNDS) throw providerError("Calling Cloud Manager", e);
-      warn(`Cloud Manager is still rate-limiting after the client's retries; trying the step again (${round}/${RATE_LIMIT_ROUNDS - 1}).`);
-    }
-  }
 }

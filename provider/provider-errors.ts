@@ -3,24 +3,7 @@
 // failed, the API's code, and what to do about it. Client messages never contain secrets (the SDK
 // guarantees it), and nothing added here does either.
 
-import { isCloudManagerError, type CloudManagerError } from "../sdk";
-
-/**
- * True for a 404 that Cloud Manager itself gave to an authenticated request, in its own error format,
- * about something other than the organization: the subject of the call may be gone (the caller still
- * confirms it). A 404 without authentication (a wrong base URL path), from something else (an HTML
- * page from a proxy) or for an unknown organization proves nothing about the invitation.
- */
-export function isNotFoundAnswer(e: unknown): boolean {
-  return isCloudManagerError(e) && e.status === 404 && e.authenticated === true && e.hasErrorBody && e.errorCode !== "ORG_NOT_FOUND";
-}
-
-const RATE_LIMIT_CODES: ReadonlySet<string> = new Set(["RATE_LIMITED", "RATE_LIMITED_IP", "INVITATIONS_RATE_LIMITED_IP"]);
-
-/** A 429, or one of the 400s Cloud Manager sends when too many invitations go out. */
-export function isRateLimited(e: unknown): boolean {
-  return isCloudManagerError(e) && (e.status === 429 || (e.errorCode !== undefined && RATE_LIMIT_CODES.has(e.errorCode)));
-}
+import { isCloudManagerError, isRateLimitedError, type CloudManagerError } from "../sdk";
 
 /** The error to throw from a provider method: `<what> failed: <cause> [<code>]. <what to do>` */
 export function providerError(what: string, e: unknown): Error {
@@ -34,7 +17,7 @@ export function providerError(what: string, e: unknown): Error {
 }
 
 function advice(e: CloudManagerError): string {
-  if (isRateLimited(e)) {
+  if (isRateLimitedError(e)) {
     return "Cloud Manager kept rate-limiting the calls; wait a minute and run the command again (fewer resources per run helps).";
   }
   switch (e.status) {

@@ -11,7 +11,7 @@ import { DeploymentLedger } from "./deployment-ledger";
 import { diffOrgInvitation } from "./diff";
 import { expectedError } from "./error-echo";
 import { warn } from "./notices";
-import { URN_KEY, type OrgInvitationOutputs, type PropertyBag } from "./org-invitation-model";
+import { inputsOf, isUnknown, storedOf, URN_KEY, urnOf, type OrgInvitationOutputs, type PropertyBag } from "./org-invitation-model";
 import {
   createOrgInvitation,
   declaredTwiceMessage,
@@ -22,7 +22,7 @@ import {
 } from "./org-invitation-lifecycle";
 import { providerError } from "./provider-errors";
 import { parseResourceId } from "./resource-id";
-import { checkOrgInvitation, isUnknown, toInputs } from "./validation";
+import { checkOrgInvitation } from "./validation";
 
 export { setNoticeSink } from "./notices";
 
@@ -52,13 +52,13 @@ export async function check(_olds: PropertyBag, news: PropertyBag): Promise<Chec
 
 export async function diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
   return reported(async () => {
-    const result = diffOrgInvitation(olds, news);
+    const parsed = tryParseResourceId(id);
+    const result = diffOrgInvitation(storedOf(olds, parsed), news);
     const urn = urnOf(news);
     // A resource that keeps its invitation through this deployment holds it: a delete of another
     // resource for the same invitation (a rename finished after a failed `up`) hands it over.
-    if (urn !== undefined && (result.replaces ?? []).length === 0) {
-      const parsed = tryParseResourceId(id);
-      if (parsed?.kind === "invitation") ledger.hold(parsed.orgId, parsed.invitationId, urn, "diff");
+    if (urn !== undefined && (result.replaces ?? []).length === 0 && parsed?.kind === "invitation") {
+      ledger.hold(parsed.orgId, parsed.invitationId, urn, "diff");
     }
     return result;
   });
@@ -66,7 +66,7 @@ export async function diff(id: string, olds: PropertyBag, news: PropertyBag): Pr
 
 export async function create(inputs: PropertyBag): Promise<CreateResult<OrgInvitationOutputs>> {
   return reported(async () => {
-    const typed = toInputs(inputs);
+    const typed = inputsOf(inputs);
     const step = stepOf(inputs);
     // Declared here too: a username that was unknown at `check` (computed) is first seen here.
     if (step.urn !== undefined) ledger.declare(typed.orgId, typed.username, step.urn);
@@ -87,7 +87,7 @@ export async function read(id: string, props?: PropertyBag): Promise<ReadResult<
 export async function update(id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgInvitationOutputs>> {
   return reported(async () => {
     const parsed = parseResourceId(id);
-    const inputs = toInputs(news);
+    const inputs = inputsOf(news);
     const step = stepOf(news);
     const result = await withOrgApi(parsed.orgId, (api) => updateOrgInvitation(api, parsed, olds, inputs));
     holdFor(id, step);
@@ -142,11 +142,6 @@ async function reported<T>(method: () => Promise<T>): Promise<T> {
 
 function stepOf(props: PropertyBag): StepContext {
   return { urn: urnOf(props), ledger };
-}
-
-function urnOf(props: PropertyBag): string | undefined {
-  const urn = props[URN_KEY];
-  return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
 }
 
 function isKnownString(value: unknown): value is string {

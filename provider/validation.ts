@@ -4,11 +4,8 @@
 
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import { KNOWN_ORG_ROLES } from "../sdk/types";
-import type { OrgInvitationInputs, PropertyBag } from "./org-invitation-model";
 import { warn } from "./notices";
-
-/** The placeholder the engine puts where a value is unknown at preview (`pulumi.runtime.unknownValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { isUnknown, type PropertyBag } from "./org-invitation-model";
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
 // Deliberately loose: Cloud Manager is the authority on addresses; this catches typos such as a
@@ -31,10 +28,6 @@ const MAX_SHOWN_CHARS = 80;
 // Control, format (zero-width space, soft hyphen, direction marks, BOM), surrogate, private-use and
 // unassigned characters, and line/paragraph separators: invisible in a review, never in an address.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
 
 export function checkOrgInvitation(news: PropertyBag): CheckResult<PropertyBag> {
   const failures: CheckFailure[] = [];
@@ -61,17 +54,6 @@ export function checkOrgInvitation(news: PropertyBag): CheckResult<PropertyBag> 
   }
   const inputs: PropertyBag = { ...news, orgId: orgId.value, username: username.value, roles: roles.value, teamIds: teamIds.value };
   return { inputs };
-}
-
-/** The typed inputs, once `check` has passed and nothing is unknown (create/update time). */
-export function toInputs(props: PropertyBag): OrgInvitationInputs {
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-  return {
-    orgId: typeof props["orgId"] === "string" ? props["orgId"] : "",
-    username: typeof props["username"] === "string" ? props["username"] : "",
-    roles: strings(props["roles"]),
-    teamIds: strings(props["teamIds"]),
-  };
 }
 
 /** The normalized value (or the original one when it cannot be normalized) and what is wrong with it. */

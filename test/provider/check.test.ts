@@ -1,7 +1,7 @@
 // check: every problem at once, per property, before any API call; unknowns pass; inputs normalized.
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/org-invitation-model";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, type Harness } from "./support/harness";
 
 let h: Harness;

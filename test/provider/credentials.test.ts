@@ -162,7 +162,8 @@ describe("Credentials_AgainstTheEmulator", () => {
 
     const newKey = h.emulator.state.addApiKey({ name: "new", orgRoles: [{ orgId: h.orgId, roles: ["ORG_OWNER"] }] });
     h.emulator.state.removeApiKey(oldKey.publicKey);
-    // The old key really is dead: a provider still holding it fails, without showing the secret.
+    // The old key really is dead: the next command, still configured with it, fails without showing the secret.
+    await h.newDeployment();
     const stale = await runtime.read(id, stateOf(outs)).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(Error);
     expect((stale as Error).message).toMatch(/HTTP 401/);

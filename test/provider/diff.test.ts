@@ -1,7 +1,7 @@
 // diff: olds are the OLD OUTPUTS (state), news the checked inputs. No API call, ever.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { OrgInvitationStatus } from "../../provider/org-invitation-model";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/org-invitation-model";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, type Harness } from "./support/harness";
 
 let h: Harness;

@@ -2,7 +2,7 @@
 // refused before anything is sent; across stacks, adopting an invitation sent with the same
 // credentials says loudly what that may mean.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/org-invitation-model";
 import { CloudManagerClient } from "../../sdk";
 import { PROVIDER_PLACEHOLDER, noticesMatching, runtime, startHarness, writes, type Harness } from "./support/harness";
 

@@ -1,6 +1,5 @@
-// The per-organization gate and the shared fresh lists, on their own (no network).
+// The per-organization gate on its own (no network).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FreshSnapshot } from "../../provider/fresh-snapshot";
 import { OrgLimiter } from "../../provider/org-limiter";
 
 function deferred<T>() {
@@ -103,42 +102,5 @@ describe("OrgLimiter", () => {
     const limiter = new OrgLimiter({ concurrency: 1, report: (m) => reports.push(m), now: () => 0 });
     await Promise.all(Array.from({ length: 5 }, () => limiter.run("a", async () => {})));
     expect(reports).toEqual([]);
-  });
-});
-
-describe("FreshSnapshot", () => {
-  it("shares one fetch among callers who arrive while another runs, and never serves a fetch older than the call", async () => {
-    const fetches: ReturnType<typeof deferred<number>>[] = [];
-    const snapshot = new FreshSnapshot(() => {
-      const d = deferred<number>();
-      fetches.push(d);
-      return d.promise;
-    });
-    const first = snapshot.get();
-    expect(fetches).toHaveLength(1);
-    const later = Array.from({ length: 50 }, () => snapshot.get());
-    expect(fetches).toHaveLength(1); // the 50 wait for the next fetch, which starts after the first
-    fetches[0]?.resolve(1);
-    expect(await first).toBe(1);
-    await ticks();
-    expect(fetches).toHaveLength(2);
-    fetches[1]?.resolve(2);
-    expect(await Promise.all(later)).toEqual(Array.from({ length: 50 }, () => 2));
-    // Nothing running: a new caller starts a new fetch.
-    const again = snapshot.get();
-    expect(fetches).toHaveLength(3);
-    fetches[2]?.resolve(3);
-    expect(await again).toBe(3);
-  });
-
-  it("lets a failed fetch fail its callers only, and the next call fetch again", async () => {
-    let n = 0;
-    const snapshot = new FreshSnapshot(async () => {
-      n += 1;
-      if (n === 1) throw new Error("list failed");
-      return n;
-    });
-    await expect(snapshot.get()).rejects.toThrow("list failed");
-    await expect(snapshot.get()).resolves.toBe(2);
   });
 });

@@ -1,4 +1,5 @@
-// read (refresh, get): 200 → PENDING with the server's roles and teams; 404 → ACCEPTED / EXPIRED / REVOKED.
+// read (refresh, get): listed pending → PENDING with the server's roles and teams; not listed →
+// ACCEPTED / EXPIRED / REVOKED. One list read per organization per deployment serves every resource.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkAndCreate, expectStorable, runtime, startHarness, stateOf, writes, type Harness } from "./support/harness";
 
@@ -9,8 +10,11 @@ beforeAll(async () => {
 beforeEach(() => h.reset());
 afterAll(() => h.close());
 
+/** `pulumi up` sends the invitation; what the tests do next happens before the NEXT command (a new deployment). */
 async function invite(username: string, roles = ["ORG_MEMBER"]) {
-  return checkAndCreate({ orgId: h.orgId, username, roles });
+  const created = await checkAndCreate({ orgId: h.orgId, username, roles });
+  await h.newDeployment();
+  return created;
 }
 
 describe("OrgInvitation_Read", () => {
@@ -97,6 +101,7 @@ describe("OrgInvitation_Read", () => {
     expect(await runtime.read(id, stateOf(outs))).toEqual({ id, props: outs });
     // Leaving the org: back to the seeded world, without that member.
     h.emulator.state.reset();
+    await h.newDeployment();
     expect(await runtime.read(id, stateOf(outs))).toEqual({ id, props: { ...outs, status: "REVOKED" } });
   });
 });

@@ -25,6 +25,12 @@ export interface Harness {
   requests(): RequestLogEntry[];
   /** Between tests: fresh emulator state, fresh runtime, no notices. */
   reset(): Promise<void>;
+  /**
+   * The next `pulumi` command: a new provider process (fresh runtime, same config and emulator
+   * state). The provider reads an organization once per deployment, so a change made outside Pulumi
+   * shows in the next deployment, as with the engine.
+   */
+  newDeployment(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,18 +40,24 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   const notices: string[] = [];
   runtime.setNoticeSink((message) => notices.push(message));
   const outside = new CloudManagerClient({ baseUrl: emulator.baseUrl, ...emulator.credentials, retry: { maxRetries: 0 } });
+  let lastSettings: Partial<Record<keyof typeof CONFIG_KEYS, string>> | undefined;
   const harness: Harness = {
     emulator,
     orgId: emulator.org.id,
     notices,
     outside,
     async configure(settings) {
+      lastSettings = settings;
       const values: Record<string, string> = {};
       const chosen = settings ?? { baseUrl: emulator.baseUrl, ...emulator.credentials };
       for (const [name, value] of Object.entries(chosen)) values[CONFIG_KEYS[name as keyof typeof CONFIG_KEYS]] = value;
       await runtime.configure({ config: configFrom(values) });
     },
     requests: () => emulator.state.requests(),
+    async newDeployment() {
+      await runtime.shutdown();
+      await harness.configure(lastSettings);
+    },
     async reset() {
       await runtime.shutdown();
       emulator.state.reset();
