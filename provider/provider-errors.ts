@@ -3,7 +3,7 @@
 // failed, the API's code, and what to do about it. Client messages never contain secrets (the SDK
 // guarantees it), and nothing added here does either.
 
-import { isCloudManagerError, isRateLimitedError, type CloudManagerError } from "../sdk";
+import { DEFAULT_BASE_URL, isCloudManagerError, isRateLimitedError, type CloudManagerError } from "../sdk";
 
 /** The error to throw from a provider method: `<what> failed: <cause> [<code>]. <what to do>` */
 export function providerError(what: string, e: unknown): Error {
@@ -37,7 +37,7 @@ function advice(e: CloudManagerError): string {
       if (e.authenticated !== true && e.errorCode !== "ORG_NOT_FOUND") {
         return (
           "The server answered 404 without checking the credentials, so the address is not a Cloud Manager API: check " +
-          "cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL (e.g. https://cloud.mongodb.com/api/public/v1.0). Nothing was removed from state."
+          `cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL (e.g. ${DEFAULT_BASE_URL}). Nothing was removed from state.`
         );
       }
       return "Check the orgId and that the credentials belong to that organization.";

@@ -9,45 +9,45 @@
 // process's working directory (the Pulumi project), so "pulumi-cloudmanager" must be installed there.
 //
 // Keep every reference inside the methods a string literal or a global: anything else they touch is
-// copied into state by value (a module of ours would be copied whole).
+// copied into state by value (a module of ours would be copied whole). The engine's dynamic-provider
+// host calls `configure` first in every provider process, before any other method; `configure`
+// loads the runtime (with an error that says how to fix a missing install) and leaves it on a global.
 
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import type { PropertyBag } from "./org-invitation-model";
 
 type Runtime = typeof import("./runtime");
+/** Where `configure` leaves the loaded runtime for the other methods (the host runs configure first, once per process). */
+type Global = { cloudmanager: Runtime };
 
-export const storedProvider: ResourceProvider<PropertyBag, PropertyBag> = {
-  async configure(req) {
-    return load().configure(req);
+// Size matters here (issue 9: at most 2,000 bytes per resource). The serializer wraps every function
+// in about 140 bytes of scaffolding and copies every function a method refers to, so each method is
+// an arrow that refers to nothing but globals, and methods the engine can never confuse share one
+// function: read and delete get the id (a string) first, check and create a property bag.
+const checkOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as Global).cloudmanager.read(a[0], a[1])
+    : (globalThis as unknown as Global).cloudmanager.check(a[0], a[1] as PropertyBag);
+const createOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as Global).cloudmanager.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as Global).cloudmanager.create(a[0]);
+
+type Provider = ResourceProvider<PropertyBag, PropertyBag>;
+
+export const storedProvider: Provider = {
+  configure: (request) => {
+    try {
+      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
+    } catch (e) {
+      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, { cause: e });
+    }
+    return (globalThis as unknown as Global).cloudmanager.configure(request);
   },
-  async check(olds, news) {
-    return load().check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return load().diff(id, olds, news);
-  },
-  async create(inputs) {
-    return load().create(inputs);
-  },
-  async read(id, props) {
-    return load().read(id, props);
-  },
-  async update(id, olds, news) {
-    return load().update(id, olds, news);
-  },
-  async delete(id, props) {
-    return load().delete(id, props);
-  },
+  check: checkOrRead,
+  diff: (...a) => (globalThis as unknown as Global).cloudmanager.diff(...a),
+  create: createOrDelete as Provider["create"],
+  read: checkOrRead,
+  update: (...a) => (globalThis as unknown as Global).cloudmanager.update(...a),
+  delete: createOrDelete as Provider["delete"],
 };
-
-function load(): Runtime {
-  try {
-    return require("pulumi-cloudmanager/provider/runtime") as Runtime;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new Error(
-      `CLOUDMANAGER_PROVIDER_NOT_INSTALLED: cannot load pulumi-cloudmanager/provider/runtime from ${process.cwd()} ` +
-        `(${reason}). Install the package in the Pulumi project: npm install pulumi-cloudmanager.`,
-    );
-  }
-}

@@ -100,8 +100,8 @@ describe("an organization that is gone", () => {
       const summary = error.output.slice(error.output.indexOf("Diagnostics:")).split("\n");
       for (const [name, resource] of await stack.invitations()) {
         const invitationId = String(resource.outputs?.["invitationId"]);
-        const lines = summary.filter((l) => l.includes(invitationId));
-        expect(lines, name).toHaveLength(1);
+        const lines = summary.filter((l) => l.includes(invitationId) && l.includes("error:"));
+        expect(lines, `${name}:\n${lines.join("\n")}`).toHaveLength(1);
         expect(lines[0]).toContain(`for orggone.person${name.slice(1)}@example.com`);
       }
       expect(await stack.invitations()).toHaveProperty("size", 30);
