@@ -153,7 +153,11 @@ function keyOf(connection: ResolvedConnection): string {
   return createHash("sha256").update(JSON.stringify(connection)).digest("hex");
 }
 
-function newOrgApi(orgId: string, connection: ResolvedConnection, gate: <T>(fn: (c: CloudManagerClient) => Promise<T>) => Promise<T>): OrgApi {
+function newOrgApi(
+  orgId: string,
+  connection: ResolvedConnection,
+  gate: <T>(fn: (c: CloudManagerClient) => Promise<T>) => Promise<T>,
+): OrgApi {
   const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
   const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
   return {

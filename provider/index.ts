@@ -1,6 +1,11 @@
 // The OrgInvitation resource. The provider logic (`./runtime`) is not exported here: it is loaded
 // by the stored provider at call time as "pulumi-cloudmanager/provider/runtime".
 export { OrgInvitation, type OrgInvitationArgs, type OrgInvitationState } from "./org-invitation";
-export { ORG_INVITATION_STATUSES, type OrgInvitationStatus, type OrgInvitationInputs, type OrgInvitationOutputs } from "./org-invitation-model";
+export {
+  ORG_INVITATION_STATUSES,
+  type OrgInvitationStatus,
+  type OrgInvitationInputs,
+  type OrgInvitationOutputs,
+} from "./org-invitation-model";
 export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./resource-id";
 export { CONFIG_KEYS, ENV_VARS } from "./credentials";

@@ -38,11 +38,17 @@ export interface StepContext {
 
 // ---- create ----
 
-export async function createOrgInvitation(api: OrgApi, inputs: OrgInvitationInputs, step: StepContext): Promise<CreateResult<OrgInvitationOutputs>> {
+export async function createOrgInvitation(
+  api: OrgApi,
+  inputs: OrgInvitationInputs,
+  step: StepContext,
+): Promise<CreateResult<OrgInvitationOutputs>> {
   refuseDeclaredTwice(inputs, step);
   const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
   const existing = pickPendingInvitation(pending, inputs.username);
-  const others = pending.filter((i) => i !== existing && !isPast(i.expiresAt) && i.username.toLowerCase() === inputs.username.toLowerCase()).length;
+  const others = pending.filter(
+    (i) => i !== existing && !isPast(i.expiresAt) && i.username.toLowerCase() === inputs.username.toLowerCase(),
+  ).length;
   if (existing && others > 0) {
     warn(`${inputs.username} has ${others + 1} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`);
   }
@@ -56,7 +62,12 @@ export async function createOrgInvitation(api: OrgApi, inputs: OrgInvitationInpu
       `${inputs.username} is already a member of organization ${inputs.orgId}; no invitation was sent. ` +
         `The resource records status ACCEPTED; the member's roles and teams are managed in Cloud Manager.`,
     );
-    const orgName = await api.call((c) => c.getOrganization(inputs.orgId)).then((o) => o.name, () => undefined);
+    const orgName = await api
+      .call((c) => c.getOrganization(inputs.orgId))
+      .then(
+        (o) => o.name,
+        () => undefined,
+      );
     const outs: OrgInvitationOutputs = { ...inputs, status: "ACCEPTED", orgName };
     return { id: memberResourceId(inputs.orgId, inputs.username), outs: compact(outs) };
   }
@@ -79,7 +90,12 @@ export function declaredTwiceMessage(username: string, orgId: string, urn: strin
   );
 }
 
-async function adopt(api: OrgApi, found: Invitation, inputs: OrgInvitationInputs, step: StepContext): Promise<CreateResult<OrgInvitationOutputs>> {
+async function adopt(
+  api: OrgApi,
+  found: Invitation,
+  inputs: OrgInvitationInputs,
+  step: StepContext,
+): Promise<CreateResult<OrgInvitationOutputs>> {
   if (!sameSet(found.teamIds, inputs.teamIds, true)) {
     // Teams cannot be changed in place: replace the pending invitation with one that has them.
     warn(
@@ -138,12 +154,19 @@ async function send(api: OrgApi, inputs: OrgInvitationInputs, step: StepContext)
 // ---- read ----
 
 /** The invitation as the organization's pending list shows it (one list per deployment serves every resource). */
-export async function readOrgInvitation(api: OrgApi, parsed: ParsedResourceId, props: PropertyBag): Promise<ReadResult<OrgInvitationOutputs>> {
+export async function readOrgInvitation(
+  api: OrgApi,
+  parsed: ParsedResourceId,
+  props: PropertyBag,
+): Promise<ReadResult<OrgInvitationOutputs>> {
   const stored = storedOf(props, parsed);
   if (parsed.kind === "member") {
     // Nothing was sent: the person joined some other way. Still a member → nothing to do.
     const isMember = isMemberIn(await membersOf(api, parsed.username), parsed.username);
-    return { id: memberResourceId(parsed.orgId, parsed.username), props: withStatus(stored, parsed.username, statusOf({ kind: "never-sent", isMember })) };
+    return {
+      id: memberResourceId(parsed.orgId, parsed.username),
+      props: withStatus(stored, parsed.username, statusOf({ kind: "never-sent", isMember })),
+    };
   }
   const whose = stored.username === undefined ? "" : ` for ${stored.username}`;
   const pending = await orFail(api.pending(), `Reading the invitation ${parsed.invitationId}${whose} in organization ${parsed.orgId}`);
@@ -203,7 +226,9 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
   const stored = storedOf(props, parsed);
   const username = stored.username ?? "the invitee";
   if (parsed.kind === "member") {
-    warn(`${parsed.username} was already a member when this resource was created, so there is no invitation to delete; the membership is kept.`);
+    warn(
+      `${parsed.username} was already a member when this resource was created, so there is no invitation to delete; the membership is kept.`,
+    );
     return;
   }
   const { orgId, invitationId } = parsed;
@@ -232,7 +257,13 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
   }
   // When state already recorded why it is gone, a 404 needs only the proof, not the reason again.
   const knownGone = stored.status === "EXPIRED" || stored.status === "REVOKED";
-  const outcome = await withdraw(api, invitationId, knownGone ? undefined : stored.username, `Deleting the invitation ${invitationId} for ${username}`, stored.expiresAt);
+  const outcome = await withdraw(
+    api,
+    invitationId,
+    knownGone ? undefined : stored.username,
+    `Deleting the invitation ${invitationId} for ${username}`,
+    stored.expiresAt,
+  );
   if (outcome.kind === "withdrawn") {
     step.ledger.withdrew(orgId, invitationId, { by: step.urn });
     return;
@@ -247,7 +278,9 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
   }
   // Already gone before this deployment: when state already recorded why, say that.
   if (knownGone) {
-    warn(`the invitation ${invitationId} for ${username} was already gone (recorded as ${stored.status} at the last refresh); nothing to delete.`);
+    warn(
+      `the invitation ${invitationId} for ${username} was already gone (recorded as ${stored.status} at the last refresh); nothing to delete.`,
+    );
     return;
   }
   const reason =
@@ -266,7 +299,13 @@ type Withdrawal = { kind: "withdrawn" } | { kind: "already-gone"; retried: boole
  * pending list, then, given the username, the person's membership tells why it is gone (undefined
  * when the members could not be read: the invitation is still proven gone). Anything else fails.
  */
-async function withdraw(api: OrgApi, invitationId: string, username: string | undefined, what: string, expiresAt?: string): Promise<Withdrawal> {
+async function withdraw(
+  api: OrgApi,
+  invitationId: string,
+  username: string | undefined,
+  what: string,
+  expiresAt?: string,
+): Promise<Withdrawal> {
   try {
     await api.deleteInvitation(invitationId);
     return { kind: "withdrawn" };
@@ -289,13 +328,21 @@ const CONFIRMATION_FAILED = Symbol("confirmation failed");
  * no access) or that still shows the invitation is an error, so nothing is dropped from state on an
  * answer that proves nothing. Then: why it is gone (./invitation-status).
  */
-async function confirmGone(api: OrgApi, invitationId: string, username: string | undefined, expiresAt: string | undefined): Promise<GoneStatus | undefined> {
+async function confirmGone(
+  api: OrgApi,
+  invitationId: string,
+  username: string | undefined,
+  expiresAt: string | undefined,
+): Promise<GoneStatus | undefined> {
   let pending: readonly Invitation[];
   try {
     pending = await api.freshPending();
   } catch (e) {
     throw markConfirmation(
-      providerError(`Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${api.orgId}`, e),
+      providerError(
+        `Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${api.orgId}`,
+        e,
+      ),
     );
   }
   if (pending.some((i) => i.id === invitationId)) {
@@ -335,8 +382,6 @@ async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
     throw providerError(what, e);
   }
 }
-
-
 
 // ---- state ----
 

@@ -82,7 +82,12 @@ export function plannedInputsOf(bag: PropertyBag): PlannedInputs {
     if (isUnknown(value) || (Array.isArray(value) && value.some(isUnknown))) return UNKNOWN;
     return listOf(value) ?? [];
   };
-  return { orgId: planned(bag["orgId"]), username: planned(bag["username"]), roles: plannedList(bag["roles"]), teamIds: plannedList(bag["teamIds"]) };
+  return {
+    orgId: planned(bag["orgId"]),
+    username: planned(bag["username"]),
+    roles: plannedList(bag["roles"]),
+    teamIds: plannedList(bag["teamIds"]),
+  };
 }
 
 /**

@@ -95,7 +95,16 @@ export class OrgLimiter {
   private gate(orgKey: string): OrgGate {
     let gate = this.gates.get(orgKey);
     if (!gate) {
-      gate = { active: 0, queue: [], pausedUntil: 0, pauseReason: "", timer: undefined, lastReportAt: -Infinity, longestWaitMs: 0, longWaits: 0 };
+      gate = {
+        active: 0,
+        queue: [],
+        pausedUntil: 0,
+        pauseReason: "",
+        timer: undefined,
+        lastReportAt: -Infinity,
+        longestWaitMs: 0,
+        longWaits: 0,
+      };
       this.gates.set(orgKey, gate);
     }
     return gate;

@@ -8,8 +8,7 @@ const HEX24 = /^[0-9a-f]{24}$/;
 const MEMBER_PREFIX = "member:";
 
 export type ParsedResourceId =
-  | { kind: "invitation"; orgId: string; invitationId: string }
-  | { kind: "member"; orgId: string; username: string };
+  { kind: "invitation"; orgId: string; invitationId: string } | { kind: "member"; orgId: string; username: string };
 
 export function invitationResourceId(orgId: string, invitationId: string): string {
   return `${orgId}/${invitationId}`;

@@ -40,7 +40,9 @@ export const storedProvider: Provider = {
     try {
       (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
     } catch (e) {
-      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, { cause: e });
+      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
+        cause: e,
+      });
     }
     return (globalThis as unknown as Global).cloudmanager.configure(request);
   },

@@ -97,7 +97,10 @@ function checkUsername(value: unknown): Checked {
     return { value, reasons: [`${shown(value)} is not an email address; Cloud Manager usernames are emails`] };
   }
   if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) {
-    return { value, reasons: [`${shown(value)} is not an email address: the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`] };
+    return {
+      value,
+      reasons: [`${shown(value)} is not an email address: the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`],
+    };
   }
   return { value: trimmed, reasons: [] };
 }
@@ -109,7 +112,11 @@ function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
     return { value, reasons: [`roles must be a non-empty list of organization roles, e.g. ["ORG_MEMBER"]`], ...none };
   }
   if (value.length > MAX_ROLES) {
-    return { value, reasons: [`roles lists ${count(value.length)} entries; an organization has only a few roles (at most ${MAX_ROLES} are accepted)`], ...none };
+    return {
+      value,
+      reasons: [`roles lists ${count(value.length)} entries; an organization has only a few roles (at most ${MAX_ROLES} are accepted)`],
+      ...none,
+    };
   }
   const reasons: string[] = [];
   const unknownOrgRoles: string[] = [];

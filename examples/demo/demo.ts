@@ -155,7 +155,10 @@ async function recorded(stack: Stack): Promise<Map<string, { invitationId?: stri
 
 async function controlPlane(emulator: RunningEmulator, path: string): Promise<void> {
   // The control plane takes JSON POSTs only (it refuses what a browser page could send cross-origin).
-  const response = await fetch(`${emulator.origin}/__emulator/${path}`, { method: "POST", headers: { "content-type": "application/json" } });
+  const response = await fetch(`${emulator.origin}/__emulator/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+  });
   check(response.ok, `control plane POST /__emulator/${path} answered ${response.status}`);
 }
 

@@ -48,7 +48,10 @@ describe("API key rotation", () => {
   // (`--run-program`), or follows a `pulumi up`; from then on the new key is the stored one.
   test("12. after up the key is rotated (old one revoked, new one in config): refresh and destroy work", async () => {
     const first = newKey("first");
-    const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation", 3)), { credentials: "none", config: keyConfig(first) });
+    const stack = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation", 3)), {
+      credentials: "none",
+      config: keyConfig(first),
+    });
     await stack.up();
     const second = await rotate(stack, first);
 
@@ -87,7 +90,10 @@ describe("API key rotation", () => {
 
   test("12b. rotation followed by the pipeline's next up (no changes), or by destroy --run-program", async () => {
     const first = newKey("first");
-    const viaUp = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation-up", 2)), { credentials: "none", config: keyConfig(first) });
+    const viaUp = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation-up", 2)), {
+      credentials: "none",
+      config: keyConfig(first),
+    });
     await viaUp.up();
     const second = await rotate(viaUp, first);
     let mark = e2e.view.mark();
@@ -99,7 +105,10 @@ describe("API key rotation", () => {
     expect(e2e.view.pending()).toEqual([]);
 
     const third = newKey("third");
-    const viaDestroy = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation-destroy", 2)), { credentials: "none", config: keyConfig(third) });
+    const viaDestroy = await e2e.inlineStack(invitationsProgram(e2e.orgId, people("rotation-destroy", 2)), {
+      credentials: "none",
+      config: keyConfig(third),
+    });
     await viaDestroy.up();
     const fourth = await rotate(viaDestroy, third);
     mark = e2e.view.mark();

@@ -128,7 +128,11 @@ describe("out-of-band changes", () => {
     const fresh = e2e.view.pendingFor(ALICE);
     expect(fresh.id).not.toBe(expired.id);
     expect(Date.parse(fresh.expiresAt)).toBeGreaterThan(Date.now());
-    expect(invitationOutputs(await stack.outputs())["alice"]).toMatchObject({ status: "PENDING", invitationId: fresh.id, expiresAt: fresh.expiresAt });
+    expect(invitationOutputs(await stack.outputs())["alice"]).toMatchObject({
+      status: "PENDING",
+      invitationId: fresh.id,
+      expiresAt: fresh.expiresAt,
+    });
     await stack.preview({ refresh: true, expectNoChanges: true });
 
     await stack.destroy();

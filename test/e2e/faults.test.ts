@@ -69,7 +69,9 @@ describe("an unreliable Cloud Manager", () => {
     // not from a list here: a route the provider starts using is covered, or this fails naming it.
     const run = e2e.view.requestsSince(start);
     const routes = new Set(run.map(routeOf));
-    expect([...routes]).toEqual(expect.arrayContaining(["GET /orgs/{id}/invites", "POST /orgs/{id}/invites", "DELETE /orgs/{id}/invites/{id}"]));
+    expect([...routes]).toEqual(
+      expect.arrayContaining(["GET /orgs/{id}/invites", "POST /orgs/{id}/invites", "DELETE /orgs/{id}/invites/{id}"]),
+    );
     expect(faults.missing(run)).toEqual([]);
     // The log agrees: each route shows a 429, a 503 and at least two dropped answers (both drops log as status 0).
     const statusesOf = (route: string) => run.filter((r) => routeOf(r) === route).map((r) => r.status);

@@ -84,7 +84,11 @@ describe("up, preview and refresh", () => {
     expect(e2e.view.writesSince(mark)).toEqual([]);
     expect(e2e.view.pending()).toHaveLength(2);
     const outputs = invitationOutputs(await stack.outputs());
-    expect(outputs["ann"]).toMatchObject({ username: "nodiff.Ann@Example.com", roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"], status: "PENDING" });
+    expect(outputs["ann"]).toMatchObject({
+      username: "nodiff.Ann@Example.com",
+      roles: ["ORG_BILLING_ADMIN", "ORG_READ_ONLY"],
+      status: "PENDING",
+    });
     expect(outputs["ben"]).toMatchObject({ teamIds: [team.id], status: "PENDING" });
 
     await stack.destroy();
@@ -142,7 +146,11 @@ describe("changes in code", () => {
     const withTeam = e2e.view.pendingFor("replace.person01@example.com");
     expect(withTeam.id).not.toBe(oldTeamless.id);
     expect(withTeam.teamIds).toEqual([team.id]);
-    expect(invitationOutputs(await stack.outputs())["p01"]).toMatchObject({ invitationId: withTeam.id, teamIds: [team.id], status: "PENDING" });
+    expect(invitationOutputs(await stack.outputs())["p01"]).toMatchObject({
+      invitationId: withTeam.id,
+      teamIds: [team.id],
+      status: "PENDING",
+    });
 
     // Username: another person, so another invitation; the old one is withdrawn first.
     people.set("p03", { username: "replace.someone.else@example.com" });
@@ -155,7 +163,10 @@ describe("changes in code", () => {
     ]);
     expect(e2e.view.pendingByUser().has("replace.person03@example.com")).toBe(false);
     const renamed = e2e.view.pendingFor("replace.someone.else@example.com");
-    expect(invitationOutputs(await stack.outputs())["p03"]).toMatchObject({ invitationId: renamed.id, username: "replace.someone.else@example.com" });
+    expect(invitationOutputs(await stack.outputs())["p03"]).toMatchObject({
+      invitationId: renamed.id,
+      username: "replace.someone.else@example.com",
+    });
 
     // A change of case only is the same person: nothing happens.
     people.set("p02", { username: "replace.Person02@Example.COM" });

@@ -25,7 +25,10 @@ async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
 
 describe("reading an existing invitation", () => {
   test("9. OrgInvitation.get through the id option reads an invitation created by hand, and destroy leaves it alone", async () => {
-    const handmade = await e2e.admin.createInvitation(e2e.orgId, { username: "handmade@example.com", roles: ["ORG_READ_ONLY", "ORG_MEMBER"] });
+    const handmade = await e2e.admin.createInvitation(e2e.orgId, {
+      username: "handmade@example.com",
+      roles: ["ORG_READ_ONLY", "ORG_MEMBER"],
+    });
     const id = `${e2e.orgId}/${handmade.id}`;
     const stack = await e2e.inlineStack(async () => {
       const { OrgInvitation } = builtPackage();
@@ -134,7 +137,8 @@ describe("the state file", () => {
     const rest = JSON.stringify(withoutSecretEnvelopes(exported.deployment, "deployment", envelopes));
     for (const secret of secrets) expect(rest).not.toContain(secret);
     expectNoTokens(JSON.stringify(exported));
-    for (const path of envelopes) expect(path).toMatch(/^deployment\.resources\[\d+\]\.(inputs|outputs)\.cloudmanager:(privateKey|clientSecret)$/);
+    for (const path of envelopes)
+      expect(path).toMatch(/^deployment\.resources\[\d+\]\.(inputs|outputs)\.cloudmanager:(privateKey|clientSecret)$/);
     const resources = await stack.resources();
     for (const path of envelopes) {
       const index = Number(/resources\[(\d+)\]/.exec(path)?.[1]);

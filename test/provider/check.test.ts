@@ -18,7 +18,13 @@ describe("OrgInvitation_Check", () => {
   it("reports every bad property at once, each under its own name, and sends nothing", async () => {
     const result = await runtime.check(
       {},
-      { orgId: "not-an-org", username: "alice at example", roles: ["ORG_MEMBER", "ORG_MEMBER", "admin"], teamIds: ["xyz", TEAM_A, TEAM_A], __provider: PROVIDER_PLACEHOLDER },
+      {
+        orgId: "not-an-org",
+        username: "alice at example",
+        roles: ["ORG_MEMBER", "ORG_MEMBER", "admin"],
+        teamIds: ["xyz", TEAM_A, TEAM_A],
+        __provider: PROVIDER_PLACEHOLDER,
+      },
     );
     const byProperty = Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
     expect(Object.keys(byProperty).sort()).toEqual(["orgId", "roles", "teamIds", "username"]);
@@ -48,10 +54,22 @@ describe("OrgInvitation_Check", () => {
 
   it("normalizes: roles sorted and deduplicated, username trimmed, teamIds sorted, orgId lower case, missing teamIds → []", async () => {
     const upperOrg = h.orgId.toUpperCase();
-    const result = await runtime.check({}, { orgId: upperOrg, username: "  Alice@Example.com ", roles: ["ORG_READ_ONLY", "ORG_MEMBER"], __provider: PROVIDER_PLACEHOLDER });
+    const result = await runtime.check(
+      {},
+      { orgId: upperOrg, username: "  Alice@Example.com ", roles: ["ORG_READ_ONLY", "ORG_MEMBER"], __provider: PROVIDER_PLACEHOLDER },
+    );
     expect(result.failures).toBeUndefined();
-    expect(result.inputs).toEqual({ orgId: h.orgId, username: "Alice@Example.com", roles: ["ORG_MEMBER", "ORG_READ_ONLY"], teamIds: [], __provider: PROVIDER_PLACEHOLDER });
-    const withTeams = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [TEAM_B, TEAM_A] });
+    expect(result.inputs).toEqual({
+      orgId: h.orgId,
+      username: "Alice@Example.com",
+      roles: ["ORG_MEMBER", "ORG_READ_ONLY"],
+      teamIds: [],
+      __provider: PROVIDER_PLACEHOLDER,
+    });
+    const withTeams = await runtime.check(
+      {},
+      { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"], teamIds: [TEAM_B, TEAM_A] },
+    );
     expect(withTeams.inputs?.["teamIds"]).toEqual([TEAM_A, TEAM_B]);
   });
 
@@ -77,7 +95,10 @@ describe("OrgInvitation_Check", () => {
     const result = await runtime.check({}, news);
     expect(result.failures).toBeUndefined();
     expect(result.inputs).toEqual(news);
-    const allUnknown = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: UNKNOWN, teamIds: [UNKNOWN, TEAM_B, TEAM_A] });
+    const allUnknown = await runtime.check(
+      {},
+      { orgId: h.orgId, username: "a@example.com", roles: UNKNOWN, teamIds: [UNKNOWN, TEAM_B, TEAM_A] },
+    );
     expect(allUnknown.failures).toBeUndefined();
     expect(allUnknown.inputs?.["roles"]).toBe(UNKNOWN);
     expect(allUnknown.inputs?.["teamIds"]).toEqual([UNKNOWN, TEAM_B, TEAM_A]);
@@ -93,7 +114,9 @@ describe("OrgInvitation_Check", () => {
     await h.configure({});
     const result = await runtime.check({}, { orgId: h.orgId, username: "a@example.com", roles: ["ORG_MEMBER"] });
     expect(result.failures).toBeUndefined();
-    await expect(runtime.diff("x", { ...(result.inputs ?? {}), status: "PENDING" }, result.inputs ?? {})).resolves.toEqual({ changes: false });
+    await expect(runtime.diff("x", { ...(result.inputs ?? {}), status: "PENDING" }, result.inputs ?? {})).resolves.toEqual({
+      changes: false,
+    });
     expect(h.requests()).toEqual([]);
   });
 });
@@ -144,7 +167,9 @@ describe("OrgInvitation_Check bounds: runaway values get one short, readable err
     const result = await runtime.check({}, { ...base(), roles });
     expect(result.failures).toBeUndefined();
     expect(h.notices).toHaveLength(1);
-    expect(h.notices[0]).toMatch(/^warning: cloudmanager: roles "ORG_FUTURE_0", .*"ORG_FUTURE_9", and 20 more are not ones this provider knows/);
+    expect(h.notices[0]).toMatch(
+      /^warning: cloudmanager: roles "ORG_FUTURE_0", .*"ORG_FUTURE_9", and 20 more are not ones this provider knows/,
+    );
     expect(h.notices[0]?.length).toBeLessThan(600);
   });
 

@@ -38,7 +38,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const key = (publicKey: string): ResolvedConnection => ({ baseUrl, auth: { kind: "apiKey", publicKey, privateKey: `${publicKey}-private` } });
+const key = (publicKey: string): ResolvedConnection => ({
+  baseUrl,
+  auth: { kind: "apiKey", publicKey, privateKey: `${publicKey}-private` },
+});
 const untilHeld = () => new Promise<void>((resolve) => arrived.push(resolve));
 
 describe("ClientPool", () => {

@@ -12,7 +12,11 @@ afterAll(() => h.close());
 
 describe("OrgInvitation_Create", () => {
   it("sends one invitation when none exists and records it as PENDING", async () => {
-    const { id, outs } = await checkAndCreate({ orgId: h.orgId, username: "alice@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"] });
+    const { id, outs } = await checkAndCreate({
+      orgId: h.orgId,
+      username: "alice@example.com",
+      roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"],
+    });
     const [pending, ...others] = h.emulator.state.pendingInvitations(h.orgId);
     expect(others).toEqual([]);
     expect(id).toBe(`${h.orgId}/${pending?.id}`);
@@ -110,7 +114,12 @@ describe("OrgInvitation_Create", () => {
     const { outs } = await creating;
     expect(outs.invitationId).toBe(byHand.id);
     // Ours arrived first (held), the one by hand second.
-    expect(h.requests().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([409, 201]);
+    expect(
+      h
+        .requests()
+        .filter((r) => r.method === "POST")
+        .map((r) => r.status),
+    ).toEqual([409, 201]);
     expect(h.emulator.state.pendingInvitations(h.orgId)).toHaveLength(1);
     expect(noticesMatching(h, new RegExp(`adopting the pending invitation ${byHand.id} for gina@example.com`))).toHaveLength(1);
   });
@@ -131,7 +140,9 @@ describe("OrgInvitation_Create", () => {
     const error = await checkAndCreate({ orgId: h.orgId, username: "hank@example.com", roles: ["ORG_MEMBER"] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toMatch(/^Inviting hank@example.com to organization [0-9a-f]{24} failed: .*\[HTTP 401 USER_UNAUTHORIZED\]\. Check that the API key/);
+    expect(message).toMatch(
+      /^Inviting hank@example.com to organization [0-9a-f]{24} failed: .*\[HTTP 401 USER_UNAUTHORIZED\]\. Check that the API key/,
+    );
     expect(message).not.toContain(readOnly.privateKey);
     expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
   });

@@ -34,12 +34,19 @@ describe("Credentials_Resolution", () => {
   it("prefers the API key when both are complete at the same level", () => {
     const both = { publicKey: "pub", privateKey: "priv", clientId: "id", clientSecret: "sec" };
     expect(resolve(both).auth.kind).toBe("apiKey");
-    expect(resolve({}, { MCLI_PUBLIC_API_KEY: "p", MCLI_PRIVATE_API_KEY: "q", CLOUDMANAGER_CLIENT_ID: "i", CLOUDMANAGER_CLIENT_SECRET: "s" }).auth.kind).toBe("apiKey");
+    expect(
+      resolve({}, { MCLI_PUBLIC_API_KEY: "p", MCLI_PRIVATE_API_KEY: "q", CLOUDMANAGER_CLIENT_ID: "i", CLOUDMANAGER_CLIENT_SECRET: "s" })
+        .auth.kind,
+    ).toBe("apiKey");
   });
 
   it("prefers what the stack config sets over a complete pair in the environment", () => {
     const env = { MCLI_PUBLIC_API_KEY: "p", MCLI_PRIVATE_API_KEY: "q" };
-    expect(resolve({ clientId: "id", clientSecret: "sec" }, env).auth).toEqual({ kind: "serviceAccount", clientId: "id", clientSecret: "sec" });
+    expect(resolve({ clientId: "id", clientSecret: "sec" }, env).auth).toEqual({
+      kind: "serviceAccount",
+      clientId: "id",
+      clientSecret: "sec",
+    });
   });
 
   it.each([
@@ -55,8 +62,10 @@ describe("Credentials_Resolution", () => {
       message = e instanceof Error ? e.message : String(e);
     }
     expect(message).toContain(`CLOUDMANAGER_CREDENTIALS_MISSING: no complete Cloud Manager credentials (${state})`);
-    for (const name of ["cloudmanager:publicKey", "cloudmanager:privateKey", "MCLI_PUBLIC_API_KEY", "MCLI_PRIVATE_API_KEY"]) expect(message).toContain(name);
-    for (const name of ["cloudmanager:clientId", "cloudmanager:clientSecret", "CLOUDMANAGER_CLIENT_ID", "CLOUDMANAGER_CLIENT_SECRET"]) expect(message).toContain(name);
+    for (const name of ["cloudmanager:publicKey", "cloudmanager:privateKey", "MCLI_PUBLIC_API_KEY", "MCLI_PRIVATE_API_KEY"])
+      expect(message).toContain(name);
+    for (const name of ["cloudmanager:clientId", "cloudmanager:clientSecret", "CLOUDMANAGER_CLIENT_ID", "CLOUDMANAGER_CLIENT_SECRET"])
+      expect(message).toContain(name);
     expect(message).not.toMatch(/very-secret-private|mdb_sa_sk_secret/);
   });
 
@@ -74,7 +83,9 @@ describe("Credentials_Resolution", () => {
     expect(() => resolve({ publicKey: "p", privateKey: "q" }, { MCLI_OPS_MANAGER_URL: "opsmanager:8443" })).toThrow(
       /CLOUDMANAGER_CONFIG_INVALID: MCLI_OPS_MANAGER_URL must be an http\(s\) URL/,
     );
-    expect(() => resolve({ publicKey: "p", privateKey: "q", baseUrl: "not a url" })).toThrow(/CLOUDMANAGER_CONFIG_INVALID: cloudmanager:baseUrl is not a URL/);
+    expect(() => resolve({ publicKey: "p", privateKey: "q", baseUrl: "not a url" })).toThrow(
+      /CLOUDMANAGER_CONFIG_INVALID: cloudmanager:baseUrl is not a URL/,
+    );
   });
 
   it("reads the CA certificate from the PEM file the setting names, config over environment", () => {

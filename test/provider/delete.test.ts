@@ -28,7 +28,12 @@ describe("OrgInvitation_Delete", () => {
     const { id, outs } = await invite("bob@example.com");
     h.emulator.state.acceptInvitation(h.orgId, outs.invitationId ?? "");
     await runtime.delete(id, stateOf(outs));
-    expect(noticesMatching(h, /no longer exists in Cloud Manager \(bob@example.com accepted the invitation .*; the membership is kept\); nothing to delete/)).toHaveLength(1);
+    expect(
+      noticesMatching(
+        h,
+        /no longer exists in Cloud Manager \(bob@example.com accepted the invitation .*; the membership is kept\); nothing to delete/,
+      ),
+    ).toHaveLength(1);
     expect(h.emulator.state.members(h.orgId).map((m) => m.username)).toContain("bob@example.com");
   });
 
@@ -43,7 +48,12 @@ describe("OrgInvitation_Delete", () => {
     const { id, outs } = await invite("dan@example.com");
     await h.outside.deleteInvitation(h.orgId, outs.invitationId ?? "");
     await runtime.delete(id, stateOf(outs));
-    expect(noticesMatching(h, /\(the invitation for dan@example.com was withdrawn before it was accepted \(in Cloud Manager, or by an earlier Pulumi run that was interrupted\)\)/)).toHaveLength(1);
+    expect(
+      noticesMatching(
+        h,
+        /\(the invitation for dan@example.com was withdrawn before it was accepted \(in Cloud Manager, or by an earlier Pulumi run that was interrupted\)\)/,
+      ),
+    ).toHaveLength(1);
   });
 
   it("completes with a short warning naming the recorded reason when state already knew it was gone (the re-invite of a replace)", async () => {
@@ -63,7 +73,9 @@ describe("OrgInvitation_Delete", () => {
     const { id, outs } = await invite("erin2@example.com");
     const expired = h.emulator.state.expireInvitation(h.orgId, outs.invitationId ?? "");
     await runtime.delete(id, stateOf({ ...outs, status: "EXPIRED", expiresAt: expired.expiresAt }));
-    expect(noticesMatching(h, /erin2@example.com was already gone \(recorded as EXPIRED at the last refresh\); nothing to delete\.$/)).toHaveLength(1);
+    expect(
+      noticesMatching(h, /erin2@example.com was already gone \(recorded as EXPIRED at the last refresh\); nothing to delete\.$/),
+    ).toHaveLength(1);
     expect(h.notices).toHaveLength(1);
   });
 
@@ -77,7 +89,11 @@ describe("OrgInvitation_Delete", () => {
 
   it("fails with the API's code and an actionable message on other errors, and the invitation stays", async () => {
     const { id, outs } = await invite("gina@example.com");
-    h.emulator.state.addFault({ method: "DELETE", path: "/invites/", fault: { type: "status", status: 403, errorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST" } });
+    h.emulator.state.addFault({
+      method: "DELETE",
+      path: "/invites/",
+      fault: { type: "status", status: 403, errorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST" },
+    });
     const error = await runtime.delete(id, stateOf(outs)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(

@@ -89,7 +89,9 @@ describe("OrgInvitation_Diff", () => {
     expect(h.notices).toEqual([]);
     expect(await runtime.diff(ID, state("ACCEPTED"), inputs({ roles: ["ORG_OWNER"], teamIds: [TEAM] }))).toEqual({ changes: false });
     expect(h.notices).toHaveLength(1);
-    expect(h.notices[0]).toMatch(/alice@example.com has already accepted the invitation, so the roles and teamIds changed in code are not applied/);
+    expect(h.notices[0]).toMatch(
+      /alice@example.com has already accepted the invitation, so the roles and teamIds changed in code are not applied/,
+    );
   });
 
   it("still replaces an ACCEPTED invitation when the code now names another person or organization", async () => {

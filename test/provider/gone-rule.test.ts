@@ -53,7 +53,9 @@ describe("a 404 that proves nothing keeps the resource", () => {
     const { id, outs, inputs } = await invite("bob@example.com");
     await configureTypoEndpoint();
     await expect(runtime.read(id, stateOf(outs))).rejects.toThrow(/Reading the invitation .* failed: .*HTTP 404/);
-    await expect(runtime.update(id, stateOf(outs), { ...inputs, roles: ["ORG_READ_ONLY"] })).rejects.toThrow(/Updating the roles .* failed: .*HTTP 404/);
+    await expect(runtime.update(id, stateOf(outs), { ...inputs, roles: ["ORG_READ_ONLY"] })).rejects.toThrow(
+      /Updating the roles .* failed: .*HTTP 404/,
+    );
     // A `get` without state does not read as "not found" either.
     await expect(runtime.read(id, {})).rejects.toThrow(/HTTP 404/);
     expect(h.emulator.state.pendingInvitations(h.orgId)).toHaveLength(1);
@@ -64,13 +66,20 @@ describe("a 404 that proves nothing keeps the resource", () => {
     const otherOrg = "0123456789abcdef01234567";
     const error = await runtime.delete(`${otherOrg}/${outs.invitationId}`, stateOf({ ...outs, orgId: otherOrg })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^Deleting the invitation [0-9a-f]{24} for carol@example.com failed: .*(ORG_NOT_FOUND|USER_UNAUTHORIZED|NOT_ORG_ADMIN)/);
+    expect((error as Error).message).toMatch(
+      /^Deleting the invitation [0-9a-f]{24} for carol@example.com failed: .*(ORG_NOT_FOUND|USER_UNAUTHORIZED|NOT_ORG_ADMIN)/,
+    );
     expect(h.notices.filter((n) => /nothing to delete/.test(n))).toEqual([]);
   });
 
   it("a 404 for the invitation while the organization still lists it pending fails as unclear and changes nothing", async () => {
     const { id, outs } = await invite("dan@example.com");
-    h.emulator.state.addFault({ method: "DELETE", path: "/invites/", count: 1, fault: { type: "status", status: 404, errorCode: "RESOURCE_NOT_FOUND" } });
+    h.emulator.state.addFault({
+      method: "DELETE",
+      path: "/invites/",
+      count: 1,
+      fault: { type: "status", status: 404, errorCode: "RESOURCE_NOT_FOUND" },
+    });
     await expect(runtime.delete(id, stateOf(outs))).rejects.toThrow(
       /^INVITATION_STATE_UNCLEAR: Cloud Manager answered 404 for the invitation [0-9a-f]{24} for dan@example.com but still lists it among the pending invitations/,
     );

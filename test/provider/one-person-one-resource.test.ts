@@ -42,7 +42,9 @@ describe("one person declared twice in one deployment", () => {
   it("neither resource sends an invitation once the duplicate is known (up without a preview)", async () => {
     const a = await runtime.check({}, inputs("carol", "carol@example.com"));
     await runtime.check({}, inputs("carol-2", "carol@example.com"));
-    await expect(runtime.create(a.inputs ?? {})).rejects.toThrow(/^DUPLICATE_INVITATION: carol@example.com .*"carol".*"carol-2".*Nothing was sent/);
+    await expect(runtime.create(a.inputs ?? {})).rejects.toThrow(
+      /^DUPLICATE_INVITATION: carol@example.com .*"carol".*"carol-2".*Nothing was sent/,
+    );
     expect(writes(h)).toEqual([]);
     expect(h.emulator.state.pendingInvitations(h.orgId)).toEqual([]);
   });

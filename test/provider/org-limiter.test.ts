@@ -94,7 +94,9 @@ describe("OrgLimiter", () => {
     first.resolve();
     await Promise.all([running, ...waiting]);
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatch(/^organization org1: 1 call\(s\) waited up to 2\.5 s before being sent: at most 1 calls run at once per organization, to stay under Cloud Manager's rate limits; 1 still queued\.$/);
+    expect(reports[0]).toMatch(
+      /^organization org1: 1 call\(s\) waited up to 2\.5 s before being sent: at most 1 calls run at once per organization, to stay under Cloud Manager's rate limits; 1 still queued\.$/,
+    );
   });
 
   it("says nothing when no call waited more than a second", async () => {

@@ -29,7 +29,12 @@ describe("OrgInvitation_Read", () => {
     await h.outside.updateInvitationRoles(h.orgId, outs.invitationId ?? "", ["ORG_OWNER", "ORG_BILLING_ADMIN"]);
     const result = await runtime.read(id, stateOf(outs));
     expect(result.props).toEqual({ ...outs, roles: ["ORG_BILLING_ADMIN", "ORG_OWNER"] });
-    const diff = await runtime.diff(id, stateOf(result.props ?? outs), { orgId: h.orgId, username: "bob@example.com", roles: ["ORG_MEMBER"], teamIds: [] });
+    const diff = await runtime.diff(id, stateOf(result.props ?? outs), {
+      orgId: h.orgId,
+      username: "bob@example.com",
+      roles: ["ORG_MEMBER"],
+      teamIds: [],
+    });
     expect(diff).toEqual({ changes: true });
   });
 
@@ -40,7 +45,14 @@ describe("OrgInvitation_Read", () => {
     expect(result).toEqual({ id, props: { ...outs, status: "ACCEPTED" } });
     expectStorable(result.props ?? {});
     // Kept in state with no diff against the unchanged code.
-    expect(await runtime.diff(id, stateOf(result.props ?? outs), { orgId: h.orgId, username: "carol@example.com", roles: ["ORG_MEMBER"], teamIds: [] })).toEqual({
+    expect(
+      await runtime.diff(id, stateOf(result.props ?? outs), {
+        orgId: h.orgId,
+        username: "carol@example.com",
+        roles: ["ORG_MEMBER"],
+        teamIds: [],
+      }),
+    ).toEqual({
       changes: false,
     });
   });

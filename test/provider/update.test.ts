@@ -51,7 +51,9 @@ describe("OrgInvitation_Update", () => {
   it("fails telling to run `pulumi refresh` when the invitation expired meanwhile", async () => {
     const { id, outs, news } = await inviteAndChangeRoles("dan@example.com");
     const expired = h.emulator.state.expireInvitation(h.orgId, outs.invitationId ?? "");
-    await expect(runtime.update(id, stateOf({ ...outs, expiresAt: expired.expiresAt }), news)).rejects.toThrow(/expired .*Run `pulumi refresh`/);
+    await expect(runtime.update(id, stateOf({ ...outs, expiresAt: expired.expiresAt }), news)).rejects.toThrow(
+      /expired .*Run `pulumi refresh`/,
+    );
   });
 
   it("keeps the record of an ACCEPTED invitation as it is, without calling the API", async () => {

@@ -184,7 +184,10 @@ function build(
     },
     async localStack(workDir, opts = {}) {
       const n = ++runCounter;
-      const stack = await LocalWorkspace.createOrSelectStack({ stackName: `e2e${n}`, workDir }, { pulumiCommand: cli.command, envVars: { ...env, ...opts.env } });
+      const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: `e2e${n}`, workDir },
+        { pulumiCommand: cli.command, envVars: { ...env, ...opts.env } },
+      );
       return configure(new TestStack(stack, workDir), opts);
     },
     async withdrawAllPending() {

@@ -60,7 +60,9 @@ export class EmulatorView {
 
   /** The provider's API requests (OAuth token calls included) received after `mark`, in arrival order. */
   requestsSince(mark = 0): RequestLogEntry[] {
-    return this.emulator.state.requests().filter((r) => r.seq > mark && !(r.auth.type === "digest" && this.outsideKeys.has(r.auth.username)));
+    return this.emulator.state
+      .requests()
+      .filter((r) => r.seq > mark && !(r.auth.type === "digest" && this.outsideKeys.has(r.auth.username)));
   }
 
   /** `requestsSince` without the Digest challenges (a 401 to a request that carried no credentials). */
@@ -70,9 +72,7 @@ export class EmulatorView {
 
   /** Requests that changed something and succeeded: POST/PATCH/DELETE answered 2xx, API routes only. */
   writesSince(mark = 0): RequestLogEntry[] {
-    return this.requestsSince(mark).filter(
-      (r) => r.method !== "GET" && r.path.startsWith(API_PREFIX) && r.status >= 200 && r.status < 300,
-    );
+    return this.requestsSince(mark).filter((r) => r.method !== "GET" && r.path.startsWith(API_PREFIX) && r.status >= 200 && r.status < 300);
   }
 
   /** `writesSince` as "METHOD /path status" lines, the shape assertions compare. */
@@ -98,7 +98,9 @@ export class DuplicateInvitationMonitor {
     if (!this.view) return;
     for (const [user, invitations] of this.view.pendingByUser()) {
       if (invitations.length > 1) {
-        this.violations.push(`after "${line}": ${user} has ${invitations.length} pending invitations (${invitations.map((i) => i.id).join(", ")})`);
+        this.violations.push(
+          `after "${line}": ${user} has ${invitations.length} pending invitations (${invitations.map((i) => i.id).join(", ")})`,
+        );
       }
     }
   };

@@ -36,7 +36,10 @@ const ID_SEGMENT = /^[0-9a-f]{24}$/;
 /** "POST /orgs/{id}/invites": the method and the path below the API prefix, ids replaced. */
 export function routeOf(r: { method: string; path: string }): string {
   const path = r.path.startsWith(`${API_PREFIX}/`) ? r.path.slice(API_PREFIX.length) : r.path;
-  return `${r.method} ${path.split("/").map((s) => (ID_SEGMENT.test(s) ? "{id}" : s)).join("/")}`;
+  return `${r.method} ${path
+    .split("/")
+    .map((s) => (ID_SEGMENT.test(s) ? "{id}" : s))
+    .join("/")}`;
 }
 
 /** The fault path pattern of a route: its literal segments, and any id where the request had one. */
@@ -158,7 +161,9 @@ export class EveryRouteFaults {
         this.counted.set(info.id, { route, label });
       }
       // Random faults restart their seeded sequence at each rebuild.
-      this.kinds.forEach(({ fault }, k) => this.state.addFault({ ...where, probability: this.random.probability, seed: this.random.seed + 100 * n + k, fault }));
+      this.kinds.forEach(({ fault }, k) =>
+        this.state.addFault({ ...where, probability: this.random.probability, seed: this.random.seed + 100 * n + k, fault }),
+      );
       // Then nothing (a delay of 0 ms is no fault): a learned route never reaches the catch-all.
       this.state.addFault({ ...where, fault: { type: "delay", ms: 0 } });
     });
