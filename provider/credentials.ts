@@ -33,10 +33,8 @@ export const ENV_VARS = {
 export type SettingName = keyof typeof CONFIG_KEYS;
 export type ConfigSnapshot = Partial<Record<SettingName, string>>;
 
-
 export type ResolvedAuth =
-  | { kind: "apiKey"; publicKey: string; privateKey: string }
-  | { kind: "serviceAccount"; clientId: string; clientSecret: string };
+  { kind: "apiKey"; publicKey: string; privateKey: string } | { kind: "serviceAccount"; clientId: string; clientSecret: string };
 
 export interface ResolvedConnection {
   baseUrl: string;
@@ -113,7 +111,9 @@ function baseUrlOf(setting: Setting | undefined): string {
     return normalizeBaseUrl(setting.value);
   } catch (e) {
     const problem = isCloudManagerError(e) ? e.message : String(e);
-    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl} ${problem}`);
+    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl} ${problem}`, {
+      cause: e,
+    });
   }
 }
 
@@ -142,6 +142,7 @@ function readCaCertificate(setting: Setting): string {
     throw new Error(
       `CLOUDMANAGER_CONFIG_INVALID: cannot read the CA certificate file "${setting.value}" named by ${source} (${code}). ` +
         `Set it to the path of a PEM file holding your Ops Manager's CA certificate.`,
+      { cause: e },
     );
   }
   if (!isPemCertificate(pem)) {

@@ -43,7 +43,7 @@ async function expectOneRecordedInvitation(stack: TestStack, username: string, n
   expect([...invitations.keys()]).toEqual([name]);
   expect(invitations.get(name)?.outputs?.["invitationId"]).toBe(pending[0]?.id);
   const gate = await stack.preview({ refresh: true, expectNoChanges: true });
-  expect(gate.result.changeSummary).toMatchObject({ same: expect.any(Number) });
+  expect(gate.result.changeSummary).toMatchObject({ same: expect.any(Number) as unknown });
   return pending[0]?.id ?? "";
 }
 
@@ -66,7 +66,9 @@ describe("renames and replacements hand the invitation over", () => {
     expect(e2e.view.writesSince(mark)).toEqual([]);
     expect(await expectOneRecordedInvitation(stack, declared.username, "after")).toBe(first);
     let warnings = providerWarnings(renamed);
-    expect(warnings.filter((w) => w.includes(`invitation ${first} for ${declared.username} handed over from "before" to "after"`))).toHaveLength(1);
+    expect(
+      warnings.filter((w) => w.includes(`invitation ${first} for ${declared.username} handed over from "before" to "after"`)),
+    ).toHaveLength(1);
     expect(misleading(warnings)).toEqual([]);
 
     // 2. Moved under a component (its URN changes, its name does not).
@@ -79,7 +81,9 @@ describe("renames and replacements hand the invitation over", () => {
     warnings = providerWarnings(moved);
     const to = (await stack.invitations()).get("after")?.urn;
     expect(to).toContain("::handover:index:Team$pulumi-nodejs:dynamic/cloudmanager:OrgInvitation::after");
-    expect(warnings.filter((w) => w.includes(`invitation ${first} for ${declared.username} handed over from ${from} to ${to}`))).toHaveLength(1);
+    expect(
+      warnings.filter((w) => w.includes(`invitation ${first} for ${declared.username} handed over from ${from} to ${to}`)),
+    ).toHaveLength(1);
     expect(misleading(warnings)).toEqual([]);
 
     // 3. Teams changed: a replacement (delete first): the old invitation withdrawn, one new one sent.
@@ -88,7 +92,10 @@ describe("renames and replacements hand the invitation over", () => {
     mark = e2e.view.mark();
     const replaced = await stack.up();
     expect(describeSteps(replaced.steps)).toEqual(["after: create-replacement", "after: delete-replaced", "after: replace"]);
-    expect(e2e.view.describeWritesSince(mark)).toEqual([`DELETE /orgs/${e2e.orgId}/invites/${first} 204`, `POST /orgs/${e2e.orgId}/invites 201`]);
+    expect(e2e.view.describeWritesSince(mark)).toEqual([
+      `DELETE /orgs/${e2e.orgId}/invites/${first} 204`,
+      `POST /orgs/${e2e.orgId}/invites 201`,
+    ]);
     const second = await expectOneRecordedInvitation(stack, declared.username, "after");
     expect(second).not.toBe(first);
     expect(e2e.view.pendingFor(declared.username).teamIds).toEqual([team.id]);

@@ -57,7 +57,7 @@ describe("hand-over within one deployment", () => {
     const invitationId = before.state["invitationId"];
     expect(pendingIds()).toEqual([invitationId]);
     expect(h.notices.at(-1)).toBe(
-      `warning: cloudmanager: invitation ${invitationId} for alice@example.com handed over from "before" to "after"; nothing was sent, the invitation stays pending.`,
+      `warning: cloudmanager: invitation ${String(invitationId)} for alice@example.com handed over from "before" to "after"; nothing was sent, the invitation stays pending.`,
     );
     expect(h.notices.join("\n")).not.toMatch(/withdrawn before it was accepted|deleted outside Pulumi/);
   });
@@ -116,8 +116,8 @@ describe("hand-over within one deployment", () => {
     expect(writes(h)).toHaveLength(sentBefore);
     expect(pendingIds()).toEqual([after.state["invitationId"]]);
     expect(h.notices.at(-1)).toBe(
-      `warning: cloudmanager: the invitation ${before.state["invitationId"]} for erin@example.com was already withdrawn in this deployment ` +
-        `and replaced by the invitation ${after.state["invitationId"]} for "after"; nothing to delete for "before".`,
+      `warning: cloudmanager: the invitation ${String(before.state["invitationId"])} for erin@example.com was already withdrawn in this deployment ` +
+        `and replaced by the invitation ${String(after.state["invitationId"])} for "after"; nothing to delete for "before".`,
     );
   });
 });
@@ -146,7 +146,7 @@ describe("hand-over across deployments", () => {
     expect(writes(h).map((r) => `${r.method} ${r.status}`)).toEqual(["DELETE 204"]);
     expect(pendingIds()).toEqual([]);
     expect(h.notices).toEqual([
-      `warning: cloudmanager: the invitation ${before.state["invitationId"]} for gus@example.com was already withdrawn in this deployment by the delete of "after"; nothing to delete for "before".`,
+      `warning: cloudmanager: the invitation ${String(before.state["invitationId"])} for gus@example.com was already withdrawn in this deployment by the delete of "after"; nothing to delete for "before".`,
     ]);
   });
 });
@@ -158,10 +158,15 @@ describe("what a delete says when the invitation is already gone", () => {
     await runtime.read(only.id, only.state); // the client has its Digest challenge: the DELETE goes signed
     h.emulator.state.addFault({ method: "DELETE", path: "/invites/", count: 1, fault: { type: "drop", after: "handler" } });
     await runtime.delete(only.id, only.state);
-    expect(h.requests().filter((r) => r.method === "DELETE").map((r) => r.status)).toEqual([0, 404]);
+    expect(
+      h
+        .requests()
+        .filter((r) => r.method === "DELETE")
+        .map((r) => r.status),
+    ).toEqual([0, 404]);
     expect(pendingIds()).toEqual([]);
     expect(h.notices).toEqual([
-      `warning: cloudmanager: the invitation ${only.state["invitationId"]} for hana@example.com is gone: an earlier attempt of this DELETE ` +
+      `warning: cloudmanager: the invitation ${String(only.state["invitationId"])} for hana@example.com is gone: an earlier attempt of this DELETE ` +
         `most likely withdrew it (its answer was lost, and the retry found nothing to delete).`,
     ]);
   });

@@ -53,6 +53,16 @@ const { OrgInvitation } = require("pulumi-cloudmanager");
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+/** What the DRIVE script prints: each provider method's result. */
+interface DriveResult {
+  check: { failures?: unknown };
+  create: { id: string; outs: { status: string } };
+  read: unknown;
+  diff: unknown;
+  update: { outs: { roles: string[] } };
+  runtimePath: string;
+}
+
 // Loads the stored text exactly as the host does (requireFromString(text).handler()) and drives a
 // whole lifecycle. Config arrives like the engine's: through configure, from outside the text.
 const DRIVE = `
@@ -83,7 +93,11 @@ const orgId = process.env.ORG_ID;
 
 describe("StoredProvider_AsTheEngineUsesIt", () => {
   let emulator: RunningEmulator;
-  let serialized: { text: string; exportName: string; containsSecrets: boolean; registered: { name: string; type: string; id: string | null; provider: string; keys: string[] }[];
+  let serialized: {
+    text: string;
+    exportName: string;
+    containsSecrets: boolean;
+    registered: { name: string; type: string; id: string | null; provider: string; keys: string[] }[];
     outputs: unknown[];
   };
   let file: string;
@@ -95,7 +109,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
     const run = await runNode(SERIALIZE, ROOT);
     // (stderr carries Node's deprecation notices from the serializer's scan of the built-in modules.)
     expect(run.code, run.stderr).toBe(0);
-    serialized = JSON.parse(run.stdout);
+    serialized = JSON.parse(run.stdout) as typeof serialized;
     file = join(dir, "provider.js");
     writeFileSync(file, serialized.text);
   }, 60_000);
@@ -147,7 +161,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
     };
     const run = await runNode(DRIVE, ROOT, { STORED_PROVIDER_FILE: file, STACK_CONFIG: JSON.stringify(config), ORG_ID: emulator.org.id });
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout);
+    const out = JSON.parse(run.stdout) as DriveResult;
     expect(out.check.failures).toBeUndefined();
     expect(out.create.id).toMatch(new RegExp(`^${emulator.org.id}/[0-9a-f]{24}$`));
     expect(out.create.outs.status).toBe("PENDING");
@@ -157,7 +171,9 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
     expect(emulator.state.pendingInvitations(emulator.org.id)).toEqual([]);
     // The second delete, in the same process, knows the first one withdrew it; the warning reaches the
     // user through the process's stderr.
-    expect(run.stderr).toMatch(/warning: cloudmanager: the invitation [0-9a-f]{24} for fresh@example.com was already withdrawn in this deployment by an earlier delete; nothing to delete/);
+    expect(run.stderr).toMatch(
+      /warning: cloudmanager: the invitation [0-9a-f]{24} for fresh@example.com was already withdrawn in this deployment by an earlier delete; nothing to delete/,
+    );
     expect(run.stderr).not.toContain(emulator.credentials.privateKey);
     expect(out.runtimePath).toBe(join(ROOT, "dist/provider/runtime.js"));
   });
@@ -192,7 +208,9 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
       // The host runs configure first in every provider process; that is where the runtime is loaded.
       Promise.resolve().then(() => provider.configure({ config: { get: () => undefined } })).catch((e) => { process.stdout.write(e.message); });`;
     const run = await runNode(script, empty);
-    expect(run.stdout).toMatch(/^CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in .*empty-project: .*Cannot find module 'pulumi-cloudmanager\/provider\/runtime'/);
+    expect(run.stdout).toMatch(
+      /^CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in .*empty-project: .*Cannot find module 'pulumi-cloudmanager\/provider\/runtime'/,
+    );
   });
 
   it("keeps the same text for every resource, so the state grows by a fixed small amount per resource", () => {

@@ -14,6 +14,6 @@ export function builtPackage(): PackageRoot {
     return nodeRequire("pulumi-cloudmanager") as PackageRoot;
   } catch (e) {
     const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new Error(`cannot load the built package (${reason}); run \`npm run build\` first (\`npm test\` does).`);
+    throw new Error(`cannot load the built package (${reason}); run \`npm run build\` first (\`npm test\` does).`, { cause: e });
   }
 }
