@@ -1,6 +1,6 @@
 // Locating the Pulumi CLI, the one way this repository does it: tools/pulumi-cli/ensure-pulumi.sh
 // finds or builds it (cached outside the clone) and prints the folder holding it as its last line.
-// Used by the demo, bench/e2e-timing.ts and the e2e suite's global setup (test/e2e/harness/cli.ts);
+// Used by the demo, bench/e2e-bench.ts and the e2e suite's global setup (test/e2e/harness/cli.ts);
 // it lives here because the demo and the bench are built (dist/) and test/ is not.
 // The script's progress (stderr) is passed on as it comes, since a first build from Go modules takes
 // minutes, and kept for whoever reports a failure.
