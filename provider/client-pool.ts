@@ -9,7 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../sdk";
-import type { ClientLogEvent, CreateInvitationRequest, Invitation, OrgUser } from "../sdk/types";
+import type { ClientClock, ClientLogEvent, CreateInvitationRequest, Invitation, OrgUser } from "../sdk/types";
 import type { ResolvedConnection } from "./credentials";
 import { OrgLimiter } from "./org-limiter";
 import { DeploymentList } from "./org-view";
@@ -41,6 +41,8 @@ export interface ClientPoolOptions {
   report: (message: string) => void;
   userAgent: string;
   concurrencyPerOrg?: number;
+  /** The clock of retries, token lifetimes and the org limiter's pauses (tests pass a virtual one). */
+  clock?: ClientClock;
 }
 
 interface PooledClient {
@@ -114,6 +116,7 @@ export class ClientPool {
         // Cloud Manager's limits are per minute: allow long, Retry-After-driven waits.
         retry: { maxRetries: 10, maxElapsedMs: 300_000 },
         onLog: (event) => this.onLog(limiter, event),
+        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
       });
       pooled = { client, orgs: new Map(), users: 0 };
       this.clients.set(key, pooled);
@@ -135,7 +138,14 @@ export class ClientPool {
   private limiter(baseUrl: string): OrgLimiter {
     let limiter = this.limiters.get(baseUrl);
     if (!limiter) {
-      limiter = new OrgLimiter({ report: this.options.report, concurrency: this.options.concurrencyPerOrg });
+      const { clock } = this.options;
+      const sleep = clock?.sleep;
+      limiter = new OrgLimiter({
+        report: this.options.report,
+        concurrency: this.options.concurrencyPerOrg,
+        ...(clock?.now === undefined ? {} : { now: clock.now }),
+        ...(sleep === undefined ? {} : { wait: (ms: number) => sleep(ms, new AbortController().signal) }),
+      });
       this.limiters.set(baseUrl, limiter);
     }
     return limiter;

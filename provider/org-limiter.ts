@@ -22,7 +22,10 @@ export interface OrgLimiterOptions {
   reportEveryMs?: number;
   /** Where messages for the user go. */
   report: (message: string) => void;
+  /** Epoch ms (tests pass a virtual clock). */
   now?: () => number;
+  /** Waits `ms` before a paused organization's calls go on (tests pass a virtual wait). Default: a timer. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 interface Waiter {
@@ -35,7 +38,8 @@ interface OrgGate {
   queue: Waiter[];
   pausedUntil: number;
   pauseReason: string;
-  timer: NodeJS.Timeout | undefined;
+  /** A wait for the end of a pause is running. */
+  waking: boolean;
   lastReportAt: number;
   /** Longest queue wait (ms) and count of long waits since the last report. */
   longestWaitMs: number;
@@ -50,6 +54,7 @@ export class OrgLimiter {
   private readonly reportEveryMs: number;
   private readonly report: (message: string) => void;
   private readonly now: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
   private readonly gates = new Map<string, OrgGate>();
 
   constructor(options: OrgLimiterOptions) {
@@ -57,6 +62,7 @@ export class OrgLimiter {
     this.reportEveryMs = options.reportEveryMs ?? 5000;
     this.report = options.report;
     this.now = options.now ?? Date.now;
+    this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /** Runs `fn` once the organization has a free slot and is not paused. */
@@ -100,7 +106,7 @@ export class OrgLimiter {
         queue: [],
         pausedUntil: 0,
         pauseReason: "",
-        timer: undefined,
+        waking: false,
         lastReportAt: -Infinity,
         longestWaitMs: 0,
         longWaits: 0,
@@ -113,11 +119,12 @@ export class OrgLimiter {
   private dispatch(orgKey: string, gate: OrgGate): void {
     const now = this.now();
     if (gate.pausedUntil > now) {
-      if (gate.queue.length > 0 && gate.timer === undefined) {
-        gate.timer = setTimeout(() => {
-          gate.timer = undefined;
+      if (gate.queue.length > 0 && !gate.waking) {
+        gate.waking = true;
+        void this.wait(gate.pausedUntil - now).then(() => {
+          gate.waking = false;
           this.dispatch(orgKey, gate);
-        }, gate.pausedUntil - now);
+        });
       }
       return;
     }

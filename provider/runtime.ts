@@ -5,6 +5,7 @@
 // process serves one deployment); credentials are resolved at each call.
 
 import type { CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
+import type { ClientClock } from "../sdk/types";
 import { ClientPool, type OrgApi } from "./client-pool";
 import { readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
 import { DeploymentLedger } from "./deployment-ledger";
@@ -29,7 +30,8 @@ export { setNoticeSink } from "./notices";
 const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi dynamic provider)`;
 
 let config: ConfigSnapshot = {};
-let pool = new ClientPool({ report: warn, userAgent: USER_AGENT });
+let clock: ClientClock | undefined;
+let pool = newPool();
 let ledger = new DeploymentLedger();
 
 /** Captures the `cloudmanager:*` stack config (the provider process runs this once, before any other method). */
@@ -109,7 +111,7 @@ export { remove as delete };
  */
 export async function shutdown(): Promise<void> {
   const closing = pool;
-  pool = new ClientPool({ report: warn, userAgent: USER_AGENT });
+  pool = newPool();
   ledger = new DeploymentLedger();
   config = {};
   await closing.closeAll();
@@ -129,6 +131,19 @@ function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): P
       // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
       throw entered ? e : providerError("Setting up the Cloud Manager client", e);
     });
+}
+
+/**
+ * Tests and programs that embed the runtime: the clock of retries, token lifetimes and rate-limit
+ * pauses from now on (undefined: the real one). Closes the current clients.
+ */
+export async function setClock(next: ClientClock | undefined): Promise<void> {
+  clock = next;
+  await shutdown();
+}
+
+function newPool(): ClientPool {
+  return new ClientPool({ report: warn, userAgent: USER_AGENT, ...(clock === undefined ? {} : { clock }) });
 }
 
 /** Errors leave every method through here, so the host's echo of an expected one is dropped (./error-echo). */

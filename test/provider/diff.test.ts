@@ -1,15 +1,11 @@
 // diff: olds are the OLD OUTPUTS (state), news the checked inputs. No API call, ever.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OrgInvitationStatus } from "../../provider/org-invitation-model";
 import { UNKNOWN } from "../../provider/org-invitation-model";
-import { PROVIDER_PLACEHOLDER, runtime, startHarness, type Harness } from "./support/harness";
+import { PROVIDER_PLACEHOLDER, runtime, usePureRuntime } from "./support/harness";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-beforeEach(() => h.reset());
-afterAll(() => h.close());
+// No server: any API call would fail these tests (usePureRuntime).
+const h = usePureRuntime();
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
 const OTHER_ORG = "5f1b2c3d4e5f6a7b8c9d0e2a";
@@ -112,8 +108,13 @@ describe("OrgInvitation_Diff", () => {
     expect(await runtime.diff(ID, state("PENDING"), inputs({ roles: ["ORG_MEMBER", UNKNOWN] }))).toEqual({ changes: true });
   });
 
-  it("never calls the API", async () => {
-    await runtime.diff(ID, state("REVOKED"), inputs({ username: "x@example.com" }));
-    expect(h.requests()).toEqual([]);
+  it("never calls the API: it answers with no credentials and no server configured", async () => {
+    // Without credentials, any API call would reject with CLOUDMANAGER_CREDENTIALS_MISSING.
+    await expect(runtime.diff(ID, state("REVOKED"), inputs({ username: "x@example.com" }))).resolves.toEqual({
+      changes: true,
+      replaces: ["username"],
+      deleteBeforeReplace: true,
+    });
+    await expect(runtime.read(ID, state("PENDING"))).rejects.toThrow(/CLOUDMANAGER_CREDENTIALS_MISSING/);
   });
 });

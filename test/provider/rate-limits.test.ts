@@ -1,9 +1,24 @@
 // A stack of hundreds of invitations, created concurrently as the engine does, against an emulator
 // enforcing both Cloud Manager limits with short windows: everything succeeds, nothing is sent twice,
 // no rate-limit error reaches the user, and the user is told why calls wait.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Clock-free: only `Date` is faked (the emulator's windows), and the client's retries and the org
+// limiter's pauses sleep on a virtual clock that moves `Date` forward instead of waiting, so windows
+// pass in no real time. Requests still travel over real sockets.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ClientClock } from "../../sdk/types";
 import { until } from "../support/until";
-import { checkAndCreate, startHarness, type Harness } from "./support/harness";
+import { checkAndCreate, runtime, startHarness, type Harness } from "./support/harness";
+
+/** Sleeping moves the (faked) `Date` to the sleeper's deadline; concurrent sleepers share the jump. */
+const virtualClock: Required<ClientClock> = {
+  now: () => Date.now(),
+  sleep: async (ms, signal) => {
+    signal.throwIfAborted();
+    const deadline = Date.now() + ms;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (Date.now() < deadline) vi.setSystemTime(deadline);
+  },
+};
 
 const COUNT = 200;
 
@@ -21,9 +36,16 @@ describe("OrgInvitation_RateLimits", () => {
   beforeAll(async () => {
     // The request limit sits just above the invitation limit, so that the calls refused for too
     // many invitations (they count as requests) push the org over the request limit too.
+    vi.useFakeTimers({ toFake: ["Date"] });
     h = await startHarness({ rateLimits: { ...SHORT, invitationWindowMs: ENDLESS } });
+    await runtime.setClock(virtualClock);
+    await h.configure();
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await runtime.setClock(undefined);
+    await h.close();
+    vi.useRealTimers();
+  });
 
   it(`creates ${COUNT} invitations at once under both rate limits`, async () => {
     const people = Array.from({ length: COUNT }, (_, i) => `person${String(i).padStart(3, "0")}@example.com`);

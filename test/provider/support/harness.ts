@@ -2,7 +2,7 @@
 // in-process the way the engine's dynamic-provider host calls it, and the user-facing notices.
 
 import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { startEmulator, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
 import * as runtime from "../../../provider/runtime";
 import { CONFIG_KEYS, ENV_VARS } from "../../../provider/credentials";
@@ -131,3 +131,25 @@ export async function settleRuntime(): Promise<void> {
 }
 
 export { runtime };
+
+/**
+ * For tests of check and diff, which are pure (they run at preview): the runtime with NO server
+ * and no credentials, so any API call would fail the test with CLOUDMANAGER_CREDENTIALS_MISSING.
+ * Collects the notices; a fresh runtime before each test.
+ */
+export function usePureRuntime(): { notices: string[]; orgId: string } {
+  const notices: string[] = [];
+  beforeAll(() => {
+    clearCredentialEnv();
+    runtime.setNoticeSink((message) => notices.push(message));
+  });
+  beforeEach(async () => {
+    await runtime.shutdown();
+    notices.length = 0;
+  });
+  afterAll(async () => {
+    await runtime.shutdown();
+    runtime.setNoticeSink(undefined);
+  });
+  return { notices, orgId: "5f1b2c3d4e5f6a7b8c9d0e1f" };
+}
