@@ -56,7 +56,13 @@ export interface Organization {
   name: string;
 }
 
-/** The paged list shape used by `/orgs/{ORG-ID}/users`. */
+/** A team of an organization, as `GET /orgs/{ORG-ID}/teams` lists it. */
+export interface Team {
+  id: string;
+  name: string;
+}
+
+/** The paged list shape used by `/orgs/{ORG-ID}/users`, `/orgs/{ORG-ID}/teams` and `/orgs/{ORG-ID}/teams/{TEAM-ID}/users`. */
 export interface Page<T> {
   results: T[];
   totalCount: number;
@@ -82,8 +88,8 @@ export interface ClientLogEvent {
   /** Path and query of the request concerned, e.g. "/api/public/v1.0/orgs/…/invites". */
   path?: string;
   /**
-   * The organization the call is for, on every event of a call made for one (all invitation, user-list
-   * and organization calls; not getUserByName). A wait before a retry (`waitMs`) with an `orgId` means
+   * The organization the call is for, on every event of a call made for one (all invitation, member,
+   * team and organization calls; not getUserByName or getUser). A wait before a retry (`waitMs`) with an `orgId` means
    * that organization's calls are being held back, e.g. by its rate limit.
    */
   orgId?: string;

@@ -1,4 +1,4 @@
-import type { Invitation, Organization, OrgUser, Page, UserRole } from "../types";
+import type { Invitation, Organization, OrgUser, Page, Team, UserRole } from "../types";
 
 // Light checks of 2xx bodies: enough to fail with a clear error when baseUrl points at something that
 // is not the Cloud Manager API, without rejecting fields MongoDB adds later (they are kept as sent).
@@ -45,19 +45,41 @@ export function parseOrgUser(value: unknown): OrgUser | undefined {
   return { ...value, roles: roles as UserRole[], teamIds } as unknown as OrgUser;
 }
 
-export function parseUserPage(value: unknown): Page<OrgUser> | undefined {
+/** A paged list (`{results, totalCount, links}`) whose every result `parseEntry` accepts; `totalCount` is Infinity when left out. */
+export function parsePage<T>(value: unknown, parseEntry: (entry: unknown) => T | undefined): Page<T> | undefined {
   if (!isRecord(value) || !Array.isArray(value.results)) return undefined;
-  const results: OrgUser[] = [];
+  const results: T[] = [];
   for (const entry of value.results) {
-    const user = parseOrgUser(entry);
-    if (user === undefined) return undefined;
-    results.push(user);
+    const parsed = parseEntry(entry);
+    if (parsed === undefined) return undefined;
+    results.push(parsed);
   }
   const links = Array.isArray(value.links)
-    ? value.links.filter((link): link is Page<OrgUser>["links"][number] => isRecord(link) && typeof link.rel === "string")
+    ? value.links.filter((link): link is Page<T>["links"][number] => isRecord(link) && typeof link.rel === "string")
     : [];
   const totalCount = typeof value.totalCount === "number" ? value.totalCount : Number.POSITIVE_INFINITY;
   return { results, totalCount, links };
+}
+
+/** A page of `/orgs/{ORG-ID}/users` or `/orgs/{ORG-ID}/teams/{TEAM-ID}/users`. */
+export function parseUserPage(value: unknown): Page<OrgUser> | undefined {
+  return parsePage(value, parseOrgUser);
+}
+
+export function parseTeam(value: unknown): Team | undefined {
+  if (!isRecord(value) || typeof value.id !== "string" || typeof value.name !== "string") return undefined;
+  return value as unknown as Team;
+}
+
+/** A page of `/orgs/{ORG-ID}/teams`. */
+export function parseTeamPage(value: unknown): Page<Team> | undefined {
+  return parsePage(value, parseTeam);
+}
+
+/** The answer of `PUT /orgs/{ORG-ID}/users/{USER-ID}/roles`: `{"orgRoles": [...]}` (extra fields such as `links` ignored). */
+export function parseOrgRoles(value: unknown): string[] | undefined {
+  if (!isRecord(value) || !isStringArray(value.orgRoles)) return undefined;
+  return value.orgRoles;
 }
 
 export function parseOrganization(value: unknown): Organization | undefined {
