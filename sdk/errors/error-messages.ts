@@ -19,6 +19,12 @@ export interface CallContext {
   orgId?: string;
   /** What a 404 means for this call, e.g. `invitation 5f… in organization 5e…`. */
   subject?: string;
+  /**
+   * For a route some servers lack (Ops Manager documents neither `PUT /orgs/{ORG-ID}/users/{USER-ID}/roles`
+   * nor `DELETE /orgs/{ORG-ID}/users/{USER-ID}`): what to do when a 404 that names no missing user (or a
+   * 405) suggests this server does not have it. The client never falls back to another route by itself.
+   */
+  missingRoute?: string;
   /** Headers as the client built them (auth is added by lower layers on copies; redacted anyway). */
   headers?: Record<string, string>;
   /** Scrubs the client's credentials out of server-provided text. */
@@ -26,6 +32,22 @@ export interface CallContext {
 }
 
 const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN"]);
+
+/**
+ * Refusals to leave an organization without an owner: CANNOT_DEMOTE_LAST_ORG_OWNER (roles PUT, 403 in
+ * Cloud Manager's error list); CANNOT_DELETE_LAST_OWNER and CANNOT_DEMOTE_LAST_OWNER (the list files them
+ * under projects, but a removal of the last owner may answer with them); CANNOT_REMOVE_LAST_ORG_OWNER
+ * (not in the list; Atlas-style wording of the same rule).
+ */
+const LAST_OWNER_CODES: ReadonlySet<string> = new Set([
+  "CANNOT_DEMOTE_LAST_ORG_OWNER",
+  "CANNOT_DELETE_LAST_OWNER",
+  "CANNOT_DEMOTE_LAST_OWNER",
+  "CANNOT_REMOVE_LAST_ORG_OWNER",
+]);
+
+/** 404 errorCodes that name a missing user: the route exists, the user does not (there). */
+const USER_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["USER_NOT_FOUND", "INVALID_USER_ID", "USERNAME_NOT_FOUND"]);
 
 export function apiError(response: WireResponse, ctx: CallContext): CloudManagerError {
   const body = parseApiErrorBody(response.body);
@@ -64,10 +86,28 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     message =
       `Requests from IP address ${ip} are not on the API access list of ${ctx.credential} (${label}) on ${call}: ` +
       `add ${ip} to the access list of that key in Cloud Manager, or call from an address on the list.${server}`;
+  } else if (status >= 400 && status < 500 && errorCode !== undefined && LAST_OWNER_CODES.has(errorCode)) {
+    message =
+      `Cloud Manager refused ${call} (${label}): it would leave ${org} without an Organization Owner. The organization ` +
+      `must keep at least one Organization Owner: give another member ORG_OWNER first, then change or remove this one.${server}`;
+  } else if (status >= 400 && status < 500 && errorCode === "CANNOT_REMOVE_LAST_USER_FROM_TEAM") {
+    message =
+      `Cloud Manager refused ${call} (${label}): a team must keep at least one member. Add another user to the team ` +
+      `first, or delete the team instead.${server}`;
   } else if (status === 403) {
     message = `Cloud Manager forbids ${call} for ${ctx.credential} (${label}).${server}`;
   } else if (status === 404 && errorCode === "ORG_NOT_FOUND") {
     message = `${capitalize(org)} was not found, or ${ctx.credential} cannot see it (${label}) on ${call}: check the organization id.${server}`;
+  } else if (
+    ctx.missingRoute !== undefined &&
+    (status === 405 || (status === 404 && (errorCode === undefined || !USER_NOT_FOUND_CODES.has(errorCode))))
+  ) {
+    // Nothing in the answer says the user is missing: this server may not have the route at all.
+    const what = ctx.subject ?? `the resource at ${pathOf(ctx.url)}`;
+    const either = status === 405 ? "" : `either ${what} does not exist, or `;
+    message =
+      `${call} answered ${label}: ${either}this server may not support this route (Ops Manager does not). ` +
+      `${ctx.missingRoute}${server}`;
   } else if (status === 404) {
     const what = ctx.subject ?? `the resource at ${pathOf(ctx.url)}`;
     message = `Not found: ${what} (${label}) on ${call}.${server}`;
