@@ -9,18 +9,38 @@ import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { RetryingTransport } from "../transport/retrying-transport";
 import { eventFieldsOf, type HttpMethod, type SendFn, type WireRequest, type WireResponse } from "../wire";
-import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser } from "../types";
+import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser, Page, Team } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { pickPendingInvitation } from "./pending-invitation";
-import { parseInvitation, parseInvitationList, parseOrganization, parseOrgUser, parseUserPage } from "./response-shapes";
+import {
+  parseInvitation,
+  parseInvitationList,
+  parseOrganization,
+  parseOrgRoles,
+  parseOrgUser,
+  parseTeamPage,
+  parseUserPage,
+} from "./response-shapes";
 
-/** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"). */
-export const USERS_PAGE_SIZE = 500;
+/** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"); every listing asks for it. */
+export const PAGE_SIZE = 500;
 /**
- * Pages `listOrgUsers` reads at most, whatever `totalCount` says: 100 000 users, far more than an
- * organization has. Only a server whose `next` links never end reaches it.
+ * Pages a listing (users, teams, a team's users) reads at most, whatever `totalCount` says: 100 000
+ * entries, far more than an organization has (250 teams, 250 users a team). Only a server whose `next`
+ * links never end reaches it.
  */
-export const MAX_USER_PAGES = 200;
+export const MAX_PAGES = 200;
+
+/** What to do when a server lacks the roles PUT (see CallContext.missingRoute). */
+const ROLES_PUT_MISSING =
+  "Ops Manager documents no PUT /orgs/{ORG-ID}/users/{USER-ID}/roles; it changes organization roles with PATCH " +
+  "/users/{USER-ID}, which this client does not call in its place. Against Ops Manager, change the roles in its " +
+  "Organization Access Manager; against Cloud Manager, check the user id and that baseUrl ends in /api/public/v1.0.";
+/** What to do when a server lacks the org-user DELETE (see CallContext.missingRoute). */
+const ORG_USER_DELETE_MISSING =
+  "Ops Manager documents no DELETE /orgs/{ORG-ID}/users/{USER-ID}. Against Ops Manager, remove the member in its " +
+  "Organization Access Manager; against Cloud Manager, check the user id (an earlier attempt may already have " +
+  "removed the member) and that baseUrl ends in /api/public/v1.0.";
 
 interface CallSpec {
   method: HttpMethod;
@@ -31,13 +51,28 @@ interface CallSpec {
   orgId?: string;
   /** What a 404 means for this call. */
   subject?: string;
+  /** See CallContext.missingRoute: for routes Ops Manager lacks. */
+  missingRoute?: string;
+  /** Overrides the method's default (POST is not idempotent): true when sending it twice changes nothing more. */
+  idempotent?: boolean;
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
+}
+
+/** One paged listing: its call (without the paging query), how to read a page, and what it lists (for messages). */
+interface Listing<T> {
+  spec: Omit<CallSpec, "method" | "query">;
+  parse: (body: unknown) => Page<T> | undefined;
+  /** "user" or "team": messages say "it repeats user …", "… users so far". */
+  noun: string;
+  /** What may have changed meanwhile when a page repeats an entry: "members", "teams". */
+  changing: string;
 }
 
 /**
  * Typed client for the Cloud Manager / Ops Manager Public API (v1.0): organization invitations,
- * organization users and organizations. Layers, bottom up: undici transport → envelope unwrap →
- * Digest or Bearer auth → retries. Every failure is a CloudManagerError.
+ * organization users and their roles, teams and their members, and organizations. Layers, bottom up:
+ * undici transport → envelope unwrap → Digest or Bearer auth → retries. Every failure is a
+ * CloudManagerError.
  */
 export class CloudManagerClient {
   // Everything lives in #private fields: util.inspect (even with customInspect off) and JSON never see
@@ -206,48 +241,131 @@ export class CloudManagerClient {
 
   /**
    * Every user of the organization, all pages (500 per page). A server whose paging cannot be right
-   * ends the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending:
-   * a page repeating users already listed, more users than `totalCount`, more pages than `totalCount`
-   * needs (plus one, for users added meanwhile), or more than MAX_USER_PAGES pages.
+   * ends the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending
+   * (see listAllPages).
    */
   async listOrgUsers(orgId: string): Promise<OrgUser[]> {
-    const users: OrgUser[] = [];
-    const seen = new Set<string>();
-    for (let pageNum = 1; ; pageNum++) {
-      const {
-        value: page,
-        response,
-        ctx,
-      } = await this.call(
-        {
-          method: "GET",
-          segments: ["orgs", id(orgId, "orgId"), "users"],
-          query: { pageNum: String(pageNum), itemsPerPage: String(USERS_PAGE_SIZE) },
-          orgId,
-          subject: `organization ${orgId}`,
-        },
-        parseUserPage,
+    return this.listAllPages({
+      spec: { segments: ["orgs", id(orgId, "orgId"), "users"], orgId, subject: `organization ${orgId}` },
+      parse: parseUserPage,
+      noun: "user",
+      changing: "members",
+    });
+  }
+
+  /** One user by id (any organization's user the credential may see). */
+  async getUser(userId: string): Promise<OrgUser> {
+    const { value } = await this.call(
+      { method: "GET", segments: ["users", id(userId, "userId")], subject: `user ${userId}` },
+      parseOrgUser,
+    );
+    return value;
+  }
+
+  /**
+   * Replaces the organization roles of a member with `roles` (the full set, at least one role) and
+   * returns the roles the server answers with (`{"orgRoles": [...]}`), or `roles` itself when it
+   * answers 204 or an empty body. Safe to retry (PUT of an absolute value).
+   *
+   * Errors: a refusal to demote the last Organization Owner (CANNOT_DEMOTE_LAST_ORG_OWNER) says to give
+   * another member ORG_OWNER first; a 404 that names no missing user (or a 405) says this server may
+   * not have the route (Ops Manager changes roles with PATCH /users/{USER-ID}; this client does not
+   * fall back to it).
+   */
+  async updateOrgUserRoles(orgId: string, userId: string, roles: string[]): Promise<string[]> {
+    if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => typeof role !== "string" || role.trim() === "")) {
+      throw configError(
+        `roles must list at least one organization role (a member always has one), got ${JSON.stringify(roles)}. ` +
+          `To take a member out of the organization, use removeOrgUser.`,
       );
-      const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
-      for (const user of page.results) {
-        // A membership change while listing can shift pages too: the message says to run again.
-        if (seen.has(user.id)) throw broken(`it repeats user ${user.id}, already listed (if members changed meanwhile, run again)`);
-        seen.add(user.id);
-        users.push(user);
-      }
-      if (users.length > page.totalCount) throw broken(`${users.length} users so far, but totalCount says ${page.totalCount}`);
-      const hasNext = page.links.some((link) => link.rel === "next");
-      if (page.results.length === 0 || !hasNext || users.length >= page.totalCount) break;
-      // totalCount is Infinity when the server leaves it out: then only the hard cap applies.
-      const pagesAllowed = Math.min(MAX_USER_PAGES, Math.ceil(page.totalCount / USERS_PAGE_SIZE) + 1);
-      if (pageNum >= pagesAllowed) {
-        throw broken(
-          `it links to a next page, but ${pagesAllowed} page${pagesAllowed === 1 ? "" : "s"} should hold all ` +
-            (Number.isFinite(page.totalCount) ? `${page.totalCount} users (totalCount)` : "users"),
-        );
-      }
     }
-    return users;
+    const sent = [...roles];
+    const { value } = await this.call(
+      {
+        method: "PUT",
+        segments: ["orgs", id(orgId, "orgId"), "users", id(userId, "userId"), "roles"],
+        body: { orgRoles: sent },
+        orgId,
+        subject: orgUserSubject(orgId, userId),
+        missingRoute: ROLES_PUT_MISSING,
+      },
+      parseOrgRoles,
+      () => sent,
+    );
+    return value;
+  }
+
+  /**
+   * Removes a member from the organization (200 or 204). The last Organization Owner cannot be removed:
+   * that error says to give another member ORG_OWNER first. A 404 is an error: USER_NOT_FOUND (after a
+   * retry it may mean an earlier attempt already removed the member; the caller decides), or, naming no
+   * user, a server that may not have the route (Ops Manager).
+   */
+  async removeOrgUser(orgId: string, userId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["orgs", id(orgId, "orgId"), "users", id(userId, "userId")],
+      orgId,
+      subject: orgUserSubject(orgId, userId),
+      missingRoute: ORG_USER_DELETE_MISSING,
+    });
+  }
+
+  /** Every team of the organization, all pages (checked as listOrgUsers checks its pages). */
+  async listTeams(orgId: string): Promise<Team[]> {
+    return this.listAllPages({
+      spec: { segments: ["orgs", id(orgId, "orgId"), "teams"], orgId, subject: `organization ${orgId}` },
+      parse: parseTeamPage,
+      noun: "team",
+      changing: "teams",
+    });
+  }
+
+  /** Every user of a team, all pages (checked as listOrgUsers checks its pages). */
+  async listTeamUsers(orgId: string, teamId: string): Promise<OrgUser[]> {
+    return this.listAllPages({
+      spec: { segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId"), "users"], orgId, subject: teamSubject(orgId, teamId) },
+      parse: parseUserPage,
+      noun: "user",
+      changing: "members",
+    });
+  }
+
+  /**
+   * Adds organization members to a team: one POST with the JSON array `[{"id": …}, …]`. The server
+   * answers 200 with a page of the team's users, or 204; an empty `userIds` sends nothing. Adding a
+   * member twice changes nothing, so the request is marked idempotent: after an ambiguous failure
+   * (5xx, a connection lost after sending) it is simply sent again.
+   */
+  async addUsersToTeam(orgId: string, teamId: string, userIds: string[]): Promise<void> {
+    if (!Array.isArray(userIds)) throw configError(`userIds must be an array of user ids, got ${JSON.stringify(userIds)}.`);
+    const body = userIds.map((userId) => ({ id: id(userId, "userId") }));
+    if (body.length === 0) return;
+    await this.call(
+      {
+        method: "POST",
+        segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId"), "users"],
+        body,
+        orgId,
+        subject: teamSubject(orgId, teamId),
+        idempotent: true,
+      },
+      parseUserPage,
+      () => EMPTY_PAGE,
+    );
+  }
+
+  /**
+   * Removes a user from a team (200 or 204). A team cannot lose its last member
+   * (CANNOT_REMOVE_LAST_USER_FROM_TEAM): that error says to add another user first.
+   */
+  async removeUserFromTeam(orgId: string, teamId: string, userId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId"), "users", id(userId, "userId")],
+      orgId,
+      subject: `user ${userId} in ${teamSubject(orgId, teamId)}`,
+    });
   }
 
   /** One user by username (email). */
@@ -281,12 +399,59 @@ export class CloudManagerClient {
     return pickPendingInvitation(sameRequest, req.username);
   }
 
-  /** Sends one API call and returns its parsed body; any other outcome throws a CloudManagerError. */
+  /**
+   * THE pager: every entry of a paged listing, 500 per page. A server whose paging cannot be right ends
+   * the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending: a page
+   * repeating an entry already listed (by id), more entries than `totalCount`, more pages than
+   * `totalCount` needs (plus one, for entries added meanwhile), or more than MAX_PAGES pages.
+   */
+  private async listAllPages<T extends { id: string }>(listing: Listing<T>): Promise<T[]> {
+    const { noun, changing } = listing;
+    const entries: T[] = [];
+    const seen = new Set<string>();
+    for (let pageNum = 1; ; pageNum++) {
+      const {
+        value: page,
+        response,
+        ctx,
+      } = await this.call(
+        { ...listing.spec, method: "GET", query: { pageNum: String(pageNum), itemsPerPage: String(PAGE_SIZE) } },
+        listing.parse,
+      );
+      const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
+      for (const entry of page.results) {
+        // A change while listing can shift pages too: the message says to run again.
+        if (seen.has(entry.id))
+          throw broken(`it repeats ${noun} ${entry.id}, already listed (if ${changing} changed meanwhile, run again)`);
+        seen.add(entry.id);
+        entries.push(entry);
+      }
+      if (entries.length > page.totalCount) throw broken(`${entries.length} ${noun}s so far, but totalCount says ${page.totalCount}`);
+      const hasNext = page.links.some((link) => link.rel === "next");
+      if (page.results.length === 0 || !hasNext || entries.length >= page.totalCount) break;
+      // totalCount is Infinity when the server leaves it out: then only the hard cap applies.
+      const pagesAllowed = Math.min(MAX_PAGES, Math.ceil(page.totalCount / PAGE_SIZE) + 1);
+      if (pageNum >= pagesAllowed) {
+        throw broken(
+          `it links to a next page, but ${pagesAllowed} page${pagesAllowed === 1 ? "" : "s"} should hold all ` +
+            (Number.isFinite(page.totalCount) ? `${page.totalCount} ${noun}s (totalCount)` : `${noun}s`),
+        );
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Sends one API call and returns its parsed body; any other outcome throws a CloudManagerError.
+   * With `noContent`, a 204 or an empty 2xx body is accepted too and gives `noContent()`.
+   */
   private async call<T>(
     spec: CallSpec,
     parse: (body: unknown) => T | undefined,
+    noContent?: () => T,
   ): Promise<{ value: T; response: WireResponse; ctx: CallContext }> {
     const { response, ctx } = await this.exchange(spec);
+    if (noContent !== undefined && (response.status === 204 || response.body.length === 0)) return { value: noContent(), response, ctx };
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body.toString("utf8"));
@@ -314,6 +479,7 @@ export class CloudManagerClient {
       redactor: this.#redactor,
       ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
       ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+      ...(spec.missingRoute === undefined ? {} : { missingRoute: spec.missingRoute }),
     };
     let response: WireResponse;
     try {
@@ -324,6 +490,7 @@ export class CloudManagerClient {
         ...(body === undefined ? {} : { body }),
         ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
         ...(spec.beforeReplay === undefined ? {} : { beforeReplay: spec.beforeReplay }),
+        ...(spec.idempotent === undefined ? {} : { idempotent: spec.idempotent }),
       });
     } catch (error) {
       if (error instanceof NetworkFailure) throw networkError(error, ctx);
@@ -350,6 +517,17 @@ function id(value: string, name: string): string {
   }
   return value;
 }
+
+function orgUserSubject(orgId: string, userId: string): string {
+  return `user ${userId} in organization ${orgId} (not a member of it, or no such user)`;
+}
+
+function teamSubject(orgId: string, teamId: string): string {
+  return `team ${teamId} in organization ${orgId}`;
+}
+
+/** What a 204 to a call answering a page stands for. */
+const EMPTY_PAGE: Page<never> = { results: [], totalCount: 0, links: [] };
 
 function invitationSubject(orgId: string, invitationId: string): string {
   return `invitation ${invitationId} in organization ${orgId} (it was accepted, expired or deleted, or never existed)`;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudManagerClient, isCloudManagerError, type CloudManagerError, type OrgUser } from "../../sdk";
-import { MAX_USER_PAGES } from "../../sdk/api/cloud-manager-client";
+import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
 import { json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
 
 // listOrgUsers against servers whose paging is wrong: it must stop with a clear error, never loop
@@ -63,10 +63,10 @@ describe("listOrgUsers stops on paging that cannot be right", () => {
     server.fallback = byPage((n) => page(users(n * 10, 10), undefined, true));
     const error = await failure(client.listOrgUsers(ORG));
     expect(error.code).toBe("CLOUD_MANAGER_RESPONSE_ERROR");
-    expect(error.message).toContain(`page ${MAX_USER_PAGES}`);
+    expect(error.message).toContain(`page ${MAX_PAGES}`);
     expect(error.message).toContain("next page");
-    expect(server.arrived).toHaveLength(MAX_USER_PAGES);
-    expect(MAX_USER_PAGES).toBeLessThanOrEqual(200);
+    expect(server.arrived).toHaveLength(MAX_PAGES);
+    expect(MAX_PAGES).toBeLessThanOrEqual(200);
   });
 
   it("endless next links past what totalCount allows: ceil(totalCount / 500) + 1 pages, then an error", async () => {
