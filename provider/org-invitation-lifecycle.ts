@@ -68,7 +68,7 @@ export async function createOrgInvitation(
         (o) => o.name,
         () => undefined,
       );
-    const outs: OrgInvitationOutputs = { ...inputs, status: "ACCEPTED", orgName };
+    const outs: OrgInvitationOutputs = { ...inputs, status: statusOf({ kind: "never-sent", isMember: true }), orgName };
     return { id: memberResourceId(inputs.orgId, inputs.username), outs: compact(outs) };
   }
   return send(api, inputs, step);
@@ -201,7 +201,8 @@ export async function updateOrgInvitation(
   } catch (e) {
     if (!isNotFoundAnswer(e)) throw providerError(`Updating the roles of the invitation for ${inputs.username}`, e);
   }
-  const status = (await confirmGone(api, parsed.invitationId, username, stored.expiresAt)) ?? "REVOKED";
+  await confirmGone(api, parsed.invitationId, username);
+  const status = await whyGone(api, username, stored.expiresAt);
   if (status === "ACCEPTED") {
     warn(
       `${describeGone(status, inputs.username)} before the role change could be applied; their roles were not ` +
@@ -312,60 +313,37 @@ async function withdraw(
   } catch (e) {
     if (!isNotFoundAnswer(e)) throw providerError(what, e);
     const retried = isCloudManagerError(e) && (e.attempts ?? 1) > 1;
-    const status = await confirmGone(api, invitationId, username, expiresAt).catch((ce: unknown) => {
-      if (isConfirmationFailure(ce)) throw ce;
-      return undefined; // proven gone; only the reason could not be read
-    });
+    await confirmGone(api, invitationId, username);
+    // Proven gone; the reason is a courtesy: when the members cannot be read, it stays unknown.
+    const status = username === undefined ? undefined : await whyGone(api, username, expiresAt).catch(() => undefined);
     return { kind: "already-gone", retried, status };
   }
 }
-
-const CONFIRMATION_FAILED = Symbol("confirmation failed");
 
 /**
  * After a 404 for the invitation: a fresh read of the organization's pending invitations, with the
  * same credentials, must not show it. A list that cannot be read (wrong endpoint, organization gone,
  * no access) or that still shows the invitation is an error, so nothing is dropped from state on an
- * answer that proves nothing. Then: why it is gone (./invitation-status).
+ * answer that proves nothing.
  */
-async function confirmGone(
-  api: OrgApi,
-  invitationId: string,
-  username: string | undefined,
-  expiresAt: string | undefined,
-): Promise<GoneStatus | undefined> {
-  let pending: readonly Invitation[];
-  try {
-    pending = await api.freshPending();
-  } catch (e) {
-    throw markConfirmation(
-      providerError(
-        `Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${api.orgId}`,
-        e,
-      ),
-    );
-  }
+async function confirmGone(api: OrgApi, invitationId: string, username: string | undefined): Promise<void> {
+  const pending = await orFail(
+    api.freshPending(),
+    `Cloud Manager answered 404 for the invitation ${invitationId}; confirming that with the pending invitations of organization ${api.orgId}`,
+  );
   if (pending.some((i) => i.id === invitationId)) {
-    throw markConfirmation(
-      new Error(
-        `INVITATION_STATE_UNCLEAR: Cloud Manager answered 404 for the invitation ${invitationId}${username === undefined ? "" : ` for ${username}`} ` +
-          `but still lists it among the pending invitations of organization ${api.orgId}. Nothing was changed; run the command again.`,
-      ),
+    throw new Error(
+      `INVITATION_STATE_UNCLEAR: Cloud Manager answered 404 for the invitation ${invitationId}${username === undefined ? "" : ` for ${username}`} ` +
+        `but still lists it among the pending invitations of organization ${api.orgId}. Nothing was changed; run the command again.`,
     );
   }
   api.forget(invitationId);
-  if (username === undefined) return undefined;
+}
+
+/** Why a proven-gone invitation is gone (./invitation-status), from a members read that starts now. */
+async function whyGone(api: OrgApi, username: string, expiresAt: string | undefined): Promise<GoneStatus> {
   const members = await orFail(api.freshMembers(), `Looking up ${username} among the members of organization ${api.orgId}`);
   return goneStatus(isMemberIn(members, username), expiresAt);
-}
-
-function markConfirmation(e: Error): Error {
-  Object.defineProperty(e, CONFIRMATION_FAILED, { value: true });
-  return e;
-}
-
-function isConfirmationFailure(e: unknown): boolean {
-  return typeof e === "object" && e !== null && CONFIRMATION_FAILED in e;
 }
 
 // ---- calls ----
