@@ -9,7 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../sdk";
-import type { ClientClock, ClientLogEvent, CreateInvitationRequest, Invitation, OrgUser } from "../sdk/types";
+import type { ClientClock, ClientLogEvent, CreateInvitationRequest, Invitation, OrgUser, Team } from "../sdk/types";
 import type { ResolvedConnection } from "./credentials";
 import { OrgLimiter } from "./org-limiter";
 import { DeploymentList } from "./org-view";
@@ -35,6 +35,14 @@ export interface OrgApi {
   deleteInvitation(invitationId: string): Promise<void>;
   /** Records that an invitation is no longer pending (a 404 the caller confirmed). */
   forget(invitationId: string): void;
+  /** The organization's teams as this deployment knows them. */
+  teams(): Promise<readonly Team[]>;
+  /** Replaces a member's roles in this organization (the full set). */
+  setMemberRoles(member: OrgUser, roles: string[]): Promise<void>;
+  addMemberToTeam(member: OrgUser, teamId: string): Promise<void>;
+  removeMemberFromTeam(member: OrgUser, teamId: string): Promise<void>;
+  /** Removes the member from the organization. */
+  removeMember(member: OrgUser): Promise<void>;
 }
 
 export interface ClientPoolOptions {
@@ -170,6 +178,7 @@ function newOrgApi(
 ): OrgApi {
   const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
   const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
+  const teams = new DeploymentList<Team>(() => gate((c) => c.listTeams(orgId)));
   return {
     orgId,
     credentialId: connection.auth.kind === "apiKey" ? connection.auth.publicKey : connection.auth.clientId,
@@ -193,5 +202,23 @@ function newOrgApi(
       pending.recorded(invitationId, undefined);
     },
     forget: (invitationId) => pending.recorded(invitationId, undefined),
+    teams: () => teams.current(),
+    async setMemberRoles(member, roles) {
+      const set = await gate((c) => c.updateOrgUserRoles(orgId, member.id, roles));
+      const others = member.roles.filter((r) => r.orgId !== orgId);
+      members.recorded(member.id, { ...member, roles: [...others, ...set.map((roleName) => ({ orgId, roleName }))] });
+    },
+    async addMemberToTeam(member, teamId) {
+      await gate((c) => c.addUsersToTeam(orgId, teamId, [member.id]));
+      members.recorded(member.id, { ...member, teamIds: [...new Set([...member.teamIds, teamId])] });
+    },
+    async removeMemberFromTeam(member, teamId) {
+      await gate((c) => c.removeUserFromTeam(orgId, teamId, member.id));
+      members.recorded(member.id, { ...member, teamIds: member.teamIds.filter((t) => t !== teamId) });
+    },
+    async removeMember(member) {
+      await gate((c) => c.removeOrgUser(orgId, member.id));
+      members.recorded(member.id, undefined);
+    },
   };
 }

@@ -11,7 +11,17 @@
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { warn } from "./notices";
-import { isUnknown, plannedInputsOf, sameSet, type Planned, type PropertyBag, type StoredInvitation } from "./org-invitation-model";
+import { isGone } from "./membership-status";
+import {
+  inputsOf,
+  isUnknown,
+  plannedInputsOf,
+  sameSet,
+  type Planned,
+  type PropertyBag,
+  type StoredInvitation,
+} from "./org-invitation-model";
+import { ORG_MEMBERSHIP_STATUSES } from "./org-membership-model";
 
 /** `olds`: the stored outputs (read with `storedOf`); `news`: the checked inputs, possibly with unknowns. */
 export function diffOrgInvitation(olds: StoredInvitation, news: PropertyBag): DiffResult {
@@ -48,4 +58,24 @@ function sameValue(old: string | undefined, next: Planned<string | undefined>, i
 
 function sameList(old: readonly string[], next: Planned<readonly string[]>, ignoreCase: boolean): boolean {
   return !isUnknown(next) && sameSet(old, next, ignoreCase);
+}
+
+// OrgMembership: the person's access is kept in step with the program, pending or active.
+//
+// | change                              | PENDING / ACTIVE                         | EXPIRED / REVOKED / REMOVED |
+// |-------------------------------------|------------------------------------------|-----------------------------|
+// | orgId, username (case-insensitive)  | replace (another person)                 | replace                     |
+// | roles, teamIds (as sets)            | update in place (an invitation's teams: re-sent by update) | replace       |
+// | nothing                             | none                                     | replace (invite again)      |
+
+/** `olds`: the stored outputs; `news`: the checked inputs, possibly with unknowns. */
+export function diffOrgMembership(olds: PropertyBag, news: PropertyBag): DiffResult {
+  const old = inputsOf(olds);
+  const planned = plannedInputsOf(news);
+  const replaces: string[] = [];
+  if (!sameValue(old.orgId, planned.orgId, false)) replaces.push("orgId");
+  if (!sameValue(old.username, planned.username, true)) replaces.push("username");
+  if (replaces.length === 0 && isGone(ORG_MEMBERSHIP_STATUSES.find((s) => s === olds["status"]))) replaces.push("status");
+  if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
+  return { changes: !sameList(old.roles, planned.roles, false) || !sameList(old.teamIds, planned.teamIds, true) };
 }

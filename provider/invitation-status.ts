@@ -44,8 +44,13 @@ export function goneStatus(isMember: boolean, expiresAt: string | undefined): Go
 
 /** Whether `username` (an email) is among the organization's members, by username or email address. */
 export function isMemberIn(members: readonly OrgUser[], username: string): boolean {
+  return memberNamed(members, username) !== undefined;
+}
+
+/** The member whose username or email address is `username` (letter case ignored). */
+export function memberNamed(members: readonly OrgUser[], username: string): OrgUser | undefined {
   const wanted = username.trim().toLowerCase();
-  return members.some((user) => user.username.toLowerCase() === wanted || user.emailAddress.toLowerCase() === wanted);
+  return members.find((user) => user.username.toLowerCase() === wanted || user.emailAddress.toLowerCase() === wanted);
 }
 
 /** True when the ISO timestamp lies in the past (an unknown or unreadable one is not past). */

@@ -75,7 +75,7 @@ export async function createOrgInvitation(
 }
 
 /** One person, one resource per deployment: the second would adopt or duplicate the first's invitation. */
-function refuseDeclaredTwice(inputs: OrgInvitationInputs, step: StepContext): void {
+export function refuseDeclaredTwice(inputs: OrgInvitationInputs, step: StepContext): void {
   if (step.urn === undefined) return;
   const others = step.ledger.othersDeclaring(inputs.orgId, inputs.username, step.urn);
   if (others.length > 0) throw new Error(declaredTwiceMessage(inputs.username, inputs.orgId, step.urn, others));
@@ -84,7 +84,7 @@ function refuseDeclaredTwice(inputs: OrgInvitationInputs, step: StepContext): vo
 export function declaredTwiceMessage(username: string, orgId: string, urn: string, others: string[]): string {
   const names = [urn, ...others].map((u) => `"${resourceNameOf(u)}" (${u})`).join(" and ");
   return (
-    `DUPLICATE_INVITATION: ${username} is declared by more than one OrgInvitation in organization ${orgId}: ${names}. ` +
+    `DUPLICATE_INVITATION: ${username} is declared by more than one OrgInvitation or OrgMembership in organization ${orgId}: ${names}. ` +
     `A person has one invitation per organization; keep one of these resources (addresses are compared ignoring case). ` +
     `Nothing was sent for this resource.`
   );
@@ -293,14 +293,14 @@ export async function deleteOrgInvitation(api: OrgApi, parsed: ParsedResourceId,
 
 // ---- proof of "gone" ----
 
-type Withdrawal = { kind: "withdrawn" } | { kind: "already-gone"; retried: boolean; status: GoneStatus | undefined };
+export type Withdrawal = { kind: "withdrawn" } | { kind: "already-gone"; retried: boolean; status: GoneStatus | undefined };
 
 /**
  * DELETEs the invitation. A 404 that counts (sdk `isNotFoundAnswer`) is confirmed with a fresh
  * pending list, then, given the username, the person's membership tells why it is gone (undefined
  * when the members could not be read: the invitation is still proven gone). Anything else fails.
  */
-async function withdraw(
+export async function withdraw(
   api: OrgApi,
   invitationId: string,
   username: string | undefined,

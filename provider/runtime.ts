@@ -9,7 +9,7 @@ import type { ClientClock } from "../sdk/types";
 import { ClientPool, type OrgApi } from "./client-pool";
 import { readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
 import { DeploymentLedger } from "./deployment-ledger";
-import { diffOrgInvitation } from "./diff";
+import { diffOrgInvitation, diffOrgMembership } from "./diff";
 import { expectedError } from "./error-echo";
 import { warn } from "./notices";
 import { inputsOf, isUnknown, storedOf, URN_KEY, urnOf, type OrgInvitationOutputs, type PropertyBag } from "./org-invitation-model";
@@ -22,6 +22,8 @@ import {
   type StepContext,
 } from "./org-invitation-lifecycle";
 import { providerError } from "./provider-errors";
+import { createOrgMembership, deleteOrgMembership, personKey, readOrgMembership, updateOrgMembership } from "./org-membership-lifecycle";
+import { parseMembershipId, type OrgMembershipOutputs } from "./org-membership-model";
 import { parseResourceId } from "./resource-id";
 import { checkOrgInvitation } from "./validation";
 
@@ -104,6 +106,57 @@ async function remove(id: string, props: PropertyBag): Promise<void> {
   });
 }
 export { remove as delete };
+
+/**
+ * The OrgMembership provider methods (its stored provider calls these). `check` is OrgInvitation's:
+ * same inputs, same rules, and one person is declared once whichever of the two resources declares them.
+ */
+export const membership = {
+  check,
+  async diff(id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
+    return reported(async () => {
+      const result = diffOrgMembership(olds, news);
+      const urn = urnOf(news);
+      if (urn !== undefined && (result.replaces ?? []).length === 0) {
+        const { orgId, username } = parseMembershipId(id);
+        ledger.hold(orgId, personKey(username), urn, "diff");
+      }
+      return result;
+    });
+  },
+  async create(inputs: PropertyBag): Promise<CreateResult<OrgMembershipOutputs>> {
+    return reported(async () => {
+      const typed = inputsOf(inputs);
+      const step = stepOf(inputs);
+      if (step.urn !== undefined) ledger.declare(typed.orgId, typed.username, step.urn);
+      const result = await withOrgApi(typed.orgId, (api) => createOrgMembership(api, typed, step));
+      if (step.urn !== undefined) ledger.hold(typed.orgId, personKey(typed.username), step.urn, "step");
+      return { id: result.id, outs: withUrn(result.outs, step.urn) };
+    });
+  },
+  async read(id: string, props?: PropertyBag): Promise<ReadResult<OrgMembershipOutputs>> {
+    return reported(async () => {
+      const { orgId, username } = parseMembershipId(id);
+      const result = await withOrgApi(orgId, (api) => readOrgMembership(api, orgId, username, props ?? {}));
+      return result.props === undefined ? result : { ...result, props: withUrn(result.props, urnOf(props ?? {})) };
+    });
+  },
+  async update(id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgMembershipOutputs>> {
+    return reported(async () => {
+      const { orgId, username } = parseMembershipId(id);
+      const step = stepOf(news);
+      const result = await withOrgApi(orgId, (api) => updateOrgMembership(api, orgId, username, olds, inputsOf(news)));
+      if (step.urn !== undefined) ledger.hold(orgId, personKey(username), step.urn, "step");
+      return { outs: withUrn(result.outs, step.urn) };
+    });
+  },
+  async delete(id: string, props: PropertyBag): Promise<void> {
+    return reported(async () => {
+      const { orgId, username } = parseMembershipId(id);
+      return withOrgApi(orgId, (api) => deleteOrgMembership(api, orgId, username, props, stepOf(props)));
+    });
+  },
+};
 
 /**
  * Closes every pooled client and forgets the captured config. The provider process never needs

@@ -53,3 +53,35 @@ export const storedProvider: Provider = {
   update: (...a) => (globalThis as unknown as Global).cloudmanager.update(...a),
   delete: createOrDelete as Provider["delete"],
 };
+
+/** Where the OrgMembership methods are on the loaded runtime. */
+type MembershipGlobal = { cloudmanager: { membership: Runtime["membership"] } };
+
+// The same shape for OrgMembership (its own text, so the host keeps the two apart).
+const membershipCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as MembershipGlobal).cloudmanager.membership.read(a[0], a[1])
+    : (globalThis as unknown as MembershipGlobal).cloudmanager.membership.check(a[0], a[1] as PropertyBag);
+const membershipCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as MembershipGlobal).cloudmanager.membership.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as MembershipGlobal).cloudmanager.membership.create(a[0]);
+
+export const storedMembershipProvider: Provider = {
+  configure: (request) => {
+    try {
+      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
+    } catch (e) {
+      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
+        cause: e,
+      });
+    }
+    return (globalThis as unknown as Global).cloudmanager.configure(request);
+  },
+  check: membershipCheckOrRead,
+  diff: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.diff(...a),
+  create: membershipCreateOrDelete as Provider["create"],
+  read: membershipCheckOrRead,
+  update: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.update(...a),
+  delete: membershipCreateOrDelete as Provider["delete"],
+};
