@@ -3,17 +3,27 @@ import { invalidAttribute, invalidJson, missingAttribute } from "./errors";
 
 export type JsonObject = Record<string, unknown>;
 
-export function parseJsonObject(raw: Buffer): JsonObject {
+function parseJson(raw: Buffer): unknown {
   const text = raw.toString("utf8");
   if (text.trim() === "") throw invalidJson();
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw invalidJson();
   }
+}
+
+export function parseJsonObject(raw: Buffer): JsonObject {
+  const value = parseJson(raw);
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidJson();
   return value as JsonObject;
+}
+
+/** A body that must be a JSON array (POST …/teams/{TEAM-ID}/users); anything else is INVALID_JSON. */
+export function parseJsonArray(raw: Buffer): unknown[] {
+  const value = parseJson(raw);
+  if (!Array.isArray(value)) throw invalidJson();
+  return value as unknown[];
 }
 
 /** Rejects fields outside `allowed`, and `required` ones that are absent or null. */

@@ -23,6 +23,7 @@ A local MongoDB Cloud Manager API (organization invitations, org users, OAuth) f
   --reject-reused-nc        refuse a Digest nonce count already used with its nonce
   --duplicate-invitations allow|reject   second pending invitation for one user (default allow)
   --expired-invitations hidden|visible   expired invitations in GET/list (default hidden)
+  --empty-teams reject|allow             removing a team's last user (default reject)
   --control-plane           enable /__emulator/ even when not listening on loopback
   --control-plane-host NAME another Host name /__emulator/ answers to (repeatable), e.g. a compose service
   --no-control-plane        disable /__emulator/ even on loopback
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
         "reject-reused-nc": { type: "boolean" },
         "duplicate-invitations": { type: "string" },
         "expired-invitations": { type: "string" },
+        "empty-teams": { type: "string" },
         "control-plane": { type: "boolean" },
         "control-plane-host": { type: "string", multiple: true },
         json: { type: "boolean" },
@@ -128,6 +130,8 @@ async function main(): Promise<void> {
   if (duplicates) options.duplicateInvitations = duplicates;
   const expired = oneOf("expired-invitations", v["expired-invitations"], ["hidden", "visible"] as const);
   if (expired) options.expiredInvitations = expired;
+  const emptyTeams = oneOf("empty-teams", v["empty-teams"], ["reject", "allow"] as const);
+  if (emptyTeams) options.emptyTeams = emptyTeams;
   if (v["control-plane"] !== undefined) options.controlPlane = v["control-plane"];
   if (v["control-plane-host"] !== undefined) options.controlPlaneHosts = v["control-plane-host"];
   if (!v.quiet) options.log = requestLogger();

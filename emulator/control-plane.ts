@@ -84,6 +84,26 @@ const router = new Router<ControlHandler>()
       }),
     );
   })
+  .add("POST", "/orgs/:orgId/users/:user/roles", (state, p, body) => {
+    checkFields(body, ["roles"], ["roles"]);
+    return ok(state.setMemberOrgRoles(p["orgId"] ?? "", p["user"] ?? "", stringArrayField(body, "roles")));
+  })
+  .add("POST", "/orgs/:orgId/users/:user/teams", (state, p, body) => {
+    checkFields(body, ["teamIds"], ["teamIds"]);
+    return ok(state.setMemberTeams(p["orgId"] ?? "", p["user"] ?? "", stringArrayField(body, "teamIds")));
+  })
+  .add("POST", "/orgs/:orgId/users/:user/teams/add", (state, p, body) => {
+    checkFields(body, ["teamIds"], ["teamIds"]);
+    return ok(state.addMemberToTeams(p["orgId"] ?? "", p["user"] ?? "", stringArrayField(body, "teamIds")));
+  })
+  .add("POST", "/orgs/:orgId/users/:user/teams/remove", (state, p, body) => {
+    checkFields(body, ["teamIds"], ["teamIds"]);
+    return ok(state.removeMemberFromTeams(p["orgId"] ?? "", p["user"] ?? "", stringArrayField(body, "teamIds")));
+  })
+  .add("DELETE", "/orgs/:orgId/users/:user", (state, p) => {
+    state.removeOrgUser(p["orgId"] ?? "", p["user"] ?? "");
+    return noContent;
+  })
   .add("POST", "/apiKeys", (state, _p, body) => created(state.addApiKey(principalInput(body, "publicKey", "privateKey"))))
   .add("DELETE", "/apiKeys/:publicKey", (state, p) => {
     if (!state.removeApiKey(p["publicKey"] ?? "")) throw resourceNotFound(`apiKeys/${p["publicKey"]}`);
@@ -106,7 +126,7 @@ const router = new Router<ControlHandler>()
   .add("PUT", "/rateLimits", (state, _p, body) => ok(state.setRateLimits(body)))
   .add("GET", "/settings", (state) => ok(state.settings()))
   .add("PUT", "/settings", (state, _p, body) => {
-    checkFields(body, ["duplicateInvitations", "expiredInvitations"], []);
+    checkFields(body, ["duplicateInvitations", "expiredInvitations", "emptyTeams"], []);
     return ok(state.updateSettings(body));
   })
   .add("GET", "/requests", (state) => ok({ requests: state.requests() }))

@@ -53,6 +53,33 @@ export const teamNotFound = (teamId: string): ApiError =>
 export const userNotFound = (username: string): ApiError =>
   new ApiError(404, "USER_NOT_FOUND", `No user with username ${username} exists.`, [username]);
 
+/** A user who is not a member of the org (unknown altogether, or a member of other orgs only). */
+export const memberNotFound = (userId: string, orgId: string): ApiError =>
+  new ApiError(404, "USER_NOT_FOUND", `No user with ID ${userId} exists in organization ${orgId}.`, [userId]);
+
+/** A member of the org who is not on the team. */
+export const teamMemberNotFound = (userId: string, teamId: string): ApiError =>
+  new ApiError(404, "USER_NOT_FOUND", `User ${userId} is not a member of team ${teamId}.`, [userId]);
+
+/** PUT …/roles without ORG_OWNER for the org's last owner (Cloud Manager's documented code). */
+export const cannotDemoteLastOrgOwner = (userId: string, orgId: string): ApiError =>
+  new ApiError(403, "CANNOT_DEMOTE_LAST_ORG_OWNER", `User ${userId} is the last owner of organization ${orgId} and cannot be demoted.`, [
+    userId,
+  ]);
+
+/** DELETE of the org's last owner (the code Cloud Manager documents for a project's last owner). */
+export const cannotDeleteLastOwner = (userId: string, orgId: string): ApiError =>
+  new ApiError(403, "CANNOT_DELETE_LAST_OWNER", `User ${userId} is the last owner of organization ${orgId} and cannot be removed.`, [
+    userId,
+  ]);
+
+/** Removing a team's only user (as reported in the field; the `emptyTeams` setting turns it off). */
+export const cannotRemoveLastUserFromTeam = (teamId: string): ApiError =>
+  new ApiError(400, "CANNOT_REMOVE_LAST_USER_FROM_TEAM", `Cannot remove the last user from team ${teamId}.`, [teamId]);
+
+export const maxUsersPerTeamExceeded = (teamId: string, max: number): ApiError =>
+  new ApiError(400, "MAX_USERS_PER_TEAM_EXCEEDED", `Team ${teamId} would have more than ${max} users.`, [teamId, max]);
+
 export const invalidAttribute = (name: string, why = ""): ApiError =>
   new ApiError(400, "INVALID_ATTRIBUTE", `Invalid attribute ${name} specified.${why ? ` ${why}` : ""}`, [name]);
 

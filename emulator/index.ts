@@ -49,6 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const settings: EmulatorSettings = {
     duplicateInvitations: options.duplicateInvitations ?? "allow",
     expiredInvitations: options.expiredInvitations ?? "hidden",
+    emptyTeams: options.emptyTeams ?? "reject",
   };
   const extraRoles = options.additionalOrgRoles ?? [];
 
@@ -60,6 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const explicit: Partial<EmulatorSettings> = {};
     if (options.duplicateInvitations) explicit.duplicateInvitations = options.duplicateInvitations;
     if (options.expiredInvitations) explicit.expiredInvitations = options.expiredInvitations;
+    if (options.emptyTeams) explicit.emptyTeams = options.emptyTeams;
     store.updateSettings(explicit);
   }
   const orgId = options.orgId ?? store.seedOrgId ?? newObjectId();

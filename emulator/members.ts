@@ -1,15 +1,30 @@
-// Organization members: users, the orgs they belong to with which roles, and their teams.
-import { invalidEmail, missingAttribute } from "./errors";
+// Organization members: users, the orgs they belong to with which roles, and their teams; the
+// rules for changing them (the last owner, a team's last user, the team size limit).
+import {
+  cannotDeleteLastOwner,
+  cannotDemoteLastOrgOwner,
+  cannotRemoveLastUserFromTeam,
+  invalidAttribute,
+  invalidEmail,
+  maxUsersPerTeamExceeded,
+  memberNotFound,
+  missingAttribute,
+  teamMemberNotFound,
+} from "./errors";
 import { newObjectId } from "./ids";
-import { isEmail } from "./org-roles";
+import { isEmail, OWNER_ROLE } from "./org-roles";
 import type { StoreData } from "./store-data";
-import type { AcceptProfile, AddOrgUserInput, Organization, UserRecord } from "./types";
+import type { AcceptProfile, AddOrgUserInput, EmulatorSettings, Organization, Team, UserRecord } from "./types";
 
 export const DEFAULT_COUNTRY = "US";
+/** Cloud Manager's documented limit of users per team. */
+export const MAX_USERS_PER_TEAM = 250;
 
 /** What members need from the rest of the store. */
 export interface MemberStoreContext {
   org(orgId: string): Organization;
+  team(orgId: string, teamId: string): Team;
+  readonly settings: EmulatorSettings;
   validateRoles(roles: string[]): string[];
   validateTeamIds(orgId: string, teamIds: string[]): string[];
 }
@@ -46,18 +61,136 @@ export class Members {
   /** Members of an org, with roles and teams narrowed to that org. */
   orgUsers(orgId: string): UserRecord[] {
     this.store.org(orgId);
-    const orgTeams = new Set(
+    const orgTeams = this.orgTeamIds(orgId);
+    return this.data()
+      .users.filter((u) => u.roles.some((r) => r.orgId === orgId))
+      .map((u) => narrow(orgId, u, orgTeams));
+  }
+
+  /** One member (by id, or by username in any case) as `orgUsers` shows it; 404 USER_NOT_FOUND if not in the org. */
+  orgMember(orgId: string, user: string): UserRecord {
+    return narrow(orgId, this.member(orgId, user), this.orgTeamIds(orgId));
+  }
+
+  /** The team's users (members of its org whose teamIds name it), as `orgUsers` shows them. */
+  teamUsers(orgId: string, teamId: string): UserRecord[] {
+    this.store.team(orgId, teamId);
+    return this.orgUsers(orgId).filter((u) => u.teamIds.includes(teamId));
+  }
+
+  /**
+   * Replaces the member's roles in this org (other orgs' roles and project roles stay). At least one
+   * role, no role twice, each known; refused (403) when it would take ORG_OWNER from the last owner.
+   * `field` names the list in errors (the API's `orgRoles`, the control plane's `roles`).
+   */
+  setOrgRoles(orgId: string, user: string, roles: string[], field = "orgRoles"): string[] {
+    const member = this.member(orgId, user);
+    if (roles.length === 0) throw missingAttribute(field);
+    const validated = this.store.validateRoles(roles);
+    if (validated.length !== roles.length) throw invalidAttribute(field, "A role is listed more than once.");
+    if (!validated.includes(OWNER_ROLE) && this.isLastOwner(orgId, member)) throw cannotDemoteLastOrgOwner(member.id, orgId);
+    member.roles = [...member.roles.filter((r) => r.orgId !== orgId), ...validated.map((roleName) => ({ orgId, roleName }))];
+    this.changed();
+    return validated;
+  }
+
+  /** Takes the member out of the org: its roles there and its places on the org's teams. Not the last owner. */
+  removeFromOrg(orgId: string, user: string): void {
+    const member = this.member(orgId, user);
+    if (this.isLastOwner(orgId, member)) throw cannotDeleteLastOwner(member.id, orgId);
+    const orgTeams = this.orgTeamIds(orgId);
+    member.roles = member.roles.filter((r) => r.orgId !== orgId);
+    member.teamIds = member.teamIds.filter((t) => !orgTeams.has(t));
+    this.changed();
+  }
+
+  /** Puts members of the org on the team (all or none); one already on it is fine. */
+  addToTeam(orgId: string, teamId: string, users: string[]): void {
+    this.store.team(orgId, teamId);
+    if (users.length === 0) throw missingAttribute("id");
+    const members = users.map((u) => this.member(orgId, u));
+    this.checkTeamSize(teamId, members);
+    for (const member of members) if (!member.teamIds.includes(teamId)) member.teamIds.push(teamId);
+    this.changed();
+  }
+
+  /** Takes a member off the team; refused for its last user unless `emptyTeams` is "allow". */
+  removeFromTeam(orgId: string, teamId: string, user: string): void {
+    this.store.team(orgId, teamId);
+    const member = this.member(orgId, user);
+    if (!member.teamIds.includes(teamId)) throw teamMemberNotFound(member.id, teamId);
+    this.checkNotLastTeamUser(teamId, member);
+    member.teamIds = member.teamIds.filter((t) => t !== teamId);
+    this.changed();
+  }
+
+  /** The member's teams in this org become exactly `teamIds` (other orgs' teams stay), under the team rules. */
+  setTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    const member = this.member(orgId, user);
+    const wanted = this.store.validateTeamIds(orgId, teamIds);
+    const orgTeams = this.orgTeamIds(orgId);
+    const current = member.teamIds.filter((t) => orgTeams.has(t));
+    for (const teamId of wanted) if (!current.includes(teamId)) this.checkTeamSize(teamId, [member]);
+    for (const teamId of current) if (!wanted.includes(teamId)) this.checkNotLastTeamUser(teamId, member);
+    member.teamIds = [...member.teamIds.filter((t) => !orgTeams.has(t)), ...wanted];
+    this.changed();
+    return narrow(orgId, member, orgTeams);
+  }
+
+  /** Adds teams to the member's teams in this org. */
+  addTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    const current = this.orgMember(orgId, user).teamIds;
+    return this.setTeams(orgId, user, [...current, ...this.store.validateTeamIds(orgId, teamIds)]);
+  }
+
+  /** Removes teams from the member's teams in this org; a team the member is not on is ignored. */
+  removeTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    const current = this.orgMember(orgId, user).teamIds;
+    const dropped = new Set(this.store.validateTeamIds(orgId, teamIds));
+    return this.setTeams(
+      orgId,
+      user,
+      current.filter((t) => !dropped.has(t)),
+    );
+  }
+
+  /** The stored member: by id, else by username (case-insensitive); 404 USER_NOT_FOUND unless it has a role in the org. */
+  private member(orgId: string, user: string): UserRecord {
+    this.store.org(orgId);
+    const lower = user.toLowerCase();
+    const users = this.data().users;
+    const found = users.find((u) => u.id === user) ?? users.find((u) => u.username.toLowerCase() === lower);
+    if (!found?.roles.some((r) => r.orgId === orgId)) throw memberNotFound(user, orgId);
+    return found;
+  }
+
+  private orgTeamIds(orgId: string): Set<string> {
+    return new Set(
       this.data()
         .teams.filter((t) => t.orgId === orgId)
         .map((t) => t.id),
     );
-    return this.data()
-      .users.filter((u) => u.roles.some((r) => r.orgId === orgId))
-      .map((u) => ({
-        ...structuredClone(u),
-        roles: u.roles.filter((r) => r.orgId === orgId).map((r) => ({ ...r })),
-        teamIds: u.teamIds.filter((t) => orgTeams.has(t)),
-      }));
+  }
+
+  /** The member holds ORG_OWNER in the org and no other user does. */
+  private isLastOwner(orgId: string, member: UserRecord): boolean {
+    const owns = (u: UserRecord): boolean => u.roles.some((r) => r.orgId === orgId && r.roleName === OWNER_ROLE);
+    return owns(member) && !this.data().users.some((u) => u !== member && owns(u));
+  }
+
+  private checkTeamSize(teamId: string, adding: UserRecord[]): void {
+    const on = new Set(
+      this.data()
+        .users.filter((u) => u.teamIds.includes(teamId))
+        .map((u) => u.id),
+    );
+    for (const member of adding) on.add(member.id);
+    if (on.size > MAX_USERS_PER_TEAM) throw maxUsersPerTeamExceeded(teamId, MAX_USERS_PER_TEAM);
+  }
+
+  private checkNotLastTeamUser(teamId: string, member: UserRecord): void {
+    if (this.store.settings.emptyTeams === "allow") return;
+    if (!this.data().users.some((u) => u !== member && u.teamIds.includes(teamId))) throw cannotRemoveLastUserFromTeam(teamId);
   }
 
   /** Users who belong to at least one org. */
@@ -92,6 +225,15 @@ export class Members {
     user.teamIds = [...new Set([...user.teamIds, ...teamIds])];
     return structuredClone(user);
   }
+}
+
+/** A user with its roles and teams narrowed to one org. */
+function narrow(orgId: string, user: UserRecord, orgTeams: Set<string>): UserRecord {
+  return {
+    ...structuredClone(user),
+    roles: user.roles.filter((r) => r.orgId === orgId).map((r) => ({ ...r })),
+    teamIds: user.teamIds.filter((t) => orgTeams.has(t)),
+  };
 }
 
 function namesFromEmail(email: string): { firstName: string; lastName: string } {

@@ -25,7 +25,9 @@ import { Router } from "./router";
 import type { ApiHandler } from "./routes/api-context";
 import { addInvitationRoutes } from "./routes/invitations";
 import { addOAuthRoutes, isOAuthReply, oauthClient, type OAuthHandler, type OAuthReply } from "./routes/oauth";
+import { addOrgMemberRoutes } from "./routes/org-members";
 import { addOrgRoutes } from "./routes/orgs";
+import { addTeamRoutes } from "./routes/teams";
 import { addUserRoutes } from "./routes/users";
 import type { RequestAuth } from "./types";
 
@@ -35,6 +37,8 @@ export const CONTROL_PREFIX = "/__emulator";
 const apiRouter = new Router<ApiHandler>();
 addInvitationRoutes(apiRouter);
 addOrgRoutes(apiRouter);
+addOrgMemberRoutes(apiRouter);
+addTeamRoutes(apiRouter);
 addUserRoutes(apiRouter);
 
 const oauthRouter = new Router<OAuthHandler>();

@@ -54,6 +54,11 @@ export class EmulatorState {
     return this.parts.store.teams(orgId);
   }
 
+  /** What `GET /orgs/{orgId}/teams/{teamId}/users` would list (every page). */
+  teamUsers(orgId: string, teamId: string): UserRecord[] {
+    return this.parts.store.members.teamUsers(orgId, teamId);
+  }
+
   // ---- shaping the world ----
 
   createOrg(input: { name: string; id?: string }): Organization {
@@ -72,6 +77,35 @@ export class EmulatorState {
   /** The invitation disappears from the API and its user becomes a member with its roles and teams. */
   acceptInvitation(orgId: string, invitationId: string, profile?: AcceptProfile): UserRecord {
     return this.parts.store.acceptInvitation(orgId, invitationId, profile);
+  }
+
+  // ---- changing members by hand (an admin in the UI), under the API's rules ----
+  // `user` is a user id or a username (any case); the member as `members(orgId)` shows it comes back.
+
+  /** Replaces the member's roles in this org (as PUT …/users/{id}/roles does; 403 for the last owner). */
+  setMemberOrgRoles(orgId: string, user: string, roles: string[]): UserRecord {
+    this.parts.store.members.setOrgRoles(orgId, user, roles, "roles");
+    return this.parts.store.members.orgMember(orgId, user);
+  }
+
+  /** The member's teams in this org become exactly `teamIds` (teams of other orgs stay). */
+  setMemberTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    return this.parts.store.members.setTeams(orgId, user, teamIds);
+  }
+
+  /** Puts the member on these teams too. */
+  addMemberToTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    return this.parts.store.members.addTeams(orgId, user, teamIds);
+  }
+
+  /** Takes the member off these teams (a team the member is not on is ignored). */
+  removeMemberFromTeams(orgId: string, user: string, teamIds: string[]): UserRecord {
+    return this.parts.store.members.removeTeams(orgId, user, teamIds);
+  }
+
+  /** Takes the member out of the org: its roles there and its places on the org's teams (403 for the last owner). */
+  removeOrgUser(orgId: string, user: string): void {
+    this.parts.store.members.removeFromOrg(orgId, user);
   }
 
   /** Moves the invitation's `expiresAt` into the past. */

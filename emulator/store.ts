@@ -50,7 +50,7 @@ export class Store {
     data: StoreData,
     private readonly extraRoles: readonly string[] = [],
   ) {
-    this.data = structuredClone(data);
+    this.data = withDefaultSettings(structuredClone(data));
   }
 
   get seedOrgId(): string | undefined {
@@ -81,7 +81,7 @@ export class Store {
   }
 
   replace(data: StoreData): void {
-    this.data = structuredClone(data);
+    this.data = withDefaultSettings(structuredClone(data));
     this.onChange();
   }
 
@@ -95,6 +95,9 @@ export class Store {
     }
     if (settings.expiredInvitations !== undefined && !["hidden", "visible"].includes(settings.expiredInvitations)) {
       throw invalidAttribute("expiredInvitations", 'Use "hidden" or "visible".');
+    }
+    if (settings.emptyTeams !== undefined && !["reject", "allow"].includes(settings.emptyTeams)) {
+      throw invalidAttribute("emptyTeams", 'Use "reject" or "allow".');
     }
     this.data.settings = { ...this.data.settings, ...settings };
     this.onChange();
@@ -136,6 +139,14 @@ export class Store {
     const team = { id, orgId, name: input.name };
     this.data.teams.push(team);
     this.onChange();
+    return { ...team };
+  }
+
+  /** A team of this org; 404 RESOURCE_NOT_FOUND for an unknown team or another org's. */
+  team(orgId: string, teamId: string): Team {
+    this.org(orgId);
+    const team = this.data.teams.find((t) => t.id === teamId && t.orgId === orgId);
+    if (!team) throw teamNotFound(teamId);
     return { ...team };
   }
 
@@ -305,4 +316,11 @@ export class Store {
       settings: this.settings,
     };
   }
+}
+
+/** State files written before a setting existed get its default. */
+function withDefaultSettings(data: StoreData): StoreData {
+  const stored: Partial<EmulatorSettings> = data.settings;
+  data.settings = { ...data.settings, emptyTeams: stored.emptyTeams ?? "reject" };
+  return data;
 }

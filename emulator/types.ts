@@ -16,6 +16,8 @@ export interface RateLimitOptions {
 
 export type DuplicateInvitations = "allow" | "reject";
 export type ExpiredInvitations = "hidden" | "visible";
+/** Whether removing a team's only user is refused (400 CANNOT_REMOVE_LAST_USER_FROM_TEAM) or allowed. */
+export type EmptyTeams = "reject" | "allow";
 
 export interface EmulatorOptions {
   host?: string;
@@ -39,6 +41,8 @@ export interface EmulatorOptions {
   duplicateInvitations?: DuplicateInvitations;
   /** Default "hidden": an expired invitation answers 404 like an accepted one. */
   expiredInvitations?: ExpiredInvitations;
+  /** Default "reject": removing a team's only user is 400 CANNOT_REMOVE_LAST_USER_FROM_TEAM, as reported in the field. */
+  emptyTeams?: EmptyTeams;
   /** Org roles accepted on top of Cloud Manager's six (simulates MongoDB adding a role). */
   additionalOrgRoles?: string[];
   /** Default: on only when listening on a loopback address. */
@@ -211,6 +215,7 @@ export interface RequestLogEntry {
 export interface EmulatorSettings {
   duplicateInvitations: DuplicateInvitations;
   expiredInvitations: ExpiredInvitations;
+  emptyTeams: EmptyTeams;
 }
 
 export interface StateSnapshot {
