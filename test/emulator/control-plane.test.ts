@@ -108,10 +108,15 @@ describe("control plane", () => {
 
   it("PUT /settings switches duplicate and expired handling at run time", async () => {
     const emu = await emulator();
-    expect((await control(emu, "GET", "/settings")).json).toEqual({ duplicateInvitations: "allow", expiredInvitations: "hidden" });
+    expect((await control(emu, "GET", "/settings")).json).toEqual({
+      duplicateInvitations: "allow",
+      expiredInvitations: "hidden",
+      emptyTeams: "reject",
+    });
     expect((await control(emu, "PUT", "/settings", { duplicateInvitations: "reject" })).json).toEqual({
       duplicateInvitations: "reject",
       expiredInvitations: "hidden",
+      emptyTeams: "reject",
     });
     const c = new DigestTestClient(emu);
     const body = { username: "s@example.com", roles: ["ORG_MEMBER"] };
