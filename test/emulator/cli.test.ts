@@ -200,6 +200,18 @@ describe("cloudmanager-emulator", () => {
     expect(await exit).toEqual({ code: 0, signal: null });
   });
 
+  it("--empty-teams sets the last-team-user rule; a value other than reject or allow exits 2", async () => {
+    const started = run(["--json", "--quiet", "--no-service-account", "--empty-teams", "allow"]);
+    const info = JSON.parse((await printed(started, /^\{.*\}$/m))[0]) as { origin: string };
+    const settings = await fetch(`${info.origin}/__emulator/settings`);
+    expect(await settings.json()).toMatchObject({ emptyTeams: "allow" });
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toEqual({ code: 0, signal: null });
+    const bad = run(["--empty-teams", "maybe"]);
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr()).toContain("--empty-teams must be one of reject, allow");
+  });
+
   it("--help prints usage and exits 0; a malformed --org-id or unknown option exits 2 with a message", async () => {
     const help = run(["--help"]);
     expect((await help.exit).code).toBe(0);
@@ -216,6 +228,7 @@ describe("cloudmanager-emulator", () => {
       "--reject-reused-nc",
       "--control-plane",
       "--control-plane-host",
+      "--empty-teams",
     ]) {
       expect(help.stdout()).toContain(flag);
     }
