@@ -53,6 +53,12 @@ export class DeploymentLedger {
     return [...(this.declared.get(personKey(orgId, username)) ?? [])].filter((other) => other !== urn);
   }
 
+  /** The usernames (lowercase) that resources of this deployment declare in `orgId`. */
+  declaredIn(orgId: string): Set<string> {
+    const prefix = `${orgId.toLowerCase()}/`;
+    return new Set([...this.declared.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  }
+
   /** `urn` will hold the invitation after this deployment. */
   hold(orgId: string, invitationId: string, urn: string, via: Holding["via"]): void {
     const key = invitationKey(orgId, invitationId);

@@ -17,3 +17,5 @@ export {
 } from "./org-membership-model";
 export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./resource-id";
 export { CONFIG_KEYS, ENV_VARS } from "./credentials";
+export { OrgRoster, type OrgRosterArgs } from "./org-roster";
+export type { UnmanagedInvitation, UnmanagedMember, OrgRosterInputs, OrgRosterOutputs } from "./org-roster-model";

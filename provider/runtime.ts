@@ -24,8 +24,10 @@ import {
 import { providerError } from "./provider-errors";
 import { createOrgMembership, deleteOrgMembership, personKey, readOrgMembership, updateOrgMembership } from "./org-membership-lifecycle";
 import { parseMembershipId, type OrgMembershipOutputs } from "./org-membership-model";
+import { createOrgRoster, deleteOrgRoster, diffOrgRoster, readOrgRoster, rosterInputsOf, updateOrgRoster } from "./org-roster-lifecycle";
+import { parseRosterId, type OrgRosterOutputs } from "./org-roster-model";
 import { parseResourceId } from "./resource-id";
-import { checkOrgInvitation } from "./validation";
+import { checkOrgInvitation, checkOrgRoster } from "./validation";
 
 export { setNoticeSink } from "./notices";
 
@@ -155,6 +157,41 @@ export const membership = {
       const { orgId, username } = parseMembershipId(id);
       return withOrgApi(orgId, (api) => deleteOrgMembership(api, orgId, username, props, stepOf(props)));
     });
+  },
+};
+
+/** The OrgRoster provider methods (its stored provider calls these). */
+export const roster = {
+  async check(_olds: PropertyBag, news: PropertyBag): Promise<CheckResult<PropertyBag>> {
+    return reported(async () => checkOrgRoster(news));
+  },
+  async diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
+    return reported(async () => diffOrgRoster(olds, news));
+  },
+  async create(inputs: PropertyBag): Promise<CreateResult<OrgRosterOutputs>> {
+    return reported(async () => {
+      const typed = rosterInputsOf(inputs);
+      const result = await withOrgApi(typed.orgId, (api) => createOrgRoster(api, typed, ledger));
+      return { id: result.id, outs: withUrn(result.outs, urnOf(inputs)) };
+    });
+  },
+  async read(id: string, props?: PropertyBag): Promise<ReadResult<OrgRosterOutputs>> {
+    return reported(async () => {
+      const orgId = parseRosterId(id);
+      const result = await withOrgApi(orgId, (api) => readOrgRoster(api, props ?? {}, ledger));
+      return result.props === undefined ? result : { ...result, props: withUrn(result.props, urnOf(props ?? {})) };
+    });
+  },
+  async update(id: string, _olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgRosterOutputs>> {
+    return reported(async () => {
+      const orgId = parseRosterId(id);
+      const result = await withOrgApi(orgId, (api) => updateOrgRoster(api, { ...rosterInputsOf(news), orgId }, ledger));
+      return { outs: withUrn(result.outs, urnOf(news)) };
+    });
+  },
+  async delete(): Promise<void> {
+    deleteOrgRoster();
+    return Promise.resolve();
   },
 };
 

@@ -85,3 +85,30 @@ export const storedMembershipProvider: Provider = {
   update: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.update(...a),
   delete: membershipCreateOrDelete as Provider["delete"],
 };
+
+/** Where the OrgRoster methods are on the loaded runtime. */
+type RosterGlobal = { cloudmanager: { roster: Runtime["roster"] } };
+
+const rosterCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as RosterGlobal).cloudmanager.roster.read(a[0], a[1])
+    : (globalThis as unknown as RosterGlobal).cloudmanager.roster.check(a[0], a[1] as PropertyBag);
+
+export const storedRosterProvider: Provider = {
+  configure: (request) => {
+    try {
+      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
+    } catch (e) {
+      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
+        cause: e,
+      });
+    }
+    return (globalThis as unknown as Global).cloudmanager.configure(request);
+  },
+  check: rosterCheckOrRead,
+  diff: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.diff(...a),
+  create: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.create(...a),
+  read: rosterCheckOrRead,
+  update: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.update(...a),
+  delete: () => (globalThis as unknown as RosterGlobal).cloudmanager.roster.delete(),
+};

@@ -189,3 +189,63 @@ function summarize(items: string[]): string[] {
 function count(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** The managed usernames a roster may list (a whole organization's members). */
+const MAX_MANAGED = 20_000;
+/** Ignore entries (usernames, or patterns with `*`). */
+const MAX_IGNORE = 1_000;
+
+/**
+ * `check` of an OrgRoster: `orgId` as for invitations; `managed` a list of emails (unknown entries
+ * pass at preview; duplicates, in any letter case, are merged); `ignore` a list of usernames or
+ * patterns where `*` matches anything; `prune` a boolean (default false). Same bounds and summaries.
+ */
+export function checkOrgRoster(news: PropertyBag): CheckResult<PropertyBag> {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reasons: string[]) => {
+    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
+  };
+  const orgId = checkOrgId(news["orgId"]);
+  fail("orgId", orgId.reasons);
+  const managed = checkUsernameList(news["managed"], "managed", MAX_MANAGED, true);
+  fail("managed", managed.reasons);
+  const ignore = checkUsernameList(news["ignore"], "ignore", MAX_IGNORE, false);
+  fail("ignore", ignore.reasons);
+  const prune = news["prune"];
+  if (prune !== undefined && prune !== null && typeof prune !== "boolean" && !isUnknown(prune)) {
+    fail("prune", [`prune must be true or false, got ${shown(prune)}`]);
+  }
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: { ...news, orgId: orgId.value, managed: managed.value, ignore: ignore.value, prune: prune ?? false } };
+}
+
+/** A list of usernames (`emails`: each must be an email; otherwise a pattern with `*` is fine). */
+function checkUsernameList(value: unknown, name: string, max: number, emails: boolean): Checked {
+  if (isUnknown(value)) return { value, reasons: [] };
+  if (value === undefined || value === null) return { value: [], reasons: [] };
+  if (!Array.isArray(value))
+    return { value, reasons: [`${name} must be a list of ${emails ? "email addresses" : "usernames or patterns"}`] };
+  if (value.length > max) return { value, reasons: [`${name} lists ${count(value.length)} entries; at most ${count(max)} are accepted`] };
+  const reasons: string[] = [];
+  const kept = new Map<string, string>();
+  let anyUnknown = false;
+  value.forEach((entry: unknown, i) => {
+    if (isUnknown(entry)) {
+      anyUnknown = true;
+      return;
+    }
+    const checked = emails ? checkUsername(entry) : checkPattern(entry);
+    if (checked.reasons.length > 0) reasons.push(`${name}[${i}]: ${checked.reasons.join("; ")}`);
+    else if (typeof checked.value === "string" && !kept.has(checked.value.toLowerCase()))
+      kept.set(checked.value.toLowerCase(), checked.value);
+  });
+  return { value: anyUnknown ? value : [...kept.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v), reasons };
+}
+
+function checkPattern(value: unknown): Checked {
+  if (typeof value !== "string" || value.trim() === "")
+    return { value, reasons: ['must be a username or a pattern such as "*@example.com"'] };
+  if (INVISIBLE.test(value) || value.length > MAX_EMAIL_LENGTH)
+    return { value, reasons: [`${shown(value)} is not a usable username or pattern`] };
+  return { value: value.trim(), reasons: [] };
+}

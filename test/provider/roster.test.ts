@@ -1,0 +1,148 @@
+// OrgRoster against the emulator: undeclared access is recorded and is drift; prune removes it, never
+// touching managed, ignored or declared people, nor the last Organization Owner.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PropertyBag } from "../../provider/org-invitation-model";
+import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes, type Harness } from "./support/harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+beforeEach(() => h.reset());
+afterAll(() => h.close());
+
+const r = runtime.roster;
+
+function roster(extra: PropertyBag = {}): PropertyBag {
+  return { orgId: h.orgId, managed: ["alice@example.com"], __provider: PROVIDER_PLACEHOLDER, ...extra };
+}
+
+async function checked(news: PropertyBag): Promise<PropertyBag> {
+  const result = await r.check({}, news);
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs ?? {};
+}
+
+/** The world: alice is managed; bob was invited by hand; carol joined by hand; an ignored break-glass owner. */
+async function world() {
+  h.emulator.state.addOrgUser(h.orgId, { username: "alice@example.com", roles: ["ORG_MEMBER"] });
+  const bob = await h.outside.createInvitation(h.orgId, { username: "bob@example.com", roles: ["ORG_MEMBER"] });
+  const carol = h.emulator.state.addOrgUser(h.orgId, { username: "carol@example.com", roles: ["ORG_READ_ONLY"] });
+  h.emulator.state.addOrgUser(h.orgId, { username: "admin@break-glass.example.com", roles: ["ORG_OWNER"] });
+  await h.newDeployment();
+  h.emulator.state.clearRequests();
+  return { bob, carol };
+}
+
+describe("OrgRoster check", () => {
+  it("reports every bad property at once, and normalizes managed (one entry per address, sorted)", async () => {
+    const bad = await r.check({}, { orgId: "nope", managed: ["not-an-email", "a@example.com"], prune: "yes" });
+    expect((bad.failures ?? []).map((f) => f.property).sort()).toEqual(["managed", "orgId", "prune"]);
+    expect(bad.failures?.find((f) => f.property === "managed")?.reason).toMatch(/managed\[0\]: "not-an-email" is not an email address/);
+    const good = await checked({ orgId: h.orgId, managed: ["B@example.com", "a@example.com", "b@example.com"] });
+    expect(good).toMatchObject({ managed: ["a@example.com", "B@example.com"], ignore: [], prune: false });
+  });
+});
+
+describe("OrgRoster read and diff: undeclared access is drift", () => {
+  it("records the unmanaged invitation and member (not the managed nor the ignored), and diff reports them by name", async () => {
+    const { bob, carol } = await world();
+    const news = await checked(roster({ ignore: ["*@break-glass.example.com"] }));
+    const created = await r.create(news);
+    expect(created.id).toBe(`${h.orgId}/roster`);
+    expect(created.outs).toMatchObject({
+      unmanagedInvitations: [
+        {
+          username: "bob@example.com",
+          roles: ["ORG_MEMBER"],
+          invitationId: bob.id,
+          inviterUsername: bob.inviterUsername,
+          createdAt: bob.createdAt,
+        },
+      ],
+      unmanagedMembers: [{ username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id }],
+    });
+    expect(writes(h)).toEqual([]);
+    h.notices.length = 0;
+    const state = { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
+    expect(await r.diff(created.id, state, news)).toEqual({ changes: true });
+    expect(h.notices).toHaveLength(1);
+    expect(h.notices[0]).toMatch(
+      /undeclared access in organization [0-9a-f]{24}: carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by .*\)\. Declare them/,
+    );
+    // Declared in the program now: nothing left to report.
+    const declaredNow = await checked(
+      roster({ managed: ["alice@example.com", "bob@example.com", "carol@example.com"], ignore: ["*@break-glass.example.com"] }),
+    );
+    expect(await r.diff(created.id, { ...state, managed: declaredNow["managed"] }, declaredNow)).toEqual({ changes: false });
+  });
+
+  it("an empty record and unchanged inputs: no change (the gate passes)", async () => {
+    h.emulator.state.addOrgUser(h.orgId, { username: "alice@example.com", roles: ["ORG_OWNER"] });
+    await h.newDeployment();
+    const news = await checked(roster());
+    const created = await r.create(news);
+    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    expect(await r.diff(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER }, news)).toEqual({
+      changes: false,
+    });
+  });
+
+  it("refresh records access granted by hand after the last up", async () => {
+    const news = await checked(roster());
+    const created = await r.create(news);
+    await h.outside.createInvitation(h.orgId, { username: "stranger@example.com", roles: ["ORG_OWNER"] });
+    await h.newDeployment();
+    const read = await r.read(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
+    expect(read.props?.unmanagedInvitations).toMatchObject([{ username: "stranger@example.com", roles: ["ORG_OWNER"] }]);
+  });
+});
+
+describe("OrgRoster prune", () => {
+  it("prune off: up reports and sends nothing", async () => {
+    await world();
+    await r.create(await checked(roster()));
+    expect(writes(h)).toEqual([]);
+    expect(h.notices.some((n) => /undeclared access .* set `prune: true`/.test(n))).toBe(true);
+  });
+
+  it("prune on: withdraws the unmanaged invitation and removes the unmanaged member, one line each; keeps the ignored owner and the managed", async () => {
+    const { bob, carol } = await world();
+    const created = await r.create(await checked(roster({ prune: true, ignore: ["*@break-glass.example.com"] })));
+    expect(writes(h).map((w) => `${w.method} ${w.path.replace(`/api/public/v1.0/orgs/${h.orgId}`, "")} ${w.status}`)).toEqual([
+      `DELETE /invites/${bob.id} 204`,
+      `DELETE /users/${carol.id} 204`,
+    ]);
+    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    expect(h.notices.filter((n) => n.includes("pruned:"))).toEqual([
+      expect.stringMatching(/pruned: withdrew the invitation [0-9a-f]{24} for bob@example.com .*no resource declares/) as unknown,
+      expect.stringMatching(/pruned: removed carol@example.com \(ORG_READ_ONLY\)/) as unknown,
+    ]);
+    const left = h.emulator.state
+      .members(h.orgId)
+      .map((u) => u.username)
+      .sort();
+    expect(left).toEqual(["admin@break-glass.example.com", "alice@example.com"]);
+  });
+
+  it("never prunes someone another resource of this deployment declares (even while it is being created), nor the last owner", async () => {
+    h.emulator.state.addOrgUser(h.orgId, { username: "only-owner@example.com", roles: ["ORG_OWNER"] });
+    await h.outside.createInvitation(h.orgId, { username: "newcomer@example.com", roles: ["ORG_MEMBER"] });
+    await h.newDeployment();
+    h.emulator.state.clearRequests();
+    // An OrgMembership for newcomer is declared in this deployment but not in `managed` (a program mistake).
+    await runtime.membership.check(
+      {},
+      {
+        orgId: h.orgId,
+        username: "newcomer@example.com",
+        roles: ["ORG_MEMBER"],
+        __urn: "urn:pulumi:dev::access::pulumi-nodejs:dynamic/cloudmanager:OrgMembership::newcomer",
+      },
+    );
+    const created = await r.create(await checked(roster({ managed: [], prune: true })));
+    expect(writes(h)).toEqual([]);
+    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [{ username: "only-owner@example.com" }] });
+    expect(h.notices.some((n) => /not pruned: only-owner@example.com is the last Organization Owner/.test(n))).toBe(true);
+  });
+});
