@@ -8,20 +8,15 @@
 // Another list can be chosen with `pulumi config set peopleFile path/to/people.yaml` (relative to
 // the Pulumi project directory).
 
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
+import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import { defaultPeopleFile } from "../people/people";
 import { declareOrgInvitations, parsePeople } from "./declare-org-invitations";
 
 const config = new pulumi.Config();
 const orgId = config.require("orgId");
-const peopleFile = config.get("peopleFile") ?? defaultPeopleFile();
+// people.yaml sits next to this file's source; the compiled program runs from dist/, where tsc does not copy it.
+const peopleFile = config.get("peopleFile") ?? defaultPeopleFile(__dirname, "org-invitations");
 const people = parsePeople(readFileSync(peopleFile, "utf8"), peopleFile);
 
 export const statuses = declareOrgInvitations(people, orgId).statuses;
-
-// people.yaml sits next to this file's source; the compiled program runs from dist/, where tsc does not copy it.
-function defaultPeopleFile(): string {
-  const candidates = [path.join(__dirname, "people.yaml"), path.resolve(__dirname, "../../../examples/org-invitations/people.yaml")];
-  return candidates.find((file) => existsSync(file)) ?? candidates[0] ?? "people.yaml";
-}
