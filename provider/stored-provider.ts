@@ -35,17 +35,18 @@ const createOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
 
 type Provider = ResourceProvider<PropertyBag, PropertyBag>;
 
+/** Loads the installed runtime (saying how to fix a missing install) and configures it; the same for every resource type. */
+const configure: NonNullable<Provider["configure"]> = (request) => {
+  try {
+    (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
+  } catch (e) {
+    throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, { cause: e });
+  }
+  return (globalThis as unknown as Global).cloudmanager.configure(request);
+};
+
 export const storedProvider: Provider = {
-  configure: (request) => {
-    try {
-      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
-    } catch (e) {
-      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
-        cause: e,
-      });
-    }
-    return (globalThis as unknown as Global).cloudmanager.configure(request);
-  },
+  configure,
   check: checkOrRead,
   diff: (...a) => (globalThis as unknown as Global).cloudmanager.diff(...a),
   create: createOrDelete as Provider["create"],
@@ -68,16 +69,7 @@ const membershipCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =
     : (globalThis as unknown as MembershipGlobal).cloudmanager.membership.create(a[0]);
 
 export const storedMembershipProvider: Provider = {
-  configure: (request) => {
-    try {
-      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
-    } catch (e) {
-      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
-        cause: e,
-      });
-    }
-    return (globalThis as unknown as Global).cloudmanager.configure(request);
-  },
+  configure,
   check: membershipCheckOrRead,
   diff: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.diff(...a),
   create: membershipCreateOrDelete as Provider["create"],
@@ -95,16 +87,7 @@ const rosterCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyB
     : (globalThis as unknown as RosterGlobal).cloudmanager.roster.check(a[0], a[1] as PropertyBag);
 
 export const storedRosterProvider: Provider = {
-  configure: (request) => {
-    try {
-      (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
-    } catch (e) {
-      throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, {
-        cause: e,
-      });
-    }
-    return (globalThis as unknown as Global).cloudmanager.configure(request);
-  },
+  configure,
   check: rosterCheckOrRead,
   diff: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.diff(...a),
   create: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.create(...a),

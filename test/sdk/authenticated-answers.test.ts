@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CloudManagerClient, isCloudManagerError, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
+import { CloudManagerClient, type CloudManagerClientOptions } from "../../sdk";
 import {
   apiErrorBody,
   challenge,
@@ -10,6 +10,7 @@ import {
   type Reply,
   type ScriptedServer,
 } from "./support/scripted-server";
+import { failure } from "./support/failure";
 
 // `authenticated` and `hasErrorBody` on errors: the provider may read a 404 as "this invitation is
 // gone" only when Cloud Manager itself answered a request whose credentials it accepted.
@@ -27,15 +28,6 @@ function client(options: CloudManagerClientOptions): CloudManagerClient {
   const created = new CloudManagerClient({ retry: FAST, ...options });
   clients.push(created);
   return created;
-}
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
 }
 
 function serviceAccount(): { clientId: string; clientSecret: string } {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, isCloudManagerError, type CloudManagerError } from "../../sdk";
+import { failure } from "./support/failure";
 
 // The typed methods end to end against the emulator: shapes, paging, encoding, envelope/pretty and
 // the errors a user sees.
@@ -28,15 +29,6 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.state.reset();
 });
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
-}
 
 describe("invitations: the lifecycle", () => {
   it("create → get → list (filtered) → update by id → update by username → delete", async () => {

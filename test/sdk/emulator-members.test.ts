@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CloudManagerClient, isCloudManagerError, type CloudManagerError } from "../../sdk";
+import { CloudManagerClient } from "../../sdk";
+import { failure } from "./support/failure";
 
 // The member and team methods end to end against the emulator: roles, removal, teams and their
 // users, paging, and the errors a user sees (last owner, last team member, unknown user or team).
@@ -28,15 +29,6 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.state.reset();
 });
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
-}
 
 function orgRolesOf(userId: string): string[] {
   const member = emulator.state.members(orgId).find((u) => u.id === userId);

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CloudManagerClient, isCloudManagerError, type ClientLogEvent, type CloudManagerError, type OrgUser, type Team } from "../../sdk";
+import { CloudManagerClient, type ClientLogEvent, type OrgUser, type Team } from "../../sdk";
 import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
 import { fakeClock, type FakeClock } from "./support/fake-clock";
 import { apiErrorBody, json, startScriptedServer, type ArrivedRequest, type Reply, type ScriptedServer } from "./support/scripted-server";
+import { failure } from "./support/failure";
 
 // The member and team methods against a scripted server: what goes on the wire (method, path, exact
 // body), which answers each accepts (200 with a body, 204, empty), the shared pager on teams and team
@@ -57,15 +58,6 @@ function empty(status: number): Reply {
 
 function errorReply(status: number, errorCode: string, detail = errorCode): Reply {
   return json(status, apiErrorBody(status, errorCode, detail));
-}
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
 }
 
 function only(): ArrivedRequest {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CloudManagerClient, isCloudManagerError, type CloudManagerError, type OrgUser } from "../../sdk";
+import { CloudManagerClient, type OrgUser } from "../../sdk";
 import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
 import { json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+import { failure } from "./support/failure";
 
 // listOrgUsers against servers whose paging is wrong: it must stop with a clear error, never loop
 // for thousands of requests or return duplicated users.
@@ -32,15 +33,6 @@ function byPage(make: (pageNum: number) => Reply): Reply {
     const pageNum = Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
     return make(pageNum)(req, res);
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
 }
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ServerResponse } from "node:http";
-import { CloudManagerClient, isCloudManagerError, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
+import { CloudManagerClient, type CloudManagerClientOptions } from "../../sdk";
 import { challenge, digestIsValid, json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+import { failure } from "./support/failure";
 
 // maxResponseBytes: every body the client reads is bounded while it streams in.
 
@@ -24,15 +25,6 @@ function client(options: Partial<CloudManagerClientOptions> = {}): CloudManagerC
   });
   clients.push(created);
   return created;
-}
-
-async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
-  return error;
 }
 
 /** Signed requests get `then`; unsigned ones a challenge. */
