@@ -301,7 +301,7 @@ function orgRolesOf(member: OrgUser, orgId: string): string[] {
 type StoredMembership = Partial<OrgMembershipOutputs> & { orgId: string; username: string };
 
 function storedMembershipOf(bag: PropertyBag, orgId: string, username: string): StoredMembership {
-  const str = (key: string) => (typeof bag[key] === "string" ? (bag[key]) : undefined);
+  const str = (key: string) => (typeof bag[key] === "string" ? bag[key] : undefined);
   const list = (key: string) =>
     Array.isArray(bag[key]) ? (bag[key] as unknown[]).filter((x): x is string => typeof x === "string") : undefined;
   return compact({
