@@ -1,8 +1,10 @@
-// The OrgInvitation provider as the engine drives it, loaded at call time by the thin stored
-// provider (./stored-provider) through `require("pulumi-cloudmanager/provider/runtime")`. Exports
-// one function per provider method, in lifecycle order. Process-wide state lives here: the stack
-// config captured by `configure`, the pool of clients and the deployment's ledger (one provider
-// process serves one deployment); credentials are resolved at each call.
+// The providers of the three resources as the engine drives them, loaded at call time by the thin
+// stored providers (./stored-provider) through `require("pulumi-cloudmanager/provider/runtime")`.
+// The top-level functions, one per provider method in lifecycle order, are OrgInvitation's (states
+// written by 0.1.0 call them by these names); `membership` and `roster` hold OrgMembership's and
+// OrgRoster's. Process-wide state lives here, shared by all three: the stack config captured by
+// `configure`, the pool of clients (one view of each organization) and the deployment's ledger (one
+// provider process serves one deployment); credentials are resolved at each call.
 
 import type { CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
 import type { ClientClock } from "../sdk/types";
