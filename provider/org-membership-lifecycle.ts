@@ -5,7 +5,7 @@
 // |--------|----------------------------------------------|-----------------------------------------------------|------------------------------|
 // | create | adopt it (roles aligned; teams differ → re-sent) | adopt the member: org roles and teams aligned   | invite                       |
 // | read   | PENDING, roles/teams of the invitation        | ACTIVE, userId, roles and teams IN THIS ORG         | REMOVED / EXPIRED / REVOKED  |
-// | update | roles PATCHed; teams → the invitation re-sent | roles PUT (full set); teams: add missing, then remove extra | fails: refresh, then up |
+// | update | roles PATCHed; teams → the invitation re-sent | roles PUT (full set); teams: join new, then leave old | fails: refresh, then up |
 // | delete | the invitation withdrawn                      | the member removed from the organization            | done, with a warning         |
 //
 // Where the person stands is read from the organization's lists (./org-view: one read per deployment),
@@ -238,7 +238,8 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
   const orgTeams = new Set((await orFail(api.teams(), `Reading the teams of organization ${orgId}`)).map((t) => t.id.toLowerCase()));
   const has = current.teamIds.filter((t) => orgTeams.has(t.toLowerCase()));
   const wanted = inputs.teamIds;
-  // A team may refuse to become empty, so the new teams are joined before the old ones are left.
+  // New teams are joined before old ones are left: if leaving is refused (Cloud Manager keeps a
+  // team from losing its last member), the member is left on both, never on neither.
   for (const teamId of wanted.filter((t) => !has.some((h) => h.toLowerCase() === t.toLowerCase()))) {
     await api
       .addMemberToTeam(current, teamId)
