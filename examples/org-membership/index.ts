@@ -1,0 +1,35 @@
+// Pulumi program: the organization given by the stack config `orgId` has exactly the people listed
+// in people.yaml. One OrgMembership per person invites them, keeps their roles and teams in step
+// once they are members, and removes their access when they leave the list; one OrgRoster reports
+// everyone else who has access (the drift gate fails on them) and, with `prune`, removes them.
+//
+//   pulumi config set orgId 5f1b2c3d4e5f6a7b8c9d0e1f
+//   pulumi config set cloudmanager:publicKey …; pulumi config set --secret cloudmanager:privateKey …
+//   pulumi config set --path 'ignore[0]' '*@break-glass.example.com'   # optional: never reported or pruned
+//   pulumi up                                                          # reports undeclared access
+//   pulumi up --config prune=true                                      # removes it (GitOps: on merge only)
+//
+// Stack config: `orgId` (required); `peopleFile` (another list, relative to the Pulumi project
+// directory); `ignore` (a list of usernames or `*` patterns); `prune` (true/false, default false).
+
+import { readFileSync } from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { defaultPeopleFile } from "../people/people";
+import { declareOrgMemberships, ignoreFromConfig, parsePeople } from "./declare-org-memberships";
+
+const config = new pulumi.Config();
+const orgId = config.require("orgId");
+// people.yaml sits next to this file's source; the compiled program runs from dist/, where tsc does not copy it.
+const peopleFile = config.get("peopleFile") ?? defaultPeopleFile(__dirname, "org-membership");
+const people = parsePeople(readFileSync(peopleFile, "utf8"), peopleFile);
+const ignore = ignoreFromConfig(config.getObject<unknown>("ignore"));
+const prune = config.getBoolean("prune") ?? false;
+
+const access = declareOrgMemberships(people, orgId, { ignore, prune });
+
+/** Each person's status, by email (lower case). */
+export const statuses = access.statuses;
+/** Pending invitations for people not in the list (as of this run): empty after a pruning `up`. */
+export const unmanagedInvitations = access.roster.unmanagedInvitations;
+/** Members not in the list (as of this run): empty after a pruning `up`. */
+export const unmanagedMembers = access.roster.unmanagedMembers;
