@@ -5,6 +5,8 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 
 export const ORG_INVITATION_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgInvitation";
+export const ORG_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMembership";
+export const ORG_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
 
 /** A resource whose outputs a refresh changed. */
 export interface Drift {

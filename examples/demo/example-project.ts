@@ -46,11 +46,19 @@ export function prepareExampleProject(
   const program = join(repoRoot, project.main);
   if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first.`);
 
-  const under = parent ?? join(repoRoot, ".e2e-work");
-  mkdirSync(under, { recursive: true });
-  const workDir = mkdtempSync(join(under, `${label}-`));
+  const workDir = newWorkDir(label, parent, repoRoot);
   writeFileSync(join(workDir, "Pulumi.yaml"), stringify({ ...project, main: relative(workDir, program) }));
   const peopleFile = join(workDir, "people.yaml");
   writeFileSync(peopleFile, peopleYaml);
   return { workDir, peopleFile, projectName: project.name };
+}
+
+/**
+ * Creates an empty `<parent>/<label>-XXXX/` for a project whose program is inline (run by the
+ * Automation API in this process); `parent` defaults to `<repo>/.e2e-work`, for the reason above.
+ */
+export function newWorkDir(label: string, parent?: string, repoRoot: string = findRepoRoot()): string {
+  const under = parent ?? join(repoRoot, ".e2e-work");
+  mkdirSync(under, { recursive: true });
+  return mkdtempSync(join(under, `${label}-`));
 }
