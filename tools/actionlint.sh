@@ -20,6 +20,6 @@ if [ ! -x "$bin_dir/actionlint" ]; then
   GOBIN="$bin_dir" go install "github.com/rhysd/actionlint/cmd/actionlint@$version"
 fi
 
-workflows=(examples/gitops/cloud-manager-invitations.yml examples/release/release.yml)
+workflows=(examples/gitops/cloud-manager-invitations.yml examples/gitops/cloud-manager-membership.yml examples/release/release.yml)
 "$bin_dir/actionlint" -shellcheck= -pyflakes= "${workflows[@]}"
 echo "[actionlint] ${#workflows[@]} workflow(s) OK: ${workflows[*]}"
