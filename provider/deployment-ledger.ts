@@ -32,6 +32,7 @@ export class DeploymentLedger {
   /** `orgId/invitationId` → who holds it. */
   private readonly holders = new Map<string, Holding[]>();
   private readonly withdrawals = new Map<string, Withdrawal>();
+  private readonly seen = new Set<string>();
 
   /**
    * Records that `urn` declares `username` in `orgId`; returns the URNs of OTHER resources that
@@ -51,6 +52,13 @@ export class DeploymentLedger {
   /** Other resources that declared the same person (see `declare`), without recording anything. */
   othersDeclaring(orgId: string, username: string, urn: string): string[] {
     return [...(this.declared.get(personKey(orgId, username)) ?? [])].filter((other) => other !== urn);
+  }
+
+  /** True the first time `key` is asked in this deployment (a notice the engine's repeated calls would repeat). */
+  firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
   }
 
   /** The usernames (lowercase) that resources of this deployment declare in `orgId`. */

@@ -4,7 +4,9 @@
 // record is not empty, so `pulumi preview --refresh --expect-no-changes` fails and names them; with
 // `prune`, `up` revokes those invitations and removes those members. Never pruned: a managed or
 // ignored username, one that another resource of this deployment declares (even while it is being
-// created), and the organization's last Organization Owner.
+// created), one that was managed at the last `up` and leaves the program now (the engine updates
+// the roster BEFORE it deletes removed resources: that person's own resource deletes them, or keeps
+// them with `retainOnDelete`), and the organization's last Organization Owner.
 
 import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
 import type { Invitation, OrgUser } from "../sdk/types";
@@ -40,7 +42,7 @@ export function rosterInputsOf(bag: PropertyBag): OrgRosterInputs {
 // ---- diff ----
 
 /** `olds`: the stored outputs (after a refresh, the access found then); `news`: the checked inputs. */
-export function diffOrgRoster(olds: PropertyBag, news: PropertyBag): DiffResult {
+export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: DeploymentLedger): DiffResult {
   if (olds["orgId"] !== news["orgId"]) return { changes: true, replaces: ["orgId"], deleteBeforeReplace: true };
   const old = rosterInputsOf(olds);
   const knownNews = !isUnknown(news["managed"]) && !isUnknown(news["ignore"]) && !isUnknown(news["prune"]);
@@ -51,7 +53,7 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag): DiffResult 
   const stillUnmanaged = (username: string) => !knownNews || (!isManaged(username, next.managed) && !isIgnored(username, next.ignore));
   const invitations = storedList<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter((i) => stillUnmanaged(i.username));
   const members = storedList<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
-  if (invitations.length + members.length > 0) warn(undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
+  if (invitations.length + members.length > 0) warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
   return { changes: inputsChanged || invitations.length + members.length > 0 };
 }
 
@@ -70,27 +72,41 @@ export async function readOrgRoster(api: OrgApi, props: PropertyBag, ledger: Dep
   return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...(await findUnmanaged(api, inputs, ledger)) } };
 }
 
+/** `previouslyManaged`: `managed` at the last up; those who leave it now are left to their own resources in this deployment. */
 export async function updateOrgRoster(
   api: OrgApi,
   inputs: OrgRosterInputs,
+  previouslyManaged: readonly string[],
   ledger: DeploymentLedger,
 ): Promise<UpdateResult<OrgRosterOutputs>> {
-  return { outs: await enforce(api, inputs, ledger) };
+  const leaving = previouslyManaged.filter((u) => !isManaged(u, inputs.managed));
+  return { outs: await enforce(api, inputs, ledger, leaving) };
 }
 
 /** A roster owns nothing: deleting it removes nobody. */
 export function deleteOrgRoster(): void {}
 
 /** Records the undeclared access; with `prune`, removes it first (one line per person). */
-async function enforce(api: OrgApi, inputs: OrgRosterInputs, ledger: DeploymentLedger): Promise<OrgRosterOutputs> {
-  let found = await findUnmanaged(api, inputs, ledger);
+async function enforce(
+  api: OrgApi,
+  inputs: OrgRosterInputs,
+  ledger: DeploymentLedger,
+  leaving: readonly string[] = [],
+): Promise<OrgRosterOutputs> {
+  const scope = { ...inputs, managed: [...inputs.managed, ...leaving] };
+  let found = await findUnmanaged(api, scope, ledger);
   if (inputs.prune && found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
     await prune(api, found);
-    found = await findUnmanaged(api, inputs, ledger);
+    found = await findUnmanaged(api, scope, ledger);
   } else if (found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
-    warn(undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
+    warnOnce(ledger, undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
   }
   return { ...inputs, ...found };
+}
+
+/** The engine calls diff more than once for one resource (refresh, then plan): say the same thing once. */
+function warnOnce(ledger: DeploymentLedger, message: string): void {
+  if (ledger.firstTime(message)) warn(message);
 }
 
 async function prune(api: OrgApi, found: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">): Promise<void> {

@@ -168,7 +168,7 @@ export const roster = {
     return reported(async () => checkOrgRoster(news));
   },
   async diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<DiffResult> {
-    return reported(async () => diffOrgRoster(olds, news));
+    return reported(async () => diffOrgRoster(olds, news, ledger));
   },
   async create(inputs: PropertyBag): Promise<CreateResult<OrgRosterOutputs>> {
     return reported(async () => {
@@ -184,10 +184,11 @@ export const roster = {
       return result.props === undefined ? result : { ...result, props: withUrn(result.props, urnOf(props ?? {})) };
     });
   },
-  async update(id: string, _olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgRosterOutputs>> {
+  async update(id: string, olds: PropertyBag, news: PropertyBag): Promise<UpdateResult<OrgRosterOutputs>> {
     return reported(async () => {
       const orgId = parseRosterId(id);
-      const result = await withOrgApi(orgId, (api) => updateOrgRoster(api, { ...rosterInputsOf(news), orgId }, ledger));
+      const previous = rosterInputsOf(olds).managed;
+      const result = await withOrgApi(orgId, (api) => updateOrgRoster(api, { ...rosterInputsOf(news), orgId }, previous, ledger));
       return { outs: withUrn(result.outs, urnOf(news)) };
     });
   },

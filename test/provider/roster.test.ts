@@ -63,6 +63,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
       unmanagedMembers: [{ username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id }],
     });
     expect(writes(h)).toEqual([]);
+    await h.newDeployment(); // the next preview
     h.notices.length = 0;
     const state = { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
     expect(await r.diff(created.id, state, news)).toEqual({ changes: true });
@@ -144,5 +145,27 @@ describe("OrgRoster prune", () => {
     expect(writes(h)).toEqual([]);
     expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [{ username: "only-owner@example.com" }] });
     expect(h.notices.some((n) => /not pruned: only-owner@example.com is the last Organization Owner/.test(n))).toBe(true);
+  });
+});
+
+describe("OrgRoster and people leaving the program", () => {
+  it("prune on: someone managed at the last up and gone from the program now is left to their own resource's delete (or retainOnDelete)", async () => {
+    h.emulator.state.addOrgUser(h.orgId, { username: "alice@example.com", roles: ["ORG_OWNER"] });
+    h.emulator.state.addOrgUser(h.orgId, { username: "bob@example.com", roles: ["ORG_MEMBER"] });
+    await h.newDeployment();
+    const first = await r.create(await checked(roster({ managed: ["alice@example.com", "bob@example.com"], prune: true })));
+    expect(first.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    await h.newDeployment();
+    h.emulator.state.clearRequests();
+    // The engine updates the roster before it deletes bob's OrgMembership (removed from the program).
+    const olds = { ...(first.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
+    const updated = await r.update(first.id, olds, await checked(roster({ managed: ["alice@example.com"], prune: true })));
+    expect(writes(h)).toEqual([]);
+    expect(updated.outs).toMatchObject({ unmanagedMembers: [] });
+    expect(h.notices.filter((n) => n.includes("bob@example.com"))).toEqual([]);
+    // Kept (retainOnDelete) and no longer declared: the next refresh reports him.
+    await h.newDeployment();
+    const read = await r.read(first.id, { ...(updated.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
+    expect(read.props?.unmanagedMembers).toMatchObject([{ username: "bob@example.com" }]);
   });
 });
