@@ -10,11 +10,17 @@ import { personKeys, type Person } from "../people/people";
 
 export { parsePeople, type Person } from "../people/people";
 
-export interface RosterOptions {
+export interface AccessOptions {
   /** Usernames or patterns (`*` matches anything) the roster never reports or prunes, e.g. a break-glass owner. */
   ignore?: pulumi.Input<pulumi.Input<string>[]>;
   /** Remove, at `pulumi up`, the access nobody listed. Default false: report it only (the drift gate fails on it). */
   prune?: pulumi.Input<boolean>;
+  /**
+   * Emails whose OrgMembership gets Pulumi's `retainOnDelete`: once an `up` has recorded it, taking
+   * the person off the list leaves their access in Cloud Manager (Pulumi forgets the resource
+   * without deleting it). Add them to `ignore` too, or the roster reports them from then on.
+   */
+  retain?: readonly string[];
 }
 
 export interface DeclaredMemberships {
@@ -37,39 +43,51 @@ export interface DeclaredMemberships {
 export function declareOrgMemberships(
   people: readonly Person[],
   orgId: pulumi.Input<string>,
-  roster: RosterOptions = {},
+  options: AccessOptions = {},
   opts?: pulumi.CustomResourceOptions,
 ): DeclaredMemberships {
   const keys = personKeys(people);
+  const retain = new Set((options.retain ?? []).map((email) => email.trim().toLowerCase()));
+  for (const email of retain) {
+    if (!keys.includes(email)) {
+      void pulumi.log.warn(
+        `retain: ${email} is not in the list, so there is nothing to retain. An entry takes effect while the person is listed ` +
+          `(one \`pulumi up\` records it); then take them off the list, and this entry can go too.`,
+      );
+    }
+  }
   const memberships: Record<string, OrgMembership> = {};
   for (const [i, person] of people.entries()) {
     const key = keys[i] ?? person.email;
     memberships[key] = new OrgMembership(
       key,
       { orgId, username: person.email, roles: person.roles, ...(person.teams ? { teamIds: person.teams } : {}) },
-      opts,
+      retain.has(key) ? { ...opts, retainOnDelete: true } : opts,
     );
   }
   const statuses = pulumi.all(Object.fromEntries(Object.entries(memberships).map(([email, membership]) => [email, membership.status])));
-  const orgRoster = new OrgRoster(
+  const roster = new OrgRoster(
     "roster",
     {
       orgId,
       managed: people.map((person) => person.email),
-      ...(roster.ignore !== undefined ? { ignore: roster.ignore } : {}),
-      ...(roster.prune !== undefined ? { prune: roster.prune } : {}),
+      ...(options.ignore !== undefined ? { ignore: options.ignore } : {}),
+      ...(options.prune !== undefined ? { prune: options.prune } : {}),
     },
     { ...opts, dependsOn: Object.values(memberships) },
   );
-  return { memberships, statuses, roster: orgRoster };
+  return { memberships, statuses, roster };
 }
 
-/** The stack config `ignore`: absent, or a list of usernames / patterns (`pulumi config set --path 'ignore[0]' '*@break-glass.example.com'`). */
-export function ignoreFromConfig(value: unknown): string[] {
+/**
+ * A list of usernames from stack config (`ignore`, `retain`): absent → empty, else a list of strings,
+ * e.g. `pulumi config set --path 'ignore[0]' '*@break-glass.example.com'`.
+ */
+export function usernamesFromConfig(key: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
   throw new Error(
-    `stack config "ignore" must be a list of usernames or patterns, e.g. ` +
-      `\`pulumi config set --path 'ignore[0]' '*@break-glass.example.com'\`; got ${JSON.stringify(value)}.`,
+    `stack config "${key}" must be a list of usernames${key === "ignore" ? " or patterns" : ""}, e.g. ` +
+      `\`pulumi config set --path '${key}[0]' '${key === "ignore" ? "*@break-glass.example.com" : "alice@example.com"}'\`; got ${JSON.stringify(value)}.`,
   );
 }

@@ -6,26 +6,29 @@
 //   pulumi config set orgId 5f1b2c3d4e5f6a7b8c9d0e1f
 //   pulumi config set cloudmanager:publicKey …; pulumi config set --secret cloudmanager:privateKey …
 //   pulumi config set --path 'ignore[0]' '*@break-glass.example.com'   # optional: never reported or pruned
-//   pulumi up                                                          # reports undeclared access
-//   pulumi up --config prune=true                                      # removes it (GitOps: on merge only)
+//   pulumi up --refresh                                                # reports undeclared access
+//   pulumi up --refresh --config prune=true                            # removes it (GitOps: on merge only)
 //
 // Stack config: `orgId` (required); `peopleFile` (another list, relative to the Pulumi project
-// directory); `ignore` (a list of usernames or `*` patterns); `prune` (true/false, default false).
+// directory); `ignore` (a list of usernames or `*` patterns); `prune` (true/false, default false);
+// `retain` (a list of emails whose access stays when they are taken off the list; README.md).
 
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultPeopleFile } from "../people/people";
-import { declareOrgMemberships, ignoreFromConfig, parsePeople } from "./declare-org-memberships";
+import { declareOrgMemberships, parsePeople, usernamesFromConfig } from "./declare-org-memberships";
 
 const config = new pulumi.Config();
 const orgId = config.require("orgId");
 // people.yaml sits next to this file's source; the compiled program runs from dist/, where tsc does not copy it.
 const peopleFile = config.get("peopleFile") ?? defaultPeopleFile(__dirname, "org-membership");
 const people = parsePeople(readFileSync(peopleFile, "utf8"), peopleFile);
-const ignore = ignoreFromConfig(config.getObject<unknown>("ignore"));
-const prune = config.getBoolean("prune") ?? false;
 
-const access = declareOrgMemberships(people, orgId, { ignore, prune });
+const access = declareOrgMemberships(people, orgId, {
+  ignore: usernamesFromConfig("ignore", config.getObject<unknown>("ignore")),
+  prune: config.getBoolean("prune") ?? false,
+  retain: usernamesFromConfig("retain", config.getObject<unknown>("retain")),
+});
 
 /** Each person's status, by email (lower case). */
 export const statuses = access.statuses;

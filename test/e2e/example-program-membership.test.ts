@@ -1,7 +1,8 @@
 // The enforcement example (examples/org-membership, its own Pulumi.yaml) as a LOCAL program run by
 // the Node language host — the way users and the GitOps workflow run it — and the workflow's steps
 // through the `pulumi` binary itself, with the exit codes a pipeline acts on: the scheduled gate,
-// the merge's pruning `up --config prune=true`, the `up` that records prune off again.
+// the merge's pruning `up --config prune=true`, the `up` that records prune off again. Then the two
+// ways off the list: removed (the invitation withdrawn) and let go (`retain`: retainOnDelete, nothing sent).
 
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -122,9 +123,25 @@ describe("the enforcement example (examples/org-membership)", () => {
     expect((await stack.outputs())["statuses"]).toEqual({ "alice@example.com": "PENDING", "bob@example.com": "PENDING" });
     expect((await pulumi(workDir, gate)).code).toBe(0);
 
+    // Someone to let go of without removing them: retainOnDelete recorded first (an up that sends
+    // nothing), then taken off the list — Pulumi forgets the resource, the access stays — and ignored.
+    const bob = e2e.view.pendingFor("bob@example.com");
+    await stack.stack.setConfig("retain", { value: JSON.stringify(["bob@example.com"]) });
+    await stack.stack.setConfig("ignore", { value: JSON.stringify(["*@break-glass.example.com", "bob@example.com"]) });
+    mark = e2e.view.mark();
+    await stack.up();
+    writeFileSync(peopleFile, readFileSync(peopleFile, "utf8").replace(/- email: bob@example.com\n( {2}.*\n)+/, ""));
+    const letGo = await stack.up();
+    expect(letGo.result.summary.resourceChanges).toMatchObject({ delete: 1 });
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+    expect(e2e.view.pendingFor("bob@example.com").id).toBe(bob.id);
+    expect((await stack.outputs())["statuses"]).toEqual({ "alice@example.com": "PENDING" });
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
     const destroy = await stack.destroy();
     expect(destroy.result.summary.result).toBe("succeeded");
-    expect(e2e.view.pending()).toEqual([]);
+    expect(e2e.view.pending().map((i) => i.username)).toEqual(["bob@example.com"]);
     expect(e2e.view.isMember(BREAK_GLASS)).toBe(true);
+    await e2e.withdrawAllPending();
   });
 });
