@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Makes `pulumi` and `pulumi-language-nodejs` (plus the dynamic-provider launcher) available and prints
-# the folder that holds them on stdout; progress goes to stderr. Run by `npm test`, `npm run demo`,
-# `npm run pulumi` and .ci/run — nobody needs to run it by hand.
+# Makes `pulumi` and its language hosts for Node.js, YAML and Go (`pulumi-language-nodejs`,
+# `pulumi-language-yaml`, `pulumi-language-go`), plus the dynamic-provider launcher, available and
+# prints the folder that holds them on stdout; progress goes to stderr. Run by `npm test`,
+# `npm run demo`, `npm run pulumi` and .ci/run — nobody needs to run it by hand.
 #
 # Ways, in order:
-#   1. a Pulumi CLI >= 3.181 already on PATH (with pulumi-language-nodejs beside it or on PATH);
+#   1. a Pulumi CLI >= 3.181 already on PATH, with the three language hosts beside it or on PATH
+#      (the official install ships them all);
 #   2. the official installer, when get.pulumi.com can be reached;
 #   3. a build from Go modules with the machine's Go, from the wrapper modules in this folder
 #      (pin github.com/pulumi/pulumi/pkg/v3 and the Node language host; see the go.mod files).
 # Results of 2 and 3 are cached under ${XDG_CACHE_HOME:-~/.cache}/pulumi-cloudmanager, keyed by
 # version and by the hash of the go.mod/go.sum files, so later clones and CI runs reuse them. Both
 # caches are looked at before anything is fetched or built.
+#
+# The YAML and Go hosts are built (once, cached like the CLI, each keyed by its own module's
+# go.mod/go.sum) from the wrapper modules language-yaml/ and language-go/ and linked next to
+# `pulumi` in the folder printed, whichever of 2 and 3 gave the CLI, when that folder lacks them:
+# the CLI looks for these "bundled" hosts next to its own binary (or on PATH).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 version="v3.274.1"
 lh_version="v3.187.0" # the release the language host's module builds against (language-host/go.mod)
+yaml_version="v1.25.0" # github.com/pulumi/pulumi-yaml (language-yaml/go.mod)
 min_on_path="3.181.0"  # Automation API refresh/destroy of inline programs (--client) need 3.181
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-cloudmanager/pulumi-cli"
 launcher_src="$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
@@ -26,10 +34,12 @@ fail() {
   cat >&2 <<MSG
 [ensure-pulumi] ERROR: $*
 The Pulumi CLI could not be made available. Any one of these fixes it:
-  1. put a Pulumi CLI >= $min_on_path and pulumi-language-nodejs on PATH (https://www.pulumi.com/docs/install/);
+  1. put a Pulumi CLI >= $min_on_path on PATH with pulumi-language-nodejs, pulumi-language-yaml and
+     pulumi-language-go beside it or on PATH (the official install has them; https://www.pulumi.com/docs/install/);
   2. let this machine reach get.pulumi.com (the official installer is then used);
   3. install Go (1.26, or >= 1.21 with GOTOOLCHAIN=auto) with access to a Go module proxy: the CLI
-     is then built from Go modules, from tools/pulumi-cli/go.mod (10-25 minutes once, then cached).
+     and the hosts are then built from Go modules, from tools/pulumi-cli/go.mod and the go.mod files
+     beside it (10-25 minutes once, then cached).
 MSG
   exit 1
 }
@@ -55,20 +65,109 @@ use() { # folder, description
   exit 0
 }
 
-# 1. already on PATH: used as installed. A launcher already there (the official install ships one)
-# is left alone; a missing one is added when the folder is writable, else found on PATH by the tests.
+# Builds run under a heartbeat (a long build is otherwise silent: say every minute that it is still
+# going) into temporary folders; both are cleaned up however the script ends.
+heartbeat=""
+tmp_dirs=()
+stop_heartbeat() {
+  if [ -n "$heartbeat" ]; then # its sleep too, which would otherwise hold the caller's pipes open
+    pkill -P "$heartbeat" 2>/dev/null || true
+    kill "$heartbeat" 2>/dev/null || true
+    wait "$heartbeat" 2>/dev/null || true
+    heartbeat=""
+  fi
+}
+start_heartbeat() { # what is being built
+  local what="$1" t0
+  t0=$(date +%s)
+  # Its own stderr goes nowhere, so that bash's "Terminated" for the sleep ended by stop_heartbeat
+  # is not shown; the messages go to the script's stderr (fd 3).
+  ( exec 3>&2 2>/dev/null
+    while sleep 60; do say "still building $what ($(( $(date +%s) - t0 )) s so far)" 2>&3; done ) >&2 &
+  heartbeat=$!
+}
+cleanup() {
+  stop_heartbeat
+  local d
+  for d in ${tmp_dirs[@]+"${tmp_dirs[@]}"}; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+
+# Pulumi's release flags (see its goreleaser config): no cgo, these tags, trimpath, and the version
+# ldflag — the Automation API refuses a CLI whose `pulumi version` is not semver.
+go_build() { # module dir, ldflags, main package, output folder
+  ( cd "$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "$2" -o "$4/" "$3" >&2 )
+}
+sdk_version_flag() { echo "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$1"; }
+
+# The YAML and Go hosts: wrapper module folder | version (for the cache folder's name and the
+# version ldflag) | main package | ldflags. The YAML host's flags are its own release's (-s -w and
+# its version variable, from pulumi-yaml's goreleaser config).
+host_spec() {
+  case "$1" in
+    yaml) echo "language-yaml|$yaml_version|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" ;;
+    go) echo "language-go|$lh_version|github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3|$(sdk_version_flag "$lh_version")" ;;
+    *) fail "unknown language host $1" ;;
+  esac
+}
+
+# Sets built_host to the cached build of pulumi-language-$1, building it first when there is none.
+built_host=""
+host_build() {
+  local name="$1" module hversion pkg ldflags key dir tmp t0
+  IFS='|' read -r module hversion pkg ldflags <<<"$(host_spec "$name")"
+  key="$(cat "$here/$module/go.mod" "$here/$module/go.sum" | sha256sum | cut -c1-12)"
+  dir="$cache_root/$module-$hversion-$key"
+  built_host="$dir/pulumi-language-$name"
+  [ -x "$built_host" ] && return 0
+  command -v go >/dev/null 2>&1 || fail "pulumi-language-$name is needed beside pulumi and Go is not installed to build it"
+  say "building pulumi-language-$name ($hversion) from Go modules with $(go version | cut -d' ' -f3) (once; cached in $dir)"
+  mkdir -p "$dir"
+  tmp="$(mktemp -d "$dir/tmp.XXXXXX")"
+  tmp_dirs+=("$tmp")
+  t0=$(date +%s)
+  start_heartbeat "pulumi-language-$name"
+  go_build "$here/$module" "$ldflags" "$pkg" "$tmp" || fail "the Go build of pulumi-language-$name failed (output above)"
+  stop_heartbeat
+  say "built pulumi-language-$name in $(( $(date +%s) - t0 )) s"
+  mv -f "$tmp/pulumi-language-$name" "$built_host"
+}
+
+# Puts the YAML and Go hosts next to `pulumi` in a folder of ours. "keep": an official install's own
+# hosts stay (only missing ones are added); "sync": our build folder's are kept equal to the current
+# cached builds (hard links where the file system allows, else copies).
+add_hosts() { # folder, keep|sync
+  local dir="$1" mode="$2" name target
+  for name in yaml go; do
+    target="$dir/pulumi-language-$name"
+    if [ "$mode" = keep ] && [ -x "$target" ]; then continue; fi
+    host_build "$name"
+    if [ "$built_host" -ef "$target" ] || cmp -s "$built_host" "$target"; then continue; fi
+    ln -f "$built_host" "$target.new.$$" 2>/dev/null || cp "$built_host" "$target.new.$$"
+    mv -f "$target.new.$$" "$target"
+  done
+}
+
+# 1. already on PATH: used as installed, when every language host is beside it or on PATH (where the
+# CLI finds them). A launcher already there (the official install ships one) is left alone; a missing
+# one is added when the folder is writable, else found on PATH by the tests.
 if command -v pulumi >/dev/null 2>&1; then
   found="$(command -v pulumi)"
   found_version="$(version_of "$found")"
   if [ -n "$found_version" ] && [ "${found_version%%.*}" = 3 ] && at_least "$found_version" "$min_on_path"; then
     on_path="$(dirname "$found")"
-    if command -v pulumi-language-nodejs >/dev/null 2>&1 || [ -x "$on_path/pulumi-language-nodejs" ]; then
+    missing=()
+    for lang in nodejs yaml go; do
+      command -v "pulumi-language-$lang" >/dev/null 2>&1 || [ -x "$on_path/pulumi-language-$lang" ] || missing+=("pulumi-language-$lang")
+    done
+    if [ ${#missing[@]} = 0 ]; then
       if ! command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1 && [ ! -e "$on_path/pulumi-resource-pulumi-nodejs" ] && [ -w "$on_path" ]; then
         refresh_launcher "$on_path"
       fi
       use "$on_path" "$found (v$found_version)"
     fi
-    say "$found has no pulumi-language-nodejs beside it; looking further"
+    say "$found has no ${missing[*]} beside it or on PATH; looking further"
   else
     say "$found is v${found_version:-unknown}; this project needs >= $min_on_path; looking further"
   fi
@@ -81,10 +180,12 @@ build_dir="$cache_root/go-$version-$key"
 # 2 and 3, from the cache.
 if [ -x "$installer_dir/bin/pulumi" ] && is_pulumi3 "$installer_dir/bin/pulumi"; then
   refresh_launcher "$installer_dir/bin"
+  add_hosts "$installer_dir/bin" keep
   use "$installer_dir/bin" "cached $installer_dir/bin/pulumi"
 fi
 if [ -x "$build_dir/bin/pulumi" ] && [ -x "$build_dir/bin/pulumi-language-nodejs" ] && is_pulumi3 "$build_dir/bin/pulumi"; then
   refresh_launcher "$build_dir/bin"
+  add_hosts "$build_dir/bin" sync
   use "$build_dir/bin" "cached build $build_dir/bin ($("$build_dir/bin/pulumi" version))"
 fi
 
@@ -95,6 +196,7 @@ if command -v curl >/dev/null 2>&1 && curl -fsSI --max-time 5 https://get.pulumi
   if curl -fsSL --max-time 120 https://get.pulumi.com/ | sh -s -- --version "${version#v}" --install-root "$installer_dir" --no-edit-path >&2 \
     && is_pulumi3 "$installer_dir/bin/pulumi"; then
     refresh_launcher "$installer_dir/bin"
+    add_hosts "$installer_dir/bin" keep
     use "$installer_dir/bin" "$installer_dir/bin/pulumi"
   fi
   say "the official installer failed; trying a build from Go modules"
@@ -105,34 +207,20 @@ command -v go >/dev/null 2>&1 || fail "get.pulumi.com cannot be reached and Go i
 say "building the Pulumi CLI $version from Go modules with $(go version | cut -d' ' -f3) (once; cached in $build_dir)"
 mkdir -p "$build_dir"
 tmp_bin="$(mktemp -d "$build_dir/tmp.XXXXXX")"
-heartbeat=""
-cleanup() {
-  if [ -n "$heartbeat" ]; then # its sleep too, which would otherwise hold the caller's pipes open
-    pkill -P "$heartbeat" 2>/dev/null || true
-    kill "$heartbeat" 2>/dev/null || true
-  fi
-  rm -rf "$tmp_bin"
-}
-trap cleanup EXIT
+tmp_dirs+=("$tmp_bin")
 start=$(date +%s)
-# A long build is otherwise silent: say every minute that it is still going.
-( while sleep 60; do say "still building ($(( $(date +%s) - start )) s so far)"; done ) >&2 &
-heartbeat=$!
-
-# Pulumi's release flags (see its goreleaser config): no cgo, these tags, trimpath, and the version
-# ldflag — the Automation API refuses a CLI whose `pulumi version` is not semver.
-build() { # module dir, version for the ldflag, main package
-  ( cd "$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -tags osusergo,grpcnotrace \
-      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$2" -o "$tmp_bin/" "$3" >&2 )
-}
+start_heartbeat "the Pulumi CLI"
 say "go build github.com/pulumi/pulumi/pkg/v3/cmd/pulumi (the largest part: several minutes on 2 cores)"
-build "$here" "$version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || fail "the Go build of pulumi failed (output above)"
+go_build "$here" "$(sdk_version_flag "$version")" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$tmp_bin" \
+  || fail "the Go build of pulumi failed (output above)"
 say "go build pulumi-language-nodejs ($lh_version)"
-build "$here/language-host" "$lh_version" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 \
+go_build "$here/language-host" "$(sdk_version_flag "$lh_version")" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$tmp_bin" \
   || fail "the Go build of pulumi-language-nodejs failed (output above)"
+stop_heartbeat
 say "built in $(( $(date +%s) - start )) s"
 mkdir -p "$build_dir/bin"
 mv -f "$tmp_bin/pulumi" "$tmp_bin/pulumi-language-nodejs" "$build_dir/bin/"
 refresh_launcher "$build_dir/bin"
 is_pulumi3 "$build_dir/bin/pulumi" || fail "the built pulumi does not report a 3.x version"
+add_hosts "$build_dir/bin" sync
 use "$build_dir/bin" "the new build: $("$build_dir/bin/pulumi" version)"
