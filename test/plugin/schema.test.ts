@@ -1,0 +1,191 @@
+// plugin/schema.json (hand-written) against the TypeScript types of the same resources: a property
+// added, removed, made optional or given another type on one side fails here. The TypeScript side is
+// tied to the literals below by the compiler (`npm run typecheck`): each literal has the type
+// Shape<…> computed from the resource's Args / outputs / class, so a key or a kind that does not
+// match the type does not compile; the test then compares the literals with the schema.
+
+import type * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import {
+  CONFIG_KEYS,
+  OrgInvitation,
+  OrgMembership,
+  OrgRoster,
+  type OrgInvitationArgs,
+  type OrgInvitationOutputs,
+  type OrgMembershipArgs,
+  type OrgMembershipOutputs,
+  type OrgRosterArgs,
+  type OrgRosterOutputs,
+  type UnmanagedInvitation,
+  type UnmanagedMember,
+} from "../../provider";
+import { loadSchema, RESOURCE_METHODS, type ResourceSchema, type SchemaProperty } from "../../provider/plugin";
+
+type Kind<T> = [T] extends [boolean]
+  ? "boolean"
+  : [T] extends [string]
+    ? "string"
+    : [T] extends [readonly string[]]
+      ? "string[]"
+      : [T] extends [readonly object[]]
+        ? "object[]"
+        : "unsupported";
+
+/** Each property of T: its kind once unwrapped (pulumi.Input, Output) and whether it must be present. */
+type Shape<T> = {
+  [K in keyof T]-?: { kind: Kind<pulumi.Unwrap<Exclude<T[K], undefined>>>; required: undefined extends T[K] ? false : true };
+};
+
+/** The outputs a resource class declares (its `Output<…>` fields beyond those of every resource). */
+type ClassOutputs<C> = {
+  [K in Exclude<keyof C, keyof pulumi.CustomResource>]: C[K] extends pulumi.Output<infer U> ? U : never;
+};
+
+/** true when A and B have the same keys (the assignments below are not checked for excess keys). */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+const classesDeclareEveryOutput: [
+  SameKeys<ClassOutputs<OrgInvitation>, OrgInvitationOutputs>,
+  SameKeys<ClassOutputs<OrgMembership>, OrgMembershipOutputs>,
+  SameKeys<ClassOutputs<OrgRoster>, OrgRosterOutputs>,
+] = [true, true, true];
+
+const s = { kind: "string", required: true } as const;
+const optionalString = { kind: "string", required: false } as const;
+const list = { kind: "string[]", required: true } as const;
+const optionalList = { kind: "string[]", required: false } as const;
+
+const invitationArgs: Shape<OrgInvitationArgs> = { orgId: s, username: s, roles: list, teamIds: optionalList };
+const invitationOutputs: Shape<OrgInvitationOutputs> = {
+  orgId: s,
+  username: s,
+  roles: list,
+  teamIds: list,
+  status: s,
+  invitationId: optionalString,
+  createdAt: optionalString,
+  expiresAt: optionalString,
+  inviterUsername: optionalString,
+  orgName: optionalString,
+};
+// The class declares every output; those that may be missing are typed `… | undefined`.
+const invitationClass: Shape<ClassOutputs<OrgInvitation>> = invitationOutputs;
+
+const membershipArgs: Shape<OrgMembershipArgs> = invitationArgs;
+const membershipOutputs: Shape<OrgMembershipOutputs> = {
+  orgId: s,
+  username: s,
+  roles: list,
+  teamIds: list,
+  status: s,
+  userId: optionalString,
+  invitationId: optionalString,
+  createdAt: optionalString,
+  expiresAt: optionalString,
+  inviterUsername: optionalString,
+  orgName: optionalString,
+};
+const membershipClass: Shape<ClassOutputs<OrgMembership>> = membershipOutputs;
+
+const rosterArgs: Shape<OrgRosterArgs> = {
+  orgId: s,
+  managed: list,
+  ignore: optionalList,
+  prune: { kind: "boolean", required: false },
+};
+const rosterOutputs: Shape<OrgRosterOutputs> = {
+  orgId: s,
+  managed: list,
+  ignore: list,
+  prune: { kind: "boolean", required: true },
+  unmanagedInvitations: { kind: "object[]", required: true },
+  unmanagedMembers: { kind: "object[]", required: true },
+};
+const rosterClass: Shape<ClassOutputs<OrgRoster>> = rosterOutputs;
+
+const unmanagedInvitation: Shape<UnmanagedInvitation> = { username: s, roles: list, invitationId: s, inviterUsername: s, createdAt: s };
+const unmanagedMember: Shape<UnmanagedMember> = { username: s, roles: list, userId: s };
+
+const schema = loadSchema();
+
+function kindOf(property: SchemaProperty): string {
+  if (property.type === "array") {
+    const items = property.items ?? {};
+    return items.type === "string" ? "string[]" : items.$ref !== undefined ? "object[]" : `array of ${JSON.stringify(items)}`;
+  }
+  return property.type ?? JSON.stringify(property);
+}
+
+function shapeOf(
+  properties: Record<string, SchemaProperty>,
+  required: readonly string[] = [],
+): Record<string, { kind: string; required: boolean }> {
+  return Object.fromEntries(Object.entries(properties).map(([key, p]) => [key, { kind: kindOf(p), required: required.includes(key) }]));
+}
+
+function resource(token: string): ResourceSchema {
+  const found = schema.resources[token];
+  if (found === undefined) throw new Error(`plugin/schema.json has no resource ${token}`);
+  return found;
+}
+
+describe("plugin/schema.json and the TypeScript types", () => {
+  test.each([
+    ["cloudmanager:index:OrgInvitation", invitationArgs, invitationOutputs, invitationClass],
+    ["cloudmanager:index:OrgMembership", membershipArgs, membershipOutputs, membershipClass],
+    ["cloudmanager:index:OrgRoster", rosterArgs, rosterOutputs, rosterClass],
+  ])("%s: inputs are the Args, outputs the stored outputs and the class's fields", (token, args, outputs, declared) => {
+    const r = resource(token);
+    expect(shapeOf(r.inputProperties, r.requiredInputs)).toEqual(args);
+    expect(shapeOf(r.properties, r.required)).toEqual(outputs);
+    expect(shapeOf(r.properties, r.required)).toEqual(declared);
+  });
+
+  test("each resource class declares exactly the stored outputs (checked by the compiler)", () => {
+    expect(classesDeclareEveryOutput).toEqual([true, true, true]);
+  });
+
+  test("the roster's object types are UnmanagedInvitation and UnmanagedMember", () => {
+    const types = schema.types ?? {};
+    const typeShape = (token: string) => shapeOf(types[token]?.properties ?? {}, types[token]?.required);
+    expect(typeShape("cloudmanager:index:UnmanagedInvitation")).toEqual(unmanagedInvitation);
+    expect(typeShape("cloudmanager:index:UnmanagedMember")).toEqual(unmanagedMember);
+    const roster = resource("cloudmanager:index:OrgRoster").properties;
+    expect(roster["unmanagedInvitations"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedInvitation");
+    expect(roster["unmanagedMembers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
+  });
+
+  test("every resource the plugin serves is in the schema, and nothing else", () => {
+    expect(schema.name).toBe("cloudmanager");
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(RESOURCE_METHODS).sort());
+  });
+
+  test("provider config: the settings credentials.ts reads, the two secrets marked secret", () => {
+    const variables = schema.config?.variables ?? {};
+    expect(Object.keys(variables).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+    expect(Object.keys(variables).filter((k) => variables[k]?.secret === true)).toEqual(["privateKey", "clientSecret"]);
+    for (const variable of Object.values(variables)) expect(variable.type).toBe("string");
+  });
+
+  test("everything is described", () => {
+    const undescribed: string[] = [];
+    const check = (path: string, item: { description?: string }) => {
+      if ((item.description ?? "").trim().length < 10) undescribed.push(path);
+    };
+    for (const [name, variable] of Object.entries(schema.config?.variables ?? {})) check(`config.${name}`, variable);
+    for (const [token, r] of Object.entries(schema.resources)) {
+      check(token, r);
+      for (const [key, p] of Object.entries(r.properties)) check(`${token}.properties.${key}`, p);
+      for (const [key, p] of Object.entries(r.inputProperties)) check(`${token}.inputProperties.${key}`, p);
+    }
+    for (const [token, t] of Object.entries(schema.types ?? {})) {
+      for (const [key, p] of Object.entries(t.properties ?? {})) check(`${token}.${key}`, p);
+    }
+    expect(undescribed).toEqual([]);
+  });
+
+  test("the version served is the package's", () => {
+    const manifest = require("pulumi-cloudmanager/package.json") as { version: string };
+    expect(schema.version).toBe(manifest.version);
+  });
+});
