@@ -41,16 +41,21 @@ export function rosterInputsOf(bag: PropertyBag): OrgRosterInputs {
 
 // ---- diff ----
 
-/** `olds`: the stored outputs (after a refresh, the access found then); `news`: the checked inputs. */
+/**
+ * `olds`: the stored outputs (after a refresh, the access found then); `news`: the checked inputs.
+ * `prune` alone is no change: it says what `up` does about undeclared access, so switching it back
+ * off after a pruning run must not make the next gate fail; it matters when something is undeclared.
+ */
 export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: DeploymentLedger): DiffResult {
   if (olds["orgId"] !== news["orgId"]) return { changes: true, replaces: ["orgId"], deleteBeforeReplace: true };
   const old = rosterInputsOf(olds);
   const knownNews = !isUnknown(news["managed"]) && !isUnknown(news["ignore"]) && !isUnknown(news["prune"]);
   const next = rosterInputsOf(news);
-  const inputsChanged =
-    !knownNews || !sameSet(old.managed, next.managed, true) || !sameSet(old.ignore, next.ignore, true) || old.prune !== next.prune;
-  // What was found at the last read, less what the program now manages or ignores.
-  const stillUnmanaged = (username: string) => !knownNews || (!isManaged(username, next.managed) && !isIgnored(username, next.ignore));
+  const inputsChanged = !knownNews || !sameSet(old.managed, next.managed, true) || !sameSet(old.ignore, next.ignore, true);
+  // What was found at the last read, less what the program now manages, ignores or declares.
+  const declared = ledger.declaredIn(String(olds["orgId"]));
+  const stillUnmanaged = (username: string) =>
+    !knownNews || (!isManaged(username, next.managed) && !isIgnored(username, next.ignore) && !declared.has(username.toLowerCase()));
   const invitations = storedList<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter((i) => stillUnmanaged(i.username));
   const members = storedList<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
   if (invitations.length + members.length > 0) warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));

@@ -169,3 +169,38 @@ describe("OrgRoster and people leaving the program", () => {
     expect(read.props?.unmanagedMembers).toMatchObject([{ username: "bob@example.com" }]);
   });
 });
+
+describe("OrgRoster diff and prune", () => {
+  it("switching prune alone is no change (the gate after a pruning merge passes); it matters once something is undeclared", async () => {
+    const created = await r.create(await checked(roster({ prune: true })));
+    const state = { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
+    expect(await r.diff(created.id, state, await checked(roster({ prune: false })))).toEqual({ changes: false });
+    const withStranger = {
+      ...state,
+      unmanagedInvitations: [
+        { username: "x@example.com", roles: ["ORG_MEMBER"], invitationId: "a".repeat(24), inviterUsername: "k", createdAt: "t" },
+      ],
+    };
+    expect(await r.diff(created.id, withStranger, await checked(roster({ prune: false })))).toEqual({ changes: true });
+  });
+
+  it("diff leaves out a person another resource of this deployment declares (prune would skip them too)", async () => {
+    const created = await r.create(await checked(roster()));
+    await h.newDeployment();
+    await runtime.membership.check(
+      {},
+      {
+        orgId: h.orgId,
+        username: "dee@example.com",
+        roles: ["ORG_MEMBER"],
+        __urn: "urn:pulumi:dev::access::pulumi-nodejs:dynamic/cloudmanager:OrgMembership::dee",
+      },
+    );
+    const state = {
+      ...(created.outs as PropertyBag),
+      unmanagedMembers: [{ username: "dee@example.com", roles: ["ORG_MEMBER"], userId: "b".repeat(24) }],
+      __provider: PROVIDER_PLACEHOLDER,
+    };
+    expect(await r.diff(created.id, state, await checked(roster()))).toEqual({ changes: false });
+  });
+});
