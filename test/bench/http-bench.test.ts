@@ -40,21 +40,39 @@ describe("bench:http", () => {
       expect(sample.unauthorized, where).toBe(log.filter((e) => e.status === 401).length);
       expect(sample.signedUnauthorized, where).toBe(log.filter((e) => e.status === 401 && e.auth.type === "digest").length);
       // Only this run's workload is in the log: no warm-up, setup or other run leaked in.
-      expect(log.every((e) => e.path.startsWith(invitesPath)), where).toBe(true);
+      expect(
+        log.every((e) => e.path.startsWith(invitesPath)),
+        where,
+      ).toBe(true);
       // Every call that did not fail ended in exactly one successful request.
-      expect(Object.values(sample.failures).reduce((a, b) => a + b, 0), where).toBe(sample.failed);
-      expect(log.filter((e) => e.status === 200 || e.status === 201), where).toHaveLength(calls - sample.failed);
+      expect(
+        Object.values(sample.failures).reduce((a, b) => a + b, 0),
+        where,
+      ).toBe(sample.failed);
+      expect(
+        log.filter((e) => e.status === 200 || e.status === 201),
+        where,
+      ).toHaveLength(calls - sample.failed);
       if (sample.clientId !== "digest-fetch") {
         // digest-fetch may lose a call when its re-signed retry collides with another call's nc; these two never may.
         expect(sample.failed, where).toBe(0);
-        expect(log.filter((e) => e.method === "GET" && e.status === 200), where).toHaveLength(9);
-        expect(log.filter((e) => e.method === "POST" && e.status === 201), where).toHaveLength(3);
+        expect(
+          log.filter((e) => e.method === "GET" && e.status === 200),
+          where,
+        ).toHaveLength(9);
+        expect(
+          log.filter((e) => e.method === "POST" && e.status === 201),
+          where,
+        ).toHaveLength(3);
       }
 
       const digestNcs = log.flatMap((e) => (e.auth.type === "digest" ? [e.auth.nc] : []));
       if (sample.clientId === "ours") {
         // One unsigned probe per run (concurrent callers wait for its challenge), then one request per call.
-        expect(log.map((e) => e.status).filter((s) => s === 401), where).toHaveLength(1);
+        expect(
+          log.map((e) => e.status).filter((s) => s === 401),
+          where,
+        ).toHaveLength(1);
         expect(log[0]?.auth, where).toEqual({ type: "none" });
         expect(sample.wireRequests, where).toBe(calls + 1);
         expect(new Set(digestNcs).size, where).toBe(digestNcs.length);
@@ -62,7 +80,10 @@ describe("bench:http", () => {
       if (sample.clientId === "go-two-round-trips") {
         // Every call: unsigned → 401, then signed with nc 00000001.
         expect(sample.wireRequests, where).toBe(2 * calls);
-        expect(log.filter((e) => e.auth.type === "none" && e.status === 401), where).toHaveLength(calls);
+        expect(
+          log.filter((e) => e.auth.type === "none" && e.status === 401),
+          where,
+        ).toHaveLength(calls);
         expect(digestNcs, where).toEqual(Array<string>(calls).fill("00000001"));
       }
       if (sample.clientId === "digest-fetch" && sample.concurrency === 1) {
@@ -76,7 +97,10 @@ describe("bench:http", () => {
       const created = runs
         .filter((r) => r.sample.clientId === clientId && r.sample.concurrency === concurrency && r.sample.arrival === arrival)
         .reduce((n, r) => n + r.log.filter((e) => e.method === "POST" && e.status === 201).length, 0);
-      expect(pending.filter((u) => u.startsWith(`bench-${clientId}-c${concurrency}-${arrival}-`)), `${clientId} c=${concurrency} ${arrival}`).toHaveLength(created);
+      expect(
+        pending.filter((u) => u.startsWith(`bench-${clientId}-c${concurrency}-${arrival}-`)),
+        `${clientId} c=${concurrency} ${arrival}`,
+      ).toHaveLength(created);
     }
 
     // The summary divides by the right counts and takes ratios to our client within the same repetition.
@@ -97,7 +121,15 @@ describe("bench:http", () => {
   });
 
   it("reads its flags with parseArgs and refuses bad ones", () => {
-    expect(parseBenchArgs([])).toEqual({ calls: 440, createEvery: 11, repeat: 5, concurrency: [1, 16], arrivals: ["pool", "waves"], warmupCalls: 44, help: false });
+    expect(parseBenchArgs([])).toEqual({
+      calls: 440,
+      createEvery: 11,
+      repeat: 5,
+      concurrency: [1, 16],
+      arrivals: ["pool", "waves"],
+      warmupCalls: 44,
+      help: false,
+    });
     expect(parseBenchArgs(["--calls", "20", "--repeat", "1", "--concurrency", "1,4,16", "--arrival", "waves"])).toMatchObject({
       calls: 20,
       repeat: 1,
