@@ -13,14 +13,18 @@
 //   values are unwrapped for the runtime and the properties that held a secret are wrapped again in
 //   what goes back, so a secret input stays secret in state;
 // - `read` returns the inputs too when the engine passed no state (`pulumi import`, a `get`);
-// - configuration: see `pluginConfig` below.
+// - configuration: see `pluginConfig` below;
+// - notices: the engine hides a plugin's stderr, so they go to its Log service, attached to the
+//   resource of the call that raised them (./plugin-engine-log), delivered before the call returns.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckResult as DynamicCheckResult, ConfigureRequest, DiffResult as DynamicDiffResult } from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
 import { UNKNOWN, URN_KEY, type PropertyBag } from "./org-invitation-model";
+import type { EngineNotices } from "./plugin-engine-log";
 import * as runtime from "./runtime";
 
 /** The package name: the `cloudmanager:*` config namespace and the first part of every type token. */
@@ -213,7 +217,12 @@ export interface PluginOptions {
   schema?: PackageSchema;
   /** Where configuration comes from (default: the process environment's PULUMI_CONFIG). */
   env?: NodeJS.ProcessEnv;
+  /** Where the runtime's notices go (default: left as they are, on stderr). */
+  notices?: EngineNotices;
 }
+
+/** The URN of the provider call being served, for the notices it raises. */
+const currentCall = new AsyncLocalStorage<string>();
 
 /**
  * The provider object `main` serves. Creating it configures the runtime (this process serves one
@@ -222,6 +231,17 @@ export interface PluginOptions {
 export async function cloudmanagerProvider(options: PluginOptions = {}): Promise<provider.Provider> {
   const schema = options.schema ?? loadSchema();
   await runtime.configure({ config: pluginConfig(options.env) });
+  const notices = options.notices;
+  if (notices !== undefined) runtime.setNoticeSink((message) => notices.send(message, currentCall.getStore()));
+  /** Runs one provider call for `urn`: its notices carry that URN and are delivered before it returns. */
+  const serving = <T>(urn: string, call: () => Promise<T>): Promise<T> =>
+    currentCall.run(urn, async () => {
+      try {
+        return await call();
+      } finally {
+        await notices?.flush();
+      }
+    });
 
   const methodsOf = (urn: string): ResourceMethods => {
     const token = typeOfUrn(urn);
@@ -238,62 +258,61 @@ export async function cloudmanagerProvider(options: PluginOptions = {}): Promise
     version: schema.version ?? "0.0.0",
     schema: JSON.stringify(schema),
 
-    async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
-      const methods = methodsOf(urn);
-      const o = unwrapBag(olds);
-      const n = unwrapBag(news);
-      const result = await methods.check(o.bag, withUrn(n.bag, urn));
-      return {
-        inputs: outgoingBag(result.inputs ?? n.bag, n.secretKeys),
-        ...(result.failures !== undefined && result.failures.length > 0 ? { failures: result.failures } : {}),
-      };
-    },
+    check: (urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> =>
+      serving(urn, async () => {
+        const o = unwrapBag(olds);
+        const n = unwrapBag(news);
+        const result = await methodsOf(urn).check(o.bag, withUrn(n.bag, urn));
+        return {
+          inputs: outgoingBag(result.inputs ?? n.bag, n.secretKeys),
+          ...(result.failures !== undefined && result.failures.length > 0 ? { failures: result.failures } : {}),
+        };
+      }),
 
-    async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
-      const methods = methodsOf(urn);
-      const result = await methods.diff(id, withUrn(unwrapBag(olds).bag, urn), withUrn(unwrapBag(news).bag, urn));
-      return {
-        ...(result.changes !== undefined ? { changes: result.changes } : {}),
-        ...(result.replaces !== undefined ? { replaces: result.replaces } : {}),
-        ...(result.stables !== undefined ? { stables: result.stables } : {}),
-        ...(result.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: result.deleteBeforeReplace } : {}),
-      };
-    },
+    diff: (id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> =>
+      serving(urn, async () => {
+        const result = await methodsOf(urn).diff(id, withUrn(unwrapBag(olds).bag, urn), withUrn(unwrapBag(news).bag, urn));
+        return {
+          ...(result.changes !== undefined ? { changes: result.changes } : {}),
+          ...(result.replaces !== undefined ? { replaces: result.replaces } : {}),
+          ...(result.stables !== undefined ? { stables: result.stables } : {}),
+          ...(result.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: result.deleteBeforeReplace } : {}),
+        };
+      }),
 
-    async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {
-      const methods = methodsOf(urn);
-      const n = unwrapBag(inputs);
-      const result = await methods.create(withUrn(n.bag, urn));
-      return { id: result.id, outs: outgoingBag(result.outs, n.secretKeys) };
-    },
+    create: (urn: string, inputs: unknown): Promise<provider.CreateResult> =>
+      serving(urn, async () => {
+        const n = unwrapBag(inputs);
+        const result = await methodsOf(urn).create(withUrn(n.bag, urn));
+        return { id: result.id, outs: outgoingBag(result.outs, n.secretKeys) };
+      }),
 
-    async read(id: string, urn: string, props?: unknown): Promise<provider.ReadResult> {
-      const methods = methodsOf(urn);
-      const p = unwrapBag(props);
-      // No state at all: `pulumi import` (or a `get`). Then the inputs are returned too, and
-      // "not found" is said plainly (an empty id would read as "provider does not support importing").
-      const importing = Object.keys(p.bag).every((key) => BOOKKEEPING.includes(key));
-      const result = await methods.read(id, withUrn(p.bag, urn));
-      if (result.id === undefined || result.id === "" || result.props === undefined) {
-        if (importing) throw new Error(notFoundMessage(typeOfUrn(urn), id));
-        return { id: "" };
-      }
-      const outs = outgoingBag(result.props, p.secretKeys) ?? {};
-      if (!importing) return { id: result.id, props: outs };
-      const inputs = Object.fromEntries(inputKeysOf(urn).flatMap((key) => (key in outs ? [[key, outs[key]]] : [])));
-      return { id: result.id, props: outs, inputs };
-    },
+    read: (id: string, urn: string, props?: unknown): Promise<provider.ReadResult> =>
+      serving(urn, async () => {
+        const p = unwrapBag(props);
+        // No state at all: `pulumi import` (or a `get`). Then the inputs are returned too, and
+        // "not found" is said plainly (an empty id would read as "provider does not support importing").
+        const importing = Object.keys(p.bag).every((key) => BOOKKEEPING.includes(key));
+        const result = await methodsOf(urn).read(id, withUrn(p.bag, urn));
+        if (result.id === undefined || result.id === "" || result.props === undefined) {
+          if (importing) throw new Error(notFoundMessage(typeOfUrn(urn), id));
+          return { id: "" };
+        }
+        const outs = outgoingBag(result.props, p.secretKeys) ?? {};
+        if (!importing) return { id: result.id, props: outs };
+        const inputs = Object.fromEntries(inputKeysOf(urn).flatMap((key) => (key in outs ? [[key, outs[key]]] : [])));
+        return { id: result.id, props: outs, inputs };
+      }),
 
-    async update(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
-      const methods = methodsOf(urn);
-      const n = unwrapBag(news);
-      const result = await methods.update(id, withUrn(unwrapBag(olds).bag, urn), withUrn(n.bag, urn));
-      return { outs: outgoingBag(result.outs, n.secretKeys) };
-    },
+    update: (id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> =>
+      serving(urn, async () => {
+        const n = unwrapBag(news);
+        const result = await methodsOf(urn).update(id, withUrn(unwrapBag(olds).bag, urn), withUrn(n.bag, urn));
+        return { outs: outgoingBag(result.outs, n.secretKeys) };
+      }),
 
-    async delete(id: string, urn: string, props: unknown): Promise<void> {
-      await methodsOf(urn).delete(id, withUrn(unwrapBag(props).bag, urn));
-    },
+    delete: (id: string, urn: string, props: unknown): Promise<void> =>
+      serving(urn, () => methodsOf(urn).delete(id, withUrn(unwrapBag(props).bag, urn))),
   };
 }
 

@@ -5,13 +5,11 @@
 // the dynamic resources; nothing of the credentials in state; `pulumi import` of a hand-sent
 // invitation; check failures before any API call.
 
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ENV_VARS } from "../../provider/credentials";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationsProgram, PeopleList } from "./harness/invitations-program";
-import { errorDiagnostics, StackOperationError } from "./harness/test-stack";
+import { errorDiagnostics } from "./harness/test-stack";
 import {
   DEFAULT_PROVIDER_TYPE,
   ORG_INVITATION_TOKEN,
@@ -19,6 +17,9 @@ import {
   pluginInvitationsProgram,
   resourcesOfType,
   runPulumi,
+  stateFileOnDisk,
+  checkFailures,
+  failureOf,
   type PluginPerson,
 } from "../plugin/plugin-e2e";
 
@@ -26,19 +27,6 @@ let e2e: E2eContext;
 useE2e("plugin-node", (context) => (e2e = context));
 
 let scenario = 0;
-
-/** The checkpoint as it rests in the file backend. */
-function stateFileOnDisk(context: E2eContext, stackName: string): string {
-  const dir = join(context.backendDir, ".pulumi", "stacks");
-  for (const project of readdirSync(dir)) {
-    try {
-      return readFileSync(join(dir, project, `${stackName}.json`), "utf8");
-    } catch {
-      // another project's folder
-    }
-  }
-  throw new Error(`no state file for stack ${stackName} under ${dir}`);
-}
 
 /** A copy of `value` with every secret envelope replaced, and where the envelopes were. */
 function withoutSecretEnvelopes(value: unknown, path: string, found: string[]): unknown {
@@ -226,23 +214,3 @@ describe("the cloudmanager plugin from a Node.js program", () => {
     expect(e2e.view.requestsSince(mark)).toEqual([]);
   });
 });
-
-async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
-  const outcome = await op.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(outcome instanceof StackOperationError)) throw new Error(`expected the operation to fail, got ${String(outcome)}`);
-  return outcome;
-}
-
-/** Property → reason of each check failure the engine reported for the resource `name`. */
-function checkFailures(failure: StackOperationError, name: string): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const message of errorDiagnostics(failure)) {
-    if (!message.includes(`resource '${name}'`)) continue;
-    const match = /property (\w+) value .* has a problem: (.*)/s.exec(message);
-    if (match?.[1] !== undefined && match[2] !== undefined) found[match[1]] = match[2].trim();
-  }
-  return found;
-}

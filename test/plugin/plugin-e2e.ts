@@ -4,13 +4,13 @@
 // the `pulumi` binary run as a user or a pipeline runs it, and the plugin's resources in state.
 
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, type ConfigMap, type PulumiFn } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../e2e/harness/cli";
 import type { E2eContext, StackOptions } from "../e2e/harness/e2e-context";
-import { TestStack, type StateResource } from "../e2e/harness/test-stack";
+import { errorDiagnostics, StackOperationError, TestStack, type StateResource } from "../e2e/harness/test-stack";
 
 export const PLUGIN_DIR = join(REPO_ROOT, "plugin");
 
@@ -82,6 +82,19 @@ export async function resourcesOfType(stack: TestStack, type: string): Promise<M
   return found;
 }
 
+/** The checkpoint of a stack as it rests in the file backend. */
+export function stateFileOnDisk(e2e: E2eContext, stackName: string): string {
+  const dir = join(e2e.backendDir, ".pulumi", "stacks");
+  for (const project of readdirSync(dir)) {
+    try {
+      return readFileSync(join(dir, project, `${stackName}.json`), "utf8");
+    } catch {
+      // another project's folder
+    }
+  }
+  throw new Error(`no state file for stack ${stackName} under ${dir}`);
+}
+
 export interface PluginPerson {
   name: string;
   username: string;
@@ -135,4 +148,44 @@ export function pluginInvitationsProgram(orgId: string, people: () => readonly P
     }
     return { statuses, invitationIds };
   };
+}
+
+/** The error of an operation that must fail. */
+export async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
+  const outcome = await op.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof StackOperationError)) throw new Error(`expected the operation to fail, got ${String(outcome)}`);
+  return outcome;
+}
+
+/** Property → reason of each check failure the engine reported for the resource `name`. */
+export function checkFailures(failure: StackOperationError, name: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const message of errorDiagnostics(failure)) {
+    if (!message.includes(`resource '${name}'`)) continue;
+    const match = /property (\w+) value .* has a problem: (.*)/s.exec(message);
+    if (match?.[1] !== undefined && match[2] !== undefined) found[match[1]] = match[2].trim();
+  }
+  return found;
+}
+
+/**
+ * The provider's notices, worded as the dynamic resources' ("warning: cloudmanager: …"), from either
+ * front door: the dynamic provider writes them to stderr (shown as "info#err" diagnostics), the
+ * plugin sends them to the engine's Log service as warnings attached to the resource.
+ */
+export function cloudmanagerWarnings(op: { diagnostics: { severity: string; message: string }[] }): string[] {
+  return op.diagnostics.flatMap((d) =>
+    d.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "")
+      .flatMap((line) => {
+        if (line.startsWith("warning: cloudmanager:")) return [line];
+        if (d.severity === "warning" && line.startsWith("cloudmanager:")) return [`warning: ${line}`];
+        return [];
+      }),
+  );
 }

@@ -20,6 +20,8 @@ import {
   typeOfUrn,
   unwrapBag,
 } from "../../provider/plugin";
+import { engineAddressOf, type EngineNotices } from "../../provider/plugin-engine-log";
+import { setNoticeSink } from "../../provider/runtime";
 import { expectStorable, startHarness, type Harness } from "../provider/support/harness";
 
 const SECRET = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig };
@@ -57,6 +59,14 @@ describe("configuration", () => {
   test("no PULUMI_CONFIG: nothing from stack config; a broken one is an error that says where it comes from", () => {
     expect(pluginConfig({}).get("cloudmanager:publicKey")).toBeUndefined();
     expect(() => pluginConfig({ PULUMI_CONFIG: "{not json" })).toThrow(/PULUMI_CONFIG.*not JSON/);
+  });
+});
+
+describe("the engine's address", () => {
+  test("is the first argument that is not one of the engine's logging flags", () => {
+    expect(engineAddressOf(["127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddressOf(["--logtostderr", "-v=9", "--tracing", "tcp://x", "127.0.0.1:4001"])).toBe("127.0.0.1:4001");
+    expect(engineAddressOf([])).toBeUndefined();
   });
 });
 
@@ -300,5 +310,26 @@ describe("the provider against the emulator", () => {
         teamIds: [],
       }),
     ).rejects.toThrow(/401/);
+  });
+
+  test("notices go to the engine for the resource whose call raised them, delivered before the call returns", async () => {
+    const sent: { message: string; urn: string | undefined }[] = [];
+    let flushed = 0;
+    const notices: EngineNotices = {
+      send: (message, urn) => void sent.push({ message, urn }),
+      flush: async () => void flushed++,
+    };
+    try {
+      plugin = await cloudmanagerProvider({ env: env(), notices });
+      const urn = urnOf(ORG_INVITATION_TOKEN, "ivy");
+      const checked = await methods(plugin).check(urn, {}, { orgId: h.orgId, username: "ivy@example.com", roles: ["ORG_FUTURE_ROLE"] });
+      expect(checked.failures ?? []).toEqual([]);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.urn).toBe(urn);
+      expect(sent[0]?.message).toMatch(/^warning: cloudmanager: role "ORG_FUTURE_ROLE" is not one this provider knows/);
+      expect(flushed).toBe(1);
+    } finally {
+      setNoticeSink((message) => h.notices.push(message));
+    }
   });
 });
