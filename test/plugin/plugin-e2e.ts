@@ -21,7 +21,7 @@ export const DEFAULT_PROVIDER_TYPE = "pulumi:providers:cloudmanager";
 let counter = 0;
 
 /** A Pulumi.yaml whose `packages:` names the plugin folder (absolute: the project lives under .e2e-work/). */
-export function pulumiYaml(name: string, runtime: "nodejs" | "yaml", body = ""): string {
+export function pulumiYaml(name: string, runtime: "nodejs" | "yaml" | "go", body = ""): string {
   return `name: ${name}\nruntime: ${runtime}\npackages:\n  cloudmanager: ${PLUGIN_DIR}\n${body}`;
 }
 

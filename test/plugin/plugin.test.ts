@@ -277,6 +277,20 @@ describe("the provider against the emulator", () => {
     await expect(methods(plugin).read(`${h.orgId}/${"0".repeat(24)}`, urnOf(ORG_INVITATION_TOKEN, "ghost"), {})).rejects.toThrow(
       /RESOURCE_NOT_FOUND/,
     );
+
+    // Once a member, the person is imported as an OrgMembership with the member's roles.
+    h.emulator.state.acceptInvitation(h.orgId, handmade.id);
+    await h.newDeployment();
+    plugin = await cloudmanagerProvider({ env: env() });
+    const active = await methods(plugin).read(`${h.orgId}/dana@example.com`, urnOf(ORG_MEMBERSHIP_TOKEN, "dana"), {});
+    expect(active.inputs).toEqual({
+      orgId: h.orgId,
+      username: "dana@example.com",
+      roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"],
+      teamIds: [],
+    });
+    expect(active.props).toMatchObject({ status: "ACTIVE" });
+    await expect(methods(plugin).read(id, urnOf(ORG_INVITATION_TOKEN, "dana"), {})).rejects.toThrow(/RESOURCE_NOT_FOUND.*OrgMembership/s);
   });
 
   test("a secret input stays secret in the inputs and outputs handed back", async () => {
