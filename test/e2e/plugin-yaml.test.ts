@@ -8,7 +8,9 @@
 //   drift, steps and warnings;
 // - bad input: the same per-property reasons at preview as TypeScript, zero API calls;
 // - `pulumi import` of a hand-sent invitation, then `pulumi preview --expect-no-changes`, with the
-//   credentials in the environment only.
+//   credentials in the environment only;
+// - a key rotated in stack config is used by the next plain `refresh` and `destroy` (the plugin reads
+//   the stack config of the command being run, through PULUMI_CONFIG).
 
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -269,6 +271,44 @@ describe("pulumi import from a YAML project", () => {
     const destroy = await cli(["destroy", "--yes"]);
     expect(destroy.code, destroy.output).toBe(0);
     expect(e2e.view.pendingByUser().has("erin@example.com")).toBe(false);
+  });
+});
+
+describe("key rotation with the plugin", () => {
+  test("a key rotated in stack config (old one revoked) is used at once by plain refresh and destroy", async () => {
+    const newKey = (name: string) => e2e.emulator.state.addApiKey({ name, orgRoles: [{ orgId: ORG_ID, roles: ["ORG_OWNER"] }] });
+    const keyConfig = (key: { publicKey: string; privateKey: string }) => ({
+      "cloudmanager:baseUrl": { value: e2e.emulator.baseUrl },
+      "cloudmanager:publicKey": { value: key.publicKey },
+      "cloudmanager:privateKey": { value: key.privateKey, secret: true },
+    });
+    const first = newKey("first");
+    const dir = linkedProject(
+      "yaml-rotation",
+      `name: yaml-rotation\nruntime: yaml\n${PACKAGES}resources:\n  frank:\n    type: cloudmanager:OrgInvitation\n    properties:\n` +
+        `      orgId: "${ORG_ID}"\n      username: frank@example.com\n      roles: [ORG_MEMBER]\n`,
+    );
+    const stack = await pluginLocalStack(e2e, dir, { credentials: "none", config: keyConfig(first) });
+    await stack.up();
+
+    const second = newKey("rotated");
+    expect(e2e.emulator.state.removeApiKey(first.publicKey)).toBe(true);
+    await stack.stack.setAllConfig(keyConfig(second));
+
+    // No --run-program, no up in between: the plugin reads the stack config of this command.
+    let mark = e2e.view.mark();
+    const refresh = await stack.refresh();
+    expect(refresh.result.summary.result).toBe("succeeded");
+    const calls = e2e.view.callsSince(mark);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((r) => r.status >= 400)).toEqual([]);
+    expect(new Set(calls.map((r) => (r.auth.type === "digest" ? r.auth.username : r.auth.type)))).toEqual(new Set([second.publicKey]));
+
+    mark = e2e.view.mark();
+    const destroy = await stack.destroy();
+    expect(destroy.result.summary.result).toBe("succeeded");
+    expect(e2e.view.describeWritesSince(mark)).toHaveLength(1);
+    expect(e2e.view.pendingByUser().has("frank@example.com")).toBe(false);
   });
 });
 
