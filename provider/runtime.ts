@@ -33,7 +33,8 @@ import { checkOrgInvitation, checkOrgRoster } from "./validation";
 
 export { setNoticeSink } from "./notices";
 
-const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi dynamic provider)`;
+// Both front doors (the dynamic resources and the cloudmanager plugin) run this runtime.
+const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi provider)`;
 
 let config: ConfigSnapshot = {};
 let clock: ClientClock | undefined;
