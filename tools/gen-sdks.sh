@@ -6,10 +6,12 @@
 #   bash tools/gen-sdks.sh [--out DIR] [LANGUAGE...]      LANGUAGE: go (default), python, nodejs, dotnet, java
 #
 # Each language needs its Pulumi language host next to `pulumi` (tools/pulumi-cli/ensure-pulumi.sh
-# provides the Node.js, YAML and Go hosts; Python's is not built here). For Go the script also writes
-# a go.mod at the package root (module = the schema's importBasePath), so that
+# provides the Node.js, YAML, Go and Python hosts; .NET's and Java's are not built here). For Go the
+# script also writes a go.mod at the package root (module = the schema's importBasePath), so that
 # `cd DIR/go/cloudmanager && go build ./...` builds it (with the Go module proxy, or a module cache
-# that holds github.com/pulumi/pulumi/sdk/v3).
+# that holds github.com/pulumi/pulumi/sdk/v3). Python (DIR/python: setup.py and pulumi_cloudmanager/)
+# needs no Python to generate; using it needs `pip install DIR/python` with the `pulumi` package
+# from a Python registry.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$repo/dist/plugin-sdks"
@@ -17,7 +19,7 @@ languages=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) languages+=("$1"); shift ;;
   esac
 done

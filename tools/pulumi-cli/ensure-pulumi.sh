@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Makes `pulumi` and its language hosts for Node.js, YAML and Go (`pulumi-language-nodejs`,
-# `pulumi-language-yaml`, `pulumi-language-go`), plus the dynamic-provider launcher, available and
-# prints the folder that holds them on stdout; progress goes to stderr. Run by `npm test`,
-# `npm run demo`, `npm run pulumi` and .ci/run — nobody needs to run it by hand.
+# Makes `pulumi` and its language hosts for Node.js, YAML, Go and Python (`pulumi-language-nodejs`,
+# `pulumi-language-yaml`, `pulumi-language-go`, `pulumi-language-python`), plus the dynamic-provider
+# launcher, available and prints the folder that holds them on stdout; progress goes to stderr. Run
+# by `npm test`, `npm run demo`, `npm run pulumi` and .ci/run — nobody needs to run it by hand.
 #
 # Ways, in order:
-#   1. a Pulumi CLI >= 3.181 already on PATH, with the three language hosts beside it or on PATH
+#   1. a Pulumi CLI >= 3.181 already on PATH, with the four language hosts beside it or on PATH
 #      (the official install ships them all);
 #   2. the official installer, when get.pulumi.com can be reached;
 #   3. a build from Go modules with the machine's Go, from the wrapper modules in this folder
@@ -14,8 +14,8 @@
 # version and by the hash of the go.mod/go.sum files, so later clones and CI runs reuse them. Both
 # caches are looked at before anything is fetched or built.
 #
-# The YAML and Go hosts are built (once, cached like the CLI, each keyed by its own module's
-# go.mod/go.sum) from the wrapper modules language-yaml/ and language-go/ and linked next to
+# The YAML, Go and Python hosts are built (once, cached like the CLI, each keyed by its own module's
+# go.mod/go.sum) from the wrapper modules language-yaml/, language-go/ and language-python/ and linked next to
 # `pulumi` in the folder printed, whichever of 2 and 3 gave the CLI, when that folder lacks them:
 # the CLI looks for these "bundled" hosts next to its own binary (or on PATH).
 set -euo pipefail
@@ -34,8 +34,8 @@ fail() {
   cat >&2 <<MSG
 [ensure-pulumi] ERROR: $*
 The Pulumi CLI could not be made available. Any one of these fixes it:
-  1. put a Pulumi CLI >= $min_on_path on PATH with pulumi-language-nodejs, pulumi-language-yaml and
-     pulumi-language-go beside it or on PATH (the official install has them; https://www.pulumi.com/docs/install/);
+  1. put a Pulumi CLI >= $min_on_path on PATH with pulumi-language-nodejs, pulumi-language-yaml,
+     pulumi-language-go and pulumi-language-python beside it or on PATH (the official install has them; https://www.pulumi.com/docs/install/);
   2. let this machine reach get.pulumi.com (the official installer is then used);
   3. install Go (1.26, or >= 1.21 with GOTOOLCHAIN=auto) with access to a Go module proxy: the CLI
      and the hosts are then built from Go modules, from tools/pulumi-cli/go.mod and the go.mod files
@@ -101,18 +101,50 @@ go_build() { # module dir, ldflags, main package, output folder
 }
 sdk_version_flag() { echo "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$1"; }
 
-# The YAML and Go hosts: wrapper module folder | version (for the cache folder's name and the
+# The YAML, Go and Python hosts: wrapper module folder | version (for the cache folder's name and the
 # version ldflag) | main package | ldflags. The YAML host's flags are its own release's (-s -w and
 # its version variable, from pulumi-yaml's goreleaser config).
 host_spec() {
   case "$1" in
     yaml) echo "language-yaml|$yaml_version|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" ;;
     go) echo "language-go|$lh_version|github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3|$(sdk_version_flag "$lh_version")" ;;
+    python) echo "language-python|$lh_version|github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3|$(sdk_version_flag "$lh_version")" ;;
     *) fail "unknown language host $1" ;;
   esac
 }
 
-# Sets built_host to the cached build of pulumi-language-$1, building it first when there is none.
+# Files a host needs beside it. The Python host refuses to start without pulumi-language-python-exec,
+# the Python script it runs programs with (the official install ships it next to the host); it comes
+# from the Pulumi sdk/v3 module of the host's release (python/cmd/ in that module), which the wrapper
+# module's go.sum verifies.
+host_extras() {
+  case "$1" in
+    python) echo "pulumi-language-python-exec" ;;
+    *) ;;
+  esac
+}
+extras_present() { # host name, folder
+  local extra
+  for extra in $(host_extras "$1"); do [ -x "$2/$extra" ] || return 1; done
+}
+copy_extras() { # host name, wrapper module folder, destination folder
+  local extra sdk_dir
+  [ -n "$(host_extras "$1")" ] || return 0
+  command -v go >/dev/null 2>&1 || fail "$(host_extras "$1") is needed beside pulumi-language-$1 and Go is not installed to fetch it"
+  # downloaded (and checked against go.sum) if the module cache lacks it
+  sdk_dir="$(cd "$2" && GOFLAGS=-mod=readonly go mod download -json github.com/pulumi/pulumi/sdk/v3 \
+    | sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')" || true
+  [ -n "$sdk_dir" ] || fail "could not get the Pulumi sdk/v3 module of $2/go.mod from the Go module cache or proxy"
+  for extra in $(host_extras "$1"); do
+    [ -f "$sdk_dir/python/cmd/$extra" ] || fail "$sdk_dir/python/cmd/$extra is missing"
+    cp "$sdk_dir/python/cmd/$extra" "$3/$extra.new.$$"
+    chmod 755 "$3/$extra.new.$$"
+    mv -f "$3/$extra.new.$$" "$3/$extra"
+  done
+}
+
+# Sets built_host to the cached build of pulumi-language-$1 (its extras beside it), building it first
+# when there is none.
 built_host=""
 host_build() {
   local name="$1" module hversion pkg ldflags key dir tmp t0
@@ -120,7 +152,10 @@ host_build() {
   key="$(cat "$here/$module/go.mod" "$here/$module/go.sum" | sha256sum | cut -c1-12)"
   dir="$cache_root/$module-$hversion-$key"
   built_host="$dir/pulumi-language-$name"
-  [ -x "$built_host" ] && return 0
+  if [ -x "$built_host" ]; then
+    extras_present "$name" "$dir" || copy_extras "$name" "$here/$module" "$dir"
+    return 0
+  fi
   command -v go >/dev/null 2>&1 || fail "pulumi-language-$name is needed beside pulumi and Go is not installed to build it"
   say "building pulumi-language-$name ($hversion) from Go modules with $(go version | cut -d' ' -f3) (once; cached in $dir)"
   mkdir -p "$dir"
@@ -131,21 +166,25 @@ host_build() {
   go_build "$here/$module" "$ldflags" "$pkg" "$tmp" || fail "the Go build of pulumi-language-$name failed (output above)"
   stop_heartbeat
   say "built pulumi-language-$name in $(( $(date +%s) - t0 )) s"
+  copy_extras "$name" "$here/$module" "$dir"
   mv -f "$tmp/pulumi-language-$name" "$built_host"
 }
 
-# Puts the YAML and Go hosts next to `pulumi` in a folder of ours. "keep": an official install's own
+# Puts the YAML, Go and Python hosts next to `pulumi` in a folder of ours. "keep": an official install's own
 # hosts stay (only missing ones are added); "sync": our build folder's are kept equal to the current
 # cached builds (hard links where the file system allows, else copies).
+link_file() { # source, target
+  if [ "$1" -ef "$2" ] || cmp -s "$1" "$2"; then return 0; fi
+  ln -f "$1" "$2.new.$$" 2>/dev/null || cp "$1" "$2.new.$$"
+  mv -f "$2.new.$$" "$2"
+}
 add_hosts() { # folder, keep|sync
-  local dir="$1" mode="$2" name target
-  for name in yaml go; do
-    target="$dir/pulumi-language-$name"
-    if [ "$mode" = keep ] && [ -x "$target" ]; then continue; fi
+  local dir="$1" mode="$2" name extra
+  for name in yaml go python; do
+    if [ "$mode" = keep ] && [ -x "$dir/pulumi-language-$name" ]; then continue; fi
     host_build "$name"
-    if [ "$built_host" -ef "$target" ] || cmp -s "$built_host" "$target"; then continue; fi
-    ln -f "$built_host" "$target.new.$$" 2>/dev/null || cp "$built_host" "$target.new.$$"
-    mv -f "$target.new.$$" "$target"
+    link_file "$built_host" "$dir/pulumi-language-$name"
+    for extra in $(host_extras "$name"); do link_file "$(dirname "$built_host")/$extra" "$dir/$extra"; done
   done
 }
 
@@ -158,7 +197,7 @@ if command -v pulumi >/dev/null 2>&1; then
   if [ -n "$found_version" ] && [ "${found_version%%.*}" = 3 ] && at_least "$found_version" "$min_on_path"; then
     on_path="$(dirname "$found")"
     missing=()
-    for lang in nodejs yaml go; do
+    for lang in nodejs yaml go python; do
       command -v "pulumi-language-$lang" >/dev/null 2>&1 || [ -x "$on_path/pulumi-language-$lang" ] || missing+=("pulumi-language-$lang")
     done
     if [ ${#missing[@]} = 0 ]; then
