@@ -46,14 +46,14 @@ export class OutcomeError extends Error {
   override name = "OutcomeError";
 }
 
-interface Fixture {
+export interface Fixture {
   emulator: RunningEmulator;
   stacks: Record<ProgramKind, Stack>;
   invitations: number;
 }
 
 /** A fresh emulator, PULUMI_HOME and file backend with the two stacks of `invitations` resources; all removed afterwards. */
-async function withFixture<T>(env: BenchEnvironment, invitations: number, use: (fixture: Fixture) => Promise<T>): Promise<T> {
+export async function withFixture<T>(env: BenchEnvironment, invitations: number, use: (fixture: Fixture) => Promise<T>): Promise<T> {
   const emulator = await startEmulator();
   const temp = mkdtempSync(join(tmpdir(), "cloudmanager-bench-"));
   // The project folder must lie inside the repository: the provider process resolves
@@ -92,7 +92,7 @@ async function withFixture<T>(env: BenchEnvironment, invitations: number, use: (
   }
 }
 
-async function runPhase(stack: Stack, phase: Phase): Promise<void> {
+export async function runPhase(stack: Stack, phase: Phase): Promise<void> {
   switch (phase) {
     case "up":
       await stack.up();
@@ -109,7 +109,7 @@ async function runPhase(stack: Stack, phase: Phase): Promise<void> {
   }
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+export async function timed(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await fn();
   return performance.now() - started;
