@@ -36,3 +36,19 @@ export function membershipStatusOf(sighting: MembershipSighting): OrgMembershipS
 export function isGone(status: OrgMembershipStatus | undefined): boolean {
   return status === "EXPIRED" || status === "REVOKED" || status === "REMOVED";
 }
+
+const OWNER = "ORG_OWNER";
+
+/** A member's roles in `orgId` (the user's roles also name other organizations and projects). */
+export function orgRolesOf(member: OrgUser, orgId: string): string[] {
+  return member.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
+}
+
+/**
+ * True when `member` is the organization's only Organization Owner among its users and would stop
+ * being one with `rolesAfter` (removal: none). Cloud Manager refuses that change.
+ */
+export function isLastOwner(members: readonly OrgUser[], member: OrgUser, orgId: string, rolesAfter: readonly string[] = []): boolean {
+  const isOwner = (m: OrgUser) => orgRolesOf(m, orgId).includes(OWNER);
+  return isOwner(member) && !rolesAfter.includes(OWNER) && !members.some((m) => m.id !== member.id && isOwner(m));
+}

@@ -26,7 +26,7 @@ import {
   type PropertyBag,
   type StoredInvitation,
 } from "./org-invitation-model";
-import { providerError } from "./provider-errors";
+import { orFail, providerError } from "./provider-errors";
 import { invitationResourceId, memberResourceId, type ParsedResourceId } from "./resource-id";
 
 /** The resource a step is for, and what this deployment knows of the others (./deployment-ledger). */
@@ -350,15 +350,6 @@ async function whyGone(api: OrgApi, username: string, expiresAt: string | undefi
 
 function membersOf(api: OrgApi, username: string) {
   return orFail(api.members(), `Looking up ${username} among the members of organization ${api.orgId}`);
-}
-
-/** Awaits a read; a failure becomes the provider's error for `what`. */
-async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (e) {
-    throw providerError(what, e);
-  }
 }
 
 // ---- state ----

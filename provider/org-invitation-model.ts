@@ -129,10 +129,12 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function stringOf(value: unknown): string | undefined {
+/** A bag value as a string, or undefined. */
+export function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function listOf(value: unknown): string[] | undefined {
+/** A bag value as a list of strings (other entries dropped), or undefined when it is no list. */
+export function listOf(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((x): x is string => typeof x === "string") : undefined;
 }

@@ -19,14 +19,12 @@ import type { Invitation, OrgUser } from "../sdk/types";
 import type { OrgApi } from "./client-pool";
 import { resourceNameOf } from "./deployment-ledger";
 import { describeGone, memberNamed } from "./invitation-status";
-import { isGone, membershipStatusOf } from "./membership-status";
+import { isGone, isLastOwner, membershipStatusOf, orgRolesOf } from "./membership-status";
 import { warn } from "./notices";
 import { refuseDeclaredTwice, withdraw, type StepContext } from "./org-invitation-lifecycle";
-import { compact, sameSet, type PropertyBag } from "./org-invitation-model";
+import { compact, listOf, sameSet, stringOf, type PropertyBag } from "./org-invitation-model";
 import { membershipResourceId, ORG_MEMBERSHIP_STATUSES, type OrgMembershipInputs, type OrgMembershipOutputs } from "./org-membership-model";
-import { providerError } from "./provider-errors";
-
-const OWNER = "ORG_OWNER";
+import { orFail, providerError } from "./provider-errors";
 
 /** Where the person stands now, from the organization's lists. */
 type Standing = { kind: "member"; member: OrgUser } | { kind: "invited"; invitation: Invitation } | { kind: "neither" };
@@ -284,17 +282,11 @@ function refuseLastOwner(
   orgId: string,
   action: "demote" | "remove",
 ): void {
-  const isOwner = (m: OrgUser) => orgRolesOf(m, orgId).includes(OWNER);
-  if (!isOwner(member) || rolesAfter.includes(OWNER)) return;
-  if (members.some((m) => m.id !== member.id && isOwner(m))) return;
+  if (!isLastOwner(members, member, orgId, rolesAfter)) return;
   throw new Error(
     `LAST_ORG_OWNER: ${member.username} is the last Organization Owner of organization ${orgId}, and Cloud Manager refuses to ` +
       `${action === "demote" ? "demote" : "remove"} the last owner. Give another member ORG_OWNER first${action === "demote" ? " (or keep ORG_OWNER in roles)" : ""}. Nothing was changed.`,
   );
-}
-
-function orgRolesOf(member: OrgUser, orgId: string): string[] {
-  return member.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
 }
 
 // ---- state ----
@@ -302,9 +294,8 @@ function orgRolesOf(member: OrgUser, orgId: string): string[] {
 type StoredMembership = Partial<OrgMembershipOutputs> & { orgId: string; username: string };
 
 function storedMembershipOf(bag: PropertyBag, orgId: string, username: string): StoredMembership {
-  const str = (key: string) => (typeof bag[key] === "string" ? bag[key] : undefined);
-  const list = (key: string) =>
-    Array.isArray(bag[key]) ? (bag[key] as unknown[]).filter((x): x is string => typeof x === "string") : undefined;
+  const str = (key: string) => stringOf(bag[key]);
+  const list = (key: string) => listOf(bag[key]);
   return compact({
     orgId,
     username: str("username") ?? username,
@@ -356,12 +347,4 @@ async function memberOutputs(
     inviterUsername: known.inviterUsername,
     orgName: known.orgName,
   });
-}
-
-async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (e) {
-    throw providerError(what, e);
-  }
 }

@@ -15,7 +15,8 @@ import type { DeploymentLedger } from "./deployment-ledger";
 import { describeGone, isPast } from "./invitation-status";
 import { warn } from "./notices";
 import { withdraw } from "./org-invitation-lifecycle";
-import { isUnknown, sameSet, type PropertyBag } from "./org-invitation-model";
+import { isUnknown, listOf, sameSet, stringOf, type PropertyBag } from "./org-invitation-model";
+import { isLastOwner, orgRolesOf } from "./membership-status";
 import {
   rosterResourceId,
   type OrgRosterInputs,
@@ -23,16 +24,15 @@ import {
   type UnmanagedInvitation,
   type UnmanagedMember,
 } from "./org-roster-model";
-import { providerError } from "./provider-errors";
+import { orFail, providerError } from "./provider-errors";
 
-const OWNER = "ORG_OWNER";
 /** Names listed in one warning before the rest are counted. */
 const NAMED = 10;
 
 export function rosterInputsOf(bag: PropertyBag): OrgRosterInputs {
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const list = (v: unknown) => listOf(v) ?? [];
   return {
-    orgId: typeof bag["orgId"] === "string" ? bag["orgId"] : "",
+    orgId: stringOf(bag["orgId"]) ?? "",
     managed: list(bag["managed"]),
     ignore: list(bag["ignore"]),
     prune: bag["prune"] === true,
@@ -203,15 +203,6 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function isLastOwner(members: readonly OrgUser[], member: OrgUser, orgId: string): boolean {
-  const isOwner = (m: OrgUser) => orgRolesOf(m, orgId).includes(OWNER);
-  return isOwner(member) && !members.some((m) => m.id !== member.id && isOwner(m));
-}
-
-function orgRolesOf(member: OrgUser, orgId: string): string[] {
-  return member.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
-}
-
 function undeclaredNotice(
   orgId: string,
   invitations: readonly UnmanagedInvitation[],
@@ -233,12 +224,4 @@ function undeclaredNotice(
 
 function storedList<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value.filter((x) => typeof x === "object" && x !== null) as T[]) : [];
-}
-
-async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
-  try {
-    return await promise;
-  } catch (e) {
-    throw providerError(what, e);
-  }
 }

@@ -53,3 +53,12 @@ function advice(e: CloudManagerError): string {
   }
   return "";
 }
+
+/** Awaits an API call; a failure becomes the provider's error for `what` (every lifecycle uses this). */
+export async function orFail<T>(promise: Promise<T>, what: string): Promise<T> {
+  try {
+    return await promise;
+  } catch (e) {
+    throw providerError(what, e);
+  }
+}
