@@ -53,9 +53,8 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   const next = rosterInputsOf(news);
   const inputsChanged = !knownNews || !sameSet(old.managed, next.managed, true) || !sameSet(old.ignore, next.ignore, true);
   // What was found at the last read, less what the program now manages, ignores or declares.
-  const declared = ledger.declaredIn(String(olds["orgId"]));
-  const stillUnmanaged = (username: string) =>
-    !knownNews || (!isManaged(username, next.managed) && !isIgnored(username, next.ignore) && !declared.has(username.toLowerCase()));
+  const isUnmanaged = unmanagedTest(next, ledger.declaredIn(String(olds["orgId"])));
+  const stillUnmanaged = (username: string) => !knownNews || isUnmanaged(username);
   const invitations = storedList<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter((i) => stillUnmanaged(i.username));
   const members = storedList<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
   if (invitations.length + members.length > 0) warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
@@ -84,7 +83,8 @@ export async function updateOrgRoster(
   previouslyManaged: readonly string[],
   ledger: DeploymentLedger,
 ): Promise<UpdateResult<OrgRosterOutputs>> {
-  const leaving = previouslyManaged.filter((u) => !isManaged(u, inputs.managed));
+  const managed = new Set(inputs.managed.map(normalized));
+  const leaving = previouslyManaged.filter((u) => !managed.has(normalized(u)));
   return { outs: await enforce(api, inputs, ledger, leaving) };
 }
 
@@ -155,9 +155,7 @@ async function findUnmanaged(
   inputs: OrgRosterInputs,
   ledger: DeploymentLedger,
 ): Promise<Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">> {
-  const declared = ledger.declaredIn(api.orgId);
-  const unmanaged = (username: string) =>
-    !declared.has(username.toLowerCase()) && !isManaged(username, inputs.managed) && !isIgnored(username, inputs.ignore);
+  const unmanaged = unmanagedTest(inputs, ledger.declaredIn(api.orgId));
   const pending = await orFail(api.pending(), `Reading the pending invitations of organization ${api.orgId}`);
   const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
   return {
@@ -186,17 +184,22 @@ function memberEntry(m: OrgUser, orgId: string): UnmanagedMember {
   return { username: m.username, roles: orgRolesOf(m, orgId).sort(), userId: m.id };
 }
 
-function isManaged(username: string, managed: readonly string[]): boolean {
-  const wanted = username.trim().toLowerCase();
-  return managed.some((m) => m.toLowerCase() === wanted);
+/**
+ * Whether a username is neither managed, declared by a resource of this deployment (`declared`,
+ * lowercase), nor ignored. Built once per read or diff: an organization may list thousands of people.
+ */
+function unmanagedTest(inputs: Pick<OrgRosterInputs, "managed" | "ignore">, declared: ReadonlySet<string>): (username: string) => boolean {
+  const managed = new Set(inputs.managed.map(normalized));
+  // `*` matches any run of characters; letter case is ignored.
+  const ignored = inputs.ignore.map((pattern) => new RegExp(`^${pattern.split("*").map(escapeRegex).join(".*")}$`, "i"));
+  return (username) => {
+    const name = normalized(username);
+    return !managed.has(name) && !declared.has(name) && !ignored.some((regex) => regex.test(name));
+  };
 }
 
-/** `*` matches any run of characters; letter case is ignored. */
-function isIgnored(username: string, ignore: readonly string[]): boolean {
-  return ignore.some((pattern) => {
-    const regex = new RegExp(`^${pattern.split("*").map(escapeRegex).join(".*")}$`, "i");
-    return regex.test(username.trim());
-  });
+function normalized(username: string): string {
+  return username.trim().toLowerCase();
 }
 
 function escapeRegex(text: string): string {
