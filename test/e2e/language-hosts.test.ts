@@ -9,14 +9,16 @@
 // The Go program's go.mod has no replace lines: `go mod tidy` resolves the Pulumi Go SDK through the
 // Go module proxy (or the module cache, which building the CLI already filled), at the CLI's version.
 
-import { spawn } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
+import { runCommand } from "./harness/run-command";
 
 let e2e: E2eContext;
 useE2e("language-hosts", (context) => (e2e = context), { withdrawAfterEach: false });
+
+const run = (command: string, args: string[], cwd: string) => runCommand(command, args, cwd, { ...process.env, ...e2e.env });
 
 /** The Go SDK the Go program builds against: the CLI's own release (tools/pulumi-cli/go.mod). */
 const GO_SDK_VERSION = "v3.274.1";
@@ -55,22 +57,6 @@ function requireHost(runtime: "yaml" | "go"): string {
       `otherwise it is built from tools/pulumi-cli/language-${runtime}/go.mod). Run \`bash tools/pulumi-cli/ensure-pulumi.sh\` ` +
       `and read its output to see why it did not.`,
   );
-}
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...e2e.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
 }
 
 /** Runs the program of `workDir` up and down through the Automation API and checks what it exported. */

@@ -7,43 +7,23 @@
 // module cache holding the Pulumi Go SDK (building the CLI from Go modules fills it); a missing Go
 // fails with what to do, never skips.
 
-import { spawn } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
+import { mustRunCommand } from "./harness/run-command";
 import { cloudmanagerWarnings, ORG_INVITATION_TOKEN, pluginLocalStack, pulumiYaml, resourcesOfType } from "../plugin/plugin-e2e";
 
 let e2e: E2eContext;
 useE2e("plugin-go", (context) => (e2e = context));
 
+const mustRun = (command: string, args: string[], cwd: string) => mustRunCommand(command, args, cwd, { ...process.env, ...e2e.env });
+
 /** The Pulumi Go SDK the program builds against: the CLI's own release (tools/pulumi-cli/go.mod). */
 const GO_SDK_VERSION = "v3.274.1";
 /** plugin/schema.json's language.go.importBasePath. */
 const SDK_MODULE = "github.com/pulumi-cloudmanager/sdk/go/cloudmanager";
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...e2e.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-async function mustRun(command: string, args: string[], cwd: string): Promise<string> {
-  const result = await run(command, args, cwd);
-  if (result.code !== 0) throw new Error(`\`${command} ${args.join(" ")}\` failed (exit ${result.code}) in ${cwd}:\n${result.output}`);
-  return result.output;
-}
 
 function goOnPath(): string {
   for (const dir of (e2e.env["PATH"] ?? "").split(delimiter)) {

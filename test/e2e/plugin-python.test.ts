@@ -7,37 +7,17 @@
 // A missing Python host (or its pulumi-language-python-exec) or a missing python3 fails with what to
 // do, never skips.
 
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
+import { mustRunCommand } from "./harness/run-command";
 
 let e2e: E2eContext;
 useE2e("plugin-python", (context) => (e2e = context), { withdrawAfterEach: false });
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...e2e.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-async function mustRun(command: string, args: string[], cwd: string): Promise<string> {
-  const result = await run(command, args, cwd);
-  if (result.code !== 0) throw new Error(`\`${command} ${args.join(" ")}\` failed (exit ${result.code}) in ${cwd}:\n${result.output}`);
-  return result.output;
-}
+const mustRun = (command: string, args: string[], cwd: string) => mustRunCommand(command, args, cwd, { ...process.env, ...e2e.env });
 
 function isExecutable(path: string): boolean {
   try {

@@ -12,7 +12,6 @@
 // - a key rotated in stack config is used by the next plain `refresh` and `destroy` (the plugin reads
 //   the stack config of the command being run, through PULUMI_CONFIG).
 
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +21,7 @@ import { prepareExampleProject } from "../../examples/demo/example-project";
 import { ORG_INVITATION_TYPE, driftOf, stepsOf } from "../../examples/demo/engine-events";
 import { ENV_VARS } from "../../provider/credentials";
 import { REPO_ROOT } from "./harness/cli";
+import { mustRunCommand } from "./harness/run-command";
 import { startE2e, useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationsProgram, PeopleList } from "./harness/invitations-program";
 import { errorDiagnostics, type Operation, type TestStack } from "./harness/test-stack";
@@ -315,14 +315,5 @@ describe("key rotation with the plugin", () => {
 async function mustRun(what: string, command: string, args: string[], cwd: string): Promise<string> {
   const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (!/^npm_/i.test(k) || keep.has(k))));
-  const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...env, PATH: e2e.cli.path }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-  if (result.code !== 0) throw new Error(`${what} failed (\`${command} ${args.join(" ")}\` exited with ${result.code}):\n${result.output}`);
-  return result.output;
+  return mustRunCommand(command, args, cwd, { ...env, PATH: e2e.cli.path }, what);
 }

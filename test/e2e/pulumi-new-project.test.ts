@@ -14,16 +14,19 @@
 // through the repository's own node_modules. `npm install` uses the npm registry (the template's
 // dependency ranges), with npm's cache first.
 
-import { spawn } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
+import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
 
 let e2e: E2eContext;
 useE2e("pulumi-new", (context) => (e2e = context));
+
+const run = (command: string, args: string[], cwd: string) => runCommand(command, args, cwd, childEnv());
+const mustRun = (what: string, command: string, args: string[], cwd: string) => mustRunCommand(command, args, cwd, childEnv(), what);
 
 /** typescript/tsconfig.json of the template until March 2026: CommonJS, moduleResolution node10. */
 const TSCONFIG_NODE10 = `{
@@ -100,11 +103,6 @@ async function embeddedOrgName(): Promise<string> {
 export const embedded = embeddedOrgName();
 `;
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
 let temp: string;
 let project: string;
 
@@ -116,25 +114,8 @@ function childEnv(): Record<string, string> {
   return { ...(env as Record<string, string>), PATH: e2e.cli.path };
 }
 
-function run(command: string, args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-async function mustRun(what: string, command: string, args: string[], cwd: string): Promise<string> {
-  const result = await run(command, args, cwd);
-  if (result.code !== 0) throw new Error(`${what} failed (\`${command} ${args.join(" ")}\` exited with ${result.code}):\n${result.output}`);
-  return result.output;
-}
-
 /** `tsc --noEmit` with the project's own TypeScript and the given tsconfig; also lists the files it read. */
-function typeCheck(tsconfig: string): Promise<Run> {
+function typeCheck(tsconfig: string): Promise<CommandRun> {
   return run(join(project, "node_modules", ".bin", "tsc"), ["--noEmit", "--listFiles", "-p", tsconfig], project);
 }
 

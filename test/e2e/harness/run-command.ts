@@ -1,0 +1,35 @@
+// Runs a program to its end for a test, stdout and stderr collected together: the one runner the
+// end-to-end tests share (each passes the environment its program needs).
+
+import { spawn } from "node:child_process";
+
+export interface CommandRun {
+  code: number | null;
+  output: string;
+}
+
+/** `env` is the program's whole environment. */
+export function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** Like runCommand, failing with the program's output when it exits other than 0; `what` names the step. */
+export async function mustRunCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, what?: string): Promise<string> {
+  const result = await runCommand(command, args, cwd, env);
+  if (result.code !== 0) {
+    const call = `\`${command} ${args.join(" ")}\``;
+    throw new Error(
+      what === undefined
+        ? `${call} failed (exit ${result.code}) in ${cwd}:\n${result.output}`
+        : `${what} failed (${call} exited with ${result.code}):\n${result.output}`,
+    );
+  }
+  return result.output;
+}
