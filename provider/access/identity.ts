@@ -1,0 +1,75 @@
+// Who a person is: their Cloud Manager `username` (an email address), letter case folded. A
+// profile's `emailAddress` is contact data that its owner may change; it is never identity.
+
+/**
+ * The one normalisation of a username, for every comparison and every key. Lowercase because Cloud
+ * Manager compares usernames case-insensitively ("Alice@acme.com" and "alice@acme.com" are one
+ * account); trimmed so that a stray space in stored state or an API answer cannot split one person
+ * in two (check rejects surrounding spaces in inputs anyway).
+ */
+export function usernameKey(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+/** Whether two usernames name the same Cloud Manager account. */
+export function sameUsername(a: string, b: string): boolean {
+  return usernameKey(a) === usernameKey(b);
+}
+
+// Scripts whose letters pass for Latin ones (Cyrillic "а" U+0430 for "a", Greek "ο" for "o",
+// Armenian "օ" for "o", Cherokee "Ꭺ" for "A"). Other scripts (Han, Arabic …) are not checked: they
+// have no such lookalikes. Digits, punctuation and combining marks belong to no script here: neutral.
+const SCRIPTS = [
+  { name: "LATIN", letter: /^\p{Script=Latin}$/u },
+  { name: "CYRILLIC", letter: /^\p{Script=Cyrillic}$/u },
+  { name: "GREEK", letter: /^\p{Script=Greek}$/u },
+  { name: "ARMENIAN", letter: /^\p{Script=Armenian}$/u },
+  { name: "CHEROKEE", letter: /^\p{Script=Cherokee}$/u },
+] as const;
+
+type ScriptName = (typeof SCRIPTS)[number]["name"];
+
+const LETTER = /^\p{L}$/u;
+/** Offending characters named in a reason; the rest are counted. */
+const LISTED = 3;
+
+interface ScriptedLetter {
+  char: string;
+  /** 1-based, in characters (code points) of the username as given. */
+  position: number;
+  script: ScriptName;
+}
+
+/**
+ * Why `username` cannot be trusted as typed: it mixes letters of two or more of the scripts above
+ * (the whole address, domain included: "алиса@acme.com" is mixed too), so it likely looks like an
+ * address it is not. An address wholly in one script (all Cyrillic, an IDN) is accepted: it is
+ * unusual, not deceptive. The offending letters are those outside the address's main script (the
+ * one with most letters; Latin on a tie). Undefined when there is nothing to say.
+ */
+export function mixedScriptProblem(username: string): string | undefined {
+  const letters: ScriptedLetter[] = [];
+  const counts = new Map<ScriptName, number>();
+  let position = 0;
+  for (const char of username) {
+    position += 1;
+    if (!LETTER.test(char)) continue;
+    const script = SCRIPTS.find((s) => s.letter.test(char))?.name;
+    if (script === undefined) continue;
+    letters.push({ char, position, script });
+    counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  if (counts.size < 2) return undefined;
+  // Map order is first appearance; Latin wins a tie because a lookalike usually hides in a Latin address.
+  let main: ScriptName = "LATIN";
+  for (const [script, count] of counts) if (count > (counts.get(main) ?? 0)) main = script;
+  const offending = letters.filter((letter) => letter.script !== main);
+  const named = offending.slice(0, LISTED).map((l) => `${codePoint(l.char)} ${l.script} at position ${l.position}`);
+  const more = offending.length > LISTED ? ` and ${offending.length - LISTED} more` : "";
+  const others = [...counts.keys()].filter((script) => script !== main).join(", ");
+  return `"${username}" mixes scripts (${main} with ${others}): ${named.join(", ")}${more}; ` + `type the address again in one script`;
+}
+
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
