@@ -1,0 +1,146 @@
+// The provider's error codes, in one list. Every error the provider throws starts with one of them
+// (`LAST_ORG_OWNER: …`): branch on the code, never on the text after it. docs/troubleshooting.md is
+// generated from this list (`npm run docs:codes`), and test/provider/error-codes.test.ts fails when a
+// message under provider/ starts with a code that is not here. Errors of the API client keep their
+// own codes (CloudManagerErrorCode, sdk/errors/cloud-manager-error.ts) and Cloud Manager's `errorCode`.
+//
+// Each entry: `summary`, what happened; `advice`, what the user does. One line each, Markdown, as
+// they appear in the troubleshooting table.
+
+export interface ProviderErrorCodeInfo {
+  readonly summary: string;
+  readonly advice: string;
+}
+
+export const PROVIDER_ERROR_CODES = {
+  // ---- setup: credentials, configuration, installation ----
+  CLOUDMANAGER_CREDENTIALS_MISSING: {
+    summary:
+      "no complete API key or service account in stack config or the environment (the message says which settings are set); nothing was sent",
+    advice:
+      "set ONE pair: `cloudmanager:publicKey` and `cloudmanager:privateKey` (or `MCLI_PUBLIC_API_KEY` and `MCLI_PRIVATE_API_KEY`), or " +
+      "`cloudmanager:clientId` and `cloudmanager:clientSecret` (or `CLOUDMANAGER_CLIENT_ID` and `CLOUDMANAGER_CLIENT_SECRET`); " +
+      "the key or account needs the Organization Owner role",
+  },
+  CLOUDMANAGER_CONFIG_INVALID: {
+    summary:
+      "a setting is unusable: the base URL is not an http(s) URL, the CA certificate file is unreadable or holds no PEM certificate, " +
+      "or `PULUMI_CONFIG` (set by the Pulumi engine) is not JSON",
+    advice:
+      "fix the setting the message names: `cloudmanager:baseUrl` / `MCLI_OPS_MANAGER_URL`, or `cloudmanager:caCertificate` / " +
+      "`MCLI_OPS_MANAGER_CA_CERTIFICATE` (the path of a PEM file holding your Ops Manager's CA certificate, or the PEM itself)",
+  },
+  CLOUDMANAGER_PROVIDER_NOT_INSTALLED: {
+    summary: "the provider process cannot load `pulumi-cloudmanager` (the stored provider loads the installed package at every call)",
+    advice: "`npm install pulumi-cloudmanager` in the Pulumi project (not globally), then run the command again",
+  },
+  CLOUDMANAGER_PLUGIN_BROKEN: {
+    summary:
+      "the `cloudmanager` plugin found no `pulumi-cloudmanager` package.json above its own files: the installed package is incomplete or was moved",
+    advice: "`npm install pulumi-cloudmanager` again in the project, and name `./node_modules/pulumi-cloudmanager/plugin` in `Pulumi.yaml`",
+  },
+
+  // ---- ids and import ----
+  INVALID_RESOURCE_ID: {
+    summary: "an id given to `pulumi import` or to a resource's `get` does not have that resource's form",
+    advice:
+      "use `{orgId}/{invitationId}` for an `OrgInvitation`, `{orgId}/{username}` for an `OrgMembership`, `{orgId}/roster` for an " +
+      "`OrgRoster` (an org id is 24 lowercase hex characters)",
+  },
+  RESOURCE_NOT_FOUND: {
+    summary:
+      "`pulumi import` (or a `get`) found nothing under the id: no pending invitation with that id, or a person neither a member nor invited",
+    advice: "check the id; an accepted invitation is a member: import it as an `OrgMembership` (`{orgId}/{username}`)",
+  },
+  // (new)
+  IMPORTED_TWICE: {
+    summary: "the person is already imported into this stack, or managed by another of its resources",
+    advice: "keep one resource per person: drop the second import, or the resource that already holds the person",
+  },
+
+  // ---- one person, one resource ----
+  DUPLICATE_INVITATION: {
+    summary:
+      "two `OrgInvitation` / `OrgMembership` resources of the program declare the same person (organization and username, letter case " +
+      "ignored); nothing was sent for either",
+    advice: "keep one of the resources named in the message",
+  },
+  // (new)
+  MANAGED_ELSEWHERE: {
+    summary: "a person this stack declares is managed by another automation or stack",
+    advice: "declare the person in one place only: remove the resource from this program or from the other one",
+  },
+  // (new)
+  MIXED_SCRIPT_USERNAME: {
+    summary:
+      "a username mixes letters of different scripts (e.g. a Cyrillic `а` among Latin letters), so it likely looks like an address it is not; " +
+      "nothing was sent",
+    advice: "type the address again in one script (the message names the letters outside its main script)",
+  },
+
+  // ---- invitations ----
+  INVITATION_NOT_PENDING: {
+    summary: "a role update of an `OrgInvitation` found the invitation expired or withdrawn; nothing was changed",
+    advice: "`pulumi refresh` to record that, then `pulumi up` to send a new invitation",
+  },
+  INVITATION_STATE_UNCLEAR: {
+    summary:
+      "Cloud Manager answered 404 for the invitation but still lists it among the organization's pending invitations; nothing was changed",
+    advice: "run the command again",
+  },
+
+  // ---- memberships and owners ----
+  MEMBERSHIP_GONE: {
+    summary:
+      "an update of an `OrgMembership` found the person neither a member nor invited (left, removed by hand, invitation withdrawn or expired)",
+    advice: "`pulumi refresh` (records REMOVED, REVOKED or EXPIRED), then `pulumi up` invites them again; or `pulumi up --refresh`",
+  },
+  MEMBER_STATE_UNCLEAR: {
+    summary: "Cloud Manager answered 404 for removing a member but still lists them among the organization's members; nothing was changed",
+    advice: "run the command again",
+  },
+  TEAM_NOT_IN_ORG: {
+    summary:
+      "a `teamIds` entry of an `OrgMembership` is not a team of its organization (the message lists the organization's teams); nothing was sent",
+    advice: "fix `teamIds`",
+  },
+  LAST_ORG_OWNER: {
+    summary:
+      "an `OrgMembership` would demote (roles without ORG_OWNER) or remove (delete) the organization's last Organization Owner; nothing was sent",
+    advice:
+      "give another member ORG_OWNER first, or keep ORG_OWNER in `roles`. Cloud Manager's own refusals, 403 " +
+      "`CANNOT_DEMOTE_LAST_ORG_OWNER` / `CANNOT_DELETE_LAST_OWNER`, say the same",
+  },
+  // (new)
+  OWNER_PLAN_UNSAFE: {
+    summary:
+      "the writes planned in this deployment would, together, leave the organization without an Organization Owner; nothing was sent",
+    advice:
+      "keep ORG_OWNER in the roles of one of the resources named in the message, or give another member ORG_OWNER first; then run `pulumi up` again",
+  },
+
+  // ---- rosters ----
+  // (new)
+  ROSTER_SEES_NOBODY: {
+    summary: "an `ignore` pattern of an `OrgRoster` matches every username (e.g. `*`), so the roster would see nobody",
+    advice: "narrow the pattern (e.g. `*@contractors.example.com`), or delete the `OrgRoster` if the organization is not to be watched",
+  },
+} as const satisfies Record<string, ProviderErrorCodeInfo>;
+
+export type ProviderErrorCode = keyof typeof PROVIDER_ERROR_CODES;
+
+/**
+ * The codes marked (new) above: listed before any message uses them. test/provider/error-codes.test.ts
+ * fails on a listed code that no message uses unless it is here, and on a code here that is in use:
+ * remove a code from this set with the change that throws it.
+ */
+export const PENDING_USE: ReadonlySet<ProviderErrorCode> = new Set<ProviderErrorCode>([
+  "IMPORTED_TWICE",
+  "MIXED_SCRIPT_USERNAME",
+  "ROSTER_SEES_NOBODY",
+]);
+
+/** A provider error message: `<code>: <text>`. */
+export function codedMessage(code: ProviderErrorCode, text: string): string {
+  return `${code}: ${text}`;
+}
