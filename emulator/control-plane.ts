@@ -25,7 +25,7 @@ const noContent: ControlReply = { status: 204 };
 const optionalString = (body: JsonObject, name: string): string | undefined =>
   body[name] === undefined || body[name] === null ? undefined : stringField(body, name);
 
-const PROFILE_FIELDS = ["firstName", "lastName", "country", "mobileNumber"] as const;
+const PROFILE_FIELDS = ["firstName", "lastName", "country", "mobileNumber", "emailAddress"] as const;
 
 function profileInput(body: JsonObject): AcceptProfile {
   const profile: AcceptProfile = {};
@@ -103,6 +103,10 @@ const router = new Router<ControlHandler>()
   .add("DELETE", "/orgs/:orgId/users/:user", (state, p) => {
     state.removeOrgUser(p["orgId"] ?? "", p["user"] ?? "");
     return noContent;
+  })
+  .add("PATCH", "/users/:user", (state, p, body) => {
+    checkFields(body, PROFILE_FIELDS, []);
+    return ok(state.updateUser(p["user"] ?? "", profileInput(body)));
   })
   .add("POST", "/apiKeys", (state, _p, body) => created(state.addApiKey(principalInput(body, "publicKey", "privateKey"))))
   .add("DELETE", "/apiKeys/:publicKey", (state, p) => {

@@ -10,6 +10,7 @@ import {
   memberNotFound,
   missingAttribute,
   teamMemberNotFound,
+  userNotFound,
 } from "./errors";
 import { newObjectId } from "./ids";
 import { isEmail, OWNER_ROLE } from "./org-roles";
@@ -39,12 +40,32 @@ export class Members {
   addOrgUser(orgId: string, input: AddOrgUserInput): UserRecord {
     this.store.org(orgId);
     if (typeof input.username !== "string" || !isEmail(input.username)) throw invalidEmail(String(input.username));
+    checkProfile(input);
     if (!Array.isArray(input.roles) || input.roles.length === 0) throw missingAttribute("roles");
     const roles = this.store.validateRoles(input.roles);
     const teamIds = this.store.validateTeamIds(orgId, input.teamIds ?? []);
     const user = this.join(orgId, input.username, roles, teamIds, input);
     this.changed();
     return user;
+  }
+
+  /**
+   * Changes an existing user's profile (an admin, or the user, editing it in the UI): the fields given
+   * replace the stored ones. `user` is an id or a username (any case), of any user, in an org or not
+   * (404 USER_NOT_FOUND if unknown). The username never changes: it is the identity.
+   */
+  updateProfile(user: string, profile: AcceptProfile): UserRecord {
+    checkProfile(profile);
+    const lower = user.toLowerCase();
+    const users = this.data().users;
+    const found = users.find((u) => u.id === user) ?? users.find((u) => u.username.toLowerCase() === lower);
+    if (!found) throw userNotFound(user);
+    for (const field of PROFILE_FIELDS) {
+      const value = profile[field];
+      if (value !== undefined) found[field] = value;
+    }
+    this.changed();
+    return structuredClone(found);
   }
 
   userById(id: string): UserRecord | undefined {
@@ -209,7 +230,7 @@ export class Members {
       user = {
         id: newObjectId(),
         username,
-        emailAddress: username,
+        emailAddress: profile.emailAddress ?? username,
         firstName: profile.firstName ?? names.firstName,
         lastName: profile.lastName ?? names.lastName,
         country: profile.country ?? DEFAULT_COUNTRY,
@@ -225,6 +246,18 @@ export class Members {
     user.teamIds = [...new Set([...user.teamIds, ...teamIds])];
     return structuredClone(user);
   }
+}
+
+/** What a profile holds besides the username. */
+const PROFILE_FIELDS = ["firstName", "lastName", "country", "mobileNumber", "emailAddress"] as const;
+
+/** A profile's values are strings; its emailAddress, when given, an email address (400 INVALID_EMAIL_ADDRESS). */
+export function checkProfile(profile: AcceptProfile): void {
+  for (const field of PROFILE_FIELDS) {
+    const value: unknown = profile[field];
+    if (value !== undefined && typeof value !== "string") throw invalidAttribute(field);
+  }
+  if (profile.emailAddress !== undefined && !isEmail(profile.emailAddress)) throw invalidEmail(profile.emailAddress);
 }
 
 /** A user with its roles and teams narrowed to one org. */

@@ -69,7 +69,10 @@ export class EmulatorState {
     return this.parts.store.createTeam(orgId, input);
   }
 
-  /** Adds a member directly, as if they had accepted an invitation long ago. */
+  /**
+   * Adds a member directly, as if they had accepted an invitation long ago. The profile fields (and
+   * `emailAddress`, default the username) describe a new user; an existing user keeps theirs (`updateUser`).
+   */
   addOrgUser(orgId: string, input: AddOrgUserInput): UserRecord {
     return this.parts.store.members.addOrgUser(orgId, input);
   }
@@ -77,6 +80,16 @@ export class EmulatorState {
   /** The invitation disappears from the API and its user becomes a member with its roles and teams. */
   acceptInvitation(orgId: string, invitationId: string, profile?: AcceptProfile): UserRecord {
     return this.parts.store.acceptInvitation(orgId, invitationId, profile);
+  }
+
+  /**
+   * Changes a user's profile (`firstName`, `lastName`, `country`, `mobileNumber`, `emailAddress`): the
+   * fields given replace the stored ones. `user` is a user id or a username (any case), of any user. The
+   * username stays: an `emailAddress` that names someone else (eve@evil.com whose profile says
+   * alice@acme.com) is only shown, never an identity. 400 INVALID_EMAIL_ADDRESS, 404 USER_NOT_FOUND.
+   */
+  updateUser(user: string, profile: AcceptProfile): UserRecord {
+    return this.parts.store.members.updateProfile(user, profile);
   }
 
   // ---- changing members by hand (an admin in the UI), under the API's rules ----

@@ -13,7 +13,7 @@ import {
 } from "./errors";
 import { isObjectId, isoSeconds, newObjectId } from "./ids";
 import { CLOUD_MANAGER_ORG_ROLES, isEmail } from "./org-roles";
-import { Members } from "./members";
+import { checkProfile, Members } from "./members";
 import { Principals } from "./principals";
 import type { StoreData } from "./store-data";
 import type {
@@ -277,6 +277,7 @@ export class Store {
     this.org(orgId);
     const inv = this.data.invitations.find((i) => i.orgId === orgId && i.id === id);
     if (!inv || this.invitationStatus(inv) !== "pending") throw invitationNotFound(id);
+    checkProfile(profile);
     inv.acceptedAt = isoSeconds(Date.now());
     const user = this.members.join(orgId, inv.username, inv.roles, inv.teamIds, profile);
     this.onChange();

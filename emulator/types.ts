@@ -240,12 +240,19 @@ export interface AddOrgUserInput {
   country?: string;
   /** Default "". */
   mobileNumber?: string;
+  /** The profile's email address. Default: the username. Only shown: a user is known by the username alone. */
+  emailAddress?: string;
 }
 
-/** A new user's profile (names from the email's local part, country "US", no mobile number, unless given). */
+/**
+ * A new user's profile (names from the email's local part, country "US", no mobile number, the username as
+ * emailAddress, unless given); also a change to an existing user's profile (`EmulatorState.updateUser`).
+ * `emailAddress` may differ from the username (a profile that names someone else): identity is the username.
+ */
 export interface AcceptProfile {
   firstName?: string;
   lastName?: string;
   country?: string;
   mobileNumber?: string;
+  emailAddress?: string;
 }
