@@ -1,21 +1,22 @@
-// The resources. The provider logic (`./runtime`) is not exported here: it is loaded by the stored
-// providers at call time as "pulumi-cloudmanager/provider/runtime".
-export { OrgInvitation, type OrgInvitationArgs, type OrgInvitationState } from "./org-invitation";
+// What the package exports: the resources users declare, and their types. The provider logic
+// (`./runtime`) is not exported here: the stored providers load it at call time as
+// "pulumi-cloudmanager/provider/runtime", so a program loads none of it.
+export { OrgInvitation, type OrgInvitationArgs, type OrgInvitationState } from "./resources/org-invitation/resource";
 export {
   ORG_INVITATION_STATUSES,
   type OrgInvitationStatus,
   type OrgInvitationInputs,
   type OrgInvitationOutputs,
-} from "./org-invitation-model";
-export { OrgMembership, type OrgMembershipArgs } from "./org-membership";
+} from "./resources/org-invitation/model";
+export { OrgMembership, type OrgMembershipArgs } from "./resources/org-membership/resource";
 export {
   ORG_MEMBERSHIP_STATUSES,
   membershipResourceId,
   type OrgMembershipStatus,
   type OrgMembershipInputs,
   type OrgMembershipOutputs,
-} from "./org-membership-model";
-export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./resource-id";
-export { CONFIG_KEYS, ENV_VARS } from "./credentials";
-export { OrgRoster, type OrgRosterArgs } from "./org-roster";
-export type { UnmanagedInvitation, UnmanagedMember, OrgRosterInputs, OrgRosterOutputs } from "./org-roster-model";
+} from "./resources/org-membership/model";
+export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./resources/org-invitation/id";
+export { CONFIG_KEYS, ENV_VARS } from "./runtime/credentials";
+export { OrgRoster, type OrgRosterArgs } from "./resources/org-roster/resource";
+export type { UnmanagedInvitation, UnmanagedMember, OrgRosterInputs, OrgRosterOutputs } from "./resources/org-roster/model";

@@ -1,15 +1,10 @@
 // Who a person is: their Cloud Manager `username` (an email address), letter case folded. A
 // profile's `emailAddress` is contact data that its owner may change; it is never identity.
 
-/**
- * The one normalisation of a username, for every comparison and every key. Lowercase because Cloud
- * Manager compares usernames case-insensitively ("Alice@acme.com" and "alice@acme.com" are one
- * account); trimmed so that a stray space in stored state or an API answer cannot split one person
- * in two (check rejects surrounding spaces in inputs anyway).
- */
-export function usernameKey(username: string): string {
-  return username.trim().toLowerCase();
-}
+import { usernameKey } from "../../sdk";
+
+// The one normalisation is the client's (sdk/api/username.ts): the client picks pending invitations by it too.
+export { usernameKey };
 
 /** Whether two usernames name the same Cloud Manager account. */
 export function sameUsername(a: string, b: string): boolean {

@@ -12,6 +12,7 @@ import { eventFieldsOf, type HttpMethod, type SendFn, type WireRequest, type Wir
 import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser, Page, Team } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { pickPendingInvitation } from "./pending-invitation";
+import { sameSet } from "./same-set";
 import {
   parseInvitation,
   parseInvitationList,
@@ -531,10 +532,4 @@ const EMPTY_PAGE: Page<never> = { results: [], totalCount: 0, links: [] };
 
 function invitationSubject(orgId: string, invitationId: string): string {
   return `invitation ${invitationId} in organization ${orgId} (it was accepted, expired or deleted, or never existed)`;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((value) => right.has(value));
 }

@@ -1,4 +1,5 @@
 import type { Invitation } from "../types";
+import { usernameKey } from "./username";
 
 /**
  * THE rule for which pending invitation belongs to `username` when the organization lists several:
@@ -21,19 +22,23 @@ export function pickPendingInvitation(
   username: string,
   nowMs: number = Date.now(),
 ): Invitation | undefined {
-  const wanted = username.toLowerCase();
+  const wanted = usernameKey(username);
   let picked: Invitation | undefined;
   for (const invitation of invitations) {
-    if (invitation.username.toLowerCase() !== wanted || hasExpired(invitation, nowMs)) continue;
+    if (usernameKey(invitation.username) !== wanted || isExpired(invitation.expiresAt, nowMs)) continue;
     if (picked === undefined || isOlder(invitation, picked)) picked = invitation;
   }
   return picked;
 }
 
-/** Past `expiresAt`; an absent or unreadable date counts as not expired (the server listed it as pending). */
-function hasExpired(invitation: Invitation, nowMs: number): boolean {
-  const expiresAt = Date.parse(invitation.expiresAt);
-  return !Number.isNaN(expiresAt) && expiresAt <= nowMs;
+/**
+ * THE expiry rule: past `expiresAt` at `nowMs`. An absent or unreadable date counts as not expired
+ * (the server listed the invitation as pending, or state never recorded a date).
+ */
+export function isExpired(expiresAt: string | undefined, nowMs: number = Date.now()): boolean {
+  if (expiresAt === undefined) return false;
+  const ms = Date.parse(expiresAt);
+  return !Number.isNaN(ms) && ms <= nowMs;
 }
 
 /** Created earlier, compared as instants when both dates read, else as text; the same instant: the smaller id. */

@@ -6,7 +6,7 @@
 // invitation; check failures before any API call.
 
 import { describe, expect, test } from "vitest";
-import { ENV_VARS } from "../../provider/credentials";
+import { ENV_VARS } from "../../provider/runtime/credentials";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationsProgram, PeopleList } from "./harness/invitations-program";
 import { errorDiagnostics } from "./harness/test-stack";

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { prepareExampleProject } from "../../examples/demo/example-project";
 import { ORG_INVITATION_TYPE, driftOf, stepsOf } from "../../examples/demo/engine-events";
-import { ENV_VARS } from "../../provider/credentials";
+import { ENV_VARS } from "../../provider/runtime/credentials";
 import { REPO_ROOT } from "./harness/cli";
 import { mustRunCommand } from "./harness/run-command";
 import { startE2e, useE2e, type E2eContext } from "./harness/e2e-context";

@@ -7,11 +7,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { ENV_VARS } from "../../provider/credentials";
-import { UNKNOWN } from "../../provider/org-invitation-model";
+import { ENV_VARS } from "../../provider/runtime/credentials";
+import { UNKNOWN } from "../../provider/model/property-bag";
+import { loadSchema } from "../../provider/plugin/schema";
 import {
   cloudmanagerProvider,
-  loadSchema,
   ORG_INVITATION_TOKEN,
   ORG_MEMBERSHIP_TOKEN,
   ORG_ROSTER_TOKEN,
@@ -19,8 +19,8 @@ import {
   pluginConfig,
   typeOfUrn,
   unwrapBag,
-} from "../../provider/plugin";
-import { engineAddressOf, type EngineNotices } from "../../provider/plugin-engine-log";
+} from "../../provider/plugin/server";
+import { engineAddressOf, type EngineNotices } from "../../provider/plugin/engine-log";
 import { setNoticeSink } from "../../provider/runtime";
 import { expectStorable, startHarness, type Harness } from "../provider/support/harness";
 

@@ -20,7 +20,8 @@ import {
   type UnmanagedInvitation,
   type UnmanagedMember,
 } from "../../provider";
-import { loadSchema, RESOURCE_METHODS, type ResourceSchema, type SchemaProperty } from "../../provider/plugin";
+import { pluginToken, RESOURCES } from "../../provider/registry";
+import { loadSchema, type ResourceSchema, type SchemaProperty } from "../../provider/plugin/schema";
 
 type Kind<T> = [T] extends [boolean]
   ? "boolean"
@@ -103,7 +104,14 @@ const rosterOutputs: Shape<OrgRosterOutputs> = {
 };
 const rosterClass: Shape<ClassOutputs<OrgRoster>> = rosterOutputs;
 
-const unmanagedInvitation: Shape<UnmanagedInvitation> = { username: s, roles: list, invitationId: s, inviterUsername: s, createdAt: s };
+const unmanagedInvitation: Shape<UnmanagedInvitation> = {
+  username: s,
+  roles: list,
+  invitationId: s,
+  inviterUsername: s,
+  createdAt: s,
+  extra: { kind: "boolean", required: false },
+};
 const unmanagedMember: Shape<UnmanagedMember> = { username: s, roles: list, userId: s };
 
 const schema = loadSchema();
@@ -155,9 +163,9 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(roster["unmanagedMembers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
   });
 
-  test("every resource the plugin serves is in the schema, and nothing else", () => {
+  test("every resource of the registry is in the schema, and nothing else", () => {
     expect(schema.name).toBe("cloudmanager");
-    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(RESOURCE_METHODS).sort());
+    expect(Object.keys(schema.resources).sort()).toEqual(RESOURCES.map((r) => pluginToken(r.name)).sort());
   });
 
   test("provider config: the settings credentials.ts reads, the two secrets marked secret", () => {

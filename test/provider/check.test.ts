@@ -1,7 +1,7 @@
 // check: every problem at once, per property, before any API call; unknowns pass; inputs normalized.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/org-invitation-model";
+import { UNKNOWN } from "../../provider/model/property-bag";
 import { PROVIDER_PLACEHOLDER, runtime, usePureRuntime } from "./support/harness";
 
 // No server: any API call would fail these tests (usePureRuntime).

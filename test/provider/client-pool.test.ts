@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClientPool } from "../../provider/client-pool";
-import type { ResolvedConnection } from "../../provider/credentials";
+import { ClientPool } from "../../provider/runtime/client-pool";
+import type { ResolvedConnection } from "../../provider/runtime/credentials";
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resolveConnection, type ConfigSnapshot } from "../../provider/credentials";
+import { resolveConnection, type ConfigSnapshot } from "../../provider/runtime/credentials";
 import { checkAndCreate, clearCredentialEnv, runtime, startHarness, stateOf, type Harness } from "./support/harness";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW\n-----END CERTIFICATE-----\n";

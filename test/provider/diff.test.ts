@@ -1,7 +1,7 @@
 // diff: olds are the OLD OUTPUTS (state), news the checked inputs. No API call, ever.
 import { describe, expect, it } from "vitest";
-import type { OrgInvitationStatus } from "../../provider/org-invitation-model";
-import { UNKNOWN } from "../../provider/org-invitation-model";
+import type { OrgInvitationStatus } from "../../provider/resources/org-invitation/model";
+import { UNKNOWN } from "../../provider/model/property-bag";
 import { PROVIDER_PLACEHOLDER, runtime, usePureRuntime } from "./support/harness";
 
 // No server: any API call would fail these tests (usePureRuntime).

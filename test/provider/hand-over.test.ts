@@ -2,7 +2,8 @@
 // another resource of the deployment now holds, and says what happened instead of blaming someone.
 // Each "deployment" is one provider process: `settleRuntime()` ends one, as the engine's exit does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { OrgInvitationOutputs, PropertyBag } from "../../provider/org-invitation-model";
+import type { PropertyBag } from "../../provider/model/property-bag";
+import type { OrgInvitationOutputs } from "../../provider/resources/org-invitation/model";
 import { PROVIDER_PLACEHOLDER, runtime, settleRuntime, startHarness, writes as allWrites, type Harness } from "./support/harness";
 
 let h: Harness;

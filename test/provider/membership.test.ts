@@ -2,7 +2,7 @@
 // delete × pending / active / gone) and the refusals (last owner, a team of another org).
 // Each "deployment" is one provider process: h.newDeployment() between commands, as with the engine.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PropertyBag } from "../../provider/org-invitation-model";
+import type { PropertyBag } from "../../provider/model/property-bag";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes as allWrites, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -223,7 +223,9 @@ describe("OrgMembership delete", () => {
     h.emulator.state.addOrgUser(h.orgId, { username: "sole-owner@example.com", roles: ["ORG_OWNER"] });
     const { id, state } = await up(declared("sole-owner@example.com", { roles: ["ORG_OWNER"] }));
     h.emulator.state.clearRequests();
-    await expect(m.delete(id, state)).rejects.toThrow(/^LAST_ORG_OWNER: sole-owner@example.com .* refuses to remove the last owner/);
+    await expect(m.delete(id, state)).rejects.toThrow(
+      /^LAST_ORG_OWNER: sole-owner@example.com is the last Organization Owner .* removes them\. Give another member ORG_OWNER first/,
+    );
     expect(writes()).toEqual([]);
     expect(member("sole-owner@example.com")).toBeDefined();
   });

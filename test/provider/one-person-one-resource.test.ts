@@ -2,7 +2,7 @@
 // refused before anything is sent; across stacks, adopting an invitation sent with the same
 // credentials says loudly what that may mean.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/org-invitation-model";
+import { UNKNOWN } from "../../provider/model/property-bag";
 import { CloudManagerClient } from "../../sdk";
 import { PROVIDER_PLACEHOLDER, noticesMatching, runtime, startHarness, writes, type Harness } from "./support/harness";
 
@@ -82,8 +82,8 @@ describe("adopting an invitation another stack may manage", () => {
     expect(notice).toMatch(/remove the resource from one of the two programs/);
   });
 
-  it("an invitation sent by someone else is adopted with the plain notice", async () => {
-    const key = h.emulator.state.addApiKey({ name: "a person in the UI", orgRoles: [{ orgId: h.orgId, roles: ["ORG_OWNER"] }] });
+  it("an invitation sent by ANOTHER API key is adopted saying another automation may manage the person (MANAGED_ELSEWHERE)", async () => {
+    const key = h.emulator.state.addApiKey({ name: "another pipeline", orgRoles: [{ orgId: h.orgId, roles: ["ORG_OWNER"] }] });
     const person = new CloudManagerClient({ baseUrl: h.emulator.baseUrl, publicKey: key.publicKey, privateKey: key.privateKey });
     try {
       await person.createInvitation(h.orgId, { username: "hal@example.com", roles: ["ORG_MEMBER"] });
@@ -93,7 +93,10 @@ describe("adopting an invitation another stack may manage", () => {
     const checked = await runtime.check({}, inputs("hal", "hal@example.com"));
     await runtime.create(checked.inputs ?? {});
     const [notice] = noticesMatching(h, /adopting the pending invitation/);
-    expect(notice).toMatch(/instead of sending a second one\.$/);
+    expect(notice).toMatch(
+      /^warning: cloudmanager: MANAGED_ELSEWHERE: adopting the pending invitation .* instead of sending a second one\./,
+    );
+    expect(notice).toContain(`sent by ANOTHER API key or service account (${key.publicKey})`);
     expect(notice).not.toContain("ANOTHER STACK");
   });
 });

@@ -1,6 +1,6 @@
 // The per-organization gate on its own (no network).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { OrgLimiter } from "../../provider/org-limiter";
+import { OrgLimiter } from "../../provider/runtime/org-limiter";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

@@ -1,7 +1,7 @@
 // The deployment's view of an organization's lists: read once and shared, kept current by our own
 // writes, read afresh where proof is needed. Pure: a scripted reader stands in for the API.
 import { describe, expect, it } from "vitest";
-import { DeploymentList } from "../../provider/org-view";
+import { DeploymentList } from "../../provider/deployment/org-view";
 
 interface Item {
   id: string;

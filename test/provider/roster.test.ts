@@ -1,7 +1,7 @@
 // OrgRoster against the emulator: undeclared access is recorded and is drift; prune removes it, never
 // touching managed, ignored or declared people, nor the last Organization Owner.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PropertyBag } from "../../provider/org-invitation-model";
+import type { PropertyBag } from "../../provider/model/property-bag";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -116,8 +116,8 @@ describe("OrgRoster prune", () => {
     ]);
     expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
     expect(h.notices.filter((n) => n.includes("pruned:"))).toEqual([
-      expect.stringMatching(/pruned: withdrew the invitation [0-9a-f]{24} for bob@example.com .*no resource declares/) as unknown,
-      expect.stringMatching(/pruned: removed carol@example.com \(ORG_READ_ONLY\)/) as unknown,
+      expect.stringMatching(/pruned: withdrawing the invitation [0-9a-f]{24} for bob@example.com .*no resource declares/) as unknown,
+      expect.stringMatching(/pruned: removing carol@example.com \(ORG_READ_ONLY\)/) as unknown,
     ]);
     const left = h.emulator.state
       .members(h.orgId)
@@ -162,7 +162,10 @@ describe("OrgRoster and people leaving the program", () => {
     const updated = await r.update(first.id, olds, await checked(roster({ managed: ["alice@example.com"], prune: true })));
     expect(writes(h)).toEqual([]);
     expect(updated.outs).toMatchObject({ unmanagedMembers: [] });
-    expect(h.notices.filter((n) => n.includes("bob@example.com"))).toEqual([]);
+    // Said in this run, not only when the next pruning run would remove him (issue 16, item 9).
+    expect(h.notices.filter((n) => n.includes("bob@example.com"))).toEqual([
+      expect.stringMatching(/bob@example.com leaves the roster .* not pruned now .* retainOnDelete.* add them to `ignore`/) as unknown,
+    ]);
     // Kept (retainOnDelete) and no longer declared: the next refresh reports him.
     await h.newDeployment();
     const read = await r.read(first.id, { ...(updated.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });

@@ -37,7 +37,7 @@ function runNode(script: string, cwd: string, env: Record<string, string> = {}):
 // and, through the real OrgInvitation class under Pulumi's mock monitor, captures what it registers.
 const SERIALIZE = `
 const pulumi = require("@pulumi/pulumi");
-const provider = require(${JSON.stringify(join(ROOT, "dist/provider/stored-provider.js"))}).storedProvider;
+const provider = require(${JSON.stringify(join(ROOT, "dist/provider/runtime/stored-provider.js"))}).storedProvider;
 const { OrgInvitation } = require("pulumi-cloudmanager");
 (async () => {
   const registered = [];
@@ -104,7 +104,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
   const dir = mkdtempSync(join(tmpdir(), "cm-stored-provider-"));
 
   beforeAll(async () => {
-    expect(existsSync(join(ROOT, "dist/provider/runtime.js")), "run `npm run build` first").toBe(true);
+    expect(existsSync(join(ROOT, "dist/provider/runtime/index.js")), "run `npm run build` first").toBe(true);
     emulator = await startEmulator({ serviceAccount: { clientId: "mdb_sa_id_stored", clientSecret: "mdb_sa_sk_never-in-state" } });
     const run = await runNode(SERIALIZE, ROOT);
     // (stderr carries Node's deprecation notices from the serializer's scan of the built-in modules.)
@@ -175,7 +175,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
       /warning: cloudmanager: the invitation [0-9a-f]{24} for fresh@example.com was already withdrawn in this deployment by an earlier delete; nothing to delete/,
     );
     expect(run.stderr).not.toContain(emulator.credentials.privateKey);
-    expect(out.runtimePath).toBe(join(ROOT, "dist/provider/runtime.js"));
+    expect(out.runtimePath).toBe(join(ROOT, "dist/provider/runtime/index.js"));
   });
 
   it("runs whatever pulumi-cloudmanager is installed where the provider process runs (an upgrade takes effect)", async () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { LocalWorkspace, type ConfigMap, type PulumiFn } from "@pulumi/pulumi/automation";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
-import { ENV_VARS } from "../../../provider/credentials";
+import { ENV_VARS } from "../../../provider/runtime/credentials";
 import { CloudManagerClient } from "../../../sdk";
 import { ensureCli, REPO_ROOT, type PulumiCli } from "./cli";
 import { DuplicateInvitationMonitor, EmulatorView } from "./emulator-view";

@@ -5,8 +5,9 @@ import { Struct, type JavaScriptValue } from "google-protobuf/google/protobuf/st
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { startEmulator, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
 import * as runtime from "../../../provider/runtime";
-import { CONFIG_KEYS, ENV_VARS } from "../../../provider/credentials";
-import type { OrgInvitationOutputs, PropertyBag } from "../../../provider/org-invitation-model";
+import { CONFIG_KEYS, ENV_VARS } from "../../../provider/runtime/credentials";
+import type { PropertyBag } from "../../../provider/model/property-bag";
+import type { OrgInvitationOutputs } from "../../../provider/resources/org-invitation/model";
 import { CloudManagerClient } from "../../../sdk";
 
 /** What the engine stores next to every property bag; the runtime must ignore it. */

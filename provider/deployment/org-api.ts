@@ -1,0 +1,42 @@
+// The API as one organization's resources use it (implemented by ../runtime/client-pool): calls go
+// through the organization's gate, lists come from this deployment's view of it (./org-view), and
+// writes go through here so that view stays current.
+
+import type { CloudManagerClient } from "../../sdk";
+import type { CreateInvitationRequest, Invitation, OrgUser, Team } from "../../sdk/types";
+
+/** The API as one organization's resources use it. Writes go through here so the org's view stays current. */
+export interface OrgApi {
+  readonly orgId: string;
+  /** The public id of the credentials in use (API public key or service account client id): what Cloud Manager records as the inviter. */
+  readonly credentialId: string;
+  /**
+   * Runs `fn` while no other `exclusive` section of this organization runs (owner-affecting writes:
+   * ../access/owner-guard). Calls inside still go through the gate.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs one client call through the organization's gate. */
+  call<T>(fn: (client: CloudManagerClient) => Promise<T>): Promise<T>;
+  /** Pending invitations of the org as this deployment knows them (./org-view). */
+  pending(): Promise<readonly Invitation[]>;
+  /** Pending invitations from a read that starts after this call: the proof that one is gone. */
+  freshPending(): Promise<readonly Invitation[]>;
+  /** Members of the org (all pages) as this deployment knows them. */
+  members(): Promise<readonly OrgUser[]>;
+  /** Members from a read that starts after this call (why a confirmed-gone invitation is gone). */
+  freshMembers(): Promise<readonly OrgUser[]>;
+  createInvitation(request: CreateInvitationRequest): Promise<Invitation>;
+  updateInvitationRoles(invitationId: string, roles: string[]): Promise<Invitation>;
+  /** Withdraws the invitation (a 404 is thrown as is: the caller decides what it means, and `forget`s it once confirmed). */
+  deleteInvitation(invitationId: string): Promise<void>;
+  /** Records that an invitation is no longer pending (a 404 the caller confirmed). */
+  forget(invitationId: string): void;
+  /** The organization's teams as this deployment knows them. */
+  teams(): Promise<readonly Team[]>;
+  /** Replaces a member's roles in this organization (the full set). */
+  setMemberRoles(member: OrgUser, roles: string[]): Promise<void>;
+  addMemberToTeam(member: OrgUser, teamId: string): Promise<void>;
+  removeMemberFromTeam(member: OrgUser, teamId: string): Promise<void>;
+  /** Removes the member from the organization. */
+  removeMember(member: OrgUser): Promise<void>;
+}

@@ -1,0 +1,38 @@
+// Every rule that decides an OrgMembership's status, in one place (OrgInvitation's are in
+// ./invitation-status). A person's access is read from the organization's two lists: its members
+// and its pending invitations.
+//
+// | the organization shows                                   | status  |
+// |-----------------------------------------------------------|---------|
+// | the person among the members                              | ACTIVE  |
+// | a pending invitation for the person, expiry not passed    | PENDING |
+// | neither; the person was a member when last recorded       | REMOVED | (left, or removed by hand)
+// | neither; the recorded invitation's expiry has passed      | EXPIRED |
+// | neither                                                   | REVOKED | (withdrawn before it was accepted)
+// EXPIRED, REVOKED and REMOVED make the next `pulumi up` invite the person again.
+
+import type { Invitation, OrgUser } from "../../../sdk/types";
+import { isPast } from "../../access/org-rules";
+import type { OrgMembershipStatus } from "./model";
+
+export type MembershipSighting =
+  | { kind: "member"; member: OrgUser }
+  | { kind: "invited"; invitation: Invitation }
+  | { kind: "neither"; wasMember: boolean; expiresAt: string | undefined };
+
+export function membershipStatusOf(sighting: MembershipSighting): OrgMembershipStatus {
+  switch (sighting.kind) {
+    case "member":
+      return "ACTIVE";
+    case "invited":
+      return isPast(sighting.invitation.expiresAt) ? "EXPIRED" : "PENDING";
+    case "neither":
+      if (sighting.wasMember) return "REMOVED";
+      return isPast(sighting.expiresAt) ? "EXPIRED" : "REVOKED";
+  }
+}
+
+/** Statuses after which the person has no access and the next `up` invites them again. */
+export function isGone(status: OrgMembershipStatus | undefined): boolean {
+  return status === "EXPIRED" || status === "REVOKED" || status === "REMOVED";
+}

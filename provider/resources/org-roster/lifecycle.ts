@@ -1,0 +1,272 @@
+// An OrgRoster's lifecycle: undeclared access is drift (the rules in short; docs/lifecycle.md has the
+// table). `read` lists the organization's pending invitations and members (one read each per
+// deployment, shared with every other resource) and records the access nobody declared; `diff`
+// reports a change while that record is not empty, so `pulumi preview --refresh --expect-no-changes`
+// fails and names them; with `prune`, `up` withdraws those invitations and removes those members,
+// one `pruned:` line each, written BEFORE the request is sent (an interrupted run leaves its trail).
+// Undeclared access: a person who is neither managed, declared by a resource of this deployment, nor
+// ignored (matched by USERNAME only: a profile's emailAddress is never identity), AND any pending
+// invitation of a declared person other than the one their resource holds (one for someone already a
+// member, a duplicate): accepting it would give access nobody declared. Never pruned: what is
+// declared or managed, what an ignore pattern matches, someone leaving the program in this `up` (the
+// engine updates the roster BEFORE it deletes removed resources: their own resource deletes them, or
+// keeps them with `retainOnDelete`), an invitation sent by another API key or service account
+// (another automation's: reported, never pruned), and the organization's last Organization Owner.
+
+import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
+import { pickPendingInvitation, sameSet } from "../../../sdk";
+import type { Invitation, OrgUser } from "../../../sdk/types";
+import { usernameKey } from "../../access/identity";
+import { describeGone, isAutomation, withdraw } from "../../access/invitations";
+import { removeMember } from "../../access/members";
+import { isPast, memberNamed, orgRolesOf } from "../../access/org-rules";
+import { guardOwnerChange } from "../../access/owner-guard";
+import { compileWildcard } from "../../access/wildcard";
+import type { DeploymentLedger } from "../../deployment/deployment-ledger";
+import { warn } from "../../deployment/notices";
+import type { OrgApi } from "../../deployment/org-api";
+import { orFail } from "../../errors/provider-error";
+import { isUnknown, listOf, recordsOf, stringOf, type PropertyBag } from "../../model/property-bag";
+import { rosterResourceId, type OrgRosterInputs, type OrgRosterOutputs, type UnmanagedInvitation, type UnmanagedMember } from "./model";
+
+/** Names listed in one warning before the rest are counted. */
+const NAMED = 10;
+
+export function rosterInputsOf(bag: PropertyBag): OrgRosterInputs {
+  const list = (v: unknown) => listOf(v) ?? [];
+  return {
+    orgId: stringOf(bag["orgId"]) ?? "",
+    managed: list(bag["managed"]),
+    ignore: list(bag["ignore"]),
+    prune: bag["prune"] === true,
+  };
+}
+
+// ---- diff ----
+
+/**
+ * `olds`: the stored outputs (after a refresh, the access found then); `news`: the checked inputs.
+ * `prune` alone is no change: it says what `up` does about undeclared access, so switching it back
+ * off after a pruning run must not make the next gate fail; it matters when something is undeclared.
+ */
+export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: DeploymentLedger): DiffResult {
+  if (olds["orgId"] !== news["orgId"]) return { changes: true, replaces: ["orgId"], deleteBeforeReplace: true };
+  const old = rosterInputsOf(olds);
+  const knownNews = !isUnknown(news["managed"]) && !isUnknown(news["ignore"]) && !isUnknown(news["prune"]);
+  const next = rosterInputsOf(news);
+  const inputsChanged = !knownNews || !sameSet(old.managed, next.managed, true) || !sameSet(old.ignore, next.ignore, true);
+  // What was found at the last read, less what the program now manages, ignores or declares.
+  const isUnmanaged = unmanagedTest(next, ledger.declaredIn(String(olds["orgId"])));
+  const stillUnmanaged = (username: string) => !knownNews || isUnmanaged(username);
+  // An extra invitation of a declared person stays undeclared access whoever declares the person.
+  const invitations = recordsOf<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter(
+    (i) => i.extra === true || stillUnmanaged(i.username),
+  );
+  const members = recordsOf<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
+  if (invitations.length + members.length > 0) warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
+  return { changes: inputsChanged || invitations.length + members.length > 0 };
+}
+
+// ---- create, read, update, delete ----
+
+export async function createOrgRoster(
+  api: OrgApi,
+  inputs: OrgRosterInputs,
+  ledger: DeploymentLedger,
+): Promise<CreateResult<OrgRosterOutputs>> {
+  return { id: rosterResourceId(inputs.orgId), outs: await enforce(api, inputs, ledger) };
+}
+
+export async function readOrgRoster(api: OrgApi, props: PropertyBag, ledger: DeploymentLedger): Promise<ReadResult<OrgRosterOutputs>> {
+  const inputs = rosterInputsOf(props);
+  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...(await findUnmanaged(api, inputs, ledger)) } };
+}
+
+/** `previouslyManaged`: `managed` at the last up; those who leave it now are left to their own resources in this deployment. */
+export async function updateOrgRoster(
+  api: OrgApi,
+  inputs: OrgRosterInputs,
+  previouslyManaged: readonly string[],
+  ledger: DeploymentLedger,
+): Promise<UpdateResult<OrgRosterOutputs>> {
+  const managed = new Set(inputs.managed.map(usernameKey));
+  const leaving = previouslyManaged.filter((u) => !managed.has(usernameKey(u)));
+  if (leaving.length > 0) warnOnce(ledger, leavingNotice(api.orgId, leaving));
+  return { outs: await enforce(api, inputs, ledger, leaving) };
+}
+
+/**
+ * Said in the run where people leave `managed`: this `up` leaves them to their own resources, and a
+ * resource kept with `retainOnDelete` keeps their access, which the NEXT pruning `up` would remove.
+ */
+function leavingNotice(orgId: string, leaving: readonly string[]): string {
+  const names = leaving.slice(0, NAMED).join(", ") + (leaving.length > NAMED ? ` and ${leaving.length - NAMED} more` : "");
+  return (
+    `${names} ${leaving.length === 1 ? "leaves" : "leave"} the roster of organization ${orgId} in this \`pulumi up\`: not pruned now ` +
+    `(their own resource removes them, unless it has retainOnDelete). If their access is meant to stay, add them to \`ignore\`, ` +
+    `or the next \`pulumi up\` with prune removes them.`
+  );
+}
+
+/** Records the undeclared access; with `prune`, removes it first (one line per person). */
+async function enforce(
+  api: OrgApi,
+  inputs: OrgRosterInputs,
+  ledger: DeploymentLedger,
+  leaving: readonly string[] = [],
+): Promise<OrgRosterOutputs> {
+  const scope = { ...inputs, managed: [...inputs.managed, ...leaving] };
+  let found = await findUnmanaged(api, scope, ledger);
+  if (inputs.prune && found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
+    await prune(api, found, ledger);
+    found = await findUnmanaged(api, scope, ledger);
+  } else if (found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
+    warnOnce(ledger, undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
+  }
+  return { ...inputs, ...found };
+}
+
+/** The engine calls diff more than once for one resource (refresh, then plan): say the same thing once. */
+function warnOnce(ledger: DeploymentLedger, message: string): void {
+  if (ledger.firstTime(message)) warn(message);
+}
+
+async function prune(
+  api: OrgApi,
+  found: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">,
+  ledger: DeploymentLedger,
+): Promise<void> {
+  for (const invitation of found.unmanagedInvitations) {
+    if (isAutomation(invitation.inviterUsername) && invitation.inviterUsername.toLowerCase() !== api.credentialId.toLowerCase()) {
+      warnOnce(
+        ledger,
+        `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} was sent by another API key or service ` +
+          `account (${invitation.inviterUsername}), i.e. another automation; declare ${invitation.username} where that automation ` +
+          `is managed, add them to \`ignore\`, or withdraw it by hand (docs/several-stacks.md).`,
+      );
+      continue;
+    }
+    // Said before the request: an interrupted run still leaves its audit trail.
+    warn(
+      `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername} at ${invitation.createdAt}), ` +
+        `${invitation.extra === true ? "an invitation their declared access does not include" : "which no resource declares"}.`,
+    );
+    const outcome = await withdraw(
+      api,
+      invitation.invitationId,
+      invitation.username,
+      `Pruning the invitation ${invitation.invitationId} for ${invitation.username}`,
+    );
+    if (outcome.kind === "already-gone") {
+      warn(
+        `pruned nothing for ${invitation.username}: the invitation was already gone (${outcome.reason === undefined ? "no longer pending" : describeGone(outcome.reason, invitation.username)}).`,
+      );
+    }
+  }
+  for (const unmanaged of found.unmanagedMembers) {
+    const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
+    const member = members.find((m) => m.id === unmanaged.userId);
+    if (!member) continue;
+    ledger.intend({ orgId: api.orgId, username: member.username }, { urn: "roster", roles: [], removing: true });
+    const roles = unmanaged.roles.join(", ") || "no org role";
+    try {
+      await guardOwnerChange(api, ledger, { member, rolesAfter: [], action: "remove", urn: undefined }, async () => {
+        warn(`pruned: removing ${member.username} (${roles}) from organization ${api.orgId}; no resource declares them.`);
+        const outcome = await removeMember(api, member, `Pruning ${member.username} from organization ${api.orgId}`);
+        if (outcome.kind === "already-gone" && !outcome.retried) warn(`pruned nothing for ${member.username}: no longer a member.`);
+      });
+    } catch (e) {
+      // The organization's last owner is kept: said, and the other people are still pruned.
+      if (!(e instanceof Error) || !/^(LAST_ORG_OWNER|OWNER_PLAN_UNSAFE):/.test(e.message)) throw e;
+      warn(
+        `not pruned: ${member.username} is the last Organization Owner of organization ${api.orgId}; give another member ORG_OWNER first.`,
+      );
+    }
+  }
+}
+
+/**
+ * Pending invitations and members that are neither managed, declared in this deployment, nor ignored;
+ * and the extra pending invitations of declared people (all of a member's; all but the one their
+ * resource holds otherwise).
+ */
+async function findUnmanaged(
+  api: OrgApi,
+  inputs: OrgRosterInputs,
+  ledger: DeploymentLedger,
+): Promise<Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">> {
+  const unmanaged = unmanagedTest(inputs, ledger.declaredIn(api.orgId));
+  const pending = await orFail(api.pending(), `Reading the pending invitations of organization ${api.orgId}`);
+  const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
+  const live = pending.filter((i) => !isPast(i.expiresAt));
+  const extra = (i: Invitation): boolean =>
+    memberNamed(members, i.username) !== undefined || pickPendingInvitation(live, i.username)?.id !== i.id;
+  const invitations: UnmanagedInvitation[] = [];
+  for (const i of live) {
+    if (unmanaged(i.username)) invitations.push(invitationEntry(i));
+    else if (!ignoredOnly(inputs, i.username) && extra(i)) invitations.push({ ...invitationEntry(i), extra: true });
+  }
+  return {
+    unmanagedInvitations: invitations.sort((a, b) => a.username.localeCompare(b.username)),
+    unmanagedMembers: members
+      .filter((m) => unmanaged(m.username))
+      .map((m) => memberEntry(m, api.orgId))
+      .sort((a, b) => a.username.localeCompare(b.username)),
+  };
+}
+
+function invitationEntry(i: Invitation): UnmanagedInvitation {
+  return {
+    username: i.username,
+    roles: [...i.roles].sort(),
+    invitationId: i.id,
+    inviterUsername: i.inviterUsername,
+    createdAt: i.createdAt,
+  };
+}
+
+function memberEntry(m: OrgUser, orgId: string): UnmanagedMember {
+  return { username: m.username, roles: orgRolesOf(m, orgId).sort(), userId: m.id };
+}
+
+/**
+ * Whether a username is neither managed, declared by a resource of this deployment (`declared`, as
+ * `usernameKey`), nor ignored. Built once per read or diff: an organization may list thousands of
+ * people, and patterns are matched in linear time (../../access/wildcard).
+ */
+function unmanagedTest(inputs: Pick<OrgRosterInputs, "managed" | "ignore">, declared: ReadonlySet<string>): (username: string) => boolean {
+  const managed = new Set(inputs.managed.map(usernameKey));
+  const ignored = inputs.ignore.map(compileWildcard);
+  return (username) => {
+    const name = usernameKey(username);
+    return !managed.has(name) && !declared.has(name) && !ignored.some((matches) => matches(name));
+  };
+}
+
+/** Whether an ignore pattern matches the username (an ignored person's extra invitations are theirs too). */
+function ignoredOnly(inputs: Pick<OrgRosterInputs, "ignore">, username: string): boolean {
+  const name = usernameKey(username);
+  return inputs.ignore.some((pattern) => compileWildcard(pattern)(name));
+}
+
+function undeclaredNotice(
+  orgId: string,
+  invitations: readonly UnmanagedInvitation[],
+  members: readonly UnmanagedMember[],
+  prune: boolean,
+): string {
+  const names = [
+    ...members.map((m) => `${m.username} (member: ${m.roles.join(", ") || "no org role"})`),
+    ...invitations.map(
+      (i) =>
+        `${i.username} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+    ),
+  ];
+  const listed = names.slice(0, NAMED).join("; ") + (names.length > NAMED ? `; and ${names.length - NAMED} more` : "");
+  return (
+    `undeclared access in organization ${orgId}: ${listed}. ` +
+    (prune
+      ? "prune is on: `pulumi up` withdraws these invitations and removes these members."
+      : "Declare them in the program, add them to `ignore`, or set `prune: true` to remove them at `pulumi up`.")
+  );
+}

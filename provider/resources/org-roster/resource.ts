@@ -1,0 +1,45 @@
+// The OrgRoster resource: one per organization, it makes access that nobody declared visible as
+// drift (and, with `prune`, removes it). Semantics: ./org-roster-lifecycle (README, "OrgRoster").
+
+import * as pulumi from "@pulumi/pulumi";
+import { URN_KEY, type PropertyBag } from "../../model/property-bag";
+import { dynamicType } from "../../model/type-tokens";
+import { storedRosterProvider } from "../../runtime/stored-provider";
+import type { UnmanagedInvitation, UnmanagedMember } from "./model";
+
+export interface OrgRosterArgs {
+  /** The organization: 24 hexadecimal characters. */
+  orgId: pulumi.Input<string>;
+  /** The usernames the program manages, e.g. the `username` of every OrgMembership / OrgInvitation. Never reported or pruned. */
+  managed: pulumi.Input<pulumi.Input<string>[]>;
+  /** Usernames or patterns (`*` matches anything, e.g. `"*@break-glass.example.com"`) never reported or pruned. */
+  ignore?: pulumi.Input<pulumi.Input<string>[]>;
+  /** At `pulumi up`, withdraw unmanaged invitations and remove unmanaged members (never the last Organization Owner). Default false: report only. */
+  prune?: pulumi.Input<boolean>;
+}
+
+const ORG_ROSTER_TYPE = dynamicType("OrgRoster");
+
+export class OrgRoster extends pulumi.dynamic.Resource {
+  declare public readonly orgId: pulumi.Output<string>;
+  declare public readonly managed: pulumi.Output<string[]>;
+  declare public readonly ignore: pulumi.Output<string[]>;
+  declare public readonly prune: pulumi.Output<boolean>;
+  /** Pending invitations for people the program does not manage (as of the last up or refresh). */
+  declare public readonly unmanagedInvitations: pulumi.Output<UnmanagedInvitation[]>;
+  /** Members the program does not manage (as of the last up or refresh). */
+  declare public readonly unmanagedMembers: pulumi.Output<UnmanagedMember[]>;
+
+  constructor(name: string, args: OrgRosterArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: PropertyBag = {
+      [URN_KEY]: pulumi.createUrn(name, ORG_ROSTER_TYPE, opts?.parent),
+      orgId: args.orgId,
+      managed: args.managed,
+      ignore: args.ignore,
+      prune: args.prune,
+      unmanagedInvitations: undefined,
+      unmanagedMembers: undefined,
+    };
+    super(storedRosterProvider, name, props, opts, "cloudmanager", "OrgRoster");
+  }
+}

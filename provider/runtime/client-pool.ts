@@ -1,0 +1,200 @@
+// One CloudManagerClient per (credentials, base URL, CA) in the provider process, shared by every
+// resource of the deployment: one keep-alive pool, one Digest challenge, one OAuth token. Each
+// organization gets a gate (OrgLimiter) and one view of its pending invitations and members for the
+// deployment (../deployment/org-view), which the writes made through `OrgApi` keep current: a stack of hundreds
+// of invitations costs one request per invitation plus a few reads per organization.
+// When the settings change (a key rotated in the environment), the client of the old settings is
+// closed as soon as no operation uses it any more: closing aborts requests in flight, so every
+// provider operation holds its client (`use`) until it ends.
+
+import { createHash } from "node:crypto";
+import { CloudManagerClient } from "../../sdk";
+import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Team } from "../../sdk/types";
+import type { ResolvedConnection } from "./credentials";
+import type { OrgApi } from "../deployment/org-api";
+import { DeploymentList } from "../deployment/org-view";
+import { OrgLimiter } from "./org-limiter";
+
+export interface ClientPoolOptions {
+  report: (message: string) => void;
+  userAgent: string;
+  concurrencyPerOrg?: number;
+  /** The clock of retries, token lifetimes and the org limiter's pauses (tests pass a virtual one). */
+  clock?: ClientClock;
+}
+
+interface PooledClient {
+  client: CloudManagerClient;
+  orgs: Map<string, OrgApi>;
+  /** Operations running on this client; it is closed only when none is. */
+  users: number;
+}
+
+export class ClientPool {
+  private readonly clients = new Map<string, PooledClient>();
+  private readonly limiters = new Map<string, OrgLimiter>();
+  /** Key of the settings the latest operation resolved; clients of other keys are retired. */
+  private currentKey: string | undefined;
+  private readonly closing = new Set<Promise<void>>();
+
+  constructor(private readonly options: ClientPoolOptions) {}
+
+  /**
+   * Runs one provider operation with the organization's API on the client for `connection`. A
+   * client whose settings are no longer the current ones is closed once its last operation ends.
+   */
+  async use<T>(connection: ResolvedConnection, orgId: string, operation: (api: OrgApi) => Promise<T>): Promise<T> {
+    const key = keyOf(connection);
+    const pooled = this.client(key, connection);
+    pooled.users += 1;
+    if (key !== this.currentKey) {
+      this.currentKey = key;
+      for (const [otherKey, other] of this.clients) if (otherKey !== key) this.closeIfUnused(otherKey, other);
+    }
+    try {
+      return await operation(this.orgApi(pooled, connection, orgId));
+    } finally {
+      pooled.users -= 1;
+      if (key !== this.currentKey) this.closeIfUnused(key, pooled);
+    }
+  }
+
+  /** Clients not closed yet, the current one included (for tests and diagnostics). */
+  get openClients(): number {
+    return this.clients.size;
+  }
+
+  /** Closes every client (their sockets), aborting calls in flight; the pool can be used again afterwards. */
+  async closeAll(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    this.currentKey = undefined;
+    await Promise.all([...clients.map((p) => p.client.close()), ...this.closing]);
+  }
+
+  private orgApi(pooled: PooledClient, connection: ResolvedConnection, orgId: string): OrgApi {
+    let api = pooled.orgs.get(orgId);
+    if (!api) api = newOrgApi(orgId, connection, (fn) => this.limiter(connection.baseUrl).run(orgId, () => fn(pooled.client)));
+    pooled.orgs.set(orgId, api);
+    return api;
+  }
+
+  private client(key: string, connection: ResolvedConnection): PooledClient {
+    let pooled = this.clients.get(key);
+    if (!pooled) {
+      const { auth } = connection;
+      const limiter = this.limiter(connection.baseUrl);
+      const client = new CloudManagerClient({
+        baseUrl: connection.baseUrl,
+        ...(auth.kind === "apiKey"
+          ? { publicKey: auth.publicKey, privateKey: auth.privateKey }
+          : { clientId: auth.clientId, clientSecret: auth.clientSecret }),
+        ...(connection.caCertificate === undefined ? {} : { caCertificate: connection.caCertificate }),
+        userAgent: this.options.userAgent,
+        // Cloud Manager's limits are per minute: allow long, Retry-After-driven waits.
+        retry: { maxRetries: 10, maxElapsedMs: 300_000 },
+        onLog: (event) => this.onLog(limiter, event),
+        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+      });
+      pooled = { client, orgs: new Map(), users: 0 };
+      this.clients.set(key, pooled);
+    }
+    return pooled;
+  }
+
+  /** Removes a retired client from the pool (so nobody picks it up again) and closes it, if unused. */
+  private closeIfUnused(key: string, pooled: PooledClient): void {
+    if (pooled.users > 0 || this.clients.get(key) !== pooled) return;
+    this.clients.delete(key);
+    const closed: Promise<void> = pooled.client
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.closing.delete(closed));
+    this.closing.add(closed);
+  }
+
+  private limiter(baseUrl: string): OrgLimiter {
+    let limiter = this.limiters.get(baseUrl);
+    if (!limiter) {
+      const { clock } = this.options;
+      const sleep = clock?.sleep;
+      limiter = new OrgLimiter({
+        report: this.options.report,
+        concurrency: this.options.concurrencyPerOrg,
+        ...(clock?.now === undefined ? {} : { now: clock.now }),
+        ...(sleep === undefined ? {} : { wait: (ms: number) => sleep(ms, new AbortController().signal) }),
+      });
+      this.limiters.set(baseUrl, limiter);
+    }
+    return limiter;
+  }
+
+  private onLog(limiter: OrgLimiter, event: ClientLogEvent): void {
+    // A call of this org waits before a retry: hold back the org's queued calls for as long.
+    if (event.waitMs !== undefined && event.orgId !== undefined) limiter.pause(event.orgId, event.waitMs, event.message);
+    if (event.level === "warn") this.options.report(event.message);
+  }
+}
+
+/** Keyed by a hash so that no map key holds a secret in clear. */
+function keyOf(connection: ResolvedConnection): string {
+  return createHash("sha256").update(JSON.stringify(connection)).digest("hex");
+}
+
+function newOrgApi(
+  orgId: string,
+  connection: ResolvedConnection,
+  gate: <T>(fn: (c: CloudManagerClient) => Promise<T>) => Promise<T>,
+): OrgApi {
+  const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
+  const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
+  const teams = new DeploymentList<Team>(() => gate((c) => c.listTeams(orgId)));
+  let exclusiveTail: Promise<unknown> = Promise.resolve();
+  return {
+    orgId,
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      const run = exclusiveTail.then(fn, fn);
+      exclusiveTail = run.catch(() => undefined);
+      return run;
+    },
+    credentialId: connection.auth.kind === "apiKey" ? connection.auth.publicKey : connection.auth.clientId,
+    call: gate,
+    pending: () => pending.current(),
+    freshPending: () => pending.fresh(),
+    members: () => members.current(),
+    freshMembers: () => members.fresh(),
+    async createInvitation(request) {
+      const invitation = await gate((c) => c.createInvitation(orgId, request));
+      pending.recorded(invitation.id, invitation);
+      return invitation;
+    },
+    async updateInvitationRoles(invitationId, roles) {
+      const invitation = await gate((c) => c.updateInvitationRoles(orgId, invitationId, roles));
+      pending.recorded(invitation.id, invitation);
+      return invitation;
+    },
+    async deleteInvitation(invitationId) {
+      await gate((c) => c.deleteInvitation(orgId, invitationId));
+      pending.recorded(invitationId, undefined);
+    },
+    forget: (invitationId) => pending.recorded(invitationId, undefined),
+    teams: () => teams.current(),
+    async setMemberRoles(member, roles) {
+      const set = await gate((c) => c.updateOrgUserRoles(orgId, member.id, roles));
+      const others = member.roles.filter((r) => r.orgId !== orgId);
+      members.recorded(member.id, { ...member, roles: [...others, ...set.map((roleName) => ({ orgId, roleName }))] });
+    },
+    async addMemberToTeam(member, teamId) {
+      await gate((c) => c.addUsersToTeam(orgId, teamId, [member.id]));
+      members.recorded(member.id, { ...member, teamIds: [...new Set([...member.teamIds, teamId])] });
+    },
+    async removeMemberFromTeam(member, teamId) {
+      await gate((c) => c.removeUserFromTeam(orgId, teamId, member.id));
+      members.recorded(member.id, { ...member, teamIds: member.teamIds.filter((t) => t !== teamId) });
+    },
+    async removeMember(member) {
+      await gate((c) => c.removeOrgUser(orgId, member.id));
+      members.recorded(member.id, undefined);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The provider object `pulumi.dynamic.Resource` serializes into every resource's state as
+// `__provider`. It is deliberately THIN: each method loads the INSTALLED package at call time and
+// delegates to it. So
+// - `pulumi refresh` and `pulumi destroy`, which run the code stored in state, run the current
+//   logic after an upgrade, not the logic frozen at the last `up`;
+// - nothing is captured: no config, no credentials, no client (all of it would land in state as
+//   plain text), and the text stays well under 4 KB per resource.
+// The engine loads this text with require-from-string, whose module paths are those of the provider
+// process's working directory (the Pulumi project), so "pulumi-cloudmanager" must be installed there.
+//
+// Keep every reference inside the methods a string literal or a global: anything else they touch is
+// copied into state by value (a module of ours would be copied whole). The engine's dynamic-provider
+// host calls `configure` first in every provider process, before any other method; `configure`
+// loads the runtime (with an error that says how to fix a missing install) and leaves it on a global.
+
+import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
+import type { PropertyBag } from "../model/property-bag";
+
+type Runtime = typeof import("./index");
+/** Where `configure` leaves the loaded runtime for the other methods (the host runs configure first, once per process). */
+type Global = { cloudmanager: Runtime };
+
+// Size matters here (issue 9: at most 2,000 bytes per resource). The serializer wraps every function
+// in about 140 bytes of scaffolding and copies every function a method refers to, so each method is
+// an arrow that refers to nothing but globals, and methods the engine can never confuse share one
+// function: read and delete get the id (a string) first, check and create a property bag.
+const checkOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as Global).cloudmanager.read(a[0], a[1])
+    : (globalThis as unknown as Global).cloudmanager.check(a[0], a[1] as PropertyBag);
+const createOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as Global).cloudmanager.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as Global).cloudmanager.create(a[0]);
+
+type Provider = ResourceProvider<PropertyBag, PropertyBag>;
+
+/** Loads the installed runtime (saying how to fix a missing install) and configures it; the same for every resource type. */
+const configure: NonNullable<Provider["configure"]> = (request) => {
+  try {
+    (globalThis as unknown as Global).cloudmanager = require("pulumi-cloudmanager/provider/runtime") as Runtime;
+  } catch (e) {
+    throw new Error(`CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in ${process.cwd()}: ${String(e)}`, { cause: e });
+  }
+  return (globalThis as unknown as Global).cloudmanager.configure(request);
+};
+
+export const storedProvider: Provider = {
+  configure,
+  check: checkOrRead,
+  diff: (...a) => (globalThis as unknown as Global).cloudmanager.diff(...a),
+  create: createOrDelete as Provider["create"],
+  read: checkOrRead,
+  update: (...a) => (globalThis as unknown as Global).cloudmanager.update(...a),
+  delete: createOrDelete as Provider["delete"],
+};
+
+/** Where the OrgMembership methods are on the loaded runtime. */
+type MembershipGlobal = { cloudmanager: { membership: Runtime["membership"] } };
+
+// The same shape for OrgMembership (its own text, so the host keeps the two apart).
+const membershipCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as MembershipGlobal).cloudmanager.membership.read(a[0], a[1])
+    : (globalThis as unknown as MembershipGlobal).cloudmanager.membership.check(a[0], a[1] as PropertyBag);
+const membershipCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as MembershipGlobal).cloudmanager.membership.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as MembershipGlobal).cloudmanager.membership.create(a[0]);
+
+export const storedMembershipProvider: Provider = {
+  configure,
+  check: membershipCheckOrRead,
+  diff: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.diff(...a),
+  create: membershipCreateOrDelete as Provider["create"],
+  read: membershipCheckOrRead,
+  update: (...a) => (globalThis as unknown as MembershipGlobal).cloudmanager.membership.update(...a),
+  delete: membershipCreateOrDelete as Provider["delete"],
+};
+
+/** Where the OrgRoster methods are on the loaded runtime. */
+type RosterGlobal = { cloudmanager: { roster: Runtime["roster"] } };
+
+const rosterCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as RosterGlobal).cloudmanager.roster.read(a[0], a[1])
+    : (globalThis as unknown as RosterGlobal).cloudmanager.roster.check(a[0], a[1] as PropertyBag);
+
+export const storedRosterProvider: Provider = {
+  configure,
+  check: rosterCheckOrRead,
+  diff: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.diff(...a),
+  create: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.create(...a),
+  read: rosterCheckOrRead,
+  update: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.update(...a),
+  delete: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.delete(...a),
+};
