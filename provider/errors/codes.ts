@@ -134,7 +134,7 @@ export type ProviderErrorCode = keyof typeof PROVIDER_ERROR_CODES;
  * fails on a listed code that no message uses unless it is here, and on a code here that is in use:
  * remove a code from this set with the change that throws it.
  */
-export const PENDING_USE: ReadonlySet<ProviderErrorCode> = new Set<ProviderErrorCode>(["IMPORTED_TWICE"]);
+export const PENDING_USE: ReadonlySet<ProviderErrorCode> = new Set<ProviderErrorCode>([]);
 
 /** A provider error message: `<code>: <text>`. */
 export function codedMessage(code: ProviderErrorCode, text: string): string {

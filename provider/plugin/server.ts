@@ -231,6 +231,7 @@ export async function cloudmanagerProvider(options: PluginOptions = {}): Promise
         }
         const outs = outgoingBag(result.props, p.secretKeys) ?? {};
         if (!importing) return { id: result.id, props: outs };
+        runtime.refuseImportedTwice(urn, outs);
         const inputs = Object.fromEntries(inputKeysOf(urn).flatMap((key) => (key in outs ? [[key, outs[key]]] : [])));
         return { id: result.id, props: outs, inputs };
       }),

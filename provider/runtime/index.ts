@@ -16,7 +16,8 @@ import type { OrgApi } from "../deployment/org-api";
 import { warn } from "../deployment/notices";
 import { expectedError } from "../errors/error-echo";
 import { providerError } from "../errors/provider-error";
-import { URN_KEY, urnOf } from "../model/property-bag";
+import { codedMessage } from "../errors/codes";
+import { URN_KEY, urnOf, type PropertyBag } from "../model/property-bag";
 import { RESOURCES, type ResourceName } from "../registry";
 import type { OrgInvitationOutputs } from "../resources/org-invitation/model";
 import type { Deployment, ResourceMethods } from "../resources/resource-methods";
@@ -66,6 +67,25 @@ export const membership = methodsByName.OrgMembership;
 
 /** The OrgRoster provider methods (its stored provider calls these). */
 export const roster = methodsByName.OrgRoster;
+
+/**
+ * `pulumi import` of a person (OrgInvitation or OrgMembership) already imported in this deployment
+ * under another resource, type or letter case: refused before it reaches state (IMPORTED_TWICE). A
+ * person already in the stack is refused at the next preview, where both resources are declared.
+ */
+export function refuseImportedTwice(urn: string, outs: PropertyBag): void {
+  const { orgId, username } = outs;
+  if (typeof orgId !== "string" || typeof username !== "string") return;
+  const others = ledger.declare({ orgId, username }, urn);
+  if (others.length === 0) return;
+  throw new Error(
+    codedMessage(
+      "IMPORTED_TWICE",
+      `${username} in organization ${orgId} is already imported by ${others.map((u) => `"${u}"`).join(", ")} in this \`pulumi import\`; ` +
+        `a person has one resource per organization. Import them once (as OrgMembership to manage their access, or OrgInvitation for a pending invitation only).`,
+    ),
+  );
+}
 
 /** A resource's methods with errors reported once and the URN kept in state (every resource, the same way). */
 function wrapped(methods: ResourceMethods): ResourceMethods {

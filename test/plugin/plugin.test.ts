@@ -256,6 +256,9 @@ describe("the provider against the emulator", () => {
     });
     expect(imported.props).toMatchObject({ status: "PENDING", invitationId: handmade.id });
 
+    // Another `pulumi import` (one person is imported once per deployment: see the next test).
+    await h.newDeployment();
+    plugin = await cloudmanagerProvider({ env: env() });
     const member = await methods(plugin).read(`${h.orgId}/dana@example.com`, urnOf(ORG_MEMBERSHIP_TOKEN, "dana"), {});
     expect(member.inputs).toEqual({
       orgId: h.orgId,
@@ -291,6 +294,26 @@ describe("the provider against the emulator", () => {
     });
     expect(active.props).toMatchObject({ status: "ACTIVE" });
     await expect(methods(plugin).read(id, urnOf(ORG_INVITATION_TOKEN, "dana"), {})).rejects.toThrow(/RESOURCE_NOT_FOUND.*OrgMembership/s);
+  });
+
+  test("one person imported twice in one import is refused (IMPORTED_TWICE), whatever the type or letter case (issue 16)", async () => {
+    const handmade = await h.outside.createInvitation(h.orgId, { username: "m1@example.com", roles: ["ORG_MEMBER"] });
+    await h.newDeployment();
+    plugin = await cloudmanagerProvider({ env: env() });
+    const first = await methods(plugin).read(`${h.orgId}/${handmade.id}`, urnOf(ORG_INVITATION_TOKEN, "m1"), {});
+    expect(first.props).toMatchObject({ status: "PENDING" });
+    await expect(methods(plugin).read(`${h.orgId}/m1@example.com`, urnOf(ORG_MEMBERSHIP_TOKEN, "m1-membership"), {})).rejects.toThrow(
+      /^IMPORTED_TWICE: m1@example.com .* already imported by .*m1"/,
+    );
+    await expect(methods(plugin).read(`${h.orgId}/M1@EXAMPLE.COM`, urnOf(ORG_MEMBERSHIP_TOKEN, "m1-upper"), {})).rejects.toThrow(
+      /^IMPORTED_TWICE:/,
+    );
+  });
+
+  test("an import id with more parts than the format is malformed, not 'not found' (issue 16)", async () => {
+    await expect(methods(plugin).read(`${h.orgId}/m1@example.com/extra`, urnOf(ORG_MEMBERSHIP_TOKEN, "odd"), {})).rejects.toThrow(
+      /^INVALID_RESOURCE_ID: .* is not an OrgMembership id/,
+    );
   });
 
   test("a secret input stays secret in the inputs and outputs handed back", async () => {

@@ -30,7 +30,8 @@ export function membershipResourceId(orgId: string, username: string): string {
   return `${orgId}/${username}`;
 }
 
-const ID = /^([0-9a-f]{24})\/(.+@.+)$/;
+// One "/" only: the username is an email address, which has none (`{org}/a@b.c/extra` is malformed, not "not found").
+const ID = /^([0-9a-f]{24})\/([^/\s@]+@[^/\s@]+)$/;
 
 export function parseMembershipId(id: string): { orgId: string; username: string } {
   const match = ID.exec(id);
