@@ -16,11 +16,14 @@
 //   without an Organization Owner is refused for the whole plan, not only for the last write sent
 //   (../access/owner-guard);
 // - notices said once (text): the engine calls diff more than once for one resource.
+// Two provider processes of one deployment (dynamic resources and the plugin in one program) share
+// their declarations and holdings through ./peer-channel, so a change of front door hands over too.
 // The engine does not pass the URN to dynamic providers; the resource class puts it in the inputs
 // (`__urn`), and it is stored with the outputs so that `delete` knows who is being deleted.
 // Memory is bounded by the number of resources in the deployment (the process ends with it).
 
 import { usernameKey } from "../../sdk";
+import type { PeerChannel } from "./peer-channel";
 
 /** A person in an organization: the key of declarations and of a person's access. */
 export interface PersonRef {
@@ -77,6 +80,11 @@ export class DeploymentLedger {
   private readonly withdrawals = new Map<string, Withdrawal>();
   private readonly seen = new Set<string>();
   private readonly intents = new Map<string, Intent>();
+  /** What the other provider processes of this deployment declared and hold (./peer-channel). */
+  private readonly peerDeclared = new Map<string, Set<string>>();
+  private readonly peerHolders = new Map<string, Holding[]>();
+
+  constructor(private readonly peers?: PeerChannel) {}
 
   /**
    * Records that `urn` declares `person`; returns the URNs of OTHER resources that declare the same
@@ -84,24 +92,26 @@ export class DeploymentLedger {
    */
   declare(person: PersonRef, urn: string): string[] {
     const key = personKey(person);
-    let urns = this.declared.get(key);
-    if (!urns) {
-      urns = new Set();
-      this.declared.set(key, urns);
-    }
+    const urns = setIn(this.declared, key);
+    if (!urns.has(urn)) this.peers?.record({ kind: "declare", key, urn });
     urns.add(urn);
-    return [...urns].filter((other) => other !== urn);
+    return this.othersDeclaring(person, urn);
   }
 
   /** Other resources that declared the same person (see `declare`), without recording anything. */
   othersDeclaring(person: PersonRef, urn: string): string[] {
-    return [...(this.declared.get(personKey(person)) ?? [])].filter((other) => other !== urn);
+    this.syncPeers();
+    const key = personKey(person);
+    const all = new Set([...(this.declared.get(key) ?? []), ...(this.peerDeclared.get(key) ?? [])]);
+    return [...all].filter((other) => other !== urn);
   }
 
   /** The usernames (as `usernameKey`) that resources of this deployment declare in `orgId`. */
   declaredIn(orgId: string): Set<string> {
+    this.syncPeers();
     const prefix = personKey({ orgId, username: "" });
-    return new Set([...this.declared.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    const keys = [...this.declared.keys(), ...this.peerDeclared.keys()];
+    return new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
   }
 
   /** True the first time `notice` is asked in this deployment (a notice the engine's repeated calls would repeat). */
@@ -115,7 +125,10 @@ export class DeploymentLedger {
   hold(key: LedgerKey, urn: string, via: Holding["via"]): void {
     const k = keyOf(key);
     const list = this.holders.get(k) ?? [];
-    if (!list.some((h) => h.urn === urn && h.via === via)) list.push({ urn, via });
+    if (!list.some((h) => h.urn === urn && h.via === via)) {
+      list.push({ urn, via });
+      this.peers?.record({ kind: "hold", key: k, urn, via });
+    }
     this.holders.set(k, list);
   }
 
@@ -126,7 +139,9 @@ export class DeploymentLedger {
    * another resource that keeps it unchanged. Undefined: nobody else holds it.
    */
   successor(key: LedgerKey, urn: string | undefined): string | undefined {
-    const list = this.holders.get(keyOf(key)) ?? [];
+    this.syncPeers();
+    const k = keyOf(key);
+    const list = [...(this.holders.get(k) ?? []), ...(this.peerHolders.get(k) ?? [])];
     return (
       list.find((h) => h.via === "step" && h.urn !== urn)?.urn ??
       list.find((h) => h.via === "diff" && h.urn !== urn)?.urn ??
@@ -144,6 +159,18 @@ export class DeploymentLedger {
     return this.intents.get(personKey(person));
   }
 
+  /** Takes in what the other provider processes said since the last look. */
+  private syncPeers(): void {
+    for (const entry of this.peers?.news() ?? []) {
+      if (entry.kind === "declare") setIn(this.peerDeclared, entry.key).add(entry.urn);
+      else {
+        const list = this.peerHolders.get(entry.key) ?? [];
+        list.push({ urn: entry.urn, via: entry.via ?? "diff" });
+        this.peerHolders.set(entry.key, list);
+      }
+    }
+  }
+
   withdrew(orgId: string, invitationId: string, withdrawal: Withdrawal): void {
     this.withdrawals.set(keyOf({ kind: "invitation", orgId, invitationId }), withdrawal);
   }
@@ -151,6 +178,15 @@ export class DeploymentLedger {
   withdrawalOf(orgId: string, invitationId: string): Withdrawal | undefined {
     return this.withdrawals.get(keyOf({ kind: "invitation", orgId, invitationId }));
   }
+}
+
+function setIn(map: Map<string, Set<string>>, key: string): Set<string> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
 }
 
 /** The name part of a URN (`urn:pulumi:stack::project::type::name` → `name`), for messages. */

@@ -12,6 +12,7 @@
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import type { ClientClock } from "../../sdk/types";
 import { DeploymentLedger } from "../deployment/deployment-ledger";
+import { PeerChannel } from "../deployment/peer-channel";
 import type { OrgApi } from "../deployment/org-api";
 import { warn } from "../deployment/notices";
 import { expectedError } from "../errors/error-echo";
@@ -32,7 +33,7 @@ const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi provider)`;
 let config: ConfigSnapshot = {};
 let clock: ClientClock | undefined;
 let pool = newPool();
-let ledger = new DeploymentLedger();
+let ledger = newLedger();
 
 const deployment: Deployment = {
   get ledger() {
@@ -118,7 +119,7 @@ function wrapped(methods: ResourceMethods): ResourceMethods {
 export async function shutdown(): Promise<void> {
   const closing = pool;
   pool = newPool();
-  ledger = new DeploymentLedger();
+  ledger = newLedger();
   config = {};
   await closing.closeAll();
 }
@@ -146,6 +147,10 @@ function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): P
 export async function setClock(next: ClientClock | undefined): Promise<void> {
   clock = next;
   await shutdown();
+}
+
+function newLedger(): DeploymentLedger {
+  return new DeploymentLedger(PeerChannel.forThisDeployment());
 }
 
 function newPool(): ClientPool {

@@ -1,0 +1,148 @@
+// What the OTHER provider processes of the same deployment have said. A program may use both front
+// doors at once (dynamic resources run in the engine's `pulumi-nodejs` provider process, the
+// `cloudmanager` plugin in its own), so a person moving from a dynamic OrgInvitation to the plugin's
+// OrgMembership in one `up` is seen by two ledgers. They agree through one append-only file per
+// deployment, named for the `pulumi` process that runs it (its pid and start time, read from /proc:
+// the engine is the nearest ancestor named "pulumi"), in a private folder under the temp directory.
+// Each process appends its declarations and holdings as JSON lines and reads the others' lines
+// incrementally (from the offset it last read), so the cost stays linear in the deployment's size.
+// Without /proc (not Linux) or without an engine ancestor (tests embedding the runtime) there is no
+// channel: each process knows only its own resources, as before (docs/lifecycle.md says so).
+// Hand-written: no library shares a few lines between sibling processes with less than this.
+
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** One line of the channel: a resource declared a person, or holds a key, in this deployment. */
+export interface PeerEntry {
+  kind: "declare" | "hold";
+  /** The ledger key (personKey, or an invitation key). */
+  key: string;
+  urn: string;
+  via?: "step" | "diff";
+}
+
+interface Line extends PeerEntry {
+  pid: number;
+}
+
+const FOLDER = join(tmpdir(), "pulumi-cloudmanager-deployments");
+
+export class PeerChannel {
+  private offset = 0;
+
+  /** `self`: this process's pid (tests give two channels in one process different ones). */
+  private constructor(
+    private readonly file: string,
+    private readonly self: number = process.pid,
+  ) {}
+
+  /** The channel of the deployment this process serves, or undefined when none can be found. */
+  static forThisDeployment(): PeerChannel | undefined {
+    const engine = engineProcess();
+    if (engine === undefined) return undefined;
+    try {
+      mkdirSync(FOLDER, { recursive: true, mode: 0o700 });
+      removeStale();
+      return new PeerChannel(join(FOLDER, `${engine}.jsonl`));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** For tests: a channel on a given file, speaking as `self`. */
+  static at(file: string, self: number): PeerChannel {
+    return new PeerChannel(file, self);
+  }
+
+  record(entry: PeerEntry): void {
+    try {
+      appendFileSync(this.file, `${JSON.stringify({ ...entry, pid: this.self })}\n`, { mode: 0o600 });
+    } catch {
+      // A channel that cannot be written is a channel the others cannot read: no worse than none.
+    }
+  }
+
+  /** What the other processes said since the last call (this process's own lines are left out). */
+  news(): PeerEntry[] {
+    const found: PeerEntry[] = [];
+    let fd: number;
+    try {
+      fd = openSync(this.file, "r");
+    } catch {
+      return found;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.offset) return found;
+      const buffer = Buffer.alloc(size - this.offset);
+      readSync(fd, buffer, 0, buffer.length, this.offset);
+      const text = buffer.toString("utf8");
+      // Only whole lines: a line being appended right now is read next time.
+      const end = text.lastIndexOf("\n");
+      if (end < 0) return found;
+      this.offset += Buffer.byteLength(text.slice(0, end + 1));
+      for (const raw of text.slice(0, end).split("\n")) {
+        const line = parseLine(raw);
+        if (line !== undefined && line.pid !== this.self) found.push(line);
+      }
+      return found;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function parseLine(raw: string): Line | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== "object" || value === null) return undefined;
+    const v = value as Record<string, unknown>;
+    if ((v["kind"] !== "declare" && v["kind"] !== "hold") || typeof v["key"] !== "string" || typeof v["urn"] !== "string") return undefined;
+    if (typeof v["pid"] !== "number") return undefined;
+    const via = v["via"] === "step" || v["via"] === "diff" ? v["via"] : undefined;
+    return { kind: v["kind"], key: v["key"], urn: v["urn"], pid: v["pid"], ...(via === undefined ? {} : { via }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<pid>-<start time>` of the nearest ancestor process named "pulumi" (the engine), from /proc. */
+function engineProcess(): string | undefined {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 8 && pid > 1; depth += 1) {
+    const stat = procStat(pid);
+    if (stat === undefined) return undefined;
+    if (stat.name === "pulumi") return `${pid}-${stat.startTime}`;
+    pid = stat.ppid;
+  }
+  return undefined;
+}
+
+/** The name, parent and start time of a process (/proc/<pid>/stat; the name may hold spaces and parentheses). */
+function procStat(pid: number): { name: string; ppid: number; startTime: string } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const open = text.indexOf("(");
+    const close = text.lastIndexOf(")");
+    const fields = text.slice(close + 2).split(" ");
+    // After the name: state (3), ppid (4), …, starttime (22): indexes 0, 1, …, 19 here.
+    const ppid = Number(fields[1]);
+    const startTime = fields[19];
+    if (open < 0 || close < open || !Number.isInteger(ppid) || startTime === undefined) return undefined;
+    return { name: text.slice(open + 1, close), ppid, startTime };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Files of deployments whose engine process is gone (its pid ended, or now names another process). */
+function removeStale(): void {
+  for (const name of readdirSync(FOLDER)) {
+    const match = /^(\d+)-(\d+)\.jsonl$/.exec(name);
+    if (match === null) continue;
+    const stat = procStat(Number(match[1]));
+    if (stat === undefined || stat.startTime !== match[2]) rmSync(join(FOLDER, name), { force: true });
+  }
+}

@@ -1,0 +1,53 @@
+// Two provider processes of one deployment (dynamic resources and the plugin in one program) agree
+// through the peer channel: a person held by one is handed over when the other deletes its resource,
+// and one person declared by both is refused (issue 16, item 2).
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DeploymentLedger } from "../../../provider/deployment/deployment-ledger";
+import { PeerChannel } from "../../../provider/deployment/peer-channel";
+
+const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
+const DYNAMIC_CAROL = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/cloudmanager:OrgInvitation::carol";
+const PLUGIN_CAROL = "urn:pulumi:dev::p::cloudmanager:index:OrgMembership::carol-m";
+
+function twoProcesses(): { file: string; dynamic: DeploymentLedger; plugin: DeploymentLedger } {
+  const file = join(mkdtempSync(join(tmpdir(), "cm-peers-")), "deployment.jsonl");
+  return { file, dynamic: new DeploymentLedger(PeerChannel.at(file, 101)), plugin: new DeploymentLedger(PeerChannel.at(file, 202)) };
+}
+
+describe("PeerChannel_BetweenFrontDoors", () => {
+  it("a person the plugin's OrgMembership now holds is handed over when the dynamic OrgInvitation is deleted", () => {
+    const { dynamic, plugin } = twoProcesses();
+    const carol = { kind: "person", orgId: ORG, username: "Carol@Example.com" } as const;
+    expect(dynamic.successor(carol, DYNAMIC_CAROL)).toBeUndefined();
+    plugin.hold({ ...carol, username: "carol@example.com" }, PLUGIN_CAROL, "step");
+    expect(dynamic.successor(carol, DYNAMIC_CAROL)).toBe(PLUGIN_CAROL);
+    // Someone else entirely is still nobody's.
+    expect(dynamic.successor({ ...carol, username: "dave@example.com" }, DYNAMIC_CAROL)).toBeUndefined();
+  });
+
+  it("one person declared through both front doors is a duplicate for both", () => {
+    const { dynamic, plugin } = twoProcesses();
+    expect(dynamic.declare({ orgId: ORG, username: "carol@example.com" }, DYNAMIC_CAROL)).toEqual([]);
+    expect(plugin.declare({ orgId: ORG, username: "CAROL@example.com" }, PLUGIN_CAROL)).toEqual([DYNAMIC_CAROL]);
+    expect(dynamic.othersDeclaring({ orgId: ORG, username: "carol@example.com" }, DYNAMIC_CAROL)).toEqual([PLUGIN_CAROL]);
+    expect([...plugin.declaredIn(ORG)]).toEqual(["carol@example.com"]);
+  });
+
+  it("reads only whole lines, skips what it cannot parse, and keeps its file private", () => {
+    const { file, dynamic, plugin } = twoProcesses();
+    dynamic.declare({ orgId: ORG, username: "a@example.com" }, "urn:pulumi:dev::p::t::a");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, "utf8");
+    expect(text.trim().split("\n")).toHaveLength(1);
+    expect(plugin.othersDeclaring({ orgId: ORG, username: "a@example.com" }, "urn:pulumi:dev::p::t::b")).toEqual([
+      "urn:pulumi:dev::p::t::a",
+    ]);
+  });
+
+  it("without an engine process among the ancestors there is no channel (the runtime embedded in a test or a program)", () => {
+    expect(PeerChannel.forThisDeployment()).toBeUndefined();
+  });
+});
