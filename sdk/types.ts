@@ -11,8 +11,6 @@ export const KNOWN_ORG_ROLES = [
   "ORG_BILLING_READ_ONLY",
 ] as const;
 
-export type KnownOrgRole = (typeof KNOWN_ORG_ROLES)[number];
-
 /** A pending organization invitation, as the API returns it. */
 export interface Invitation {
   id: string;

@@ -16,7 +16,7 @@ export function refuseDeclaredTwice(inputs: Pick<PersonInputs, "orgId" | "userna
   if (others.length > 0) throw new Error(declaredTwiceMessage(inputs.username, inputs.orgId, step.urn, others));
 }
 
-export function declaredTwiceMessage(username: string, orgId: string, urn: string, others: string[]): string {
+function declaredTwiceMessage(username: string, orgId: string, urn: string, others: string[]): string {
   const names = [urn, ...others].map((u) => `"${resourceNameOf(u)}" (${u})`).join(" and ");
   return codedMessage(
     "DUPLICATE_INVITATION",

@@ -30,7 +30,7 @@ export interface SchemaProperty {
 }
 
 /** The package's root folder (holds package.json and plugin/), from this file's place in provider/ or dist/provider/. */
-export function packageRoot(from: string = __dirname): string {
+function packageRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
     try {

@@ -28,7 +28,7 @@ import type { EngineNotices } from "./engine-log";
 import { loadSchema, type PackageSchema } from "./schema";
 
 /** The package name: the `cloudmanager:*` config namespace and the first part of every type token. */
-export const PLUGIN_PACKAGE = "cloudmanager";
+const PLUGIN_PACKAGE = "cloudmanager";
 
 export const ORG_INVITATION_TOKEN = pluginToken("OrgInvitation");
 export const ORG_MEMBERSHIP_TOKEN = pluginToken("OrgMembership");

@@ -46,7 +46,7 @@ interface OrgGate {
   longWaits: number;
 }
 
-export const DEFAULT_ORG_CONCURRENCY = 4;
+const DEFAULT_ORG_CONCURRENCY = 4;
 const LONG_WAIT_MS = 1000;
 
 export class OrgLimiter {

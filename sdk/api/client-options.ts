@@ -8,8 +8,8 @@ import type { ClientClock, ClientLogger, ClientLogEvent } from "../types";
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com/api/public/v1.0";
 /** Where the Public API v1.0 lives under a Cloud Manager or Ops Manager root URL. */
 const API_PATH = "/api/public/v1.0";
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-export const DEFAULT_USER_AGENT = "pulumi-cloudmanager";
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_USER_AGENT = "pulumi-cloudmanager";
 
 /** Options of `CloudManagerClient`. Give either an API key (publicKey + privateKey) or a service account (clientId + clientSecret). */
 export interface CloudManagerClientOptions {

@@ -24,7 +24,7 @@ import {
 } from "./response-shapes";
 
 /** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"); every listing asks for it. */
-export const PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 /**
  * Pages a listing (users, teams, a team's users) reads at most, whatever `totalCount` says: 100 000
  * entries, far more than an organization has (250 teams, 250 users a team). Only a server whose `next`

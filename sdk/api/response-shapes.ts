@@ -46,7 +46,7 @@ export function parseOrgUser(value: unknown): OrgUser | undefined {
 }
 
 /** A paged list (`{results, totalCount, links}`) whose every result `parseEntry` accepts; `totalCount` is Infinity when left out. */
-export function parsePage<T>(value: unknown, parseEntry: (entry: unknown) => T | undefined): Page<T> | undefined {
+function parsePage<T>(value: unknown, parseEntry: (entry: unknown) => T | undefined): Page<T> | undefined {
   if (!isRecord(value) || !Array.isArray(value.results)) return undefined;
   const results: T[] = [];
   for (const entry of value.results) {
@@ -66,7 +66,7 @@ export function parseUserPage(value: unknown): Page<OrgUser> | undefined {
   return parsePage(value, parseOrgUser);
 }
 
-export function parseTeam(value: unknown): Team | undefined {
+function parseTeam(value: unknown): Team | undefined {
   if (!isRecord(value) || typeof value.id !== "string" || typeof value.name !== "string") return undefined;
   return value as unknown as Team;
 }

@@ -170,7 +170,7 @@ export function isNotFoundAnswer(e: unknown): boolean {
 }
 
 /** A copy of the request with Authorization (and similar) replaced; the original is not touched. */
-export function redactRequest(request: { method: string; url: string; headers: Record<string, string> }): RedactedRequest {
+function redactRequest(request: { method: string; url: string; headers: Record<string, string> }): RedactedRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;

@@ -6,7 +6,7 @@ import { decide, outcomeOfFailure, outcomeOfResponse, type AttemptOutcome, type 
 import { eventFieldsOf, isIdempotent, pathOf, type SendFn, type WireRequest, type WireResponse } from "../wire";
 
 /** Waits longer than this are reported at level "warn" (the provider shows them to the user). */
-export const LOUD_WAIT_MS = 1_000;
+const LOUD_WAIT_MS = 1_000;
 
 export interface RetryingTransportOptions extends ClientClock {
   /** Where the back-off jitter comes from: a number in [0, 1). Default Math.random. */

@@ -5,7 +5,7 @@
 // invitation's expiry passed.
 
 import type { Invitation } from "../../../sdk/types";
-import { goneReason, type GoneReason } from "../../access/invitations";
+import { goneReason } from "../../access/invitations";
 import { isPast } from "../../access/org-rules";
 import type { OrgInvitationStatus } from "./model";
 
@@ -14,8 +14,6 @@ export type Sighting =
   | { kind: "pending"; invitation: Invitation }
   | { kind: "gone"; isMember: boolean; expiresAt: string | undefined }
   | { kind: "never-sent"; isMember: boolean };
-
-export type GoneStatus = GoneReason;
 
 export function statusOf(sighting: Sighting): OrgInvitationStatus {
   switch (sighting.kind) {
