@@ -10,9 +10,10 @@
 // channel: each process knows only its own resources, as before (docs/lifecycle.md says so).
 // Hand-written: no library shares a few lines between sibling processes with less than this.
 
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { engineProcess, processStartTime } from "./engine-process";
 
 /** One line of the channel: a resource declared a person, or holds a key, in this deployment. */
 export interface PeerEntry {
@@ -45,7 +46,7 @@ export class PeerChannel {
     try {
       mkdirSync(FOLDER, { recursive: true, mode: 0o700 });
       removeStale();
-      return new PeerChannel(join(FOLDER, `${engine}.jsonl`));
+      return new PeerChannel(join(FOLDER, `${engine.pid}-${engine.startTime}.jsonl`));
     } catch {
       return undefined;
     }
@@ -108,41 +109,11 @@ function parseLine(raw: string): Line | undefined {
   }
 }
 
-/** `<pid>-<start time>` of the nearest ancestor process named "pulumi" (the engine), from /proc. */
-function engineProcess(): string | undefined {
-  let pid = process.ppid;
-  for (let depth = 0; depth < 8 && pid > 1; depth += 1) {
-    const stat = procStat(pid);
-    if (stat === undefined) return undefined;
-    if (stat.name === "pulumi") return `${pid}-${stat.startTime}`;
-    pid = stat.ppid;
-  }
-  return undefined;
-}
-
-/** The name, parent and start time of a process (/proc/<pid>/stat; the name may hold spaces and parentheses). */
-function procStat(pid: number): { name: string; ppid: number; startTime: string } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const open = text.indexOf("(");
-    const close = text.lastIndexOf(")");
-    const fields = text.slice(close + 2).split(" ");
-    // After the name: state (3), ppid (4), …, starttime (22): indexes 0, 1, …, 19 here.
-    const ppid = Number(fields[1]);
-    const startTime = fields[19];
-    if (open < 0 || close < open || !Number.isInteger(ppid) || startTime === undefined) return undefined;
-    return { name: text.slice(open + 1, close), ppid, startTime };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Files of deployments whose engine process is gone (its pid ended, or now names another process). */
 function removeStale(): void {
   for (const name of readdirSync(FOLDER)) {
     const match = /^(\d+)-(\d+)\.jsonl$/.exec(name);
     if (match === null) continue;
-    const stat = procStat(Number(match[1]));
-    if (stat === undefined || stat.startTime !== match[2]) rmSync(join(FOLDER, name), { force: true });
+    if (processStartTime(Number(match[1])) !== match[2]) rmSync(join(FOLDER, name), { force: true });
   }
 }

@@ -95,6 +95,12 @@ export const PROVIDER_ERROR_CODES = {
       "an update of an `OrgMembership` found the person neither a member nor invited (left, removed by hand, invitation withdrawn or expired)",
     advice: "`pulumi refresh` (records REMOVED, REVOKED or EXPIRED), then `pulumi up` invites them again; or `pulumi up --refresh`",
   },
+  ENGINE_GONE: {
+    summary:
+      "the `pulumi` process that ran this deployment ended (killed, or its machine stopped) while the provider was still working; nothing more was sent",
+    advice:
+      "run `pulumi cancel` if the stack is locked, then `pulumi refresh` (state catches up with what was done) and `pulumi up`; the `pruned:` lines already shown say what was removed",
+  },
   MEMBER_STATE_UNCLEAR: {
     summary: "Cloud Manager answered 404 for removing a member but still lists them among the organization's members; nothing was changed",
     advice: "run the command again",

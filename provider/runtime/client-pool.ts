@@ -13,6 +13,8 @@ import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Team } from "../
 import type { ResolvedConnection } from "./credentials";
 import type { OrgApi } from "../deployment/org-api";
 import { DeploymentList } from "../deployment/org-view";
+import { engineAlive } from "../deployment/engine-process";
+import { codedMessage } from "../errors/codes";
 import { OrgLimiter } from "./org-limiter";
 
 export interface ClientPoolOptions {
@@ -149,6 +151,21 @@ function newOrgApi(
   const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
   const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
   const teams = new DeploymentList<Team>(() => gate((c) => c.listTeams(orgId)));
+  // Orphaned by a killed `pulumi` (the engine is gone), a provider process sends nothing more.
+  const write = <T>(fn: (c: CloudManagerClient) => Promise<T>): Promise<T> => {
+    if (!engineAlive()) {
+      return Promise.reject(
+        new Error(
+          codedMessage(
+            "ENGINE_GONE",
+            `the pulumi process of this deployment has ended; nothing more is sent to organization ${orgId}. ` +
+              "Run `pulumi cancel` if the stack is locked, then `pulumi refresh`.",
+          ),
+        ),
+      );
+    }
+    return gate(fn);
+  };
   let exclusiveTail: Promise<unknown> = Promise.resolve();
   return {
     orgId,
@@ -164,36 +181,36 @@ function newOrgApi(
     members: () => members.current(),
     freshMembers: () => members.fresh(),
     async createInvitation(request) {
-      const invitation = await gate((c) => c.createInvitation(orgId, request));
+      const invitation = await write((c) => c.createInvitation(orgId, request));
       pending.recorded(invitation.id, invitation);
       return invitation;
     },
     async updateInvitationRoles(invitationId, roles) {
-      const invitation = await gate((c) => c.updateInvitationRoles(orgId, invitationId, roles));
+      const invitation = await write((c) => c.updateInvitationRoles(orgId, invitationId, roles));
       pending.recorded(invitation.id, invitation);
       return invitation;
     },
     async deleteInvitation(invitationId) {
-      await gate((c) => c.deleteInvitation(orgId, invitationId));
+      await write((c) => c.deleteInvitation(orgId, invitationId));
       pending.recorded(invitationId, undefined);
     },
     forget: (invitationId) => pending.recorded(invitationId, undefined),
     teams: () => teams.current(),
     async setMemberRoles(member, roles) {
-      const set = await gate((c) => c.updateOrgUserRoles(orgId, member.id, roles));
+      const set = await write((c) => c.updateOrgUserRoles(orgId, member.id, roles));
       const others = member.roles.filter((r) => r.orgId !== orgId);
       members.recorded(member.id, { ...member, roles: [...others, ...set.map((roleName) => ({ orgId, roleName }))] });
     },
     async addMemberToTeam(member, teamId) {
-      await gate((c) => c.addUsersToTeam(orgId, teamId, [member.id]));
+      await write((c) => c.addUsersToTeam(orgId, teamId, [member.id]));
       members.recorded(member.id, { ...member, teamIds: [...new Set([...member.teamIds, teamId])] });
     },
     async removeMemberFromTeam(member, teamId) {
-      await gate((c) => c.removeUserFromTeam(orgId, teamId, member.id));
+      await write((c) => c.removeUserFromTeam(orgId, teamId, member.id));
       members.recorded(member.id, { ...member, teamIds: member.teamIds.filter((t) => t !== teamId) });
     },
     async removeMember(member) {
-      await gate((c) => c.removeOrgUser(orgId, member.id));
+      await write((c) => c.removeOrgUser(orgId, member.id));
       members.recorded(member.id, undefined);
     },
   };
