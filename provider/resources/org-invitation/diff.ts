@@ -1,12 +1,7 @@
-// `diff` of an OrgInvitation: what a change in code means for an invitation (table: docs/lifecycle.md). `olds` are the OLD OUTPUTS (state), `news`
-// the checked inputs. Runs at preview, so it never calls the API and tolerates unknown values.
-//
-// | change                                  | PENDING           | ACCEPTED                 | EXPIRED / REVOKED |
-// |-----------------------------------------|-------------------|--------------------------|-------------------|
-// | orgId, username (case-insensitive)      | replace           | replace (another person) | replace           |
-// | teamIds (as a set)                      | replace           | none + warning           | replace           |
-// | roles (as a set)                        | update in place   | none + warning           | replace           |
-// | nothing                                 | none              | none                     | replace (re-invite)|
+// `diff` of an OrgInvitation: what a change in code means for an invitation. `olds` are the OLD
+// OUTPUTS (state), `news` the checked inputs. Runs at preview, so it never calls the API and
+// tolerates unknown values.
+// the table: docs/lifecycle.md
 // Replacement always deletes first: Cloud Manager keeps one pending invitation per person.
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";

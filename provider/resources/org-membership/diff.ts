@@ -1,11 +1,6 @@
 // `diff` of an OrgMembership: the person's access is kept in step with the program, pending or
-// active (table: docs/lifecycle.md).
-//
-// | change                              | PENDING / ACTIVE                         | EXPIRED / REVOKED / REMOVED |
-// |-------------------------------------|------------------------------------------|-----------------------------|
-// | orgId, username (case-insensitive)  | replace (another person)                 | replace                     |
-// | roles, teamIds (as sets)            | update in place (an invitation's teams: re-sent by update) | replace       |
-// | nothing                             | none                                     | replace (invite again)      |
+// active.
+// the table: docs/lifecycle.md
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { personInputsOf, plannedPersonInputsOf, sameList, sameValue } from "../../model/person-inputs";

@@ -1,14 +1,7 @@
 // Every rule that decides an OrgMembership's status, in one place (OrgInvitation's are in
-// ./invitation-status). A person's access is read from the organization's two lists: its members
+// ../org-invitation/status). A person's access is read from the organization's two lists: its members
 // and its pending invitations.
-//
-// | the organization shows                                   | status  |
-// |-----------------------------------------------------------|---------|
-// | the person among the members                              | ACTIVE  |
-// | a pending invitation for the person, expiry not passed    | PENDING |
-// | neither; the person was a member when last recorded       | REMOVED | (left, or removed by hand)
-// | neither; the recorded invitation's expiry has passed      | EXPIRED |
-// | neither                                                   | REVOKED | (withdrawn before it was accepted)
+// the table: docs/lifecycle.md
 // EXPIRED, REVOKED and REMOVED make the next `pulumi up` invite the person again.
 
 import type { Invitation, OrgUser } from "../../../sdk/types";
