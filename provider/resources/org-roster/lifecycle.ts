@@ -159,7 +159,9 @@ async function prune(
     );
     if (outcome.kind === "already-gone") {
       warn(
-        `pruned nothing for ${invitation.username}: the invitation was already gone (${outcome.reason === undefined ? "no longer pending" : describeGone(outcome.reason, invitation.username)}).`,
+        outcome.retried
+          ? `pruned: the invitation ${invitation.invitationId} for ${invitation.username} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for ${invitation.username}: the invitation was already gone (${outcome.reason === undefined ? "no longer pending" : describeGone(outcome.reason, invitation.username)}).`,
       );
     }
   }
@@ -173,7 +175,13 @@ async function prune(
       await guardOwnerChange(api, ledger, { member, rolesAfter: [], action: "remove", urn: undefined }, async () => {
         warn(`pruned: removing ${member.username} (${roles}) from organization ${api.orgId}; no resource declares them.`);
         const outcome = await removeMember(api, member, `Pruning ${member.username} from organization ${api.orgId}`);
-        if (outcome.kind === "already-gone" && !outcome.retried) warn(`pruned nothing for ${member.username}: no longer a member.`);
+        if (outcome.kind === "already-gone") {
+          warn(
+            outcome.retried
+              ? `pruned: ${member.username} is no longer a member of organization ${api.orgId}: an earlier attempt of this DELETE most likely removed them (its answer was lost, and the retry found nothing to delete).`
+              : `pruned nothing for ${member.username}: no longer a member.`,
+          );
+        }
       });
     } catch (e) {
       // The organization's last owner is kept: said, and the other people are still pruned.
