@@ -67,8 +67,10 @@ export const PROVIDER_ERROR_CODES = {
   },
   // (new)
   MANAGED_ELSEWHERE: {
-    summary: "a person this stack declares is managed by another automation or stack",
-    advice: "declare the person in one place only: remove the resource from this program or from the other one",
+    summary: "adopted a pending invitation that another API key or service account sent: another stack or tool may manage the person",
+    advice:
+      "declare the person in one stack only; give each stack its own API key, and keep one `OrgRoster` whose `managed` lists the other " +
+      "stacks' people ([several-stacks.md](several-stacks.md))",
   },
   // (new)
   MIXED_SCRIPT_USERNAME: {

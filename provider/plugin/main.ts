@@ -1,7 +1,7 @@
 // The `cloudmanager` provider plugin's entry point, run by plugin/pulumi-resource-cloudmanager (the
 // executable the Pulumi engine starts) with the engine's address as argument. `main` serves the
 // provider over gRPC and prints its port on stdout (so nothing else may write to stdout); the
-// runtime's notices go to the engine's Log service (./plugin-engine-log).
+// runtime's notices go to the engine's Log service (./engine-log).
 import "./node-version";
 import { main } from "@pulumi/pulumi/provider";
 import { cloudmanagerProvider } from "./server";

@@ -6,7 +6,7 @@
 //
 // - dispatch by type token, through ../registry (cloudmanager:index:<Name> → the runtime's methods of <Name>);
 // - the engine gives a provider plugin the URN of every call; the runtime finds it in the bag as
-//   `__urn` (./deployment-ledger: one person per resource, hand-overs on a rename), so it is put
+//   `__urn` (../deployment/deployment-ledger: one person per resource, hand-overs on a rename), so it is put
 //   there, and taken out of every bag handed back (it is bookkeeping, not in the schema);
 // - @pulumi/pulumi's provider server accepts secrets (inputs arrive as `{sig: secret, value}`):
 //   values are unwrapped for the runtime and the properties that held a secret are wrapped again in
@@ -14,7 +14,7 @@
 // - `read` returns the inputs too when the engine passed no state (`pulumi import`, a `get`);
 // - configuration: see `pluginConfig` below;
 // - notices: the engine hides a plugin's stderr, so they go to its Log service, attached to the
-//   resource of the call that raised them (./plugin-engine-log), delivered before the call returns.
+//   resource of the call that raised them (./engine-log), delivered before the call returns.
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as pulumi from "@pulumi/pulumi";

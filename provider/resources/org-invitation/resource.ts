@@ -1,5 +1,5 @@
 // The OrgInvitation resource: an invitation for one person to join a Cloud Manager organization.
-// Lifecycle semantics are in the README ("Lifecycle"); the logic runs in ./runtime (loaded at call time).
+// Lifecycle semantics: docs/lifecycle.md; the logic runs in ../../runtime (loaded at call time by the stored provider).
 
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";

@@ -1,6 +1,6 @@
 // The OrgMembership resource: one person's access to a Cloud Manager organization, managed from the
-// invitation through the membership to its removal. Semantics: ./org-membership-lifecycle (README,
-// "OrgMembership"); the logic runs in ./runtime, loaded at call time.
+// invitation through the membership to its removal. Semantics: ./lifecycle (docs/lifecycle.md,
+// "OrgMembership"); the logic runs in ../../runtime, loaded at call time.
 
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
@@ -51,7 +51,7 @@ export class OrgMembership extends pulumi.dynamic.Resource {
   constructor(name: string, args: undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
   constructor(name: string, args: OrgMembershipArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     const props: PropertyBag = {
-      // The engine does not tell a dynamic provider which resource a call is for (./deployment-ledger).
+      // The engine does not tell a dynamic provider which resource a call is for (../../deployment/deployment-ledger).
       [URN_KEY]: pulumi.createUrn(name, ORG_MEMBERSHIP_TYPE, opts?.parent),
       orgId: args?.orgId,
       username: args?.username,

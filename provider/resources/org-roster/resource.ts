@@ -1,5 +1,5 @@
 // The OrgRoster resource: one per organization, it makes access that nobody declared visible as
-// drift (and, with `prune`, removes it). Semantics: ./org-roster-lifecycle (README, "OrgRoster").
+// drift (and, with `prune`, removes it). Semantics: ./lifecycle (docs/lifecycle.md, "OrgRoster").
 
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
