@@ -35,30 +35,41 @@ interface PooledClient {
 export class ClientPool {
   private readonly clients = new Map<string, PooledClient>();
   private readonly limiters = new Map<string, OrgLimiter>();
-  /** Key of the settings the latest operation resolved; clients of other keys are retired. */
-  private currentKey: string | undefined;
+  /**
+   * Per organization, the key of the settings its latest operation resolved. A client that is no
+   * organization's current one any more (a key rotated in the environment) is retired; clients of
+   * different organizations (each with its own credentials) live side by side.
+   */
+  private readonly currentKeys = new Map<string, string>();
   private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly options: ClientPoolOptions) {}
 
   /**
    * Runs one provider operation with the organization's API on the client for `connection`. A
-   * client whose settings are no longer the current ones is closed once its last operation ends.
+   * client whose settings are no longer current for any organization is closed once its last
+   * operation ends.
    */
   async use<T>(connection: ResolvedConnection, orgId: string, operation: (api: OrgApi) => Promise<T>): Promise<T> {
     const key = keyOf(connection);
     const pooled = this.client(key, connection);
     pooled.users += 1;
-    if (key !== this.currentKey) {
-      this.currentKey = key;
-      for (const [otherKey, other] of this.clients) if (otherKey !== key) this.closeIfUnused(otherKey, other);
-    }
+    const previous = this.currentKeys.get(orgId);
+    this.currentKeys.set(orgId, key);
+    if (previous !== undefined && previous !== key) this.retireIfUnused(previous);
     try {
       return await operation(this.orgApi(pooled, connection, orgId));
     } finally {
       pooled.users -= 1;
-      if (key !== this.currentKey) this.closeIfUnused(key, pooled);
+      this.retireIfUnused(key);
     }
+  }
+
+  /** Closes the client of `key` when no organization uses its settings and no operation runs on it. */
+  private retireIfUnused(key: string): void {
+    const pooled = this.clients.get(key);
+    if (pooled === undefined || [...this.currentKeys.values()].includes(key)) return;
+    this.closeIfUnused(key, pooled);
   }
 
   /** Clients not closed yet, the current one included (for tests and diagnostics). */
@@ -70,7 +81,7 @@ export class ClientPool {
   async closeAll(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
-    this.currentKey = undefined;
+    this.currentKeys.clear();
     await Promise.all([...clients.map((p) => p.client.close()), ...this.closing]);
   }
 

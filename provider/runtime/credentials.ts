@@ -1,6 +1,14 @@
-// Which Cloud Manager endpoint and credentials a call uses. Resolved at CALL time from the stack
-// config captured by `configure` and the current environment, never from anything stored in state:
-// after a key is rotated, `pulumi refresh` and `pulumi destroy` use the new one.
+// Which Cloud Manager endpoint and credentials a call uses. Resolved at CALL time, for the call's
+// organization, from the config captured by `configure` (stack config, or an explicit plugin
+// provider's properties) and the current environment, never from anything stored in state: after a
+// key is rotated, `pulumi refresh` and `pulumi destroy` use the new one.
+//
+// Several organizations: `cloudmanager:organizations` maps an organization id to its own settings
+// (`{"<orgId>": {"publicKey": …, "privateKey": …}}`, secrets set with `pulumi config set --secret
+// --path`), and CLOUDMANAGER_ORG_<ORGID>_<SETTING> environment variables do the same. An organization
+// with any credential of its own uses ONLY its own credentials (a key is never paired with another
+// organization's secret); a partial entry is an error naming the organization and the keys to set.
+// Its baseUrl and caCertificate fall back to the default ones.
 //
 // Precedence, field by field: stack config (`cloudmanager:*`) over environment variables.
 // Then the method: a complete API key pair (HTTP Digest) or a complete service account (OAuth).
@@ -30,8 +38,24 @@ export const ENV_VARS = {
   caCertificate: "MCLI_OPS_MANAGER_CA_CERTIFICATE",
 } as const;
 
+/** The stack config key of per-organization settings: a JSON object keyed by organization id. */
+export const ORGANIZATIONS_KEY = "cloudmanager:organizations";
+
 export type SettingName = keyof typeof CONFIG_KEYS;
-export type ConfigSnapshot = Partial<Record<SettingName, string>>;
+export type Settings = Partial<Record<SettingName, string>>;
+export type ConfigSnapshot = Settings & {
+  /** Per-organization settings, keyed by organization id (lowercase). */
+  organizations?: Record<string, Settings>;
+  /** Why `cloudmanager:organizations` could not be read (reported at check and at every call). */
+  organizationsProblem?: string;
+};
+
+const AUTH_FIELDS = ["publicKey", "privateKey", "clientId", "clientSecret"] as const satisfies readonly SettingName[];
+
+/** The environment variable of one organization's setting: CLOUDMANAGER_ORG_<ORGID>_PUBLIC_KEY, … */
+export function orgEnvVar(orgId: string, name: SettingName): string {
+  return `CLOUDMANAGER_ORG_${orgId.toUpperCase()}_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
 
 export type ResolvedAuth =
   { kind: "apiKey"; publicKey: string; privateKey: string } | { kind: "serviceAccount"; clientId: string; clientSecret: string };
@@ -39,32 +63,141 @@ export type ResolvedAuth =
 export interface ResolvedConnection {
   baseUrl: string;
   auth: ResolvedAuth;
+  /** Where the credentials came from (config keys or variables, never values), for messages about them. */
+  credentialSource: string;
   /** PEM text of an extra CA (Ops Manager with a private CA). */
   caCertificate?: string;
 }
 
-/** Reads the stack config keys through the `configure` request's config (secrets arrive decrypted). */
+/** Reads the stack config keys through the `configure` request's config (secrets arrive decrypted; objects as JSON text). */
 export function readConfig(config: { get(key: string): string | undefined }): ConfigSnapshot {
   const snapshot: ConfigSnapshot = {};
   for (const name of Object.keys(CONFIG_KEYS) as SettingName[]) {
     const value = config.get(CONFIG_KEYS[name]);
     if (typeof value === "string" && value.trim() !== "") snapshot[name] = value.trim();
   }
+  const organizations = config.get(ORGANIZATIONS_KEY);
+  if (organizations !== undefined && organizations.trim() !== "") Object.assign(snapshot, readOrganizations(organizations));
   return snapshot;
+}
+
+/** `cloudmanager:organizations`: a JSON object of organization id → settings; anything else is a problem to report. */
+export function readOrganizations(text: string | object): Pick<ConfigSnapshot, "organizations" | "organizationsProblem"> {
+  let value: unknown = text;
+  if (typeof text === "string") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { organizationsProblem: `${ORGANIZATIONS_KEY} is not a JSON object of organization id → settings` };
+    }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { organizationsProblem: `${ORGANIZATIONS_KEY} must be an object keyed by organization id` };
+  }
+  const organizations: Record<string, Settings> = {};
+  for (const [orgId, entry] of Object.entries(value)) {
+    if (!/^[0-9a-fA-F]{24}$/.test(orgId)) {
+      return { organizationsProblem: `${ORGANIZATIONS_KEY}: "${orgId}" is not an organization id (24 hexadecimal characters)` };
+    }
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      return { organizationsProblem: `${ORGANIZATIONS_KEY}["${orgId}"] must be an object of settings (publicKey, privateKey, …)` };
+    }
+    const settings: Settings = {};
+    for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
+      if (!(key in CONFIG_KEYS)) {
+        return {
+          organizationsProblem: `${ORGANIZATIONS_KEY}["${orgId}"].${key} is not a setting; use ${Object.keys(CONFIG_KEYS).join(", ")}`,
+        };
+      }
+      if (typeof v === "string" && v.trim() !== "") settings[key as SettingName] = v.trim();
+    }
+    organizations[orgId.toLowerCase()] = settings;
+  }
+  return { organizations };
 }
 
 interface Setting {
   value: string;
   from: "config" | "env";
+  /** The config key or environment variable it came from, for messages. */
+  source: string;
 }
 
-export function resolveConnection(config: ConfigSnapshot, env: NodeJS.ProcessEnv): ResolvedConnection {
-  const get = (name: SettingName): Setting | undefined => {
+/**
+ * What is wrong with the settings of `orgId` itself (its `cloudmanager:organizations` entry or
+ * CLOUDMANAGER_ORG_<ORGID>_* variables), for `check` to report at preview; undefined when nothing is.
+ * Missing default credentials are not reported here: a preview needs none.
+ */
+export function organizationProblem(config: ConfigSnapshot, env: NodeJS.ProcessEnv, orgId: string): string | undefined {
+  if (config.organizationsProblem !== undefined) return `CLOUDMANAGER_CONFIG_INVALID: ${config.organizationsProblem}.`;
+  const own = ownSettings(config, env, orgId);
+  try {
+    if (AUTH_FIELDS.some((name) => own[name] !== undefined)) refusePartial(orgId, own);
+    if (own.baseUrl !== undefined) baseUrlOf(own.baseUrl);
+    if (own.caCertificate !== undefined) readCaCertificate(own.caCertificate);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return undefined;
+}
+
+/** One organization's own settings: its `cloudmanager:organizations` entry over its CLOUDMANAGER_ORG_<ORGID>_* variables, field by field. */
+function ownSettings(config: ConfigSnapshot, env: NodeJS.ProcessEnv, orgId: string): Partial<Record<SettingName, Setting>> {
+  const entry = config.organizations?.[orgId.toLowerCase()] ?? {};
+  const found: Partial<Record<SettingName, Setting>> = {};
+  for (const name of Object.keys(CONFIG_KEYS) as SettingName[]) {
+    const fromConfig = entry[name];
+    if (fromConfig !== undefined) {
+      found[name] = { value: fromConfig, from: "config", source: `${ORGANIZATIONS_KEY}["${orgId}"].${name}` };
+      continue;
+    }
+    const variable = orgEnvVar(orgId, name);
+    const fromEnv = (env[variable] ?? env[variable.replace(orgId.toUpperCase(), orgId.toLowerCase())])?.trim();
+    if (fromEnv) found[name] = { value: fromEnv, from: "env", source: variable };
+  }
+  return found;
+}
+
+function setCommand(orgId: string, name: SettingName): string {
+  const secret = name === "privateKey" || name === "clientSecret" ? " --secret" : "";
+  return `\`pulumi config set${secret} --path '${ORGANIZATIONS_KEY}["${orgId}"].${name}' <value>\``;
+}
+
+/** An organization's own credentials must be a complete API key or a complete service account. */
+function refusePartial(orgId: string, own: Partial<Record<SettingName, Setting>>): void {
+  const pairs: [SettingName, SettingName][] = [
+    ["publicKey", "privateKey"],
+    ["clientId", "clientSecret"],
+  ];
+  if (pairs.some(([a, b]) => own[a] !== undefined && own[b] !== undefined)) return;
+  const set = AUTH_FIELDS.filter((name) => own[name] !== undefined);
+  const missing = pairs.flatMap(([a, b]) => (own[a] !== undefined || own[b] !== undefined ? [own[a] === undefined ? a : b] : []));
+  throw new Error(
+    `CLOUDMANAGER_CREDENTIALS_MISSING: organization ${orgId} has credentials of its own but not a complete pair ` +
+      `(${set.map((name) => own[name]?.source).join(", ")} set; ${missing.join(", ")} missing). Set ` +
+      missing.map((name) => `${setCommand(orgId, name)} (or ${orgEnvVar(orgId, name)})`).join(" and ") +
+      `. An organization's key is never paired with the default credentials.`,
+  );
+}
+
+/**
+ * The connection for calls on `orgId` (undefined: the default settings only). Throws
+ * CLOUDMANAGER_CONFIG_INVALID / CLOUDMANAGER_CREDENTIALS_MISSING naming the settings to fix.
+ */
+export function resolveConnection(config: ConfigSnapshot, env: NodeJS.ProcessEnv, orgId?: string): ResolvedConnection {
+  if (config.organizationsProblem !== undefined) throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${config.organizationsProblem}.`);
+  const own = orgId === undefined ? undefined : ownSettings(config, env, orgId);
+  const defaults = (name: SettingName): Setting | undefined => {
     const fromConfig = config[name];
-    if (fromConfig !== undefined) return { value: fromConfig, from: "config" };
+    if (fromConfig !== undefined) return { value: fromConfig, from: "config", source: CONFIG_KEYS[name] };
     const fromEnv = env[ENV_VARS[name]]?.trim();
-    return fromEnv ? { value: fromEnv, from: "env" } : undefined;
+    return fromEnv ? { value: fromEnv, from: "env", source: ENV_VARS[name] } : undefined;
   };
+  const ownAuth = own !== undefined && AUTH_FIELDS.some((name) => own[name] !== undefined);
+  // An organization with credentials of its own uses only those; endpoint settings fall back.
+  const get = (name: SettingName): Setting | undefined =>
+    own?.[name] ?? ((AUTH_FIELDS as readonly SettingName[]).includes(name) && ownAuth ? undefined : defaults(name));
+  if (ownAuth && orgId !== undefined) refusePartial(orgId, own);
   const publicKey = get("publicKey");
   const privateKey = get("privateKey");
   const clientId = get("clientId");
@@ -74,24 +207,25 @@ export function resolveConnection(config: ConfigSnapshot, env: NodeJS.ProcessEnv
   const account = clientId && clientSecret ? { clientId, clientSecret } : undefined;
   const inConfig = (...s: Setting[]) => s.some((x) => x.from === "config");
   let auth: ResolvedAuth;
+  let credentialSource: string;
   if (apiKey && (!account || inConfig(apiKey.publicKey, apiKey.privateKey) || !inConfig(account.clientId, account.clientSecret))) {
     auth = { kind: "apiKey", publicKey: apiKey.publicKey.value, privateKey: apiKey.privateKey.value };
+    credentialSource = `${apiKey.publicKey.source} and ${apiKey.privateKey.source}`;
   } else if (account) {
     auth = { kind: "serviceAccount", clientId: account.clientId.value, clientSecret: account.clientSecret.value };
+    credentialSource = `${account.clientId.source} and ${account.clientSecret.source}`;
   } else {
     throw new Error(missingCredentialsMessage({ publicKey, privateKey, clientId, clientSecret }));
   }
 
-  const connection: ResolvedConnection = { baseUrl: baseUrlOf(get("baseUrl")), auth };
+  const connection: ResolvedConnection = { baseUrl: baseUrlOf(get("baseUrl")), auth, credentialSource };
   const ca = get("caCertificate");
   if (ca) connection.caCertificate = readCaCertificate(ca);
   return connection;
 }
 
 function missingCredentialsMessage(found: Partial<Record<SettingName, Setting | undefined>>): string {
-  const present = (Object.keys(found) as SettingName[])
-    .filter((name) => found[name] !== undefined)
-    .map((name) => (found[name]?.from === "config" ? CONFIG_KEYS[name] : ENV_VARS[name]));
+  const present = (Object.keys(found) as SettingName[]).flatMap((name) => (found[name] === undefined ? [] : [found[name].source]));
   const state = present.length === 0 ? "none are set" : `only ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set`;
   return (
     `CLOUDMANAGER_CREDENTIALS_MISSING: no complete Cloud Manager credentials (${state}). Set ONE of: ` +
@@ -111,7 +245,7 @@ function baseUrlOf(setting: Setting | undefined): string {
     return normalizeBaseUrl(setting.value);
   } catch (e) {
     const problem = isCloudManagerError(e) ? e.message : String(e);
-    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${setting.from === "config" ? CONFIG_KEYS.baseUrl : ENV_VARS.baseUrl} ${problem}`, {
+    throw new Error(`CLOUDMANAGER_CONFIG_INVALID: ${setting.source} ${problem}`, {
       cause: e,
     });
   }
@@ -127,7 +261,7 @@ const caFiles = new Map<string, { version: string; pem: string }>();
 function readCaCertificate(setting: Setting): string {
   // A PEM pasted inline (handy in CI variables) is taken as is; anything else is a file path.
   if (isPemCertificate(setting.value)) return setting.value;
-  const source = setting.from === "config" ? CONFIG_KEYS.caCertificate : ENV_VARS.caCertificate;
+  const source = setting.source;
   let pem: string;
   try {
     const stat = statSync(setting.value);

@@ -18,12 +18,12 @@ import { warn } from "../deployment/notices";
 import { expectedError } from "../errors/error-echo";
 import { providerError } from "../errors/provider-error";
 import { codedMessage } from "../errors/codes";
-import { URN_KEY, urnOf, type PropertyBag } from "../model/property-bag";
+import { isUnknown, URN_KEY, urnOf, type PropertyBag } from "../model/property-bag";
 import { RESOURCES, type ResourceName } from "../registry";
 import type { OrgInvitationOutputs } from "../resources/org-invitation/model";
 import type { Deployment, ResourceMethods } from "../resources/resource-methods";
 import { ClientPool } from "./client-pool";
-import { readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
+import { organizationProblem, readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
 
 export { setNoticeSink } from "../deployment/notices";
 
@@ -91,7 +91,15 @@ export function refuseImportedTwice(urn: string, outs: PropertyBag): void {
 /** A resource's methods with errors reported once and the URN kept in state (every resource, the same way). */
 function wrapped(methods: ResourceMethods): ResourceMethods {
   return {
-    check: (olds, news) => reported(() => methods.check(olds, news)),
+    check: (olds, news) =>
+      reported(async () => {
+        const result = await methods.check(olds, news);
+        // An organization's own settings that cannot work fail at preview, on orgId, before any call.
+        const orgId = (result.inputs ?? news)["orgId"];
+        if ((result.failures ?? []).length > 0 || typeof orgId !== "string" || isUnknown(orgId)) return result;
+        const problem = organizationProblem(config, process.env, orgId);
+        return problem === undefined ? result : { ...result, failures: [{ property: "orgId", reason: problem }] };
+      }),
     diff: (id, olds, news) => reported(() => methods.diff(id, olds, news)),
     create: (inputs) =>
       reported(async () => {
@@ -127,7 +135,7 @@ export async function shutdown(): Promise<void> {
 // Credentials are resolved at every call, from the config captured above and the CURRENT
 // environment: nothing about them is kept in state. The operation holds its client until it ends.
 function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): Promise<T> {
-  const connection = resolveConnection(config, process.env);
+  const connection = resolveConnection(config, process.env, orgId);
   let entered = false;
   return pool
     .use(connection, orgId, (api) => {
@@ -136,8 +144,15 @@ function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): P
     })
     .catch((e: unknown) => {
       // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
-      throw entered ? e : providerError("Setting up the Cloud Manager client", e);
+      if (!entered) throw providerError(`Setting up the Cloud Manager client for organization ${orgId}`, e);
+      throw namingCredentials(e, orgId, connection.credentialSource);
     });
+}
+
+/** A refused key (401) names the organization and where its credentials came from, so the right setting gets fixed. */
+function namingCredentials(e: unknown, orgId: string, source: string): unknown {
+  if (!(e instanceof Error) || !/\[HTTP 401 /.test(e.message)) return e;
+  return new Error(`${e.message} Organization ${orgId} uses the credentials of ${source}.`);
 }
 
 /**

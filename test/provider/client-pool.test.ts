@@ -41,6 +41,7 @@ afterAll(async () => {
 const key = (publicKey: string): ResolvedConnection => ({
   baseUrl,
   auth: { kind: "apiKey", publicKey, privateKey: `${publicKey}-private` },
+  credentialSource: "test",
 });
 const untilHeld = () => new Promise<void>((resolve) => arrived.push(resolve));
 
@@ -58,6 +59,20 @@ describe("ClientPool", () => {
     await pool.use(key("old"), ORG, (api) => api.call((c) => c.getOrganization(ORG)));
     await pool.use(key("new"), ORG, (api) => api.call((c) => c.getOrganization(ORG)));
     expect(pool.openClients).toBe(1);
+    await pool.closeAll();
+  });
+
+  it("keeps one client per organization when each has its own key, however their operations interleave (issue 18)", async () => {
+    const pool = new ClientPool({ report: () => {}, userAgent: "test" });
+    const OTHER = "6a7b8c9d0e1f5f1b2c3d4e5f";
+    const clientsSeen = new Set<unknown>();
+    for (let i = 0; i < 3; i++) {
+      await pool.use(key("key-of-a"), ORG, (api) => api.call(async (c) => clientsSeen.add(c)));
+      await pool.use(key("key-of-b"), OTHER, (api) => api.call(async (c) => clientsSeen.add(c)));
+    }
+    expect(pool.openClients).toBe(2);
+    // Two clients in all: none was closed and reopened between the alternating operations.
+    expect(clientsSeen.size).toBe(2);
     await pool.closeAll();
   });
 

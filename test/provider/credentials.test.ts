@@ -15,6 +15,7 @@ describe("Credentials_Resolution", () => {
     expect(resolve({ publicKey: "pub", privateKey: "priv" })).toEqual({
       baseUrl: "https://cloud.mongodb.com/api/public/v1.0",
       auth: { kind: "apiKey", publicKey: "pub", privateKey: "priv" },
+      credentialSource: "cloudmanager:publicKey and cloudmanager:privateKey",
     });
   });
 
