@@ -18,6 +18,8 @@ A local MongoDB Cloud Manager API (organization invitations, org users, OAuth) f
   --client-secret SECRET    seeded service account secret (generated when absent)
   --no-service-account      seed no service account
   --persist FILE            keep state in FILE across restarts (written atomically)
+  --tls                     serve HTTPS with a private CA made at start (needs the openssl command);
+                            prints the CA's PEM file, for the client's caCertificate
   --nonce-lifetime SECONDS  Digest nonce lifetime (default 300)
   --token-lifetime SECONDS  OAuth access token lifetime (default 3600)
   --reject-reused-nc        refuse a Digest nonce count already used with its nonce
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
         "client-secret": { type: "string" },
         "service-account": { type: "boolean" },
         persist: { type: "string" },
+        tls: { type: "boolean" },
         "nonce-lifetime": { type: "string" },
         "token-lifetime": { type: "string" },
         "reject-reused-nc": { type: "boolean" },
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     options.serviceAccount = { clientId: v["client-id"], clientSecret: v["client-secret"] };
   }
   if (v.persist !== undefined) options.persistPath = v.persist;
+  if (v.tls !== undefined) options.tls = v.tls;
   const nonceLifetime = nonNegativeInt("nonce-lifetime", v["nonce-lifetime"]);
   if (nonceLifetime !== undefined) options.nonceLifetimeSeconds = nonceLifetime;
   const tokenLifetime = nonNegativeInt("token-lifetime", v["token-lifetime"]);
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
       clientId: emulator.serviceAccount?.clientId ?? null,
       clientSecret: emulator.serviceAccount?.clientSecret ?? null,
       controlPlane: emulator.controlPlane,
+      caCertificatePath: emulator.caCertificatePath ?? null,
     };
     process.stdout.write(`${JSON.stringify(info)}\n`);
   } else {
@@ -183,10 +188,16 @@ async function main(): Promise<void> {
     if (emulator.serviceAccount) {
       lines.push(`Client ID:       ${emulator.serviceAccount.clientId}`, `Client secret:   ${emulator.serviceAccount.clientSecret}`);
     }
+    if (emulator.caCertificatePath !== undefined) lines.push(`CA certificate:  ${emulator.caCertificatePath}`);
     lines.push(
       `Control plane:   ${emulator.controlPlane ? `${emulator.origin}/__emulator/` : "off"}`,
       "Base URL is the API base: pulumi-cloudmanager's cloudmanager:baseUrl and CloudManagerClient's baseUrl.",
       "Ops Manager URL is the server root: mongocli's ops_manager_url (MCLI_OPS_MANAGER_URL), the Go clients' base URL.",
+      ...(emulator.caCertificatePath === undefined
+        ? []
+        : [
+            "CA certificate is the PEM file to trust: cloudmanager:caCertificate takes the path, CloudManagerClient's caCertificate its text. Removed at exit.",
+          ]),
       "Stop with Ctrl-C (SIGINT) or SIGTERM.",
     );
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -8,9 +8,9 @@ import { ApiError, unsupportedMediaType } from "./errors";
 import { hasBody, mediaType } from "./http-io";
 
 /** Throws the 403/415 the request deserves, or returns when it may go on. */
-export function guardControlPlane(req: IncomingMessage, extraHosts: readonly string[]): void {
+export function guardControlPlane(req: IncomingMessage, extraHosts: readonly string[], scheme: "http" | "https" = "http"): void {
   const host = req.headers.host;
-  if (host !== undefined && !hostAllowed(host, req, extraHosts)) {
+  if (host !== undefined && !hostAllowed(host, req, extraHosts, scheme)) {
     throw new ApiError(
       403,
       "CONTROL_PLANE_FOREIGN_HOST",
@@ -19,7 +19,7 @@ export function guardControlPlane(req: IncomingMessage, extraHosts: readonly str
     );
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && !sameOrigin(origin, host)) {
+  if (origin !== undefined && !sameOrigin(origin, host, scheme)) {
     throw new ApiError(
       403,
       "CONTROL_PLANE_FOREIGN_ORIGIN",
@@ -33,14 +33,15 @@ export function guardControlPlane(req: IncomingMessage, extraHosts: readonly str
   }
 }
 
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  if (host === undefined || !URL.canParse(origin) || !URL.canParse(`http://${host}`)) return false;
+function sameOrigin(origin: string, host: string | undefined, scheme: "http" | "https"): boolean {
+  const own = `${scheme}://${host}`;
+  if (host === undefined || !URL.canParse(origin) || !URL.canParse(own)) return false;
   const parsed = new URL(origin);
-  // URL drops a default port on both sides, so "http://h" and Host "h:80" compare equal.
-  return parsed.protocol === "http:" && parsed.host === new URL(`http://${host}`).host && origin.replace(/\/$/, "") === parsed.origin;
+  // URL drops a default port on both sides, so "http://h" and Host "h:80" compare equal (https: 443).
+  return parsed.protocol === `${scheme}:` && parsed.host === new URL(own).host && origin.replace(/\/$/, "") === parsed.origin;
 }
 
-function hostAllowed(host: string, req: IncomingMessage, extraHosts: readonly string[]): boolean {
+function hostAllowed(host: string, req: IncomingMessage, extraHosts: readonly string[], scheme: "http" | "https"): boolean {
   const parsed = splitHost(host);
   if (!parsed) return false;
   const name = parsed.name;
@@ -50,7 +51,7 @@ function hostAllowed(host: string, req: IncomingMessage, extraHosts: readonly st
   if (extraHosts.some((h) => h.toLowerCase() === name)) return true;
   // The address this connection arrived at (listening on 0.0.0.0 and reached by the machine's IP).
   const local = unmapped(req.socket.localAddress ?? "");
-  const port = parsed.port ?? 80;
+  const port = parsed.port ?? (scheme === "https" ? 443 : 80);
   return local !== "" && name === local && port === req.socket.localPort;
 }
 

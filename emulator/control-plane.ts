@@ -157,7 +157,7 @@ export async function handleControlPlane(
       throw new ApiError(403, "CONTROL_PLANE_DISABLED", "The emulator control plane is off: listen on loopback or enable it explicitly.");
     }
     // Everything here is decided from the headers: a refused request's body is never read.
-    guardControlPlane(req, parts.controlPlaneHosts);
+    guardControlPlane(req, parts.controlPlaneHosts, parts.scheme);
     const method = req.method ?? "GET";
     const route = router.resolve(method, path);
     if (route.kind === "none") throw resourceNotFound(`/__emulator${path}`);

@@ -17,6 +17,8 @@ export interface EmulatorParts {
   faults: FaultTable;
   limiter: RateLimiter;
   requestLog: RequestLog;
+  /** "https" in TLS mode: the scheme of `links` and of the control plane's same-origin check. */
+  scheme: "http" | "https";
   controlPlaneEnabled: boolean;
   /** Extra Host names the control plane accepts (see control-plane-guard.ts). */
   controlPlaneHosts: readonly string[];

@@ -1,5 +1,6 @@
 // pulumi-cloudmanager/emulator: a local Cloud Manager for tests, demos and CI.
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { isIP } from "node:net";
 import { DigestVerifier } from "./digest-verifier";
 import type { EmulatorParts } from "./emulator-parts";
@@ -14,6 +15,7 @@ import { answerClientError, API_PREFIX, createRequestListener } from "./server";
 import { EmulatorState } from "./state-handle";
 import { Store } from "./store";
 import { emptyStoreData } from "./store-data";
+import { createTlsMaterial, removeTlsMaterial, type TlsMaterial } from "./tls";
 import type { EmulatorOptions, EmulatorSettings } from "./types";
 
 export { EmulatorState } from "./state-handle";
@@ -21,10 +23,14 @@ export { ApiError } from "./errors";
 export type * from "./types";
 
 export interface RunningEmulator {
-  /** e.g. http://127.0.0.1:PORT/api/public/v1.0 */
+  /** e.g. http://127.0.0.1:PORT/api/public/v1.0 (https:// with `tls: true`) */
   baseUrl: string;
   /** e.g. http://127.0.0.1:PORT (the OAuth endpoints and the control plane live here). */
   origin: string;
+  /** With `tls: true`: the PEM text of the CA that signed the server's certificate (a client's `caCertificate`). */
+  caCertificate: string | undefined;
+  /** With `tls: true`: the file holding that PEM (in a temporary folder removed at close). */
+  caCertificatePath: string | undefined;
   credentials: { publicKey: string; privateKey: string };
   serviceAccount: { clientId: string; clientSecret: string } | undefined;
   org: { id: string; name: string };
@@ -86,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: new FaultTable(),
     limiter: new RateLimiter(initialRateLimits),
     requestLog: new RequestLog(),
+    scheme: options.tls === true ? "https" : "http",
     controlPlaneEnabled: options.controlPlane ?? isLoopbackHost(host),
     controlPlaneHosts: [...(options.controlPlaneHosts ?? [])],
     logLine: options.log ?? (() => {}),
@@ -99,26 +106,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.onChange();
   }
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, createRequestListener(parts));
+  // Certificates come before the socket: a start that cannot make them listens on nothing.
+  const tls: TlsMaterial | undefined = options.tls === true ? await createTlsMaterial(host) : undefined;
+  const listener = createRequestListener(parts);
+  const server: Server = tls
+    ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert }, listener)
+    : createServer({ keepAliveTimeout: 5_000 }, listener);
   server.on("clientError", answerClientError);
-  await listen(server, host, port);
+  try {
+    await listen(server, host, port);
+  } catch (error) {
+    if (tls) await removeTlsMaterial(tls.dir);
+    throw error;
+  }
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("The emulator did not get a TCP address.");
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const origin = `http://${urlHost}:${address.port}`;
+  const origin = `${parts.scheme}://${urlHost}:${address.port}`;
 
   return {
     baseUrl: `${origin}${API_PREFIX}`,
     origin,
+    caCertificate: tls?.caCertificate,
+    caCertificatePath: tls?.caCertificatePath,
     credentials: { publicKey: seeded.key.publicKey, privateKey: seeded.key.privateKey },
     serviceAccount: seeded.sa,
     org: { id: orgId, name: orgName },
     controlPlane: parts.controlPlaneEnabled,
     state: new EmulatorState(parts),
     // Clearing the faults first ends held delays, which would otherwise keep timers running.
-    close: once(() => {
+    close: once(async () => {
       parts.faults.clear();
-      return closeServer(server);
+      try {
+        await closeServer(server);
+      } finally {
+        if (tls) await removeTlsMaterial(tls.dir);
+      }
     }),
   };
 }

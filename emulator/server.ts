@@ -169,7 +169,7 @@ async function handleApi(parts: EmulatorParts, req: IncomingMessage, res: Server
       body,
       principal: authResult.principal,
       remoteIp: r.remoteIp,
-      origin: `http://${host}`,
+      origin: `${parts.scheme}://${host}`,
     });
     sendJson(res, reply.status, reply.body, r.format);
   } catch (error) {

@@ -56,6 +56,11 @@ export interface EmulatorOptions {
   persistPath?: string;
   /** One line per API request (no secrets). A throwing `log` is ignored: logging never stops the server. */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS with a private CA and a server certificate (localhost, 127.0.0.1, ::1 and `host`) made
+   * at start with the `openssl` command, in a temporary folder removed at close. Default false.
+   */
+  tls?: boolean;
 }
 
 export interface Organization {

@@ -12,7 +12,7 @@ export interface ApiContext {
   body: Buffer;
   principal: PrincipalSummary;
   remoteIp: string;
-  /** `http://host:port` as the client addressed us, for `links`. */
+  /** `http(s)://host:port` as the client addressed us, for `links`. */
   origin: string;
 }
 

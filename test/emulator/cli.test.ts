@@ -1,8 +1,9 @@
 // The cloudmanager-emulator bin, run as users run it: the built dist/emulator/cli.js in its own process.
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { request } from "node:https";
+import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/until";
 import { DigestTestClient } from "./helpers";
@@ -34,8 +35,8 @@ interface Started {
   exit: Promise<{ code: number | null; signal: string | null }>;
 }
 
-function run(args: string[]): Started {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: "pipe" });
+function run(args: string[], env: NodeJS.ProcessEnv = process.env): Started {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: "pipe", env });
   children.push(child);
   let out = "";
   let err = "";
@@ -229,6 +230,7 @@ describe("cloudmanager-emulator", () => {
       "--control-plane",
       "--control-plane-host",
       "--empty-teams",
+      "--tls",
     ]) {
       expect(help.stdout()).toContain(flag);
     }
@@ -238,5 +240,71 @@ describe("cloudmanager-emulator", () => {
     const unknown = run(["--frobnicate"]);
     expect((await unknown.exit).code).toBe(2);
     expect(unknown.stderr()).toContain("frobnicate");
+  });
+});
+
+/** Status of a GET over HTTPS trusting `ca` (the request fails, certificate error included, when it does not verify). */
+function httpsStatus(url: string, ca: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, ...(ca === undefined ? {} : { ca }) }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("cloudmanager-emulator --tls", () => {
+  it("prints https URLs and the CA's PEM file, serves HTTPS signed by that CA, and removes the folder at exit", async () => {
+    const started = run(["--tls", "--quiet"]);
+    await printed(started, /^Stop with/m);
+    const out = started.stdout();
+    const origin = field(out, "Ops Manager URL").replace(/\/$/, "");
+    expect(field(out, "Base URL")).toBe(`${origin}/api/public/v1.0`);
+    expect(origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(field(out, "Control plane")).toBe(`${origin}/__emulator/`);
+    const caPath = field(out, "CA certificate");
+    const pem = readFileSync(caPath, "utf8");
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(await httpsStatus(`${origin}/__emulator/state`, pem)).toBe(200);
+    const untrusted = await httpsStatus(`${origin}/__emulator/state`, undefined).then(
+      () => undefined,
+      (error: NodeJS.ErrnoException) => error,
+    );
+    expect(untrusted?.code).toMatch(/CERT|SIGNATURE|ISSUER/);
+    started.child.kill("SIGTERM");
+    expect(await started.exit).toEqual({ code: 0, signal: null });
+    expect(existsSync(dirname(caPath))).toBe(false);
+  });
+
+  it("--json carries caCertificatePath (null without --tls)", async () => {
+    const tls = run(["--json", "--quiet", "--tls"]);
+    const info = JSON.parse((await printed(tls, /^\{.*\}$/m))[0]) as { origin: string; caCertificatePath: string };
+    expect(info.origin).toMatch(/^https:/);
+    expect(await httpsStatus(`${info.origin}/__emulator/state`, readFileSync(info.caCertificatePath, "utf8"))).toBe(200);
+    tls.child.kill("SIGINT");
+    expect(await tls.exit).toEqual({ code: 0, signal: null });
+    const plain = run(["--json", "--quiet"]);
+    const plainInfo = JSON.parse((await printed(plain, /^\{.*\}$/m))[0]) as { caCertificatePath: string | null };
+    expect(plainInfo.caCertificatePath).toBeNull();
+    plain.child.kill("SIGTERM");
+    await plain.exit;
+  });
+
+  it("without openssl on PATH, exits 2 naming apt-get install openssl, and leaves no folder", async () => {
+    const emptyBin = mkdtempSync(join(tmpdir(), "no-openssl-"));
+    const temp = mkdtempSync(join(tmpdir(), "tls-tmp-"));
+    try {
+      const started = run(["--tls"], { ...process.env, PATH: emptyBin, TMPDIR: temp });
+      expect((await started.exit).code).toBe(2);
+      expect(started.stderr()).toContain("openssl");
+      expect(started.stderr()).toContain("apt-get install openssl");
+      expect(started.stdout()).toBe("");
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(emptyBin, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
