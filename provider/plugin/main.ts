@@ -4,11 +4,17 @@
 // runtime's notices go to the engine's Log service (./engine-log).
 import "./node-version";
 import { main } from "@pulumi/pulumi/provider";
-import { cloudmanagerProvider } from "./server";
+import * as runtime from "../runtime";
 import { engineAddressOf, engineNotices } from "./engine-log";
+import { serveProviderConfig } from "./provider-config";
+import { cloudmanagerProvider } from "./server";
 
 const args = process.argv.slice(2);
 const engineAddress = engineAddressOf(args);
+
+// The provider's properties (an explicit provider's, or the stack config of the default one) reach
+// the runtime through Configure; CheckConfig and DiffConfig check and compare them (./provider-config).
+serveProviderConfig((config) => runtime.configure({ config }));
 
 cloudmanagerProvider(engineAddress === undefined ? {} : { notices: engineNotices(engineAddress) })
   .then((provider) => main(provider, args))

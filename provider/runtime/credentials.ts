@@ -124,6 +124,43 @@ interface Setting {
 }
 
 /**
+ * What is wrong with the default settings themselves, by setting (a provider's properties at
+ * preview): a base URL or CA certificate that cannot be used, half of a pair that the environment
+ * does not complete. Missing credentials altogether are not reported: a preview needs none.
+ */
+export function resolveProblems(config: ConfigSnapshot, env: NodeJS.ProcessEnv = process.env): { property: SettingName; reason: string }[] {
+  const problems: { property: SettingName; reason: string }[] = [];
+  const setting = (name: SettingName): Setting | undefined =>
+    config[name] === undefined ? undefined : { value: config[name], from: "config", source: CONFIG_KEYS[name] };
+  const attempt = (property: SettingName, check: () => unknown) => {
+    try {
+      check();
+    } catch (e) {
+      problems.push({ property, reason: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const baseUrl = setting("baseUrl");
+  if (baseUrl) attempt("baseUrl", () => baseUrlOf(baseUrl));
+  const ca = setting("caCertificate");
+  if (ca) attempt("caCertificate", () => readCaCertificate(ca));
+  for (const [a, b] of [
+    ["publicKey", "privateKey"],
+    ["clientId", "clientSecret"],
+  ] as const) {
+    const has = (name: SettingName) => config[name] !== undefined || (env[ENV_VARS[name]]?.trim() ?? "") !== "";
+    if (config[a] === undefined && config[b] === undefined) continue;
+    const missing = [a, b].find((name) => !has(name));
+    if (missing !== undefined) {
+      problems.push({
+        property: missing,
+        reason: `CLOUDMANAGER_CREDENTIALS_MISSING: ${config[a] !== undefined ? a : b} is set but ${missing} is not (nor ${ENV_VARS[missing]}); set both`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * What is wrong with the settings of `orgId` itself (its `cloudmanager:organizations` entry or
  * CLOUDMANAGER_ORG_<ORGID>_* variables), for `check` to report at preview; undefined when nothing is.
  * Missing default credentials are not reported here: a preview needs none.

@@ -168,11 +168,18 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(Object.keys(schema.resources).sort()).toEqual(RESOURCES.map((r) => pluginToken(r.name)).sort());
   });
 
-  test("provider config: the settings credentials.ts reads, the two secrets marked secret", () => {
+  test("provider config: the settings credentials.ts reads (and organizations), the two secrets marked secret", () => {
     const variables = schema.config?.variables ?? {};
-    expect(Object.keys(variables).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+    expect(Object.keys(variables).sort()).toEqual([...Object.keys(CONFIG_KEYS), "organizations"].sort());
     expect(Object.keys(variables).filter((k) => variables[k]?.secret === true)).toEqual(["privateKey", "clientSecret"]);
-    for (const variable of Object.values(variables)) expect(variable.type).toBe("string");
+    for (const [name, variable] of Object.entries(variables)) expect(variable.type).toBe(name === "organizations" ? "object" : "string");
+  });
+
+  test("an explicit provider takes the same settings as properties (issue 18)", () => {
+    const provider = (schema as { provider?: { inputProperties?: Record<string, SchemaProperty> } }).provider;
+    expect(Object.keys(provider?.inputProperties ?? {}).sort()).toEqual(Object.keys(schema.config?.variables ?? {}).sort());
+    expect(provider?.inputProperties?.["privateKey"]?.secret).toBe(true);
+    expect(provider?.inputProperties?.["clientSecret"]?.secret).toBe(true);
   });
 
   test("everything is described", () => {
