@@ -6,6 +6,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { orgEnvVar } from "../../provider/runtime/credentials";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -96,6 +97,13 @@ describe("examples/gitops membership workflow", () => {
     expect(workflow.env["MCLI_PUBLIC_API_KEY"]).toBe("${{ secrets.CLOUD_MANAGER_PUBLIC_KEY }}");
     expect(workflow.env["MCLI_PRIVATE_API_KEY"]).toBe("${{ secrets.CLOUD_MANAGER_PRIVATE_KEY }}");
     expect(text).not.toMatch(/config set .*cloudmanager:(privateKey|clientSecret)/);
+  });
+
+  it("takes a second organization's key from its own secrets, in the variables the provider reads for that organization", () => {
+    const names = Object.keys(workflow.env).filter((name) => name.startsWith("CLOUDMANAGER_ORG_"));
+    const orgId = /^CLOUDMANAGER_ORG_([0-9A-F]{24})_PUBLIC_KEY$/.exec(names[0] ?? "")?.[1] ?? "";
+    expect(names.sort()).toEqual([orgEnvVar(orgId, "privateKey"), orgEnvVar(orgId, "publicKey")]);
+    expect(workflow.env[orgEnvVar(orgId, "privateKey")]).toBe("${{ secrets.CLOUD_MANAGER_NONPROD_PRIVATE_KEY }}");
   });
 
   it("npm run lint checks every example workflow with actionlint (tools/actionlint.sh lists them all)", () => {
