@@ -12,9 +12,13 @@ import { cloudmanagerProvider } from "./server";
 const args = process.argv.slice(2);
 const engineAddress = engineAddressOf(args);
 
-// The provider's properties (an explicit provider's, or the stack config of the default one) reach
-// the runtime through Configure; CheckConfig and DiffConfig check and compare them (./provider-config).
-serveProviderConfig((config) => runtime.configure({ config }));
+// An explicit provider's properties reach the runtime through Configure; CheckConfig and DiffConfig
+// check and compare them (./provider-config). The default provider keeps the stack config of the
+// command being run (PULUMI_CONFIG, read at start), not the copy the engine saved at the last `up`:
+// so a key rotated in stack config is used by the next plain refresh or destroy.
+serveProviderConfig(async (config, explicit) => {
+  if (explicit) await runtime.configure({ config });
+});
 
 cloudmanagerProvider(engineAddress === undefined ? {} : { notices: engineNotices(engineAddress) })
   .then((provider) => main(provider, args))

@@ -23,7 +23,7 @@ import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { CONFIG_KEYS, organizationProblem, readConfig, resolveProblems, type SettingName } from "../runtime/credentials";
 import { UNKNOWN } from "../model/property-bag";
-import { unwrapBag } from "./server";
+import { unwrapBag } from "./bags";
 
 /** The properties a `cloudmanager` provider takes (the schema's `config.variables`). */
 const SETTINGS = Object.keys(CONFIG_KEYS) as SettingName[];
@@ -45,6 +45,8 @@ interface Call<T> {
   request: T;
 }
 
+type ConfigureMethod = (call: Call<provTypes.ConfigureRequest>, cb: Callback<provTypes.ConfigureResponse>) => void;
+
 /** What Configure hands the runtime: the config, and whether it is an explicit provider's. */
 export type OnConfigure = (config: ConfigureRequest["config"], explicit: boolean) => Promise<void>;
 
@@ -61,29 +63,22 @@ export function serveProviderConfig(onConfigure: OnConfigure): void {
     implementation: grpcTypes.UntypedServiceImplementation,
   ) {
     if ("checkConfig" in service && "configure" in service) {
-      const original = implementation["configure"] as (
-        call: Call<provTypes.ConfigureRequest>,
-        cb: Callback<provTypes.ConfigureResponse>,
-      ) => void;
-      implementation = {
-        ...implementation,
-        checkConfig: (call: Call<provTypes.CheckRequest>, cb: Callback<provTypes.CheckResponse>) => cb(null, checkConfig(call.request)),
-        diffConfig: (call: Call<provTypes.DiffRequest>, cb: Callback<provTypes.DiffResponse>) => cb(null, diffConfig(call.request)),
-        configure: (call: Call<provTypes.ConfigureRequest>, cb: Callback<provTypes.ConfigureResponse>) => {
-          const request = call.request;
-          onConfigure(configOf(request.getArgs()?.toJavaScript() ?? {}), isExplicit(request.getUrn() ?? "")).then(
-            () => original(call, cb),
-            (e: unknown) =>
-              cb({
-                name: "Error",
-                message: e instanceof Error ? e.message : String(e),
-                code: grpc.status.INVALID_ARGUMENT,
-                details: e instanceof Error ? e.message : String(e),
-                metadata: new grpc.Metadata(),
-              }),
-          );
-        },
+      // Replaced on the server object itself: its other methods live on its prototype and use `this`.
+      const original = (implementation["configure"] as ConfigureMethod).bind(implementation);
+      const checkMethod = (call: Call<provTypes.CheckRequest>, cb: Callback<provTypes.CheckResponse>) =>
+        cb(null, checkConfig(call.request));
+      const diffMethod = (call: Call<provTypes.DiffRequest>, cb: Callback<provTypes.DiffResponse>) => cb(null, diffConfig(call.request));
+      const configureMethod: ConfigureMethod = (call, cb) => {
+        const request = call.request;
+        onConfigure(configOf(request.getArgs()?.toJavaScript() ?? {}), isExplicit(request.getUrn() ?? "")).then(
+          () => original(call, cb),
+          (e: unknown) => {
+            const message = e instanceof Error ? e.message : String(e);
+            cb({ name: "Error", message, code: grpc.status.INVALID_ARGUMENT, details: message, metadata: new grpc.Metadata() });
+          },
+        );
       };
+      Object.assign(implementation, { checkConfig: checkMethod, diffConfig: diffMethod, configure: configureMethod });
     }
     addService.call(this, service, implementation);
   };
@@ -181,12 +176,15 @@ export function checkProviderProperties(props: Record<string, unknown>): { prope
 /** The provider's properties as the runtime reads stack config: `cloudmanager:<name>`; objects as JSON text. */
 export function configOf(props: Record<string, unknown>): ConfigureRequest["config"] {
   const { bag } = unwrapBag(props);
-  const get = (key: string): string | undefined => {
-    const name = key.startsWith("cloudmanager:") ? key.slice("cloudmanager:".length) : key;
-    const value = bag[name];
+  return configReader((key) => {
+    const value = bag[bareKey(key)];
     if (typeof value === "string") return value;
     return value !== undefined && value !== null && typeof value === "object" ? JSON.stringify(value) : undefined;
-  };
+  });
+}
+
+/** A ConfigureRequest's `config` over a lookup of `cloudmanager:*` keys. */
+function configReader(get: (key: string) => string | undefined): ConfigureRequest["config"] {
   return {
     get,
     require(key: string): string {
@@ -195,6 +193,41 @@ export function configOf(props: Record<string, unknown>): ConfigureRequest["conf
       return value;
     },
   };
+}
+
+/**
+ * The stack config of the `cloudmanager` namespace, as the engine hands it to every provider plugin
+ * it starts: the environment variable PULUMI_CONFIG, a JSON object of the namespace's keys without
+ * the `cloudmanager:` prefix, secrets decrypted (pkg/resource/plugin's NewProvider; the same
+ * variable @pulumi/pulumi's runtime/config.js reads). Read when the plugin starts; Configure (below)
+ * then gives the provider's own properties, which take its place. Keys with the prefix (`cloudmanager:publicKey`,
+ * `cloudmanager:config:publicKey`) are read too. Non-string values (config objects) are ignored.
+ */
+export function pluginConfig(env: NodeJS.ProcessEnv = process.env): ConfigureRequest["config"] {
+  const values = new Map<string, string>();
+  const text = env["PULUMI_CONFIG"];
+  if (text !== undefined && text.trim() !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`CLOUDMANAGER_CONFIG_INVALID: PULUMI_CONFIG, set by the Pulumi engine, is not JSON`, { cause: e });
+    }
+    if (typeof parsed === "object" && parsed !== null) {
+      for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === "string") values.set(bareKey(key), value);
+      }
+    }
+  }
+  return configReader((key) => values.get(bareKey(key)));
+}
+
+/** `cloudmanager:publicKey`, `cloudmanager:config:publicKey` and `publicKey` are one key. */
+function bareKey(key: string): string {
+  const prefix = "cloudmanager:";
+  if (!key.startsWith(prefix)) return key;
+  const rest = key.slice(prefix.length);
+  return rest.startsWith("config:") ? rest.slice("config:".length) : rest;
 }
 
 /** A Struct's JavaScript value with secret wrappers removed (the engine strips them before CheckConfig; Configure may keep them). */

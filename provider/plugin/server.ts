@@ -12,132 +12,24 @@
 //   values are unwrapped for the runtime and the properties that held a secret are wrapped again in
 //   what goes back, so a secret input stays secret in state;
 // - `read` returns the inputs too when the engine passed no state (`pulumi import`, a `get`);
-// - configuration: see `pluginConfig` below;
+// - configuration: ./provider-config (stack config, an explicit provider's properties);
 // - notices: the engine hides a plugin's stderr, so they go to its Log service, attached to the
 //   resource of the call that raised them (./engine-log), delivered before the call returns.
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as pulumi from "@pulumi/pulumi";
-import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
-import { UNKNOWN, URN_KEY, type PropertyBag } from "../model/property-bag";
+import { URN_KEY, type PropertyBag } from "../model/property-bag";
 import { pluginToken, RESOURCES, resourceOfToken, type ResourceName } from "../registry";
 import type { ResourceMethods } from "../resources/resource-methods";
 import * as runtime from "../runtime";
 import type { EngineNotices } from "./engine-log";
+import { BOOKKEEPING, outgoingBag, typeOfUrn, unwrapBag } from "./bags";
+import { pluginConfig } from "./provider-config";
 import { loadSchema, type PackageSchema } from "./schema";
-
-/** The package name: the `cloudmanager:*` config namespace and the first part of every type token. */
-const PLUGIN_PACKAGE = "cloudmanager";
 
 export const ORG_INVITATION_TOKEN = pluginToken("OrgInvitation");
 export const ORG_MEMBERSHIP_TOKEN = pluginToken("OrgMembership");
 export const ORG_ROSTER_TOKEN = pluginToken("OrgRoster");
-
-/** Keys the dynamic front door keeps in its bags; never part of a plugin resource's inputs or outputs. */
-const BOOKKEEPING = [URN_KEY, "__provider"];
-
-// ---- configuration ----
-
-/**
- * The stack config of the `cloudmanager` namespace, as the engine hands it to every provider plugin
- * it starts: the environment variable PULUMI_CONFIG, a JSON object of the namespace's keys without
- * the `cloudmanager:` prefix, secrets decrypted (pkg/resource/plugin's NewProvider; the same
- * variable @pulumi/pulumi's runtime/config.js reads). @pulumi/pulumi's provider server answers
- * CheckConfig/DiffConfig with UNIMPLEMENTED and its Configure drops the request's variables, so this
- * is how stack config reaches a plugin built on it. Keys with the prefix (`cloudmanager:publicKey`,
- * `cloudmanager:config:publicKey`) are read too. Non-string values (config objects) are ignored.
- */
-export function pluginConfig(env: NodeJS.ProcessEnv = process.env): ConfigureRequest["config"] {
-  const values = new Map<string, string>();
-  const text = env["PULUMI_CONFIG"];
-  if (text !== undefined && text.trim() !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`CLOUDMANAGER_CONFIG_INVALID: PULUMI_CONFIG, set by the Pulumi engine, is not JSON`, { cause: e });
-    }
-    if (typeof parsed === "object" && parsed !== null) {
-      for (const [key, value] of Object.entries(parsed)) {
-        if (typeof value === "string") values.set(bareKey(key), value);
-      }
-    }
-  }
-  const get = (key: string): string | undefined => values.get(bareKey(key));
-  return {
-    get,
-    require(key: string): string {
-      const value = get(key);
-      if (value === undefined) throw new Error(`Missing required configuration key: ${key}`);
-      return value;
-    },
-  };
-}
-
-/** `cloudmanager:publicKey`, `cloudmanager:config:publicKey` and `publicKey` are one key. */
-function bareKey(key: string): string {
-  const prefix = `${PLUGIN_PACKAGE}:`;
-  if (!key.startsWith(prefix)) return key;
-  const rest = key.slice(prefix.length);
-  return rest.startsWith("config:") ? rest.slice("config:".length) : rest;
-}
-
-// ---- property bags ----
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * The bag with every secret and output value unwrapped (an unknown output value becomes the engine's
- * unknown placeholder, as the runtime expects at preview), and the top-level keys that held a secret.
- */
-export function unwrapBag(bag: unknown): { bag: PropertyBag; secretKeys: Set<string> } {
-  const secretKeys = new Set<string>();
-  const out: PropertyBag = {};
-  if (isRecord(bag)) {
-    for (const [key, value] of Object.entries(bag)) {
-      const found = { secret: false };
-      out[key] = unwrapValue(value, found);
-      if (found.secret) secretKeys.add(key);
-    }
-  }
-  return { bag: out, secretKeys };
-}
-
-function unwrapValue(value: unknown, found: { secret: boolean }): unknown {
-  if (Array.isArray(value)) return value.map((v) => unwrapValue(v, found));
-  if (!isRecord(value)) return value;
-  const sig = value[pulumi.runtime.specialSigKey];
-  if (sig === pulumi.runtime.specialSecretSig) {
-    found.secret = true;
-    return unwrapValue(value["value"], found);
-  }
-  if (sig === pulumi.runtime.specialOutputValueSig) {
-    if (value["secret"] === true) found.secret = true;
-    return "value" in value ? unwrapValue(value["value"], found) : UNKNOWN;
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapValue(v, found)]));
-}
-
-/** What goes back to the engine: bookkeeping keys removed, the properties that held a secret wrapped as secrets. */
-export function outgoingBag(bag: object | undefined, secretKeys: ReadonlySet<string>): PropertyBag | undefined {
-  if (bag === undefined) return undefined;
-  const out: PropertyBag = {};
-  for (const [key, value] of Object.entries(bag as Record<string, unknown>)) {
-    if (BOOKKEEPING.includes(key) || value === undefined) continue;
-    out[key] = secretKeys.has(key) ? { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value } : value;
-  }
-  return out;
-}
-
-/** The type token of a URN (`urn:pulumi:stack::project::parent$type::name` → `type`). */
-export function typeOfUrn(urn: string): string {
-  const parts = urn.split("::");
-  const qualified = parts[2] ?? "";
-  return qualified.slice(qualified.lastIndexOf("$") + 1);
-}
 
 // ---- the provider ----
 

@@ -10,16 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { ENV_VARS } from "../../provider/runtime/credentials";
 import { UNKNOWN } from "../../provider/model/property-bag";
 import { loadSchema } from "../../provider/plugin/schema";
-import {
-  cloudmanagerProvider,
-  ORG_INVITATION_TOKEN,
-  ORG_MEMBERSHIP_TOKEN,
-  ORG_ROSTER_TOKEN,
-  outgoingBag,
-  pluginConfig,
-  typeOfUrn,
-  unwrapBag,
-} from "../../provider/plugin/server";
+import { outgoingBag, typeOfUrn, unwrapBag } from "../../provider/plugin/bags";
+import { pluginConfig } from "../../provider/plugin/provider-config";
+import { cloudmanagerProvider, ORG_INVITATION_TOKEN, ORG_MEMBERSHIP_TOKEN, ORG_ROSTER_TOKEN } from "../../provider/plugin/server";
 import { engineAddressOf, type EngineNotices } from "../../provider/plugin/engine-log";
 import { setNoticeSink } from "../../provider/runtime";
 import { expectStorable, startHarness, type Harness } from "../provider/support/harness";
