@@ -1,5 +1,5 @@
 // The providers of every resource as the engine drives them, for both front doors: the thin stored
-// providers (./stored-provider) load this module at call time through
+// providers (../resources/stored-provider) load this module at call time through
 // `require("pulumi-cloudmanager/provider/runtime")`, and the plugin (../plugin/server) imports it.
 // Each resource's methods come from ../registry, wrapped once here: errors leave through `reported`
 // (../errors/error-echo) and the URN is kept in what goes to state. OrgInvitation's methods are also

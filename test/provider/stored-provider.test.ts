@@ -37,7 +37,7 @@ function runNode(script: string, cwd: string, env: Record<string, string> = {}):
 // and, through the real OrgInvitation class under Pulumi's mock monitor, captures what it registers.
 const SERIALIZE = `
 const pulumi = require("@pulumi/pulumi");
-const provider = require(${JSON.stringify(join(ROOT, "dist/provider/runtime/stored-provider.js"))}).storedProvider;
+const provider = require(${JSON.stringify(join(ROOT, "dist/provider/resources/stored-provider.js"))}).storedProvider;
 const { OrgInvitation } = require("pulumi-cloudmanager");
 (async () => {
   const registered = [];

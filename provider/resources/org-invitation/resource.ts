@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
-import { storedProvider } from "../../runtime/stored-provider";
+import { storedProvider } from "../stored-provider";
 import type { OrgInvitationStatus } from "./model";
 
 export interface OrgInvitationArgs {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
-import { storedMembershipProvider } from "../../runtime/stored-provider";
+import { storedMembershipProvider } from "../stored-provider";
 import type { OrgMembershipStatus } from "./model";
 
 export interface OrgMembershipArgs {

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
-import { storedRosterProvider } from "../../runtime/stored-provider";
+import { storedRosterProvider } from "../stored-provider";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
 
 export interface OrgRosterArgs {

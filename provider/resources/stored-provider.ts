@@ -15,8 +15,17 @@
 
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import type { PropertyBag } from "../model/property-bag";
+import type { ResourceMethods } from "./resource-methods";
 
-type Runtime = typeof import("./index");
+/**
+ * What the loaded runtime offers the stored providers (../runtime; test/provider/registry.test.ts
+ * checks that it does): OrgInvitation's methods at its top level, the others under their runtime key.
+ */
+type Runtime = ResourceMethods & {
+  configure: NonNullable<ResourceProvider<PropertyBag, PropertyBag>["configure"]>;
+  membership: ResourceMethods;
+  roster: ResourceMethods;
+};
 /** Where `configure` leaves the loaded runtime for the other methods (the host runs configure first, once per process). */
 type Global = { cloudmanager: Runtime };
 
