@@ -54,6 +54,13 @@ function principalInput(body: JsonObject, idField: string, secretField: string):
 }
 
 const router = new Router<ControlHandler>()
+  .add("POST", "/orgs/:orgId/invites", (state, p, body) => {
+    // An invitation sent by a person in the UI: the inviter is a username, not an API key.
+    checkFields(body, ["username", "roles", "teamIds", "inviterUsername"], ["username", "roles", "inviterUsername"]);
+    const teamIds = optionalStringArrayField(body, "teamIds");
+    const input = { username: stringField(body, "username"), roles: stringArrayField(body, "roles"), ...(teamIds ? { teamIds } : {}) };
+    return created(state.inviteAs(p["orgId"] ?? "", input, stringField(body, "inviterUsername")));
+  })
   .add("POST", "/orgs/:orgId/invites/:invitationId/accept", (state, p, body) => {
     checkFields(body, PROFILE_FIELDS, []);
     return ok(state.acceptInvitation(p["orgId"] ?? "", p["invitationId"] ?? "", profileInput(body)));

@@ -77,6 +77,18 @@ export class EmulatorState {
     return this.parts.store.members.addOrgUser(orgId, input);
   }
 
+  /**
+   * An invitation sent by a person in the Cloud Manager UI: `inviterUsername` is that person's
+   * username (the API records the calling key's public key instead). Same rules as the API's POST.
+   */
+  inviteAs(orgId: string, input: { username: string; roles: string[]; teamIds?: string[] }, inviterUsername: string): InvitationView {
+    return this.parts.store.createInvitation(
+      orgId,
+      { username: input.username, roles: input.roles, teamIds: input.teamIds ?? [] },
+      inviterUsername,
+    );
+  }
+
   /** The invitation disappears from the API and its user becomes a member with its roles and teams. */
   acceptInvitation(orgId: string, invitationId: string, profile?: AcceptProfile): UserRecord {
     return this.parts.store.acceptInvitation(orgId, invitationId, profile);

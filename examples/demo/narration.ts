@@ -137,13 +137,15 @@ export function describeDrift(drift: Drift): string {
     .join(", ");
 }
 
-export async function controlPlane(emulator: RunningEmulator, path: string): Promise<void> {
+export async function controlPlane(emulator: RunningEmulator, path: string, body?: object): Promise<unknown> {
   // The control plane takes JSON POSTs only (it refuses what a browser page could send cross-origin).
   const response = await fetch(`${emulator.origin}/__emulator/${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   check(response.ok, `control plane POST /__emulator/${path} answered ${response.status}`);
+  return response.json();
 }
 
 export function lastRequestSeq(emulator: RunningEmulator): number {

@@ -90,7 +90,7 @@ describe("the enforcement example (examples/org-membership)", () => {
     expect(green.code).toBe(0);
 
     // Someone invited in the Cloud Manager UI: the scheduled gate fails with Pulumi's "no changes expected" exit code.
-    const invited = await e2e.admin.createInvitation(e2e.orgId, { username: "stranger@example.com", roles: ["ORG_OWNER"] });
+    const invited = e2e.emulator.state.inviteAs(e2e.orgId, { username: "stranger@example.com", roles: ["ORG_OWNER"] }, "admin@example.com");
     let mark = e2e.view.mark();
     const red = await pulumi(workDir, gate);
     expect(red.code).toBe(7);
@@ -101,7 +101,7 @@ describe("the enforcement example (examples/org-membership)", () => {
     // The merge to main: `pulumi up --refresh --config prune=true`.
     const merge = await pulumi(workDir, ["up", "--refresh", "--yes", "--config", "prune=true", ...args]);
     expect(merge.code).toBe(0);
-    expect(merge.output).toContain(`pruned: withdrew the invitation ${invited.id} for stranger@example.com`);
+    expect(merge.output).toContain(`pruned: withdrawing the invitation ${invited.id} for stranger@example.com`);
     expect(e2e.view.describeWritesSince(mark)).toEqual([`DELETE /orgs/${e2e.orgId}/invites/${invited.id} 204`]);
     expect(e2e.view.isMember(BREAK_GLASS)).toBe(true);
 

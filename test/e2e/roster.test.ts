@@ -120,7 +120,7 @@ async function upThenAccessByHand(stack: TestStack) {
   e2e.emulator.state.acceptInvitation(e2e.orgId, e2e.view.pendingFor(BOB).id);
   // Acceptance is the goal, not drift: the gate passes.
   expect(await gate(stack)).toBeUndefined();
-  const invited = await e2e.admin.createInvitation(e2e.orgId, { username: STRANGER, roles: ["ORG_GROUP_CREATOR"] });
+  const invited = e2e.emulator.state.inviteAs(e2e.orgId, { username: STRANGER, roles: ["ORG_GROUP_CREATOR"] }, "admin@example.com");
   const added = e2e.emulator.state.addOrgUser(e2e.orgId, { username: BY_HAND, roles: ["ORG_READ_ONLY"] });
   return { invited, added };
 }
@@ -147,7 +147,7 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
     // The provider's warning names both (with who invited whom and when) and says what to do.
     const notice = red.message.split("\n").find((line) => line.startsWith("warning: cloudmanager: undeclared access"));
     expect(notice).toContain(`${BY_HAND} (member: ORG_READ_ONLY)`);
-    expect(notice).toContain(`${STRANGER} (invited by ${e2e.adminPublicKey} at ${invited.createdAt}: ORG_GROUP_CREATOR)`);
+    expect(notice).toContain(`${STRANGER} (invited by admin@example.com at ${invited.createdAt}: ORG_GROUP_CREATOR)`);
     expect(notice).toContain("set `prune: true` to remove them at `pulumi up`");
     // The refresh diff names them too, as the roster's outputs.
     expect(red.output).toMatch(new RegExp(`unmanagedInvitations[^]*username\\s*: "${STRANGER}"`));
@@ -168,7 +168,7 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
         username: STRANGER,
         roles: ["ORG_GROUP_CREATOR"],
         invitationId: invited.id,
-        inviterUsername: e2e.adminPublicKey,
+        inviterUsername: "admin@example.com",
         createdAt: invited.createdAt,
       },
     ]);
@@ -202,18 +202,18 @@ describe("OrgRoster with prune: up removes the undeclared access", () => {
     expect(pruned).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^warning: cloudmanager: pruned: withdrew the invitation ${invited.id} for ${literal(STRANGER)} \\(ORG_GROUP_CREATOR; sent by ${e2e.adminPublicKey} at ${literal(invited.createdAt)}\\), which no resource declares\\.$`,
+          `^warning: cloudmanager: pruned: withdrawing the invitation ${invited.id} for ${literal(STRANGER)} \\(ORG_GROUP_CREATOR; sent by admin@example.com at ${literal(invited.createdAt)}\\), which no resource declares\\.$`,
         ),
       ) as unknown,
       expect.stringMatching(
         new RegExp(
-          `^warning: cloudmanager: pruned: removed ${literal(BY_HAND)} \\(ORG_READ_ONLY\\) from organization ${e2e.orgId}; no resource declares them\\.$`,
+          `^warning: cloudmanager: pruned: removing ${literal(BY_HAND)} \\(ORG_READ_ONLY\\) from organization ${e2e.orgId}; no resource declares them\\.$`,
         ),
       ) as unknown,
     ]);
     // The up's own text shows the same lines (what a CI log shows).
-    expect(up.output).toContain(`pruned: withdrew the invitation ${invited.id} for ${STRANGER}`);
-    expect(up.output).toContain(`pruned: removed ${BY_HAND}`);
+    expect(up.output).toContain(`pruned: withdrawing the invitation ${invited.id} for ${STRANGER}`);
+    expect(up.output).toContain(`pruned: removing ${BY_HAND}`);
     const outputs = await stack.outputs();
     expect(outputs["unmanagedInvitations"]).toEqual([]);
     expect(outputs["unmanagedMembers"]).toEqual([]);
@@ -242,7 +242,7 @@ describe("OrgRoster never removes", () => {
     const INTRUDER = `intruder.${scenario}@example.com`;
     e2e.emulator.state.addOrgUser(e2e.orgId, { username: CAROL, roles: ["ORG_READ_ONLY"] });
     e2e.emulator.state.addOrgUser(e2e.orgId, { username: CONTRACTOR, roles: ["ORG_MEMBER"] });
-    await e2e.admin.createInvitation(e2e.orgId, { username: CONTRACTOR_INVITED, roles: ["ORG_MEMBER"] });
+    e2e.emulator.state.inviteAs(e2e.orgId, { username: CONTRACTOR_INVITED, roles: ["ORG_MEMBER"] }, "admin@example.com");
     const intruder = e2e.emulator.state.addOrgUser(e2e.orgId, { username: INTRUDER, roles: ["ORG_OWNER"] });
 
     const people: Person[] = [
@@ -268,18 +268,18 @@ describe("OrgRoster never removes", () => {
       `DELETE ${orgPath(`/users/${intruder.id}`)} 204`,
     ]);
     expect(providerWarnings(first).filter((w) => w.includes("pruned"))).toEqual([
-      expect.stringContaining(`pruned: removed ${INTRUDER} (ORG_OWNER)`) as unknown,
+      expect.stringContaining(`pruned: removing ${INTRUDER} (ORG_OWNER)`) as unknown,
     ]);
 
     // Later: alice and dave accept, someone else is invited by hand; the next merge prunes only that.
     e2e.emulator.state.acceptInvitation(e2e.orgId, e2e.view.pendingFor(ALICE).id);
     e2e.emulator.state.acceptInvitation(e2e.orgId, e2e.view.pendingFor(DAVE).id);
-    const later = await e2e.admin.createInvitation(e2e.orgId, { username: STRANGER, roles: ["ORG_MEMBER"] });
+    const later = e2e.emulator.state.inviteAs(e2e.orgId, { username: STRANGER, roles: ["ORG_MEMBER"] }, "admin@example.com");
     mark = e2e.view.mark();
     const second = await stack.up({ refresh: true });
     expect(e2e.view.describeWritesSince(mark)).toEqual([`DELETE ${orgPath(`/invites/${later.id}`)} 204`]);
     expect(providerWarnings(second).filter((w) => w.includes("pruned"))).toEqual([
-      expect.stringContaining(`pruned: withdrew the invitation ${later.id} for ${STRANGER}`) as unknown,
+      expect.stringContaining(`pruned: withdrawing the invitation ${later.id} for ${STRANGER}`) as unknown,
     ]);
     expect((await stack.outputs())["statuses"]).toEqual({ alice: "ACTIVE", bob: "PENDING", carol: "ACTIVE", dave: "ACTIVE" });
     expect(memberNames()).toEqual([BREAK_GLASS, ALICE, CAROL, CONTRACTOR, DAVE].sort());

@@ -74,6 +74,21 @@ describe("control plane", () => {
     expect((await raw(`${emu.baseUrl}/orgs/${org.id}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
+  it("POST /orgs/{org}/invites sends an invitation as a person in the UI: the API shows that person as the inviter", async () => {
+    const emu = await emulator();
+    const sent = await control(emu, "POST", `/orgs/${emu.org.id}/invites`, {
+      username: "mallory@example.net",
+      roles: ["ORG_MEMBER"],
+      inviterUsername: "admin@example.com",
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.json).toMatchObject({ username: "mallory@example.net", roles: ["ORG_MEMBER"], inviterUsername: "admin@example.com" });
+    expect(emu.state.pendingInvitations(emu.org.id).map((i) => i.inviterUsername)).toEqual(["admin@example.com"]);
+    expect((await control(emu, "POST", `/orgs/${emu.org.id}/invites`, { username: "x@example.net", roles: ["ORG_MEMBER"] })).status).toBe(
+      400,
+    );
+  });
+
   it("GET /state shows orgs, invitations with their status (incl. accepted and expired) and members, and no secrets", async () => {
     const emu = await emulator({ publicKey: "statekey", privateKey: "state-private-key-value" });
     const c = new DigestTestClient(emu);

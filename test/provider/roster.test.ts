@@ -171,6 +171,22 @@ describe("OrgRoster and people leaving the program", () => {
     const read = await r.read(first.id, { ...(updated.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
     expect(read.props?.unmanagedMembers).toMatchObject([{ username: "bob@example.com" }]);
   });
+
+  it("says nothing about someone leaving the list whom an ignore pattern keeps anyway", async () => {
+    h.emulator.state.addOrgUser(h.orgId, { username: "alice@example.com", roles: ["ORG_OWNER"] });
+    h.emulator.state.addOrgUser(h.orgId, { username: "owen@break-glass.example.com", roles: ["ORG_OWNER"] });
+    const ignore = ["*@break-glass.example.com"];
+    await h.newDeployment();
+    const first = await r.create(
+      await checked(roster({ managed: ["alice@example.com", "owen@break-glass.example.com"], ignore, prune: true })),
+    );
+    await h.newDeployment();
+    h.emulator.state.clearRequests();
+    const olds = { ...(first.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
+    await r.update(first.id, olds, await checked(roster({ managed: ["alice@example.com"], ignore, prune: true })));
+    expect(h.notices.filter((n) => n.includes("owen@"))).toEqual([]);
+    expect(writes(h)).toEqual([]);
+  });
 });
 
 describe("OrgRoster diff and prune", () => {

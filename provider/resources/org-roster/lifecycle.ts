@@ -91,7 +91,9 @@ export async function updateOrgRoster(
 ): Promise<UpdateResult<OrgRosterOutputs>> {
   const managed = new Set(inputs.managed.map(usernameKey));
   const leaving = previouslyManaged.filter((u) => !managed.has(usernameKey(u)));
-  if (leaving.length > 0) warnOnce(ledger, leavingNotice(api.orgId, leaving));
+  // An ignored person is never pruned: nothing to warn about.
+  const exposed = leaving.filter((u) => !ignoredOnly(inputs, u));
+  if (exposed.length > 0) warnOnce(ledger, leavingNotice(api.orgId, exposed));
   return { outs: await enforce(api, inputs, ledger, leaving) };
 }
 
@@ -271,10 +273,12 @@ function undeclaredNotice(
     ),
   ];
   const listed = names.slice(0, NAMED).join("; ") + (names.length > NAMED ? `; and ${names.length - NAMED} more` : "");
+  const automation = invitations.some((i) => isAutomation(i.inviterUsername));
   return (
     `undeclared access in organization ${orgId}: ${listed}. ` +
     (prune
-      ? "prune is on: `pulumi up` withdraws these invitations and removes these members."
+      ? "prune is on: `pulumi up` withdraws these invitations and removes these members" +
+        (automation ? " (an invitation sent by another API key or service account is reported, never pruned)." : ".")
       : "Declare them in the program, add them to `ignore`, or set `prune: true` to remove them at `pulumi up`.")
   );
 }
