@@ -23,9 +23,8 @@ function advice(e: CloudManagerError): string {
   switch (e.status) {
     case 401:
       return (
-        "Check that the API key (cloudmanager:publicKey/privateKey or MCLI_PUBLIC_API_KEY/MCLI_PRIVATE_API_KEY) or the " +
-        "service account (cloudmanager:clientId/clientSecret or CLOUDMANAGER_CLIENT_ID/CLOUDMANAGER_CLIENT_SECRET) " +
-        "exists and has the Organization Owner role in this organization. After rotating a key in stack config, " +
+        "Check that the API key or service account (the settings named at the end) exists and has the Organization Owner " +
+        "role in this organization. After rotating a key in stack config, " +
         "run `pulumi refresh --run-program` or `pulumi destroy --run-program` (or `pulumi up` once): without " +
         "--run-program the engine hands the provider the config saved at the last update, i.e. the old key. " +
         "Keys in the environment variables are always read as they are now."
@@ -49,7 +48,7 @@ function advice(e: CloudManagerError): string {
   }
   if (e.status !== undefined && e.status >= 500) return "Cloud Manager is failing; run the command again later.";
   if (e.code === "CLOUD_MANAGER_NETWORK_ERROR") {
-    return "Check the network path to Cloud Manager (cloudmanager:baseUrl / MCLI_OPS_MANAGER_URL, HTTPS_PROXY, the CA certificate) and run the command again.";
+    return "Check the network path to Cloud Manager (the base URL named at the end, HTTPS_PROXY, the CA certificate) and run the command again.";
   }
   return "";
 }

@@ -117,6 +117,28 @@ describe("Organizations_AgainstTheEmulator", () => {
     expect((await runtime.read(a.id, stateOf(a.outs))).props).toMatchObject({ status: "PENDING" });
   });
 
+  it("a network failure names the organization and the base URL it was reached at (its own entry's)", async () => {
+    const other = h.emulator.state.createOrg({ name: "Org B" });
+    const closed = "http://127.0.0.1:9/api/public/v1.0";
+    // Retries of the refused connection without waiting (setClock starts a new deployment: configure after it).
+    await runtime.setClock({ now: () => Date.now(), sleep: () => Promise.resolve() });
+    await runtime.configure({
+      config: configFrom({
+        "cloudmanager:baseUrl": h.emulator.baseUrl,
+        "cloudmanager:publicKey": h.emulator.credentials.publicKey,
+        "cloudmanager:privateKey": h.emulator.credentials.privateKey,
+        "cloudmanager:organizations": JSON.stringify({ [other.id]: { publicKey: "p", privateKey: "s", baseUrl: closed } }),
+      }),
+    });
+    const failed = await runtime
+      .create({ orgId: other.id, username: "n@example.com", roles: ["ORG_MEMBER"], teamIds: [] })
+      .catch((e: unknown) => String(e));
+    expect(failed).toMatch(/\[CLOUD_MANAGER_NETWORK_ERROR\]/);
+    expect(failed).toContain(`Organization ${other.id} is reached at ${closed}.`);
+    expect(failed).not.toContain("MCLI_OPS_MANAGER_URL");
+    await runtime.setClock(undefined);
+  });
+
   it("check reports a partial entry on orgId at preview, with no API call", async () => {
     await runtime.configure({
       config: configFrom({

@@ -94,7 +94,11 @@ export class TestStack {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value as unknown]));
   }
 
-  /** `pulumi stack export`: the deployment as the backend stores it. */
+  /**
+   * The deployment as the Automation API exports it: `pulumi stack export --show-secrets`, so secrets
+   * appear in PLAINTEXT. A value absent from it is absent from state; whether a secret is stored
+   * encrypted needs the state file or a plain CLI `pulumi stack export` instead.
+   */
   async exportedText(): Promise<string> {
     return JSON.stringify(await this.stack.exportStack());
   }
