@@ -11,6 +11,22 @@ export const KNOWN_ORG_ROLES = [
   "ORG_BILLING_READ_ONLY",
 ] as const;
 
+/**
+ * Project roles Cloud Manager knows today: exactly these 9 (the Atlas-only ones such as
+ * GROUP_CLUSTER_MANAGER do not exist there). MongoDB adds roles over time, so APIs take `string`.
+ */
+export const KNOWN_PROJECT_ROLES = [
+  "GROUP_AUTOMATION_ADMIN",
+  "GROUP_BACKUP_ADMIN",
+  "GROUP_DATA_ACCESS_ADMIN",
+  "GROUP_DATA_ACCESS_READ_ONLY",
+  "GROUP_DATA_ACCESS_READ_WRITE",
+  "GROUP_MONITORING_ADMIN",
+  "GROUP_OWNER",
+  "GROUP_READ_ONLY",
+  "GROUP_USER_ADMIN",
+] as const;
+
 /** A pending organization invitation, as the API returns it. */
 export interface Invitation {
   id: string;
@@ -60,7 +76,21 @@ export interface Team {
   name: string;
 }
 
-/** The paged list shape used by `/orgs/{ORG-ID}/users`, `/orgs/{ORG-ID}/teams` and `/orgs/{ORG-ID}/teams/{TEAM-ID}/users`. */
+/** A project (the API calls it a group), as `GET /groups/{PROJECT-ID}` answers it; other fields are kept as sent. */
+export interface Project {
+  id: string;
+  name: string;
+  orgId: string;
+}
+
+/** A team's roles in a project, as `GET /groups/{PROJECT-ID}/teams` lists them. */
+export interface ProjectTeam {
+  teamId: string;
+  /** Project roles (`GROUP_…`), in no particular order: compare them as a set. */
+  roleNames: string[];
+}
+
+/** The paged list shape of every listing: org users, teams, team users, projects, a project's teams. */
 export interface Page<T> {
   results: T[];
   totalCount: number;
@@ -87,7 +117,7 @@ export interface ClientLogEvent {
   path?: string;
   /**
    * The organization the call is for, on every event of a call made for one (all invitation, member,
-   * team and organization calls; not getUserByName or getUser). A wait before a retry (`waitMs`) with an `orgId` means
+   * team and organization calls and listOrgProjects; not getUserByName, getUser or the calls on one project). A wait before a retry (`waitMs`) with an `orgId` means
    * that organization's calls are being held back, e.g. by its rate limit.
    */
   orgId?: string;

@@ -2,6 +2,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { BearerAuth } from "../auth/bearer-auth";
 import { DigestAuth } from "../auth/digest-auth";
 import { OAuthTokenSource } from "../auth/oauth-token-source";
+import { isNotFoundAnswer } from "../errors/cloud-manager-error";
 import { apiError, configError, malformedResponseError, networkError, pagingError, type CallContext } from "../errors/error-messages";
 import { NetworkFailure } from "../errors/failures";
 import { Redactor } from "../errors/redactor";
@@ -9,7 +10,7 @@ import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { RetryingTransport } from "../transport/retrying-transport";
 import { eventFieldsOf, type HttpMethod, type SendFn, type WireRequest, type WireResponse } from "../wire";
-import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser, Page, Team } from "../types";
+import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser, Page, Project, ProjectTeam, Team } from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { pickPendingInvitation } from "./pending-invitation";
 import { sameSet } from "./same-set";
@@ -19,16 +20,20 @@ import {
   parseOrganization,
   parseOrgRoles,
   parseOrgUser,
+  parseProject,
+  parseProjectPage,
+  parseProjectTeamPage,
+  parseTeam,
   parseTeamPage,
   parseUserPage,
 } from "./response-shapes";
 
-/** Largest page `/orgs/{ORG-ID}/users` serves (cloud-manager-api.md, "Membership"); every listing asks for it. */
+/** Largest page `/orgs/{ORG-ID}/users` and the project listings serve (itemsPerPage max 500); every listing asks for it. */
 const PAGE_SIZE = 500;
 /**
- * Pages a listing (users, teams, a team's users) reads at most, whatever `totalCount` says: 100 000
- * entries, far more than an organization has (250 teams, 250 users a team). Only a server whose `next`
- * links never end reaches it.
+ * Pages a listing (users, teams, a team's users, projects, a project's teams) reads at most, whatever
+ * `totalCount` says: 100 000 entries, far more than an organization has (250 teams, 250 users a team).
+ * Only a server whose `next` links never end reaches it.
  */
 export const MAX_PAGES = 200;
 
@@ -54,6 +59,8 @@ interface CallSpec {
   subject?: string;
   /** See CallContext.missingRoute: for routes Ops Manager lacks. */
   missingRoute?: string;
+  /** See CallContext.sendsProjectRoles. */
+  sendsProjectRoles?: boolean;
   /** Overrides the method's default (POST is not idempotent): true when sending it twice changes nothing more. */
   idempotent?: boolean;
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
@@ -63,6 +70,8 @@ interface CallSpec {
 interface Listing<T> {
   spec: Omit<CallSpec, "method" | "query">;
   parse: (body: unknown) => Page<T> | undefined;
+  /** What tells two entries apart: `id`, or `teamId` for a project's teams. */
+  keyOf: (entry: T) => string;
   /** "user" or "team": messages say "it repeats user …", "… users so far". */
   noun: string;
   /** What may have changed meanwhile when a page repeats an entry: "members", "teams". */
@@ -71,7 +80,8 @@ interface Listing<T> {
 
 /**
  * Typed client for the Cloud Manager / Ops Manager Public API (v1.0): organization invitations,
- * organization users and their roles, teams and their members, and organizations. Layers, bottom up:
+ * organization users and their roles, teams and their members, projects and their teams' roles, and
+ * organizations. Layers, bottom up:
  * undici transport → envelope unwrap → Digest or Bearer auth → retries. Every failure is a
  * CloudManagerError.
  */
@@ -249,6 +259,7 @@ export class CloudManagerClient {
     return this.listAllPages({
       spec: { segments: ["orgs", id(orgId, "orgId"), "users"], orgId, subject: `organization ${orgId}` },
       parse: parseUserPage,
+      keyOf: byId,
       noun: "user",
       changing: "members",
     });
@@ -317,6 +328,7 @@ export class CloudManagerClient {
     return this.listAllPages({
       spec: { segments: ["orgs", id(orgId, "orgId"), "teams"], orgId, subject: `organization ${orgId}` },
       parse: parseTeamPage,
+      keyOf: byId,
       noun: "team",
       changing: "teams",
     });
@@ -327,6 +339,7 @@ export class CloudManagerClient {
     return this.listAllPages({
       spec: { segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId"), "users"], orgId, subject: teamSubject(orgId, teamId) },
       parse: parseUserPage,
+      keyOf: byId,
       noun: "user",
       changing: "members",
     });
@@ -369,6 +382,220 @@ export class CloudManagerClient {
     });
   }
 
+  /** One team of the organization, by id. */
+  async getTeam(orgId: string, teamId: string): Promise<Team> {
+    const { value } = await this.call(
+      { method: "GET", segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId")], orgId, subject: teamSubject(orgId, teamId) },
+      parseTeam,
+    );
+    return value;
+  }
+
+  /**
+   * The team of the organization named `name` (URL-encoded into the path, so spaces and `/` are fine),
+   * or undefined when Cloud Manager itself answers an authenticated 404 in its error format
+   * (isNotFoundAnswer). Any other failure, including a 404 from something that is not Cloud Manager
+   * (a wrong base path, a proxy page) or ORG_NOT_FOUND, is thrown.
+   */
+  async getTeamByName(orgId: string, name: string): Promise<Team | undefined> {
+    const spec: CallSpec = {
+      method: "GET",
+      segments: ["orgs", id(orgId, "orgId"), "teams", "byName", id(name, "name")],
+      orgId,
+      subject: `team named ${JSON.stringify(name)} in organization ${orgId}`,
+    };
+    try {
+      return (await this.call(spec, parseTeam)).value;
+    } catch (error) {
+      if (isNotFoundAnswer(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates a team named `name` with `usernames` (usernames, i.e. emails, of active members of the
+   * organization: Cloud Manager refuses a team without users, CANNOT_CREATE_EMPTY_TEAM). Returns the
+   * team the server answers with; a 2xx without a body is read back with getTeamByName.
+   *
+   * POST is not idempotent and nothing tells a team an earlier attempt created from one someone else
+   * created meanwhile, so after a failure the server may have acted on (5xx, a connection lost after
+   * sending) it is not sent again: the error goes to the caller (who may look for the team by name).
+   * A 429 is re-sent (the server did nothing).
+   */
+  async createTeam(orgId: string, name: string, usernames: string[]): Promise<Team> {
+    if (typeof name !== "string" || name.trim() === "") throw configError(`name must be a non-empty string, got ${JSON.stringify(name)}.`);
+    if (!Array.isArray(usernames) || usernames.some((username) => typeof username !== "string" || username.trim() === "")) {
+      throw configError(`usernames must be an array of usernames (emails), got ${JSON.stringify(usernames)}.`);
+    }
+    const { response, ctx } = await this.exchange({
+      method: "POST",
+      segments: ["orgs", id(orgId, "orgId"), "teams"],
+      body: { name, usernames: [...usernames] },
+      orgId,
+      subject: `organization ${orgId}`,
+    });
+    if (!isNoContent(response)) return parseAnswer(response, ctx, parseTeam);
+    const created = await this.getTeamByName(orgId, name);
+    if (created === undefined) {
+      throw malformedResponseError(
+        ctx.method,
+        ctx.url,
+        `the new team (the answer had no body, and no team named ${JSON.stringify(name)} is found afterwards)`,
+        response.authenticated,
+      );
+    }
+    return created;
+  }
+
+  /**
+   * Renames a team (PATCH `{name}`; its id, members and project roles stay). Returns the team the
+   * server answers with, or `{id: teamId, name}` on a 2xx without a body. Safe to retry.
+   */
+  async renameTeam(orgId: string, teamId: string, name: string): Promise<Team> {
+    if (typeof name !== "string" || name.trim() === "") throw configError(`name must be a non-empty string, got ${JSON.stringify(name)}.`);
+    const { value } = await this.call(
+      {
+        method: "PATCH",
+        segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId")],
+        body: { name },
+        orgId,
+        subject: teamSubject(orgId, teamId),
+      },
+      parseTeam,
+      () => ({ id: teamId, name }),
+    );
+    return value;
+  }
+
+  /**
+   * Deletes a team (any 2xx). A team that still has roles in a project may be refused
+   * (CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT, a 404 in Atlas, which isNotFoundAnswer does not count):
+   * remove it from its projects first. A 404 is an error; after a retry it may mean an earlier attempt
+   * already deleted the team, the caller decides.
+   */
+  async deleteTeam(orgId: string, teamId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["orgs", id(orgId, "orgId"), "teams", id(teamId, "teamId")],
+      orgId,
+      subject: teamSubject(orgId, teamId),
+    });
+  }
+
+  /** One project (the API's group) by id. */
+  async getProject(projectId: string): Promise<Project> {
+    const { value } = await this.call(
+      { method: "GET", segments: ["groups", id(projectId, "projectId")], subject: projectSubject(projectId) },
+      parseProject,
+    );
+    return value;
+  }
+
+  /** Every project the credential can access (`GET /groups`), all pages (checked as listOrgUsers checks its pages). */
+  async listProjects(): Promise<Project[]> {
+    return this.listAllPages({
+      spec: { segments: ["groups"] },
+      parse: parseProjectPage,
+      keyOf: byId,
+      noun: "project",
+      changing: "projects",
+    });
+  }
+
+  /** Every project of the organization (`GET /orgs/{ORG-ID}/groups`), all pages. */
+  async listOrgProjects(orgId: string): Promise<Project[]> {
+    return this.listAllPages({
+      spec: { segments: ["orgs", id(orgId, "orgId"), "groups"], orgId, subject: `organization ${orgId}` },
+      parse: parseProjectPage,
+      keyOf: byId,
+      noun: "project",
+      changing: "projects",
+    });
+  }
+
+  /**
+   * Every team that has roles in the project, with its roles (in no particular order), all pages.
+   * Cloud Manager has no read of one team in a project: find it here by `teamId`.
+   */
+  async listProjectTeams(projectId: string): Promise<ProjectTeam[]> {
+    return this.listAllPages({
+      spec: { segments: ["groups", id(projectId, "projectId"), "teams"], subject: projectSubject(projectId) },
+      parse: parseProjectTeamPage,
+      keyOf: (entry) => entry.teamId,
+      noun: "team",
+      changing: "the project's teams",
+    });
+  }
+
+  /**
+   * Gives teams of the project's organization roles in the project: one POST with the JSON array
+   * `[{teamId, roleNames}, …]` (at least one role each). Any 2xx succeeds (its page of teams, if any,
+   * is checked for shape only); an empty `teams` sends nothing. After a failure the server may have
+   * acted on, the project's teams are listed first: if every team already has exactly the roles asked
+   * for, the POST is not sent again.
+   */
+  async addTeamsToProject(projectId: string, teams: ProjectTeam[]): Promise<void> {
+    if (!Array.isArray(teams)) throw configError(`teams must be an array of {teamId, roleNames}, got ${JSON.stringify(teams)}.`);
+    const body = teams.map((entry) => {
+      const teamId = id(entry?.teamId, "teamId");
+      return { teamId, roleNames: projectRoles(entry.roleNames, `team ${teamId}`) };
+    });
+    if (body.length === 0) return;
+    await this.call(
+      {
+        method: "POST",
+        segments: ["groups", id(projectId, "projectId"), "teams"],
+        body,
+        subject: projectSubject(projectId),
+        sendsProjectRoles: true,
+        beforeReplay: async (post) => {
+          const assigned = await this.listProjectTeams(projectId);
+          const done = body.every((wanted) =>
+            assigned.some((entry) => entry.teamId === wanted.teamId && sameSet(entry.roleNames, wanted.roleNames)),
+          );
+          if (!done) return undefined;
+          this.#log({
+            level: "info",
+            message: `An earlier attempt had already given the teams their roles in project ${projectId}; not sending the POST again`,
+            ...eventFieldsOf(post),
+          });
+          // Stands for the answer the POST would have had; the list it comes from succeeded through the auth layer.
+          return { status: 204, headers: {}, body: Buffer.alloc(0), authenticated: true };
+        },
+      },
+      parseProjectTeamPage,
+      () => EMPTY_PAGE,
+    );
+  }
+
+  /**
+   * Replaces the roles of a team in a project (PATCH `{roleNames}`, at least one role; the full set).
+   * Any 2xx succeeds (its page of the project's teams, if any, is checked for shape only). Safe to retry.
+   */
+  async setProjectTeamRoles(projectId: string, teamId: string, roleNames: string[]): Promise<void> {
+    const body = { roleNames: projectRoles(roleNames, `team ${teamId}`) };
+    await this.call(
+      {
+        method: "PATCH",
+        segments: ["groups", id(projectId, "projectId"), "teams", id(teamId, "teamId")],
+        body,
+        subject: projectTeamSubject(projectId, teamId),
+        sendsProjectRoles: true,
+      },
+      parseProjectTeamPage,
+      () => EMPTY_PAGE,
+    );
+  }
+
+  /** Takes a team's roles in a project away (any 2xx); the team stays in its organization. */
+  async removeTeamFromProject(projectId: string, teamId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["groups", id(projectId, "projectId"), "teams", id(teamId, "teamId")],
+      subject: projectTeamSubject(projectId, teamId),
+    });
+  }
+
   /** One user by username (email). */
   async getUserByName(username: string): Promise<OrgUser> {
     const { value } = await this.call(
@@ -403,11 +630,11 @@ export class CloudManagerClient {
   /**
    * THE pager: every entry of a paged listing, 500 per page. A server whose paging cannot be right ends
    * the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending: a page
-   * repeating an entry already listed (by id), more entries than `totalCount`, more pages than
+   * repeating an entry already listed (by `keyOf`), more entries than `totalCount`, more pages than
    * `totalCount` needs (plus one, for entries added meanwhile), or more than MAX_PAGES pages.
    */
-  private async listAllPages<T extends { id: string }>(listing: Listing<T>): Promise<T[]> {
-    const { noun, changing } = listing;
+  private async listAllPages<T>(listing: Listing<T>): Promise<T[]> {
+    const { noun, changing, keyOf } = listing;
     const entries: T[] = [];
     const seen = new Set<string>();
     for (let pageNum = 1; ; pageNum++) {
@@ -421,10 +648,10 @@ export class CloudManagerClient {
       );
       const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
       for (const entry of page.results) {
+        const key = keyOf(entry);
         // A change while listing can shift pages too: the message says to run again.
-        if (seen.has(entry.id))
-          throw broken(`it repeats ${noun} ${entry.id}, already listed (if ${changing} changed meanwhile, run again)`);
-        seen.add(entry.id);
+        if (seen.has(key)) throw broken(`it repeats ${noun} ${key}, already listed (if ${changing} changed meanwhile, run again)`);
+        seen.add(key);
         entries.push(entry);
       }
       if (entries.length > page.totalCount) throw broken(`${entries.length} ${noun}s so far, but totalCount says ${page.totalCount}`);
@@ -452,16 +679,8 @@ export class CloudManagerClient {
     noContent?: () => T,
   ): Promise<{ value: T; response: WireResponse; ctx: CallContext }> {
     const { response, ctx } = await this.exchange(spec);
-    if (noContent !== undefined && (response.status === 204 || response.body.length === 0)) return { value: noContent(), response, ctx };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.body.toString("utf8"));
-    } catch {
-      throw malformedResponseError(spec.method, ctx.url, "JSON", response.authenticated);
-    }
-    const value = parse(parsed);
-    if (value === undefined) throw malformedResponseError(spec.method, ctx.url, "the documented object", response.authenticated);
-    return { value, response, ctx };
+    if (noContent !== undefined && isNoContent(response)) return { value: noContent(), response, ctx };
+    return { value: parseAnswer(response, ctx, parse), response, ctx };
   }
 
   private async exchange(spec: CallSpec): Promise<{ response: WireResponse; ctx: CallContext }> {
@@ -481,6 +700,7 @@ export class CloudManagerClient {
       ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
       ...(spec.subject === undefined ? {} : { subject: spec.subject }),
       ...(spec.missingRoute === undefined ? {} : { missingRoute: spec.missingRoute }),
+      ...(spec.sendsProjectRoles === undefined ? {} : { sendsProjectRoles: spec.sendsProjectRoles }),
     };
     let response: WireResponse;
     try {
@@ -525,6 +745,51 @@ function orgUserSubject(orgId: string, userId: string): string {
 
 function teamSubject(orgId: string, teamId: string): string {
   return `team ${teamId} in organization ${orgId}`;
+}
+
+/** Entries told apart by their `id`. */
+function byId(entry: { id: string }): string {
+  return entry.id;
+}
+
+/** A 2xx that carries no body to read: a 204, or any 2xx with an empty body. */
+function isNoContent(response: WireResponse): boolean {
+  return response.status === 204 || response.body.length === 0;
+}
+
+/** The body of a 2xx read with `parse`; a body that is not JSON, or not the documented shape, is a CLOUD_MANAGER_RESPONSE_ERROR. */
+function parseAnswer<T>(response: WireResponse, ctx: CallContext, parse: (body: unknown) => T | undefined): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body.toString("utf8"));
+  } catch {
+    throw malformedResponseError(ctx.method, ctx.url, "JSON", response.authenticated);
+  }
+  const value = parse(parsed);
+  if (value === undefined) throw malformedResponseError(ctx.method, ctx.url, "the documented object", response.authenticated);
+  return value;
+}
+
+/**
+ * `roleNames` as sent for a team in a project: an array of at least one non-empty string. Taking every
+ * role away is removeTeamFromProject's job (Cloud Manager does not document an empty list).
+ */
+function projectRoles(roleNames: string[], what: string): string[] {
+  if (!Array.isArray(roleNames) || roleNames.length === 0 || roleNames.some((role) => typeof role !== "string" || role.trim() === "")) {
+    throw configError(
+      `roleNames of ${what} must list at least one project role (e.g. GROUP_READ_ONLY), got ${JSON.stringify(roleNames)}. ` +
+        `To take every role away, use removeTeamFromProject.`,
+    );
+  }
+  return [...roleNames];
+}
+
+function projectSubject(projectId: string): string {
+  return `project ${projectId}`;
+}
+
+function projectTeamSubject(projectId: string, teamId: string): string {
+  return `team ${teamId} in project ${projectId}`;
 }
 
 /** What a 204 to a call answering a page stands for. */

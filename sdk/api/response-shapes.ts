@@ -1,4 +1,4 @@
-import type { Invitation, Organization, OrgUser, Page, Team, UserRole } from "../types";
+import type { Invitation, Organization, OrgUser, Page, Project, ProjectTeam, Team, UserRole } from "../types";
 
 // Light checks of 2xx bodies: enough to fail with a clear error when baseUrl points at something that
 // is not the Cloud Manager API, without rejecting fields MongoDB adds later (they are kept as sent).
@@ -66,7 +66,8 @@ export function parseUserPage(value: unknown): Page<OrgUser> | undefined {
   return parsePage(value, parseOrgUser);
 }
 
-function parseTeam(value: unknown): Team | undefined {
+/** One team: `GET /orgs/{ORG-ID}/teams/{TEAM-ID}`, `…/teams/byName/{NAME}`, and the answers of create and rename. */
+export function parseTeam(value: unknown): Team | undefined {
   if (!isRecord(value) || typeof value.id !== "string" || typeof value.name !== "string") return undefined;
   return value as unknown as Team;
 }
@@ -85,4 +86,29 @@ export function parseOrgRoles(value: unknown): string[] | undefined {
 export function parseOrganization(value: unknown): Organization | undefined {
   if (!isRecord(value) || typeof value.id !== "string" || typeof value.name !== "string") return undefined;
   return value as unknown as Organization;
+}
+
+/** One project: `GET /groups/{PROJECT-ID}`. */
+export function parseProject(value: unknown): Project | undefined {
+  if (!isRecord(value)) return undefined;
+  if (typeof value.id !== "string" || typeof value.name !== "string" || typeof value.orgId !== "string") return undefined;
+  return value as unknown as Project;
+}
+
+/** A page of `GET /groups` or `GET /orgs/{ORG-ID}/groups`. */
+export function parseProjectPage(value: unknown): Page<Project> | undefined {
+  return parsePage(value, parseProject);
+}
+
+function parseProjectTeam(value: unknown): ProjectTeam | undefined {
+  if (!isRecord(value) || typeof value.teamId !== "string" || !isStringArray(value.roleNames)) return undefined;
+  return value as unknown as ProjectTeam;
+}
+
+/**
+ * A page of `{teamId, roleNames}`: `GET /groups/{PROJECT-ID}/teams`, and the answers of adding teams to a
+ * project (POST) and of changing a team's roles in it (PATCH).
+ */
+export function parseProjectTeamPage(value: unknown): Page<ProjectTeam> | undefined {
+  return parsePage(value, parseProjectTeam);
 }

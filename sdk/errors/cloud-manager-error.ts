@@ -154,8 +154,9 @@ export function isRateLimitedError(e: unknown): boolean {
 
 /**
  * True for a 404 that Cloud Manager itself gave to an authenticated request, in its own error format
- * (`hasErrorBody`), about something other than the organization (not ORG_NOT_FOUND): the subject of
- * the call (an invitation) may be gone. A 404 to an unauthenticated request (a wrong base URL path
+ * (`hasErrorBody`), about something other than the organization (not ORG_NOT_FOUND) and not a refusal
+ * filed as a 404 (CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT): the subject of the call (an invitation, a
+ * team) may be gone. A 404 to an unauthenticated request (a wrong base URL path
  * answered without a Digest challenge), an HTML or other page (a proxy, another server) or an unknown
  * organization proves nothing about the subject.
  *
@@ -166,8 +167,21 @@ export function isRateLimitedError(e: unknown): boolean {
  * of pending invitations no longer shows it).
  */
 export function isNotFoundAnswer(e: unknown): boolean {
-  return isCloudManagerError(e) && e.status === 404 && e.authenticated === true && e.hasErrorBody && e.errorCode !== "ORG_NOT_FOUND";
+  return (
+    isCloudManagerError(e) &&
+    e.status === 404 &&
+    e.authenticated === true &&
+    e.hasErrorBody &&
+    !(e.errorCode !== undefined && NOT_ABOUT_THE_SUBJECT_404_CODES.has(e.errorCode))
+  );
 }
+
+/**
+ * 404 errorCodes that say nothing about the subject being gone: an unknown organization, and Atlas's
+ * refusal to delete a team still assigned to a project (CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT, a 404
+ * there: the team very much exists).
+ */
+const NOT_ABOUT_THE_SUBJECT_404_CODES: ReadonlySet<string> = new Set(["ORG_NOT_FOUND", "CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT"]);
 
 /** A copy of the request with Authorization (and similar) replaced; the original is not touched. */
 function redactRequest(request: { method: string; url: string; headers: Record<string, string> }): RedactedRequest {

@@ -1,3 +1,4 @@
+import { KNOWN_PROJECT_ROLES } from "../types";
 import { headerValue, jsonObjectOf, pathOf, type WireResponse } from "../wire";
 import { isApiErrorBody, isRateLimitAnswer, parseApiErrorBody } from "./api-error-body";
 import { CloudManagerError } from "./cloud-manager-error";
@@ -25,6 +26,8 @@ export interface CallContext {
    * 405) suggests this server does not have it. The client never falls back to another route by itself.
    */
   missingRoute?: string;
+  /** The call sends project roles (`GROUP_…`): a refused role (INVALID_ENUM_VALUE, INVALID_ROLE) lists Cloud Manager's. */
+  sendsProjectRoles?: boolean;
   /** Headers as the client built them (auth is added by lower layers on copies; redacted anyway). */
   headers?: Record<string, string>;
   /** Scrubs the client's credentials out of server-provided text. */
@@ -48,6 +51,29 @@ const LAST_OWNER_CODES: ReadonlySet<string> = new Set([
 
 /** 404 errorCodes that name a missing user: the route exists, the user does not (there). */
 const USER_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["USER_NOT_FOUND", "INVALID_USER_ID", "USERNAME_NOT_FOUND"]);
+
+const PROJECT_ROLES_ARE = `Cloud Manager's project roles are ${KNOWN_PROJECT_ROLES.join(", ")}.`;
+
+/** What to do about the refusals of the team and project-team calls, by errorCode (any 4xx status: Cloud Manager's vary). */
+const TEAM_AND_PROJECT_ADVICE: Readonly<Record<string, (org: string) => string>> = {
+  CANNOT_CREATE_EMPTY_TEAM: (org) =>
+    `a team must have at least one user. Name at least one active member of ${org} (an invitee must accept the ` + `invitation first).`,
+  TEAM_NAME_NOT_AVAILABLE: (org) =>
+    `another team of ${org} already has this name (a name belongs to one team of an organization). Choose another ` +
+    `name, or use the team that has it.`,
+  CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT: () =>
+    `the team still has roles in at least one project. Remove it from every project first ` +
+    `(DELETE /groups/{PROJECT-ID}/teams/{TEAM-ID}), then delete it.`,
+  MAX_TEAMS_PER_ORG_EXCEEDED: (org) => `${org} already has as many teams as Cloud Manager allows (250). Delete a team first.`,
+  MAX_USERS_PER_TEAM_EXCEEDED: () => `a team holds at most 250 users. Remove users from the team, or split it.`,
+  MAX_TEAMS_PER_GROUP_EXCEEDED: () => `the project already has as many teams as Cloud Manager allows. Remove a team from it first.`,
+  TEAM_EXISTS_IN_GROUP: () =>
+    `the team already has roles in this project. Change them with PATCH /groups/{PROJECT-ID}/teams/{TEAM-ID} instead.`,
+  INVALID_ROLE_FOR_GROUP: () => `a role sent is not a project role. ${PROJECT_ROLES_ARE}`,
+};
+
+/** Role refusals that do not say which kind of role was wrong: they list the project roles only on calls that send some. */
+const INVALID_ROLE_CODES: ReadonlySet<string> = new Set(["INVALID_ENUM_VALUE", "INVALID_ROLE"]);
 
 export function apiError(response: WireResponse, ctx: CallContext): CloudManagerError {
   const body = parseApiErrorBody(response.body);
@@ -94,6 +120,11 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     message =
       `Cloud Manager refused ${call} (${label}): a team must keep at least one member. Add another user to the team ` +
       `first, or delete the team instead.${server}`;
+  } else if (status >= 400 && status < 500 && errorCode !== undefined && Object.hasOwn(TEAM_AND_PROJECT_ADVICE, errorCode)) {
+    const advice = TEAM_AND_PROJECT_ADVICE[errorCode] as (org: string) => string;
+    message = `Cloud Manager refused ${call} (${label}): ${advice(org)}${server}`;
+  } else if (status === 400 && errorCode !== undefined && INVALID_ROLE_CODES.has(errorCode) && ctx.sendsProjectRoles === true) {
+    message = `Cloud Manager refused ${call} (${label}): a role sent is not one it knows. ${PROJECT_ROLES_ARE}${server}`;
   } else if (status === 403) {
     message = `Cloud Manager forbids ${call} for ${ctx.credential} (${label}).${server}`;
   } else if (status === 404 && errorCode === "ORG_NOT_FOUND") {
