@@ -25,7 +25,8 @@ A local MongoDB Cloud Manager API (organization invitations, org users, OAuth) f
   --reject-reused-nc        refuse a Digest nonce count already used with its nonce
   --duplicate-invitations allow|reject   second pending invitation for one user (default allow)
   --expired-invitations hidden|visible   expired invitations in GET/list (default hidden)
-  --empty-teams reject|allow             removing a team's last user (default reject)
+  --empty-teams reject|allow             a team with no user: removing its last user, or creating one
+                                         without usernames (default reject)
   --control-plane           enable /__emulator/ even when not listening on loopback
   --control-plane-host NAME another Host name /__emulator/ answers to (repeatable), e.g. a compose service
   --no-control-plane        disable /__emulator/ even on loopback

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkFields, optionalStringArrayField, parseJsonObject, stringArrayField, stringField, type JsonObject } from "./body";
 import { guardControlPlane } from "./control-plane-guard";
 import type { EmulatorParts } from "./emulator-parts";
-import { ApiError, invalidAttribute, methodNotAllowed, resourceNotFound } from "./errors";
+import { ApiError, invalidAttribute, invalidQueryParameter, methodNotAllowed, resourceNotFound } from "./errors";
 import { formatFromQuery, readBody, sendError, sendJson } from "./http-io";
 import { Router } from "./router";
 import { EmulatorState } from "./state-handle";
@@ -16,7 +16,7 @@ interface ControlReply {
   body?: unknown;
 }
 
-type ControlHandler = (state: EmulatorState, params: Record<string, string>, body: JsonObject) => ControlReply;
+type ControlHandler = (state: EmulatorState, params: Record<string, string>, body: JsonObject, query: URLSearchParams) => ControlReply;
 
 const ok = (body: unknown): ControlReply => ({ status: 200, body });
 const created = (body: unknown): ControlReply => ({ status: 201, body });
@@ -26,6 +26,14 @@ const optionalString = (body: JsonObject, name: string): string | undefined =>
   body[name] === undefined || body[name] === null ? undefined : stringField(body, name);
 
 const PROFILE_FIELDS = ["firstName", "lastName", "country", "mobileNumber", "emailAddress"] as const;
+
+/** `?force=true` (or `false`, or absent); anything else is 400 INVALID_QUERY_PARAMETER. */
+function forceFlag(query: URLSearchParams): boolean {
+  const value = query.get("force");
+  if (value === null || value === "false") return false;
+  if (value === "true") return true;
+  throw invalidQueryParameter("force", value);
+}
 
 function profileInput(body: JsonObject): AcceptProfile {
   const profile: AcceptProfile = {};
@@ -79,6 +87,28 @@ const router = new Router<ControlHandler>()
     const id = optionalString(body, "id");
     const team = state.createTeam(p["orgId"] ?? "", { name: stringField(body, "name"), ...(id !== undefined ? { id } : {}) });
     return created({ id: team.id, name: team.name });
+  })
+  .add("PATCH", "/orgs/:orgId/teams/:team", (state, p, body) => {
+    checkFields(body, ["name"], ["name"]);
+    const team = state.renameTeam(p["orgId"] ?? "", p["team"] ?? "", stringField(body, "name"));
+    return ok({ id: team.id, name: team.name });
+  })
+  .add("DELETE", "/orgs/:orgId/teams/:team", (state, p, _body, query) => {
+    state.deleteTeam(p["orgId"] ?? "", p["team"] ?? "", { force: forceFlag(query) });
+    return noContent;
+  })
+  .add("POST", "/orgs/:orgId/groups", (state, p, body) => {
+    checkFields(body, ["name", "id"], ["name"]);
+    const id = optionalString(body, "id");
+    return created(state.createProject(p["orgId"] ?? "", { name: stringField(body, "name"), ...(id !== undefined ? { id } : {}) }));
+  })
+  .add("POST", "/groups/:groupId/teams/:team", (state, p, body) => {
+    checkFields(body, ["roleNames"], ["roleNames"]);
+    return ok(state.setProjectTeamRoles(p["groupId"] ?? "", p["team"] ?? "", stringArrayField(body, "roleNames")));
+  })
+  .add("DELETE", "/groups/:groupId/teams/:team", (state, p) => {
+    state.removeProjectTeam(p["groupId"] ?? "", p["team"] ?? "");
+    return noContent;
   })
   .add("POST", "/orgs/:orgId/users", (state, p, body) => {
     checkFields(body, ["username", "roles", "teamIds", ...PROFILE_FIELDS], ["username", "roles"]);
@@ -172,7 +202,7 @@ export async function handleControlPlane(
     const raw = await readBody(req);
     // An empty body means "no options" here (POST reset, POST …/expire).
     const body: JsonObject = raw.toString("utf8").trim() === "" ? {} : parseJsonObject(raw);
-    const reply = route.match.handler(new EmulatorState(parts), route.match.params, body);
+    const reply = route.match.handler(new EmulatorState(parts), route.match.params, body, query);
     sendJson(res, reply.status, reply.body, format);
   } catch (error) {
     if (error instanceof ApiError) sendError(res, error, format);

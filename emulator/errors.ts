@@ -57,6 +57,10 @@ export const userNotFound = (username: string): ApiError =>
 export const memberNotFound = (userId: string, orgId: string): ApiError =>
   new ApiError(404, "USER_NOT_FOUND", `No user with ID ${userId} exists in organization ${orgId}.`, [userId]);
 
+/** A username that is no member of the org (unknown, a pending invitee, or a member of other orgs only). */
+export const usernameNotInOrg = (username: string, orgId: string): ApiError =>
+  new ApiError(404, "USER_NOT_FOUND", `No user with username ${username} exists in organization ${orgId}.`, [username]);
+
 /** A member of the org who is not on the team. */
 export const teamMemberNotFound = (userId: string, teamId: string): ApiError =>
   new ApiError(404, "USER_NOT_FOUND", `User ${userId} is not a member of team ${teamId}.`, [userId]);
@@ -124,3 +128,66 @@ export const unsupportedMediaType = (contentType: string | undefined): ApiError 
 /** A request target that is not a path ("//", "*", "foo", …). */
 export const invalidRequestTarget = (target: string): ApiError =>
   new ApiError(400, "INVALID_REQUEST_TARGET", `The request target ${JSON.stringify(target)} is not an absolute path.`, [target]);
+
+// ---- teams (org level) ----
+
+/** POST /orgs/{ORG-ID}/teams without a user (Atlas's code; the `emptyTeams` setting turns it off). */
+export const cannotCreateEmptyTeam = (): ApiError =>
+  new ApiError(400, "CANNOT_CREATE_EMPTY_TEAM", "A team must contain at least one user.", []);
+
+export const maxTeamsPerOrgExceeded = (orgId: string, max: number): ApiError =>
+  new ApiError(400, "MAX_TEAMS_PER_ORG_EXCEEDED", `Organization ${orgId} cannot have more than ${max} teams.`, [orgId, max]);
+
+/** A name another team of the org has (compared case-insensitively); Atlas's code and wording. */
+export const teamNameNotAvailable = (name: string, orgId: string): ApiError =>
+  new ApiError(409, "TEAM_NAME_NOT_AVAILABLE", `Cannot create a team named ${name} in organization ${orgId}.`, [name, orgId]);
+
+export const teamNameNotFound = (name: string): ApiError =>
+  new ApiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource team named ${name}.`, [name]);
+
+/** Atlas's code, which its error list puts among the 404s: a client must read the code, not only the status. */
+export const cannotDeleteTeamAssignedToProject = (teamId: string, projectIds: string[]): ApiError =>
+  new ApiError(
+    404,
+    "CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT",
+    "You cannot delete a team that has at least one project assigned to it. Make sure to remove the team from all projects before deleting it.",
+    [teamId, ...projectIds],
+  );
+
+// ---- projects (groups) and their teams ----
+
+export const groupNotFound = (groupId: string): ApiError =>
+  new ApiError(404, "GROUP_NOT_FOUND", `No group with ID ${groupId} exists.`, [groupId]);
+
+export const groupNameNotFound = (name: string): ApiError =>
+  new ApiError(404, "GROUP_NAME_NOT_FOUND", `No group with name ${name} exists.`, [name]);
+
+export const multipleGroups = (name: string): ApiError =>
+  new ApiError(409, "MULTIPLE_GROUPS", `Multiple groups exist with the specified name ${name}.`, [name]);
+
+export const groupAlreadyExists = (name: string): ApiError =>
+  new ApiError(409, "GROUP_ALREADY_EXISTS", `A group with name "${name}" already exists in this organization.`, [name]);
+
+export const invalidGroupName10gen = (name: string): ApiError =>
+  new ApiError(400, "INVALID_GROUP_NAME_10GEN", `Group name ${name} is invalid: names starting with "10gen-" are reserved.`, [name]);
+
+/** Authenticated, but with no access to the project at all (Cloud Manager's 401 for it). */
+export const notInGroup = (groupId: string): ApiError =>
+  new ApiError(401, "NOT_IN_GROUP", `Current user is not in group ${groupId}.`, [groupId]);
+
+/** A team id in a project-team body that is not a team of the project's org (unknown, or another org's). */
+export const teamNotInOrg = (teamId: string, orgId: string): ApiError =>
+  new ApiError(404, "TEAM_NOT_IN_ORG", `Team ${teamId} is not a team of organization ${orgId}.`, [teamId, orgId]);
+
+export const teamNotInGroup = (teamId: string, groupId: string): ApiError =>
+  new ApiError(404, "TEAM_NOT_IN_GROUP", `Team ${teamId} is not assigned to group ${groupId}.`, [teamId, groupId]);
+
+export const teamExistsInGroup = (teamId: string, groupId: string): ApiError =>
+  new ApiError(409, "TEAM_EXISTS_IN_GROUP", `Cannot add team ${teamId}: it already exists in group ${groupId}.`, [teamId, groupId]);
+
+export const maxTeamsPerGroupExceeded = (groupId: string, max: number): ApiError =>
+  new ApiError(400, "MAX_TEAMS_PER_GROUP_EXCEEDED", `Group ${groupId} cannot have more than ${max} teams.`, [groupId, max]);
+
+/** An org role where a project role is wanted. */
+export const invalidRoleForGroup = (role: string): ApiError =>
+  new ApiError(400, "INVALID_ROLE_FOR_GROUP", `Role ${role} is not a project role.`, [role]);

@@ -27,6 +27,7 @@ import { addInvitationRoutes } from "./routes/invitations";
 import { addOAuthRoutes, isOAuthReply, oauthClient, type OAuthHandler, type OAuthReply } from "./routes/oauth";
 import { addOrgMemberRoutes } from "./routes/org-members";
 import { addOrgRoutes } from "./routes/orgs";
+import { addProjectRoutes } from "./routes/projects";
 import { addTeamRoutes } from "./routes/teams";
 import { addUserRoutes } from "./routes/users";
 import type { RequestAuth } from "./types";
@@ -39,6 +40,7 @@ addInvitationRoutes(apiRouter);
 addOrgRoutes(apiRouter);
 addOrgMemberRoutes(apiRouter);
 addTeamRoutes(apiRouter);
+addProjectRoutes(apiRouter);
 addUserRoutes(apiRouter);
 
 const oauthRouter = new Router<OAuthHandler>();
@@ -153,8 +155,8 @@ async function handleApi(parts: EmulatorParts, req: IncomingMessage, res: Server
   }
   let body: Buffer | undefined;
   try {
-    const orgMatch = /^\/orgs\/([^/]+)/.exec(r.path);
-    if (orgMatch?.[1]) parts.limiter.countRequest(decodeURIComponent(orgMatch[1]));
+    const limitedOrg = rateLimitedOrg(parts, r.path);
+    if (limitedOrg !== undefined) parts.limiter.countRequest(limitedOrg);
     const route = apiRouter.resolve(r.method, r.path);
     if (route.kind === "none") throw resourceNotFound(`${API_PREFIX}${r.path}`);
     if (route.kind === "wrongMethod") throw methodNotAllowed(r.method, route.allowed);
@@ -177,6 +179,14 @@ async function handleApi(parts: EmulatorParts, req: IncomingMessage, res: Server
     else if (error instanceof URIError) sendError(res, resourceNotFound(`${API_PREFIX}${r.path}`), r.format);
     else throw error;
   }
+}
+
+/** The org a request counts against: the one in an `/orgs/{ORG-ID}` path, or a known project's org. */
+function rateLimitedOrg(parts: EmulatorParts, path: string): string | undefined {
+  const orgMatch = /^\/orgs\/([^/]+)/.exec(path);
+  if (orgMatch?.[1]) return decodeURIComponent(orgMatch[1]);
+  const groupMatch = /^\/groups\/([^/]+)/.exec(path);
+  return groupMatch?.[1] ? parts.store.projects.orgOf(decodeURIComponent(groupMatch[1])) : undefined;
 }
 
 /**

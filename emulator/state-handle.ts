@@ -12,6 +12,8 @@ import type {
   InvitationRecord,
   InvitationView,
   Organization,
+  ProjectRecord,
+  ProjectTeamRoles,
   RateLimitOptions,
   RequestLogEntry,
   ServiceAccountCredentials,
@@ -59,14 +61,61 @@ export class EmulatorState {
     return this.parts.store.members.teamUsers(orgId, teamId);
   }
 
+  /** Projects of one org (or all), each with its teams and their project roles. */
+  projects(orgId?: string): ProjectRecord[] {
+    return this.parts.store.projects.list(orgId);
+  }
+
+  /** What `GET /groups/{projectId}/teams` would list (every page): `{teamId, roleNames}` in assignment order. */
+  projectTeams(projectId: string): ProjectTeamRoles[] {
+    return this.parts.store.projects.teams(projectId);
+  }
+
   // ---- shaping the world ----
 
   createOrg(input: { name: string; id?: string }): Organization {
     return this.parts.store.createOrg(input);
   }
 
+  /** A team with no user yet (the API's POST needs one). Names unique per org in any case (409), 250 teams per org. */
   createTeam(orgId: string, input: { name: string; id?: string }): Team {
     return this.parts.store.createTeam(orgId, input);
+  }
+
+  /** A project in the org (names unique per org in any case: 409 GROUP_ALREADY_EXISTS). */
+  createProject(orgId: string, input: { name: string; id?: string }): ProjectRecord {
+    return this.parts.store.projects.create(orgId, input);
+  }
+
+  // ---- changing teams and project access by hand (an admin in the UI), under the API's rules ----
+  // `team` is a team id or a team name (any case) of the org (of the project's org).
+
+  /** Renames the team (as PATCH /orgs/{orgId}/teams/{teamId}; 409 TEAM_NAME_NOT_AVAILABLE). */
+  renameTeam(orgId: string, team: string, name: string): Team {
+    const found = this.parts.store.orgTeams.resolve(orgId, team);
+    return this.parts.store.orgTeams.rename(orgId, found.id, name);
+  }
+
+  /**
+   * Deletes the team. Refused while a project uses it (404 CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT, as
+   * the API and the UI refuse), unless `force`: then it is taken off its projects first.
+   */
+  deleteTeam(orgId: string, team: string, options: { force?: boolean } = {}): void {
+    const found = this.parts.store.orgTeams.resolve(orgId, team);
+    this.parts.store.orgTeams.delete(orgId, found.id, options.force === true);
+  }
+
+  /**
+   * The team gets exactly these roles in the project: assigned if it is not yet, its roles replaced if
+   * it is (roles as the API takes them; 404 TEAM_NOT_IN_ORG, 400 MAX_TEAMS_PER_GROUP_EXCEEDED).
+   */
+  setProjectTeamRoles(projectId: string, team: string, roleNames: string[]): ProjectTeamRoles {
+    return this.parts.store.projects.setTeamRoles(projectId, this.projectTeamId(projectId, team), roleNames);
+  }
+
+  /** Takes the team off the project (404 TEAM_NOT_IN_GROUP); the team stays in its org. */
+  removeProjectTeam(projectId: string, team: string): void {
+    this.parts.store.projects.removeTeam(projectId, this.projectTeamId(projectId, team));
   }
 
   /**
@@ -102,6 +151,12 @@ export class EmulatorState {
    */
   updateUser(user: string, profile: AcceptProfile): UserRecord {
     return this.parts.store.members.updateProfile(user, profile);
+  }
+
+  /** The id of the project's org's team named `team` (id or name); else `team` itself, for the rules to refuse. */
+  private projectTeamId(projectId: string, team: string): string {
+    const project = this.parts.store.projects.get(projectId);
+    return this.parts.store.orgTeams.find(project.orgId, team)?.id ?? team;
   }
 
   // ---- changing members by hand (an admin in the UI), under the API's rules ----

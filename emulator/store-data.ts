@@ -2,7 +2,7 @@
 // straight dump; secrets only as digests. Internal (not exported by index.ts): the public shapes
 // are in types.ts. Only types and the empty value live here, so the parts of the store (store.ts,
 // members.ts, principals.ts) and persistence.ts can all use them without importing each other.
-import type { EmulatorSettings, InvitationRecord, OrgRoleGrant, Organization, Team, UserRecord } from "./types";
+import type { EmulatorSettings, InvitationRecord, OrgRoleGrant, Organization, ProjectRecord, Team, UserRecord } from "./types";
 
 export interface StoredApiKey {
   publicKey: string;
@@ -25,6 +25,8 @@ export interface StoreData {
   version: 1;
   orgs: Organization[];
   teams: Team[];
+  /** Absent in state files written before projects existed (read as none). */
+  projects: ProjectRecord[];
   invitations: InvitationRecord[];
   users: UserRecord[];
   apiKeys: StoredApiKey[];
@@ -38,5 +40,15 @@ export interface StoreData {
 }
 
 export function emptyStoreData(settings: EmulatorSettings): StoreData {
-  return { version: 1, orgs: [], teams: [], invitations: [], users: [], apiKeys: [], serviceAccounts: [], settings: { ...settings } };
+  return {
+    version: 1,
+    orgs: [],
+    teams: [],
+    projects: [],
+    invitations: [],
+    users: [],
+    apiKeys: [],
+    serviceAccounts: [],
+    settings: { ...settings },
+  };
 }

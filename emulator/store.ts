@@ -1,5 +1,6 @@
-// The store: the emulator's data (store-data.ts) and every rule that reads or changes it. Orgs, teams
-// and invitations are here; members are in members.ts, keys and service accounts in principals.ts.
+// The store: the emulator's data (store-data.ts) and every rule that reads or changes it. Orgs and
+// invitations are here; members are in members.ts, teams in org-teams.ts, projects and their teams in
+// projects.ts, keys and service accounts in principals.ts.
 import {
   ApiError,
   invalidAttribute,
@@ -14,7 +15,9 @@ import {
 import { isObjectId, isoSeconds, newObjectId } from "./ids";
 import { CLOUD_MANAGER_ORG_ROLES, isEmail } from "./org-roles";
 import { checkProfile, Members } from "./members";
+import { OrgTeams } from "./org-teams";
 import { Principals } from "./principals";
+import { Projects } from "./projects";
 import type { StoreData } from "./store-data";
 import type {
   AcceptProfile,
@@ -41,6 +44,16 @@ export class Store {
     (roles) => this.validateRoles(roles),
   );
   readonly members = new Members(
+    () => this.data,
+    () => this.onChange(),
+    this,
+  );
+  readonly projects = new Projects(
+    () => this.data,
+    () => this.onChange(),
+    this,
+  );
+  readonly orgTeams = new OrgTeams(
     () => this.data,
     () => this.onChange(),
     this,
@@ -130,28 +143,23 @@ export class Store {
     return { id, name: input.name };
   }
 
+  /** By hand (control plane): a team with no user yet, under the name and count rules. */
   createTeam(orgId: string, input: { name: string; id?: string }): Team {
-    this.org(orgId);
-    const id = input.id ?? newObjectId();
-    if (!isObjectId(id)) throw invalidAttribute("id", "A team id is 24 lowercase hex characters.");
-    if (typeof input.name !== "string" || input.name.trim() === "") throw missingAttribute("name");
-    if (this.data.teams.some((t) => t.id === id)) throw new ApiError(409, "DUPLICATE_TEAM", `Team ${id} already exists.`, [id]);
-    const team = { id, orgId, name: input.name };
-    this.data.teams.push(team);
-    this.onChange();
-    return { ...team };
+    return this.orgTeams.create(orgId, input, false);
   }
 
   /** A team of this org; 404 RESOURCE_NOT_FOUND for an unknown team or another org's. */
   team(orgId: string, teamId: string): Team {
-    this.org(orgId);
-    const team = this.data.teams.find((t) => t.id === teamId && t.orgId === orgId);
-    if (!team) throw teamNotFound(teamId);
-    return { ...team };
+    return this.orgTeams.get(orgId, teamId);
   }
 
   teams(orgId?: string): Team[] {
-    return this.data.teams.filter((t) => orgId === undefined || t.orgId === orgId).map((t) => ({ ...t }));
+    return this.orgTeams.list(orgId);
+  }
+
+  /** Every org role name known here (Cloud Manager's six and the additional ones). */
+  get orgRoleNames(): readonly string[] {
+    return [...CLOUD_MANAGER_ORG_ROLES, ...this.extraRoles];
   }
 
   // ---- validation shared by the API and the control plane ----
@@ -311,6 +319,7 @@ export class Store {
     return {
       orgs: this.orgs(),
       teams: this.teams(),
+      projects: this.projects.list(),
       invitations: this.allInvitations(),
       members: this.members.all(),
       ...this.principals.summaries(),
@@ -319,9 +328,11 @@ export class Store {
   }
 }
 
-/** State files written before a setting existed get its default. */
+/** State files written before a setting (or projects) existed get its default. */
 function withDefaultSettings(data: StoreData): StoreData {
   const stored: Partial<EmulatorSettings> = data.settings;
   data.settings = { ...data.settings, emptyTeams: stored.emptyTeams ?? "reject" };
+  const projects: StoreData["projects"] | undefined = data.projects;
+  data.projects = projects ?? [];
   return data;
 }

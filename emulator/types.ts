@@ -16,7 +16,10 @@ export interface RateLimitOptions {
 
 export type DuplicateInvitations = "allow" | "reject";
 export type ExpiredInvitations = "hidden" | "visible";
-/** Whether removing a team's only user is refused (400 CANNOT_REMOVE_LAST_USER_FROM_TEAM) or allowed. */
+/**
+ * Whether a team may have no user: "reject" refuses removing a team's only user (400
+ * CANNOT_REMOVE_LAST_USER_FROM_TEAM) and creating a team without users (400 CANNOT_CREATE_EMPTY_TEAM).
+ */
 export type EmptyTeams = "reject" | "allow";
 
 export interface EmulatorOptions {
@@ -41,7 +44,10 @@ export interface EmulatorOptions {
   duplicateInvitations?: DuplicateInvitations;
   /** Default "hidden": an expired invitation answers 404 like an accepted one. */
   expiredInvitations?: ExpiredInvitations;
-  /** Default "reject": removing a team's only user is 400 CANNOT_REMOVE_LAST_USER_FROM_TEAM, as reported in the field. */
+  /**
+   * Default "reject": removing a team's only user is 400 CANNOT_REMOVE_LAST_USER_FROM_TEAM (as reported in
+   * the field) and POST /orgs/{ORG-ID}/teams without usernames 400 CANNOT_CREATE_EMPTY_TEAM.
+   */
   emptyTeams?: EmptyTeams;
   /** Org roles accepted on top of Cloud Manager's six (simulates MongoDB adding a role). */
   additionalOrgRoles?: string[];
@@ -72,6 +78,24 @@ export interface Team {
   id: string;
   orgId: string;
   name: string;
+}
+
+/** A team's roles in a project, as `GET /groups/{PROJECT-ID}/teams` lists them (roles sorted, no duplicates). */
+export interface ProjectTeamRoles {
+  teamId: string;
+  roleNames: string[];
+}
+
+/** A project (a "group" in the API's paths): it belongs to one org. */
+export interface Project {
+  id: string;
+  orgId: string;
+  name: string;
+}
+
+/** A project as stored: with the teams assigned to it and their project roles, in assignment order. */
+export interface ProjectRecord extends Project {
+  teams: ProjectTeamRoles[];
 }
 
 /** The invitation as the API shows it (field order is alphabetical on the wire). */
@@ -226,6 +250,8 @@ export interface EmulatorSettings {
 export interface StateSnapshot {
   orgs: Organization[];
   teams: Team[];
+  /** Every project with its teams and their project roles. */
+  projects: ProjectRecord[];
   /** Every invitation still stored: pending, accepted and expired, each with its status. */
   invitations: (InvitationRecord & { status: "pending" | "accepted" | "expired" })[];
   /** Users who are members of at least one org. */

@@ -1,7 +1,7 @@
-// The org's teams and their users: GET /orgs/{ORG-ID}/teams (paged), GET …/teams/{TEAM-ID},
-// GET|POST …/teams/{TEAM-ID}/users (paged; POST takes a JSON array of {"id": USER-ID}) and
-// DELETE …/teams/{TEAM-ID}/users/{USER-ID}.
-import { checkFields, parseJsonArray, stringField } from "../body";
+// The org's teams and their users: GET|POST /orgs/{ORG-ID}/teams (GET paged), GET|PATCH|DELETE
+// …/teams/{TEAM-ID}, GET …/teams/byName/{TEAM-NAME}, GET|POST …/teams/{TEAM-ID}/users (paged; POST
+// takes a JSON array of {"id": USER-ID}) and DELETE …/teams/{TEAM-ID}/users/{USER-ID}.
+import { checkFields, optionalStringArrayField, parseJsonArray, parseJsonObject, stringField } from "../body";
 import { invalidAttribute, invalidJson } from "../errors";
 import { isObjectId } from "../ids";
 import type { Router } from "../router";
@@ -37,6 +37,37 @@ const listTeams: ApiHandler = (ctx) => {
 
 const getTeam: ApiHandler = (ctx) => ({ status: 200, body: teamView(ctx, orgTeam(ctx, "read")) });
 
+/** The name is one path segment, URL-encoded (a `/` in it as %2F); matched in any case. */
+const getTeamByName: ApiHandler = (ctx) => {
+  const orgId = requireOrg(ctx, "read");
+  return { status: 200, body: teamView(ctx, ctx.parts.store.orgTeams.byName(orgId, ctx.params["teamName"] ?? "")) };
+};
+
+/** Body `{name, usernames}`: usernames of the org's members (at least one unless `emptyTeams` is "allow"). */
+const createTeam: ApiHandler = (ctx) => {
+  const orgId = requireOrg(ctx, "write");
+  const body = parseJsonObject(ctx.body);
+  checkFields(body, ["name", "usernames"], ["name"]);
+  const input = { name: stringField(body, "name"), usernames: optionalStringArrayField(body, "usernames") };
+  const team = ctx.parts.store.orgTeams.create(orgId, input, true);
+  // As the Cloud Manager docs show it: {id, links, name}, no usernames (read them with GET …/users).
+  return { status: 200, body: teamView(ctx, team) };
+};
+
+/** Body exactly `{name}`: only the name changes. */
+const renameTeam: ApiHandler = (ctx) => {
+  const team = orgTeam(ctx, "write");
+  const body = parseJsonObject(ctx.body);
+  checkFields(body, ["name"], ["name"]);
+  return { status: 200, body: teamView(ctx, ctx.parts.store.orgTeams.rename(team.orgId, team.id, stringField(body, "name"))) };
+};
+
+const deleteTeam: ApiHandler = (ctx) => {
+  const team = orgTeam(ctx, "write");
+  ctx.parts.store.orgTeams.delete(team.orgId, team.id);
+  return { status: 204 };
+};
+
 const listTeamUsers: ApiHandler = (ctx) => teamUsersPage(ctx, orgTeam(ctx, "read"));
 
 /** Body: a JSON array of `{"id": USER-ID}`, each a member of the org; answers the team's users like GET. */
@@ -64,7 +95,12 @@ const removeTeamUser: ApiHandler = (ctx) => {
 export function addTeamRoutes(router: Router<ApiHandler>): void {
   router
     .add("GET", "/orgs/:orgId/teams", listTeams)
+    .add("POST", "/orgs/:orgId/teams", createTeam)
+    // Before …/teams/:teamId/users: a team named "users" is found by name, not taken for a team id.
+    .add("GET", "/orgs/:orgId/teams/byName/:teamName", getTeamByName)
     .add("GET", "/orgs/:orgId/teams/:teamId", getTeam)
+    .add("PATCH", "/orgs/:orgId/teams/:teamId", renameTeam)
+    .add("DELETE", "/orgs/:orgId/teams/:teamId", deleteTeam)
     .add("GET", "/orgs/:orgId/teams/:teamId/users", listTeamUsers)
     .add("POST", "/orgs/:orgId/teams/:teamId/users", addTeamUsers)
     .add("DELETE", "/orgs/:orgId/teams/:teamId/users/:userId", removeTeamUser);

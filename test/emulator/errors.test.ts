@@ -103,7 +103,7 @@ describe("strict bodies and error codes", () => {
   it("unknown paths are 404 RESOURCE_NOT_FOUND; a known path with the wrong method is 405 with Allow", async () => {
     const emu = await emulator();
     const c = new DigestTestClient(emu);
-    expectError(await c.call("GET", "/groups"), 404, "RESOURCE_NOT_FOUND");
+    expectError(await c.call("GET", `/orgs/${emu.org.id}/apiKeys`), 404, "RESOURCE_NOT_FOUND");
     expectError(await c.call("GET", `/orgs/${emu.org.id}/invites/x/y`), 404, "RESOURCE_NOT_FOUND");
     const put = await c.call("PUT", `/orgs/${emu.org.id}/invites`, { username: "a@example.com", roles: ["ORG_MEMBER"] });
     expectError(put, 405, "METHOD_NOT_ALLOWED");
