@@ -145,8 +145,9 @@ export async function deleteOrgMembership(
   }
   if (step.urn !== undefined) step.ledger.intend({ orgId, username }, { urn: step.urn, roles: [], removing: true });
   let standing = await standingOf(api, username);
-  // The first lists of the deployment may predate an acceptance: read again before acting on them.
-  if (standing.kind !== "member") standing = await standingOf(api, username, "fresh");
+  // Before concluding "gone", read again: the deployment's first lists may predate an acceptance or
+  // an invitation. (A pending invitation needs no second read: its DELETE proves where it stands.)
+  if (standing.kind === "neither") standing = await standingOf(api, username, "fresh");
   if (standing.kind === "invited") {
     const outcome = await withdraw(
       api,
