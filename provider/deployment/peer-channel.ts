@@ -10,7 +10,7 @@
 // channel: each process knows only its own resources, as before (docs/lifecycle.md says so).
 // Hand-written: no library shares a few lines between sibling processes with less than this.
 
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineProcess, processStartTime } from "./engine-process";
@@ -45,6 +45,8 @@ export class PeerChannel {
     if (engine === undefined) return undefined;
     try {
       mkdirSync(FOLDER, { recursive: true, mode: 0o700 });
+      // Only a folder of our own that nobody else may write: a planted holding would stop a withdrawal.
+      if (!privateToUs(statSync(FOLDER))) return undefined;
       removeStale();
       return new PeerChannel(join(FOLDER, `${engine.pid}-${engine.startTime}.jsonl`));
     } catch {
@@ -75,7 +77,9 @@ export class PeerChannel {
       return found;
     }
     try {
-      const size = fstatSync(fd).size;
+      const stat = fstatSync(fd);
+      if (!privateToUs(stat)) return found;
+      const size = stat.size;
       if (size <= this.offset) return found;
       const buffer = Buffer.alloc(size - this.offset);
       readSync(fd, buffer, 0, buffer.length, this.offset);
@@ -93,6 +97,12 @@ export class PeerChannel {
       closeSync(fd);
     }
   }
+}
+
+/** Owned by this process's user and writable by nobody else (a folder or file someone else made is not trusted). */
+function privateToUs(stat: Stats): boolean {
+  const uid = process.getuid?.();
+  return (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
 function parseLine(raw: string): Line | undefined {

@@ -1,7 +1,7 @@
 // Two provider processes of one deployment (dynamic resources and the plugin in one program) agree
 // through the peer channel: a person held by one is handed over when the other deletes its resource,
 // and one person declared by both is refused (issue 16, item 2).
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,6 +45,13 @@ describe("PeerChannel_BetweenFrontDoors", () => {
     expect(plugin.othersDeclaring({ orgId: ORG, username: "a@example.com" }, "urn:pulumi:dev::p::t::b")).toEqual([
       "urn:pulumi:dev::p::t::a",
     ]);
+  });
+
+  it("ignores a file that others may write (a planted holding must not stop a withdrawal)", () => {
+    const { file, dynamic, plugin } = twoProcesses();
+    plugin.hold({ kind: "person", orgId: ORG, username: "carol@example.com" }, PLUGIN_CAROL, "step");
+    chmodSync(file, 0o666);
+    expect(dynamic.successor({ kind: "person", orgId: ORG, username: "carol@example.com" }, DYNAMIC_CAROL)).toBeUndefined();
   });
 
   it("without an engine process among the ancestors there is no channel (the runtime embedded in a test or a program)", () => {
