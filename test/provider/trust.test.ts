@@ -315,6 +315,21 @@ describe("7. a member DELETE whose answer was lost is success, said plainly", ()
     expect(h.notices.some((n) => /gil@acme.com .*an earlier attempt of this DELETE most likely removed them/.test(n))).toBe(true);
   });
 
+  it("OrgMembership delete of a pending invitation whose DELETE answer was lost: the notice says our earlier attempt withdrew it", async () => {
+    const made = await upMembership(person("OrgMembership", "ida", "ida@acme.com"));
+    await nextDeployment();
+    h.emulator.state.addFault({
+      method: "DELETE",
+      path: "^/api/public/v1\\.0/orgs/[0-9a-f]{24}/invites/[0-9a-f]{24}$",
+      count: 1,
+      fault: { type: "drop", after: "handler" },
+    });
+    await m.delete(made.id, made.state);
+    expect(h.emulator.state.pendingInvitations(h.orgId)).toEqual([]);
+    expect(h.notices.some((n) => /ida@acme.com is gone: an earlier attempt of this DELETE most likely withdrew it/.test(n))).toBe(true);
+    expect(h.notices.join("\n")).not.toMatch(/withdrawn before it was accepted/);
+  });
+
   /** hank, an unmanaged member, pruned while the answer to the DELETE is lost; returns the roster's outputs. */
   async function pruneHankLosingTheAnswer() {
     h.emulator.state.addOrgUser(h.orgId, { username: "hank@acme.com", roles: ["ORG_MEMBER"] });

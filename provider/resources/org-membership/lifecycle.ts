@@ -156,7 +156,11 @@ export async function deleteOrgMembership(
       `Withdrawing the invitation ${standing.invitation.id} for ${username}`,
     );
     if (outcome.kind === "already-gone" && outcome.reason === "ACCEPTED") standing = await standingOf(api, username, "fresh");
-    else if (outcome.kind === "already-gone") {
+    else if (outcome.kind === "already-gone" && outcome.retried) {
+      warn(
+        `the invitation for ${username} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`,
+      );
+    } else if (outcome.kind === "already-gone") {
       const why = outcome.reason === undefined ? "it is no longer pending" : describeGone(outcome.reason, username);
       warn(`the invitation for ${username} was already gone (${why}); nothing to delete.`);
     }
