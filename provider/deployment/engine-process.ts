@@ -37,6 +37,14 @@ export function engineAlive(): boolean {
   return engine === undefined || processStartTime(engine.pid) === engine.startTime;
 }
 
+/**
+ * Ends this provider process soon after its engine is found gone: nobody will read what it says or
+ * save what it does, and @pulumi/pulumi's host would otherwise keep it alive (serving nobody).
+ */
+export function leaveOrphanedProcess(): void {
+  setTimeout(() => process.exit(1), 500).unref();
+}
+
 /** A process's start time, or undefined when it does not exist. */
 export function processStartTime(pid: number): string | undefined {
   return procStat(pid)?.startTime;

@@ -13,7 +13,7 @@ import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Team } from "../
 import type { ResolvedConnection } from "./credentials";
 import type { OrgApi } from "../deployment/org-api";
 import { DeploymentList } from "../deployment/org-view";
-import { engineAlive } from "../deployment/engine-process";
+import { engineAlive, leaveOrphanedProcess } from "../deployment/engine-process";
 import { codedMessage } from "../errors/codes";
 import { OrgLimiter } from "./org-limiter";
 
@@ -165,6 +165,7 @@ function newOrgApi(
   // Orphaned by a killed `pulumi` (the engine is gone), a provider process sends nothing more.
   const write = <T>(fn: (c: CloudManagerClient) => Promise<T>): Promise<T> => {
     if (!engineAlive()) {
+      leaveOrphanedProcess();
       return Promise.reject(
         new Error(
           codedMessage(

@@ -27,6 +27,11 @@ import { organizationProblem, readConfig, resolveConnection, type ConfigSnapshot
 
 export { setNoticeSink } from "../deployment/notices";
 
+// The engine reads this process's stderr. Once it is gone (a killed `pulumi`), a write there fails
+// with EPIPE; unhandled, that error reaches @pulumi/pulumi's uncaught-error handler, which writes it to
+// stderr again: an endless loop at full CPU with growing memory. Such a write is dropped instead.
+process.stderr.on("error", () => undefined);
+
 // Both front doors (the dynamic resources and the cloudmanager plugin) run this runtime.
 const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi provider)`;
 
