@@ -103,6 +103,12 @@ export const PROVIDER_ERROR_CODES = {
     advice:
       "run `pulumi cancel` if the stack is locked, then `pulumi refresh` (state catches up with what was done) and `pulumi up`; the `pruned:` lines already shown say what was removed",
   },
+  CLOUDMANAGER_PROVIDER_IGNORED: {
+    summary:
+      "a dynamic resource (`OrgInvitation`, `OrgMembership`, `OrgRoster` from the package) was given a `cloudmanager` provider resource, which Pulumi would ignore without a word",
+    advice:
+      "for an organization's own key set `cloudmanager:organizations[\"<orgId>\"]` in stack config ([configuration.md](configuration.md#several-organizations)), or use the plugin's `cloudmanager:index:<Type>` with that provider",
+  },
   MEMBER_STATE_UNCLEAR: {
     summary: "Cloud Manager answered 404 for removing a member but still lists them among the organization's members; nothing was changed",
     advice: "run the command again",

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
+import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProvider } from "../stored-provider";
 import type { OrgInvitationStatus } from "./model";
 
@@ -73,6 +74,7 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
   /** Reads the invitation with `opts.id` (see `OrgInvitation.get`). */
   constructor(name: string, state: OrgInvitationState | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
   constructor(name: string, args: OrgInvitationArgs | OrgInvitationState | undefined, opts?: pulumi.CustomResourceOptions) {
+    refuseCloudmanagerProvider("OrgInvitation", name, opts);
     // Output-only keys must be present (as undefined) for the engine to fill them in.
     const props: PropertyBag = {
       // The engine does not tell a dynamic provider which resource a call is for; the provider needs

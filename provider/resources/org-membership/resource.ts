@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
+import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedMembershipProvider } from "../stored-provider";
 import type { OrgMembershipStatus } from "./model";
 
@@ -50,6 +51,7 @@ export class OrgMembership extends pulumi.dynamic.Resource {
   constructor(name: string, args: OrgMembershipArgs, opts?: pulumi.CustomResourceOptions);
   constructor(name: string, args: undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
   constructor(name: string, args: OrgMembershipArgs | undefined, opts?: pulumi.CustomResourceOptions) {
+    refuseCloudmanagerProvider("OrgMembership", name, opts);
     const props: PropertyBag = {
       // The engine does not tell a dynamic provider which resource a call is for (../../deployment/deployment-ledger).
       [URN_KEY]: pulumi.createUrn(name, ORG_MEMBERSHIP_TYPE, opts?.parent),

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
+import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedRosterProvider } from "../stored-provider";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
 
@@ -31,6 +32,7 @@ export class OrgRoster extends pulumi.dynamic.Resource {
   declare public readonly unmanagedMembers: pulumi.Output<UnmanagedMember[]>;
 
   constructor(name: string, args: OrgRosterArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseCloudmanagerProvider("OrgRoster", name, opts);
     const props: PropertyBag = {
       [URN_KEY]: pulumi.createUrn(name, ORG_ROSTER_TYPE, opts?.parent),
       orgId: args.orgId,
