@@ -17,7 +17,9 @@
 //   (../access/owner-guard);
 // - notices said once (text): the engine calls diff more than once for one resource.
 // Two provider processes of one deployment (dynamic resources and the plugin in one program) share
-// their declarations and holdings through ./peer-channel, so a change of front door hands over too.
+// their declarations, holdings and intents through ./peer-channel, so a change of front door hands
+// over too, and the owner guard sees the other process's plan (its writes are not serialized with
+// ours: a plan the two processes only make unsafe together can still be refused by Cloud Manager).
 // The engine does not pass the URN to dynamic providers; the resource class puts it in the inputs
 // (`__urn`), and it is stored with the outputs so that `delete` knows who is being deleted.
 // Memory is bounded by the number of resources in the deployment (the process ends with it).
@@ -83,6 +85,7 @@ export class DeploymentLedger {
   /** What the other provider processes of this deployment declared and hold (./peer-channel). */
   private readonly peerDeclared = new Map<string, Set<string>>();
   private readonly peerHolders = new Map<string, Holding[]>();
+  private readonly peerIntents = new Map<string, Intent>();
 
   constructor(private readonly peers?: PeerChannel) {}
 
@@ -151,19 +154,28 @@ export class DeploymentLedger {
 
   /** Records what `intent.urn` will leave `person` with (the latest word of that resource wins). */
   intend(person: PersonRef, intent: Intent): void {
-    this.intents.set(personKey(person), intent);
+    const key = personKey(person);
+    this.intents.set(key, intent);
+    this.peers?.record({ kind: "intend", key, urn: intent.urn, roles: [...intent.roles], removing: intent.removing });
   }
 
-  /** The intent recorded for `person`, if a resource of this deployment changes their roles or removes them. */
+  /**
+   * The intent recorded for `person`, if a resource of this deployment (in this provider process or,
+   * through the peer channel, another) changes their roles or removes them. This process's own word wins.
+   */
   intentFor(person: PersonRef): Intent | undefined {
-    return this.intents.get(personKey(person));
+    this.syncPeers();
+    const key = personKey(person);
+    return this.intents.get(key) ?? this.peerIntents.get(key);
   }
 
   /** Takes in what the other provider processes said since the last look. */
   private syncPeers(): void {
     for (const entry of this.peers?.news() ?? []) {
       if (entry.kind === "declare") setIn(this.peerDeclared, entry.key).add(entry.urn);
-      else {
+      else if (entry.kind === "intend") {
+        this.peerIntents.set(entry.key, { urn: entry.urn, roles: entry.roles ?? [], removing: entry.removing === true });
+      } else {
         const list = this.peerHolders.get(entry.key) ?? [];
         list.push({ urn: entry.urn, via: entry.via ?? "diff" });
         this.peerHolders.set(entry.key, list);

@@ -15,13 +15,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineProcess, processStartTime } from "./engine-process";
 
-/** One line of the channel: a resource declared a person, or holds a key, in this deployment. */
+/**
+ * One line of the channel: a resource declared a person, holds a key, or will leave a person with
+ * these org roles (`intend`: the owner guard's plan), in this deployment.
+ */
 export interface PeerEntry {
-  kind: "declare" | "hold";
+  kind: "declare" | "hold" | "intend";
   /** The ledger key (personKey, or an invitation key). */
   key: string;
   urn: string;
   via?: "step" | "diff";
+  /** `intend`: the roles the person is left with, and whether they are removed. */
+  roles?: string[];
+  removing?: boolean;
 }
 
 interface Line extends PeerEntry {
@@ -110,10 +116,22 @@ function parseLine(raw: string): Line | undefined {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== "object" || value === null) return undefined;
     const v = value as Record<string, unknown>;
-    if ((v["kind"] !== "declare" && v["kind"] !== "hold") || typeof v["key"] !== "string" || typeof v["urn"] !== "string") return undefined;
+    const kind = v["kind"];
+    if ((kind !== "declare" && kind !== "hold" && kind !== "intend") || typeof v["key"] !== "string" || typeof v["urn"] !== "string") {
+      return undefined;
+    }
     if (typeof v["pid"] !== "number") return undefined;
     const via = v["via"] === "step" || v["via"] === "diff" ? v["via"] : undefined;
-    return { kind: v["kind"], key: v["key"], urn: v["urn"], pid: v["pid"], ...(via === undefined ? {} : { via }) };
+    const roles = Array.isArray(v["roles"]) ? v["roles"].filter((r): r is string => typeof r === "string") : undefined;
+    return {
+      kind,
+      key: v["key"],
+      urn: v["urn"],
+      pid: v["pid"],
+      ...(via === undefined ? {} : { via }),
+      ...(roles === undefined ? {} : { roles }),
+      ...(typeof v["removing"] === "boolean" ? { removing: v["removing"] } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -36,6 +36,17 @@ describe("PeerChannel_BetweenFrontDoors", () => {
     expect([...plugin.declaredIn(ORG)]).toEqual(["carol@example.com"]);
   });
 
+  it("the owner guard's plan spans both processes: an owner the plugin demotes is no owner the dynamic side can count on", () => {
+    const { dynamic, plugin } = twoProcesses();
+    const owner = { orgId: ORG, username: "o2@example.com" };
+    expect(dynamic.intentFor(owner)).toBeUndefined();
+    plugin.intend(owner, { urn: PLUGIN_CAROL, roles: ["ORG_MEMBER"], removing: false });
+    expect(dynamic.intentFor(owner)).toEqual({ urn: PLUGIN_CAROL, roles: ["ORG_MEMBER"], removing: false });
+    // This process's own word wins over a peer's.
+    dynamic.intend(owner, { urn: DYNAMIC_CAROL, roles: [], removing: true });
+    expect(dynamic.intentFor(owner)).toMatchObject({ urn: DYNAMIC_CAROL, removing: true });
+  });
+
   it("reads only whole lines, skips what it cannot parse, and keeps its file private", () => {
     const { file, dynamic, plugin } = twoProcesses();
     dynamic.declare({ orgId: ORG, username: "a@example.com" }, "urn:pulumi:dev::p::t::a");
