@@ -210,6 +210,32 @@ async function failureOf(op: Promise<unknown>): Promise<StackOperationError> {
   return outcome as StackOperationError;
 }
 
+/** Alice accepts in A; refresh records it (ACTIVE, the others PENDING); the next up changes and sends nothing. */
+async function acceptAliceInARefreshAndUp(stack: TestStack, type: string, a: Org, b: Org): Promise<void> {
+  e2e.emulator.state.acceptInvitation(a.id, a.view.pendingFor(ALICE).id);
+  await stack.refresh();
+  expect(await membershipField(stack, type, "status")).toEqual({ aliceA: "ACTIVE", bobA: "PENDING", aliceB: "PENDING", bobB: "PENDING" });
+  const mark = lastSeq(e2e.emulator);
+  const again = await stack.up();
+  expect(
+    stepsOf(again.events, type)
+      .map((s) => `${s.name}: ${s.op}`)
+      .sort(),
+  ).toEqual(["aliceA: same", "aliceB: same", "bobA: same", "bobB: same"]);
+  expect([...writes(orgCalls(e2e.emulator, a.id, mark)), ...writes(orgCalls(e2e.emulator, b.id, mark))]).toEqual([]);
+}
+
+/** Since `start`, every request on A's paths was signed by A's key and every one on B's by B's; none was refused. */
+function expectSignedByOwnKeys(a: string, b: string, start: number, ka: ApiKeyCredentials, kb: ApiKeyCredentials): void {
+  const onA = orgCalls(e2e.emulator, a, start);
+  const onB = orgCalls(e2e.emulator, b, start);
+  expect(onA.length).toBeGreaterThan(0);
+  expect(onB.length).toBeGreaterThan(0);
+  expect(signers(onA)).toEqual([ka.publicKey]);
+  expect(signers(onB)).toEqual([kb.publicKey]);
+  expect(onA.concat(onB).filter((r) => r.status === 401 || r.status === 403)).toEqual([]);
+}
+
 const FOUR = (a: Org, b: Org) => ({
   aliceA: { orgId: a.id, username: ALICE },
   bobA: { orgId: a.id, username: BOB },
@@ -243,32 +269,11 @@ describe("1. TypeScript (dynamic resources): cloudmanager:organizations", () => 
     expect(a.view.pendingFor(ALICE).inviterUsername).toBe(ka.publicKey);
     expect(b.view.pendingFor(ALICE).inviterUsername).toBe(kb.publicKey);
 
-    e2e.emulator.state.acceptInvitation(a.id, a.view.pendingFor(ALICE).id);
-    await stack.refresh();
-    expect(await membershipField(stack, ORG_MEMBERSHIP_TYPE, "status")).toEqual({
-      aliceA: "ACTIVE",
-      bobA: "PENDING",
-      aliceB: "PENDING",
-      bobB: "PENDING",
-    });
-
-    let mark = lastSeq(e2e.emulator);
-    const again = await stack.up();
-    expect(
-      stepsOf(again.events, ORG_MEMBERSHIP_TYPE)
-        .map((s) => `${s.name}: ${s.op}`)
-        .sort(),
-    ).toEqual(["aliceA: same", "aliceB: same", "bobA: same", "bobB: same"]);
-    expect([...writes(orgCalls(e2e.emulator, a.id, mark)), ...writes(orgCalls(e2e.emulator, b.id, mark))]).toEqual([]);
+    await acceptAliceInARefreshAndUp(stack, ORG_MEMBERSHIP_TYPE, a, b);
+    let mark: number;
 
     // Up to here every request on A's paths was signed by KA, on B's by KB.
-    const onA = orgCalls(e2e.emulator, a.id, start);
-    const onB = orgCalls(e2e.emulator, b.id, start);
-    expect(onA.length).toBeGreaterThan(0);
-    expect(onB.length).toBeGreaterThan(0);
-    expect(signers(onA)).toEqual([ka.publicKey]);
-    expect(signers(onB)).toEqual([kb.publicKey]);
-    expect(onA.concat(onB).filter((r) => r.status === 401 || r.status === 403)).toEqual([]);
+    expectSignedByOwnKeys(a.id, b.id, start, ka, kb);
 
     // No private key in `pulumi stack export` (no --show-secrets), encrypted or not.
     const exported = await plainExport(stack);
@@ -407,31 +412,10 @@ describe("2. YAML (the plugin): an explicit provider per organization", () => {
       bobB: b.view.pendingFor(BOB).id,
     });
 
-    e2e.emulator.state.acceptInvitation(a.id, a.view.pendingFor(ALICE).id);
-    await stack.refresh();
-    expect(await membershipField(stack, ORG_MEMBERSHIP_TOKEN, "status")).toEqual({
-      aliceA: "ACTIVE",
-      bobA: "PENDING",
-      aliceB: "PENDING",
-      bobB: "PENDING",
-    });
+    await acceptAliceInARefreshAndUp(stack, ORG_MEMBERSHIP_TOKEN, a, b);
+    let mark: number;
 
-    let mark = lastSeq(e2e.emulator);
-    const again = await stack.up();
-    expect(
-      stepsOf(again.events, ORG_MEMBERSHIP_TOKEN)
-        .map((s) => `${s.name}: ${s.op}`)
-        .sort(),
-    ).toEqual(["aliceA: same", "aliceB: same", "bobA: same", "bobB: same"]);
-    expect([...writes(orgCalls(e2e.emulator, a.id, mark)), ...writes(orgCalls(e2e.emulator, b.id, mark))]).toEqual([]);
-
-    const onA = orgCalls(e2e.emulator, a.id, start);
-    const onB = orgCalls(e2e.emulator, b.id, start);
-    expect(onA.length).toBeGreaterThan(0);
-    expect(onB.length).toBeGreaterThan(0);
-    expect(signers(onA)).toEqual([ka.publicKey]);
-    expect(signers(onB)).toEqual([kb.publicKey]);
-    expect(onA.concat(onB).filter((r) => r.status === 401 || r.status === 403)).toEqual([]);
+    expectSignedByOwnKeys(a.id, b.id, start, ka, kb);
 
     // beta's private key is a plain literal in the program: CheckConfig returned it marked secret.
     const exported = await plainExport(stack);
