@@ -29,7 +29,9 @@ describe("ProviderOption_DynamicResources", () => {
       /^CLOUDMANAGER_PROVIDER_IGNORED: OrgInvitation "alice" is a dynamic resource .*cloudmanager:organizations\["<orgId>"\].*cloudmanager:index:OrgInvitation/,
     );
     expect(() => new OrgMembership("alice-m", person, { provider: beta })).toThrow(/^CLOUDMANAGER_PROVIDER_IGNORED: OrgMembership/);
-    expect(() => new OrgRoster("roster", { orgId: ORG, managed: [] }, { provider: beta })).toThrow(/^CLOUDMANAGER_PROVIDER_IGNORED: OrgRoster/);
+    expect(() => new OrgRoster("roster", { orgId: ORG, managed: [] }, { provider: beta })).toThrow(
+      /^CLOUDMANAGER_PROVIDER_IGNORED: OrgRoster/,
+    );
   });
 
   it("leaves other providers alone (a provider of another package is Pulumi's business)", () => {
