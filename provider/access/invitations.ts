@@ -7,7 +7,7 @@
 // "Gone" needs proof (`withdraw`): a 404 counts only when Cloud Manager itself gave it to an
 // authenticated request AND a fresh read of the organization's pending list does not show it.
 
-import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../sdk";
+import { isCloudManagerError, isExpired, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../sdk";
 import type { Invitation } from "../../sdk/types";
 import type { OrgApi } from "../deployment/org-api";
 import type { StepContext } from "../deployment/deployment-ledger";
@@ -15,7 +15,7 @@ import { warn } from "../deployment/notices";
 import { codedMessage } from "../errors/codes";
 import { orFail, providerError } from "../errors/provider-error";
 import type { PersonInputs } from "../model/person-inputs";
-import { isMemberIn, isPast } from "./org-rules";
+import { isMemberIn } from "./org-rules";
 import { sameUsername } from "./identity";
 
 /** Why an invitation that is no longer pending is gone (OrgInvitation's statuses; OrgMembership maps them). */
@@ -24,7 +24,7 @@ export type GoneReason = "ACCEPTED" | "EXPIRED" | "REVOKED";
 /** The status of an invitation that is no longer pending: accepted if the person is a member, else expired or withdrawn. */
 export function goneReason(isMember: boolean, expiresAt: string | undefined): GoneReason {
   if (isMember) return "ACCEPTED";
-  return isPast(expiresAt) ? "EXPIRED" : "REVOKED";
+  return isExpired(expiresAt) ? "EXPIRED" : "REVOKED";
 }
 
 /** What a gone reason means, for warnings and errors. */

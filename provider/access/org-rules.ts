@@ -1,8 +1,7 @@
 // The rules of an organization that every resource applies the same way: who a member is (by
-// username only, ./identity), their roles in this organization, the last Organization Owner, and
-// whether an invitation is past its expiry (the rule itself is the client's: sdk `isExpired`).
+// username only, ./identity), their roles in this organization, and who is an Organization Owner
+// (the last-owner rule that uses them: ./owner-guard). Expiry is the client's rule: sdk `isExpired`.
 
-import { isExpired } from "../../sdk";
 import type { OrgUser } from "../../sdk/types";
 import { usernameKey } from "./identity";
 
@@ -23,11 +22,6 @@ export function isMemberIn(members: readonly OrgUser[], username: string): boole
   return memberNamed(members, username) !== undefined;
 }
 
-/** True when the ISO timestamp lies in the past (an unknown or unreadable one is not past). */
-export function isPast(timestamp: string | undefined): boolean {
-  return isExpired(timestamp);
-}
-
 /** A member's roles in `orgId` (the user's roles also name other organizations and projects). */
 export function orgRolesOf(member: OrgUser, orgId: string): string[] {
   return member.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
@@ -40,12 +34,4 @@ export function isOrgOwner(member: OrgUser, orgId: string): boolean {
 /** Whether a role list keeps Organization Owner. */
 export function keepsOwner(roles: readonly string[]): boolean {
   return roles.includes(OWNER);
-}
-
-/**
- * True when `member` is the organization's only Organization Owner among its users and would stop
- * being one with `rolesAfter` (removal: none). Cloud Manager refuses that change.
- */
-export function isLastOwner(members: readonly OrgUser[], member: OrgUser, orgId: string, rolesAfter: readonly string[] = []): boolean {
-  return isOrgOwner(member, orgId) && !keepsOwner(rolesAfter) && !members.some((m) => m.id !== member.id && isOrgOwner(m, orgId));
 }

@@ -7,7 +7,7 @@
 // Retries are the client's alone (rate limits included); a step is never repeated here.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isNotFoundAnswer, pickPendingInvitation } from "../../../sdk";
+import { isExpired, isNotFoundAnswer, pickPendingInvitation } from "../../../sdk";
 import type { Invitation } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
 import {
@@ -21,7 +21,7 @@ import {
   withdraw,
 } from "../../access/invitations";
 import { refuseDeclaredTwice } from "../../access/one-person";
-import { isMemberIn, isPast } from "../../access/org-rules";
+import { isMemberIn } from "../../access/org-rules";
 import type { OrgApi } from "../../deployment/org-api";
 import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
@@ -42,7 +42,7 @@ export async function createOrgInvitation(
   refuseDeclaredTwice(inputs, step);
   const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
   const existing = pickPendingInvitation(pending, inputs.username);
-  const others = pending.filter((i) => i !== existing && !isPast(i.expiresAt) && sameUsername(i.username, inputs.username)).length;
+  const others = pending.filter((i) => i !== existing && !isExpired(i.expiresAt) && sameUsername(i.username, inputs.username)).length;
   if (existing && others > 0) {
     warn(`${inputs.username} has ${others + 1} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`);
   }

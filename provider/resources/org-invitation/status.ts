@@ -4,9 +4,9 @@
 // lists show: is the invitation still pending, is the person a member (by username), and has the
 // invitation's expiry passed.
 
+import { isExpired } from "../../../sdk";
 import type { Invitation } from "../../../sdk/types";
 import { goneReason } from "../../access/invitations";
-import { isPast } from "../../access/org-rules";
 import type { OrgInvitationStatus } from "./model";
 
 /** What the organization showed about one resource's invitation. */
@@ -18,7 +18,7 @@ export type Sighting =
 export function statusOf(sighting: Sighting): OrgInvitationStatus {
   switch (sighting.kind) {
     case "pending":
-      return isPast(sighting.invitation.expiresAt) ? "EXPIRED" : "PENDING";
+      return isExpired(sighting.invitation.expiresAt) ? "EXPIRED" : "PENDING";
     case "gone":
       return goneReason(sighting.isMember, sighting.expiresAt);
     case "never-sent":

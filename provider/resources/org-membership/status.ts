@@ -4,8 +4,8 @@
 // the table: docs/lifecycle.md
 // EXPIRED, REVOKED and REMOVED make the next `pulumi up` invite the person again.
 
+import { isExpired } from "../../../sdk";
 import type { Invitation, OrgUser } from "../../../sdk/types";
-import { isPast } from "../../access/org-rules";
 import type { OrgMembershipStatus } from "./model";
 
 export type MembershipSighting =
@@ -18,10 +18,10 @@ export function membershipStatusOf(sighting: MembershipSighting): OrgMembershipS
     case "member":
       return "ACTIVE";
     case "invited":
-      return isPast(sighting.invitation.expiresAt) ? "EXPIRED" : "PENDING";
+      return isExpired(sighting.invitation.expiresAt) ? "EXPIRED" : "PENDING";
     case "neither":
       if (sighting.wasMember) return "REMOVED";
-      return isPast(sighting.expiresAt) ? "EXPIRED" : "REVOKED";
+      return isExpired(sighting.expiresAt) ? "EXPIRED" : "REVOKED";
   }
 }
 

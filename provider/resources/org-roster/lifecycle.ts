@@ -14,12 +14,12 @@
 // (another automation's: reported, never pruned), and the organization's last Organization Owner.
 
 import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { pickPendingInvitation, sameSet } from "../../../sdk";
+import { isExpired, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { Invitation, OrgUser } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
 import { describeGone, isAutomation, withdraw } from "../../access/invitations";
 import { removeMember } from "../../access/members";
-import { isPast, memberNamed, orgRolesOf } from "../../access/org-rules";
+import { memberNamed, orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
 import { compileWildcard } from "../../access/wildcard";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
@@ -208,7 +208,7 @@ async function findUnmanaged(
   const unmanaged = unmanagedTest(inputs, ledger.declaredIn(api.orgId));
   const pending = await orFail(api.pending(), `Reading the pending invitations of organization ${api.orgId}`);
   const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
-  const live = pending.filter((i) => !isPast(i.expiresAt));
+  const live = pending.filter((i) => !isExpired(i.expiresAt));
   const extra = (i: Invitation): boolean =>
     memberNamed(members, i.username) !== undefined || pickPendingInvitation(live, i.username)?.id !== i.id;
   const invitations: UnmanagedInvitation[] = [];
