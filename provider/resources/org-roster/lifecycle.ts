@@ -19,7 +19,7 @@ import type { Invitation, OrgUser } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
 import { describeGone, isAutomation, withdraw } from "../../access/invitations";
 import { removeMember } from "../../access/members";
-import { memberNamed, orgRolesOf } from "../../access/org-rules";
+import { orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
 import { compileWildcard } from "../../access/wildcard";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
@@ -56,7 +56,7 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   const next = rosterInputsOf(news);
   const inputsChanged = !knownNews || !sameSet(old.managed, next.managed, true) || !sameSet(old.ignore, next.ignore, true);
   // What was found at the last read, less what the program now manages, ignores or declares.
-  const isUnmanaged = unmanagedTest(next, ledger.declaredIn(String(olds["orgId"])));
+  const isUnmanaged = rosterTests(next, ledger.declaredIn(String(olds["orgId"]))).unmanaged;
   const stillUnmanaged = (username: string) => !knownNews || isUnmanaged(username);
   // An extra invitation of a declared person stays undeclared access whoever declares the person.
   const invitations = recordsOf<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter(
@@ -92,7 +92,8 @@ export async function updateOrgRoster(
   const managed = new Set(inputs.managed.map(usernameKey));
   const leaving = previouslyManaged.filter((u) => !managed.has(usernameKey(u)));
   // An ignored person is never pruned: nothing to warn about.
-  const exposed = leaving.filter((u) => !ignoredOnly(inputs, u));
+  const { ignored } = rosterTests(inputs, new Set());
+  const exposed = leaving.filter((u) => !ignored(u));
   if (exposed.length > 0) warnOnce(ledger, leavingNotice(api.orgId, exposed));
   return { outs: await enforce(api, inputs, ledger, leaving) };
 }
@@ -205,16 +206,18 @@ async function findUnmanaged(
   inputs: OrgRosterInputs,
   ledger: DeploymentLedger,
 ): Promise<Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">> {
-  const unmanaged = unmanagedTest(inputs, ledger.declaredIn(api.orgId));
+  const { unmanaged, ignored } = rosterTests(inputs, ledger.declaredIn(api.orgId));
   const pending = await orFail(api.pending(), `Reading the pending invitations of organization ${api.orgId}`);
   const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
   const live = pending.filter((i) => !isExpired(i.expiresAt));
-  const extra = (i: Invitation): boolean =>
-    memberNamed(members, i.username) !== undefined || pickPendingInvitation(live, i.username)?.id !== i.id;
+  // Indexed once: this runs over every pending invitation of organizations with thousands of people.
+  const memberNames = new Set(members.map((m) => usernameKey(m.username)));
+  const held = heldInvitations(live);
+  const extra = (i: Invitation): boolean => memberNames.has(usernameKey(i.username)) || held.get(usernameKey(i.username)) !== i.id;
   const invitations: UnmanagedInvitation[] = [];
   for (const i of live) {
     if (unmanaged(i.username)) invitations.push(invitationEntry(i));
-    else if (!ignoredOnly(inputs, i.username) && extra(i)) invitations.push({ ...invitationEntry(i), extra: true });
+    else if (!ignored(i.username) && extra(i)) invitations.push({ ...invitationEntry(i), extra: true });
   }
   return {
     unmanagedInvitations: invitations.sort((a, b) => a.username.localeCompare(b.username)),
@@ -241,22 +244,41 @@ function memberEntry(m: OrgUser, orgId: string): UnmanagedMember {
 
 /**
  * Whether a username is neither managed, declared by a resource of this deployment (`declared`, as
- * `usernameKey`), nor ignored. Built once per read or diff: an organization may list thousands of
- * people, and patterns are matched in linear time (../../access/wildcard).
+ * `usernameKey`), nor ignored (`unmanaged`), and whether an ignore pattern matches it (`ignored`: an
+ * ignored person's extra invitations are theirs too). Built once per read or diff: an organization may
+ * list thousands of people, and patterns are compiled once and matched in linear time (../../access/wildcard).
  */
-function unmanagedTest(inputs: Pick<OrgRosterInputs, "managed" | "ignore">, declared: ReadonlySet<string>): (username: string) => boolean {
+function rosterTests(
+  inputs: Pick<OrgRosterInputs, "managed" | "ignore">,
+  declared: ReadonlySet<string>,
+): { unmanaged: (username: string) => boolean; ignored: (username: string) => boolean } {
   const managed = new Set(inputs.managed.map(usernameKey));
-  const ignored = inputs.ignore.map(compileWildcard);
-  return (username) => {
-    const name = usernameKey(username);
-    return !managed.has(name) && !declared.has(name) && !ignored.some((matches) => matches(name));
+  const patterns = inputs.ignore.map(compileWildcard);
+  const ignored = (username: string) => patterns.some((matches) => matches(usernameKey(username)));
+  return {
+    unmanaged: (username) => {
+      const name = usernameKey(username);
+      return !managed.has(name) && !declared.has(name) && !ignored(name);
+    },
+    ignored,
   };
 }
 
-/** Whether an ignore pattern matches the username (an ignored person's extra invitations are theirs too). */
-function ignoredOnly(inputs: Pick<OrgRosterInputs, "ignore">, username: string): boolean {
-  const name = usernameKey(username);
-  return inputs.ignore.some((pattern) => compileWildcard(pattern)(name));
+/** Per person (`usernameKey`), the id of the pending invitation their resource holds: the one the client's rule picks. */
+function heldInvitations(live: readonly Invitation[]): Map<string, string> {
+  const byPerson = new Map<string, Invitation[]>();
+  for (const i of live) {
+    const key = usernameKey(i.username);
+    const list = byPerson.get(key);
+    if (list === undefined) byPerson.set(key, [i]);
+    else list.push(i);
+  }
+  const held = new Map<string, string>();
+  for (const [key, invitations] of byPerson) {
+    const picked = pickPendingInvitation(invitations, key);
+    if (picked !== undefined) held.set(key, picked.id);
+  }
+  return held;
 }
 
 function undeclaredNotice(
