@@ -108,7 +108,8 @@ export async function sendInvitation(api: OrgApi, inputs: PersonInputs, step: St
  */
 function adoptionNotice(api: OrgApi, found: Invitation, username: string): string {
   const base = `adopting the pending invitation ${found.id} for ${username} (sent by ${found.inviterUsername} at ${found.createdAt}) instead of sending a second one.`;
-  if (sameUsername(found.inviterUsername, api.credentialId)) {
+  const sender = senderOf(found.inviterUsername, api.credentialId);
+  if (sender === "these credentials") {
     return (
       `${base} It was sent with the credentials this stack uses (${api.credentialId}): by this stack (a renamed or moved ` +
       `resource, a replacement, or an interrupted run; then nothing needs doing) or by ANOTHER STACK that also declares ` +
@@ -117,7 +118,7 @@ function adoptionNotice(api: OrgApi, found: Invitation, username: string): strin
       `programs (and run \`pulumi state delete <urn>\` there if its invitation must stay).`
     );
   }
-  if (isAutomation(found.inviterUsername)) {
+  if (sender === "another automation") {
     return codedMessage(
       "MANAGED_ELSEWHERE",
       `${base} It was sent by ANOTHER API key or service account (${found.inviterUsername}), not the one this stack uses ` +
@@ -131,6 +132,12 @@ function adoptionNotice(api: OrgApi, found: Invitation, username: string): strin
 /** An inviter that is an API key or a service account (a person's username is an email address). */
 export function isAutomation(inviterUsername: string): boolean {
   return !inviterUsername.includes("@");
+}
+
+/** Who sent an invitation, as far as Cloud Manager tells: the credentials in use, another API key or service account, or a person. */
+export function senderOf(inviterUsername: string, credentialId: string): "these credentials" | "another automation" | "a person" {
+  if (sameUsername(inviterUsername, credentialId)) return "these credentials";
+  return isAutomation(inviterUsername) ? "another automation" : "a person";
 }
 
 // ---- withdraw, with proof of "gone" ----

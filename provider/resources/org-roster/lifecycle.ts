@@ -17,7 +17,7 @@ import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi
 import { isExpired, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { Invitation, OrgUser } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
-import { describeGone, isAutomation, withdraw } from "../../access/invitations";
+import { describeGone, isAutomation, senderOf, withdraw } from "../../access/invitations";
 import { removeMember } from "../../access/members";
 import { orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
@@ -140,7 +140,7 @@ async function prune(
   ledger: DeploymentLedger,
 ): Promise<void> {
   for (const invitation of found.unmanagedInvitations) {
-    if (isAutomation(invitation.inviterUsername) && invitation.inviterUsername.toLowerCase() !== api.credentialId.toLowerCase()) {
+    if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
       warnOnce(
         ledger,
         `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} was sent by another API key or service ` +
