@@ -5,7 +5,24 @@
 
 import { DEFAULT_BASE_URL, isCloudManagerError, isRateLimitedError, type CloudManagerError } from "../../sdk";
 
-/** The error to throw from a provider method: `<what> failed: <cause> [<code>]. <what to do>` */
+/** Where a failed call was sent: the organization, and which settings its credentials and endpoint came from. */
+export interface CallTarget {
+  orgId: string;
+  /** Config keys or environment variables, never values. */
+  credentialSource: string;
+  baseUrl: string;
+  extraCa: boolean;
+}
+
+/** The target of each client error that passed an organization's gate; kept beside the error, which stays as the client made it. */
+const targets = new WeakMap<object, CallTarget>();
+
+/** Records where the call that failed with `e` was sent (../runtime/client-pool does, for every call). */
+export function noteTarget(e: unknown, target: CallTarget): void {
+  if (typeof e === "object" && e !== null) targets.set(e, target);
+}
+
+/** The error to throw from a provider method: `<what> failed: <cause> [<code>]. <what to do> <which settings>` */
 export function providerError(what: string, e: unknown): Error {
   if (!isCloudManagerError(e)) {
     const message = e instanceof Error ? e.message : String(e);
@@ -13,7 +30,22 @@ export function providerError(what: string, e: unknown): Error {
   }
   const code = e.errorCode ?? e.code;
   const status = e.status === undefined ? "" : `HTTP ${e.status} `;
-  return new Error(`${what} failed: ${e.message} [${status}${code}]. ${advice(e)}`.trim());
+  return new Error(`${what} failed: ${e.message} [${status}${code}]. ${advice(e)}${settingsNamed(e)}`.trim());
+}
+
+/**
+ * A refused key (401) names the organization and where its credentials came from, a network or TLS
+ * failure the base URL it was reached at, so that the right setting gets fixed (with several
+ * organizations, each has its own).
+ */
+function settingsNamed(e: CloudManagerError): string {
+  const target = targets.get(e);
+  if (target === undefined) return "";
+  if (e.status === 401) return ` Organization ${target.orgId} uses the credentials of ${target.credentialSource}.`;
+  if (e.code === "CLOUD_MANAGER_NETWORK_ERROR") {
+    return ` Organization ${target.orgId} is reached at ${target.baseUrl}${target.extraCa ? " with an extra CA certificate" : ""}.`;
+  }
+  return "";
 }
 
 function advice(e: CloudManagerError): string {

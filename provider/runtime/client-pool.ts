@@ -15,6 +15,7 @@ import type { OrgApi } from "../deployment/org-api";
 import { DeploymentList } from "../deployment/org-view";
 import { engineAlive, leaveOrphanedProcess } from "../deployment/engine-process";
 import { codedMessage } from "../errors/codes";
+import { noteTarget } from "../errors/provider-error";
 import { OrgLimiter } from "./org-limiter";
 
 export interface ClientPoolOptions {
@@ -87,7 +88,23 @@ export class ClientPool {
 
   private orgApi(pooled: PooledClient, connection: ResolvedConnection, orgId: string): OrgApi {
     let api = pooled.orgs.get(orgId);
-    if (!api) api = newOrgApi(orgId, connection, (fn) => this.limiter(connection.baseUrl).run(orgId, () => fn(pooled.client)));
+    if (!api) {
+      const target = {
+        orgId,
+        credentialSource: connection.credentialSource,
+        baseUrl: connection.baseUrl,
+        extraCa: connection.caCertificate !== undefined,
+      };
+      api = newOrgApi(orgId, connection, (fn) =>
+        this.limiter(connection.baseUrl)
+          .run(orgId, () => fn(pooled.client))
+          .catch((e: unknown) => {
+            // Messages about this error can then name the organization's own settings (../errors/provider-error).
+            noteTarget(e, target);
+            throw e;
+          }),
+      );
+    }
     pooled.orgs.set(orgId, api);
     return api;
   }

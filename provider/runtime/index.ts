@@ -23,7 +23,7 @@ import { RESOURCES, type ResourceName } from "../registry";
 import type { OrgInvitationOutputs } from "../resources/org-invitation/model";
 import type { Deployment, ResourceMethods } from "../resources/resource-methods";
 import { ClientPool } from "./client-pool";
-import { organizationProblem, readConfig, resolveConnection, type ConfigSnapshot, type ResolvedConnection } from "./credentials";
+import { organizationProblem, readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
 
 export { setNoticeSink } from "../deployment/notices";
 
@@ -150,24 +150,8 @@ function withOrgApi<T>(orgId: string, operation: (api: OrgApi) => Promise<T>): P
     .catch((e: unknown) => {
       // The client refused its options (CLOUD_MANAGER_CONFIG_ERROR): leave as a plain Error.
       if (!entered) throw providerError(`Setting up the Cloud Manager client for organization ${orgId}`, e);
-      throw namingCredentials(e, orgId, connection);
+      throw e;
     });
-}
-
-/**
- * A refused key (401) names the organization and where its credentials came from, a network or TLS
- * failure the base URL it was reached at, so that the right setting gets fixed.
- */
-function namingCredentials(e: unknown, orgId: string, connection: ResolvedConnection): unknown {
-  if (!(e instanceof Error)) return e;
-  if (/\[HTTP 401 /.test(e.message))
-    return new Error(`${e.message} Organization ${orgId} uses the credentials of ${connection.credentialSource}.`);
-  if (/CLOUD_MANAGER_NETWORK_ERROR\]/.test(e.message)) {
-    return new Error(
-      `${e.message} Organization ${orgId} is reached at ${connection.baseUrl}${connection.caCertificate === undefined ? "" : " with an extra CA certificate"}.`,
-    );
-  }
-  return e;
 }
 
 /**
