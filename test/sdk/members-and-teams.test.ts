@@ -2,7 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudManagerClient, type ClientLogEvent, type OrgUser, type Team } from "../../sdk";
 import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
 import { fakeClock, type FakeClock } from "./support/fake-clock";
-import { apiErrorBody, json, startScriptedServer, type ArrivedRequest, type Reply, type ScriptedServer } from "./support/scripted-server";
+import {
+  byPage,
+  empty,
+  errorReply,
+  json,
+  page,
+  startScriptedServer,
+  type ArrivedRequest,
+  type ScriptedServer,
+} from "./support/scripted-server";
 import { failure } from "./support/failure";
 
 // The member and team methods against a scripted server: what goes on the wire (method, path, exact
@@ -35,29 +44,6 @@ function team(n: number): Team {
 
 function teams(from: number, count: number): Team[] {
   return Array.from({ length: count }, (_, i) => team(from + i));
-}
-
-/** A page as Cloud Manager shapes it; `totalCount` undefined leaves the field out. */
-function page(results: unknown[], totalCount: number | undefined, next: boolean): Reply {
-  const links = [{ rel: "self", href: "http://x/self" }, ...(next ? [{ rel: "next", href: "http://x/next" }] : [])];
-  return json(200, { results, links, ...(totalCount === undefined ? {} : { totalCount }) });
-}
-
-/** Serves page `pageNum` of the query with `make`. */
-function byPage(make: (pageNum: number) => Reply): Reply {
-  return (req, res) => make(Number(new URL(req.url, "http://x").searchParams.get("pageNum")))(req, res);
-}
-
-/** An answer without a body. */
-function empty(status: number): Reply {
-  return (_req, res) => {
-    res.writeHead(status);
-    res.end();
-  };
-}
-
-function errorReply(status: number, errorCode: string, detail = errorCode): Reply {
-  return json(status, apiErrorBody(status, errorCode, detail));
 }
 
 function only(): ArrivedRequest {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudManagerClient, type OrgUser } from "../../sdk";
 import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
-import { json, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+import { byPage, page, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
 import { failure } from "./support/failure";
 
 // listOrgUsers against servers whose paging is wrong: it must stop with a clear error, never loop
@@ -19,20 +19,6 @@ function user(n: number): OrgUser {
 
 function users(from: number, count: number): OrgUser[] {
   return Array.from({ length: count }, (_, i) => user(from + i));
-}
-
-/** A page as Cloud Manager shapes it; `totalCount` undefined leaves the field out. */
-function page(results: OrgUser[], totalCount: number | undefined, next: boolean): Reply {
-  const links = [{ rel: "self", href: "http://x/self" }, ...(next ? [{ rel: "next", href: "http://x/next" }] : [])];
-  return json(200, { results, links, ...(totalCount === undefined ? {} : { totalCount }) });
-}
-
-/** Serves page `pageNum` of the query with `make`. No Digest challenge: every request gets a page. */
-function byPage(make: (pageNum: number) => Reply): Reply {
-  return (req, res) => {
-    const pageNum = Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
-    return make(pageNum)(req, res);
-  };
 }
 
 beforeAll(async () => {

@@ -2,13 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CloudManagerClient, isNotFoundAnswer, KNOWN_PROJECT_ROLES, type ClientLogEvent, type Project, type ProjectTeam } from "../../sdk";
 import { fakeClock, type FakeClock } from "./support/fake-clock";
 import {
-  apiErrorBody,
+  byPage,
   challenge,
   digestIsValid,
+  empty,
+  errorReply,
   json,
+  page,
   startScriptedServer,
   type ArrivedRequest,
-  type Reply,
   type ScriptedServer,
 } from "./support/scripted-server";
 import { failure } from "./support/failure";
@@ -48,29 +50,6 @@ function projectTeam(n: number, roleNames: string[] = ["GROUP_READ_ONLY"]): Proj
 
 function projectTeams(from: number, count: number): ProjectTeam[] {
   return Array.from({ length: count }, (_, i) => projectTeam(from + i));
-}
-
-/** A page as Cloud Manager shapes it. */
-function page(results: unknown[], totalCount: number, next: boolean): Reply {
-  const links = [{ rel: "self", href: "http://x/self" }, ...(next ? [{ rel: "next", href: "http://x/next" }] : [])];
-  return json(200, { results, links, totalCount });
-}
-
-/** Serves page `pageNum` of the query with `make`. */
-function byPage(make: (pageNum: number) => Reply): Reply {
-  return (req, res) => make(Number(new URL(req.url, "http://x").searchParams.get("pageNum")))(req, res);
-}
-
-/** An answer without a body. */
-function empty(status: number): Reply {
-  return (_req, res) => {
-    res.writeHead(status);
-    res.end();
-  };
-}
-
-function errorReply(status: number, errorCode: string, detail = errorCode): Reply {
-  return json(status, apiErrorBody(status, errorCode, detail));
 }
 
 function only(): ArrivedRequest {

@@ -106,6 +106,30 @@ export function challenge(nonce: string, stale = false): Reply {
   });
 }
 
+/** A page as Cloud Manager shapes it; `totalCount` undefined leaves the field out. */
+export function page(results: unknown[], totalCount: number | undefined, next: boolean): Reply {
+  const links = [{ rel: "self", href: "http://x/self" }, ...(next ? [{ rel: "next", href: "http://x/next" }] : [])];
+  return json(200, { results, links, ...(totalCount === undefined ? {} : { totalCount }) });
+}
+
+/** Serves page `pageNum` of the query with `make`. No Digest challenge: every request gets a page. */
+export function byPage(make: (pageNum: number) => Reply): Reply {
+  return (req, res) => make(Number(new URL(req.url, "http://x").searchParams.get("pageNum")))(req, res);
+}
+
+/** An answer without a body. */
+export function empty(status: number): Reply {
+  return (_req, res) => {
+    res.writeHead(status);
+    res.end();
+  };
+}
+
+/** An error in Cloud Manager's format. */
+export function errorReply(status: number, errorCode: string, detail = errorCode): Reply {
+  return json(status, apiErrorBody(status, errorCode, detail));
+}
+
 /** Closes the connection without an answer, after the request arrived. */
 export function drop(): Reply {
   return (_req, res) => {
