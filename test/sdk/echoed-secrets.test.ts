@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import {
-  CloudManagerClient,
-  isCloudManagerError,
-  type ClientLogEvent,
-  type CloudManagerClientOptions,
-  type CloudManagerError,
-} from "../../sdk";
+import { CloudManagerClient, type ClientLogEvent, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
 import { Redactor } from "../../sdk/errors/redactor";
 import {
   challenge,
@@ -18,18 +12,13 @@ import {
   type Reply,
   type ScriptedServer,
 } from "./support/scripted-server";
+import { ACCOUNT_BASIC, CLIENT_ID, CLIENT_SECRET, KEY_BASIC, ORG, PRIVATE_KEY, PUBLIC_KEY } from "./support/echoed-credentials";
+import { failure as failureOf } from "./support/failure";
 
 // A gateway that echoes the request's Authorization header (and the Basic header of the token request)
 // into detail, error_description, errorCode, parameters, reason and response headers. None of the
 // client's credentials may come out of the SDK: not in messages, fields, JSON, inspect or log events.
 
-const ORG = "5e2211c17a3e5a48f5497de3";
-const PUBLIC_KEY = "pubkeyab";
-const PRIVATE_KEY = "0d9b3c4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
-const CLIENT_ID = "mdb_sa_id_0123456789abcdef";
-const CLIENT_SECRET = "mdb_sa_sk_9f8e7d6c5b4a39281706";
-const KEY_BASIC = Buffer.from(`${PUBLIC_KEY}:${PRIVATE_KEY}`).toString("base64");
-const ACCOUNT_BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
 const TOKEN_1 = "eyJhbGciOiJIUzI1NiJ9.first-token-0123456789abcdef.c2lnbmF0dXJl";
 const TOKEN_2 = "eyJhbGciOiJIUzI1NiJ9.second-token-fedcba9876543210.c2lnbmF0dXJl";
 
@@ -52,12 +41,9 @@ function client(options: Partial<CloudManagerClientOptions>): CloudManagerClient
 const apiKey = { publicKey: PUBLIC_KEY, privateKey: PRIVATE_KEY };
 const serviceAccount = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
 
+/** The CloudManagerError a call rejects with (./support/failure), kept for the checks after each test. */
 async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
+  const error = await failureOf(promise);
   errors.push(error);
   return error;
 }

@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import {
-  CloudManagerClient,
-  isCloudManagerError,
-  type ClientLogEvent,
-  type CloudManagerClientOptions,
-  type CloudManagerError,
-} from "../../sdk";
+import { CloudManagerClient, type ClientLogEvent, type CloudManagerClientOptions, type CloudManagerError } from "../../sdk";
 import { Redactor } from "../../sdk/errors/redactor";
 import {
   challenge,
@@ -18,18 +12,13 @@ import {
   type Reply,
   type ScriptedServer,
 } from "./support/scripted-server";
+import { ACCOUNT_BASIC, CLIENT_ID, CLIENT_SECRET, KEY_BASIC, ORG, PRIVATE_KEY, PUBLIC_KEY } from "./support/echoed-credentials";
+import { failure as failureOf } from "./support/failure";
 
 // A gateway that echoes credentials in another form than the one sent: upper- or lower-cased (a header
 // normalised), hex-encoded (either case), percent-encoded, or an `id:secret` pair re-encoded in base64 or
 // base64url after a case change. None of these may come out of the SDK either.
 
-const ORG = "5e2211c17a3e5a48f5497de3";
-const PUBLIC_KEY = "pubkeyab";
-const PRIVATE_KEY = "0d9b3c4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
-const CLIENT_ID = "mdb_sa_id_0123456789abcdef";
-const CLIENT_SECRET = "mdb_sa_sk_9f8e7d6c5b4a39281706";
-const KEY_BASIC = Buffer.from(`${PUBLIC_KEY}:${PRIVATE_KEY}`).toString("base64");
-const ACCOUNT_BASIC = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.variant-token-0123456789abcdef.c2lnbmF0dXJl";
 
 const hex = (text: string): string => Buffer.from(text, "utf8").toString("hex");
@@ -178,12 +167,9 @@ function client(options: Partial<CloudManagerClientOptions>): CloudManagerClient
   return created;
 }
 
+/** The CloudManagerError a call rejects with (./support/failure), kept for the checks after each test. */
 async function failure(promise: Promise<unknown>): Promise<CloudManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCloudManagerError(error)) throw new Error(`expected a CloudManagerError, got ${String(error)}`);
+  const error = await failureOf(promise);
   errors.push(error);
   return error;
 }
