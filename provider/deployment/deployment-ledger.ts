@@ -82,10 +82,9 @@ export class DeploymentLedger {
   private readonly withdrawals = new Map<string, Withdrawal>();
   private readonly seen = new Set<string>();
   private readonly intents = new Map<string, Intent>();
-  /** What the other provider processes of this deployment declared and hold (./peer-channel). */
-  private readonly peerDeclared = new Map<string, Set<string>>();
-  private readonly peerHolders = new Map<string, Holding[]>();
-  private readonly peerIntents = new Map<string, Intent>();
+  /** The persons whose intent this process itself recorded (its own word wins over a peer's). */
+  private readonly ownIntents = new Set<string>();
+  // What the other provider processes of this deployment say (./peer-channel) goes into the same maps.
 
   constructor(private readonly peers?: PeerChannel) {}
 
@@ -104,17 +103,14 @@ export class DeploymentLedger {
   /** Other resources that declared the same person (see `declare`), without recording anything. */
   othersDeclaring(person: PersonRef, urn: string): string[] {
     this.syncPeers();
-    const key = personKey(person);
-    const all = new Set([...(this.declared.get(key) ?? []), ...(this.peerDeclared.get(key) ?? [])]);
-    return [...all].filter((other) => other !== urn);
+    return [...(this.declared.get(personKey(person)) ?? [])].filter((other) => other !== urn);
   }
 
   /** The usernames (as `usernameKey`) that resources of this deployment declare in `orgId`. */
   declaredIn(orgId: string): Set<string> {
     this.syncPeers();
     const prefix = personKey({ orgId, username: "" });
-    const keys = [...this.declared.keys(), ...this.peerDeclared.keys()];
-    return new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    return new Set([...this.declared.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
   }
 
   /** True the first time `notice` is asked in this deployment (a notice the engine's repeated calls would repeat). */
@@ -143,8 +139,7 @@ export class DeploymentLedger {
    */
   successor(key: LedgerKey, urn: string | undefined): string | undefined {
     this.syncPeers();
-    const k = keyOf(key);
-    const list = [...(this.holders.get(k) ?? []), ...(this.peerHolders.get(k) ?? [])];
+    const list = this.holders.get(keyOf(key)) ?? [];
     return (
       list.find((h) => h.via === "step" && h.urn !== urn)?.urn ??
       list.find((h) => h.via === "diff" && h.urn !== urn)?.urn ??
@@ -156,6 +151,7 @@ export class DeploymentLedger {
   intend(person: PersonRef, intent: Intent): void {
     const key = personKey(person);
     this.intents.set(key, intent);
+    this.ownIntents.add(key);
     this.peers?.record({ kind: "intend", key, urn: intent.urn, roles: [...intent.roles], removing: intent.removing });
   }
 
@@ -165,20 +161,17 @@ export class DeploymentLedger {
    */
   intentFor(person: PersonRef): Intent | undefined {
     this.syncPeers();
-    const key = personKey(person);
-    return this.intents.get(key) ?? this.peerIntents.get(key);
+    return this.intents.get(personKey(person));
   }
 
   /** Takes in what the other provider processes said since the last look. */
   private syncPeers(): void {
     for (const entry of this.peers?.news() ?? []) {
-      if (entry.kind === "declare") setIn(this.peerDeclared, entry.key).add(entry.urn);
-      else if (entry.kind === "intend") {
-        this.peerIntents.set(entry.key, { urn: entry.urn, roles: entry.roles ?? [], removing: entry.removing === true });
-      } else {
-        const list = this.peerHolders.get(entry.key) ?? [];
-        list.push({ urn: entry.urn, via: entry.via ?? "diff" });
-        this.peerHolders.set(entry.key, list);
+      if (entry.kind === "declare") setIn(this.declared, entry.key).add(entry.urn);
+      else if (entry.kind === "hold")
+        this.holders.set(entry.key, [...(this.holders.get(entry.key) ?? []), { urn: entry.urn, via: entry.via ?? "diff" }]);
+      else if (!this.ownIntents.has(entry.key)) {
+        this.intents.set(entry.key, { urn: entry.urn, roles: entry.roles ?? [], removing: entry.removing === true });
       }
     }
   }
