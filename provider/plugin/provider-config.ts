@@ -23,7 +23,7 @@ import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { CONFIG_KEYS, organizationProblem, readConfig, resolveProblems, type SettingName } from "../runtime/credentials";
 import { UNKNOWN } from "../model/property-bag";
-import { unwrapBag } from "./bags";
+import { outgoingBag, unwrapBag } from "./bags";
 
 /** The properties a `cloudmanager` provider takes (the schema's `config.variables`). */
 const SETTINGS = Object.keys(CONFIG_KEYS) as SettingName[];
@@ -38,7 +38,6 @@ const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"))
 const grpc = fromPulumi("@grpc/grpc-js") as typeof grpcTypes;
 const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
 const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
-const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" } as const;
 
 type Callback<T> = (error: grpcTypes.ServiceError | null, response?: T) => void;
 interface Call<T> {
@@ -96,10 +95,9 @@ export function checkConfig(request: provTypes.CheckRequest): provTypes.CheckRes
   const news = plain(request.getNews()?.toJavaScript() ?? {});
   const response = new provproto.CheckResponse();
   const failures = checkProviderProperties(news);
-  const inputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(news)) {
-    inputs[key] = SECRET_SETTINGS.includes(key) && value !== UNKNOWN ? { ...SECRET_SIG, value } : value;
-  }
+  // The secret settings go back marked secret, as every plugin answer marks them (./bags).
+  const secret = new Set(Object.keys(news).filter((key) => SECRET_SETTINGS.includes(key) && news[key] !== UNKNOWN));
+  const inputs = outgoingBag(news, secret) ?? {};
   response.setInputs(structproto.Struct.fromJavaScript(inputs as Record<string, structTypes.JavaScriptValue>));
   response.setFailuresList(
     failures.map(({ property, reason }) => {
