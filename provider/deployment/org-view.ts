@@ -30,6 +30,8 @@ export class DeploymentList<T extends Keyed> {
   private next: Promise<readonly T[]> | undefined;
   private writes: { seq: number; id: string; value: T | undefined }[] = [];
   private seq = 0;
+  /** The view last built from `base` and `writes`, until either changes (every step of a deployment asks for it). */
+  private built: readonly T[] | undefined;
 
   constructor(private readonly read: () => Promise<T[]>) {}
 
@@ -56,6 +58,7 @@ export class DeploymentList<T extends Keyed> {
   /** Our own write, done: `value` is the item as it now is, undefined when it no longer exists. */
   recorded(id: string, value: T | undefined): void {
     this.writes.push({ seq: ++this.seq, id, value });
+    this.built = undefined;
   }
 
   private load(): Promise<T[]> {
@@ -66,6 +69,7 @@ export class DeploymentList<T extends Keyed> {
         this.base = items;
         // Writes that completed before this read started are in its answer.
         this.writes = this.writes.filter((w) => w.seq > startedAt);
+        this.built = undefined;
         return items;
       },
       (e: unknown) => {
@@ -79,11 +83,13 @@ export class DeploymentList<T extends Keyed> {
 
   private view(): readonly T[] {
     if (this.writes.length === 0) return this.base ?? [];
+    if (this.built !== undefined) return this.built;
     const byId = new Map((this.base ?? []).map((item) => [item.id, item]));
     for (const w of this.writes) {
       if (w.value === undefined) byId.delete(w.id);
       else byId.set(w.id, w.value);
     }
-    return [...byId.values()];
+    this.built = [...byId.values()];
+    return this.built;
   }
 }
