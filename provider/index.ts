@@ -20,3 +20,12 @@ export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./
 export { CONFIG_KEYS, ENV_VARS } from "./runtime/credentials";
 export { OrgRoster, type OrgRosterArgs } from "./resources/org-roster/resource";
 export type { UnmanagedInvitation, UnmanagedMember, OrgRosterInputs, OrgRosterOutputs } from "./resources/org-roster/model";
+export { Team, type TeamArgs, type TeamState } from "./resources/team/resource";
+export { TEAM_STATUSES, type TeamStatus, type TeamInputs, type TeamOutputs } from "./resources/team/model";
+export { ProjectTeam, type ProjectTeamArgs } from "./resources/project-team/resource";
+export {
+  PROJECT_TEAM_STATUSES,
+  type ProjectTeamStatus,
+  type ProjectTeamInputs,
+  type ProjectTeamOutputs,
+} from "./resources/project-team/model";

@@ -12,6 +12,10 @@ import { parseMembershipId } from "./resources/org-membership/model";
 import { orgMembershipMethods } from "./resources/org-membership/methods";
 import { parseRosterId } from "./resources/org-roster/model";
 import { orgRosterMethods } from "./resources/org-roster/methods";
+import { parseProjectTeamId } from "./resources/project-team/model";
+import { projectTeamMethods } from "./resources/project-team/methods";
+import { parseTeamId } from "./resources/team/model";
+import { teamMethods } from "./resources/team/methods";
 
 export interface ResourceEntry {
   /** The resource class's name, and the last part of both type tokens. */
@@ -56,6 +60,22 @@ export const RESOURCES = [
     idFormat: "{orgId}/roster",
     parseId: parseRosterId,
     notFound: (id) => `RESOURCE_NOT_FOUND: OrgRoster ${id} was not found (id "{orgId}/roster").`,
+  },
+  {
+    name: "Team",
+    runtimeKey: "team",
+    methods: teamMethods,
+    idFormat: "{orgId}/{teamId} or {orgId}/name:{name}",
+    parseId: parseTeamId,
+    notFound: (id) => `RESOURCE_NOT_FOUND: no team ${id} in Cloud Manager (id "{orgId}/{teamId}" or "{orgId}/name:{team name}").`,
+  },
+  {
+    name: "ProjectTeam",
+    runtimeKey: "projectTeam",
+    methods: projectTeamMethods,
+    idFormat: "{orgId}/{projectId}/{teamId}",
+    parseId: parseProjectTeamId,
+    notFound: (id) => `RESOURCE_NOT_FOUND: the team has no roles in the project: ${id} (id "{orgId}/{projectId}/{teamId}").`,
   },
 ] as const satisfies readonly ResourceEntry[];
 

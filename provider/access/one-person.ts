@@ -28,12 +28,17 @@ function declaredTwiceMessage(username: string, orgId: string, urn: string, othe
 
 /**
  * `check` of a resource that declares a person (OrgInvitation, OrgMembership): the input rules, then
- * the person declared in the ledger (a second declaration fails on `username`). `enforcesRoles`: the
- * resource sets a member's org roles (OrgMembership), so its roles are recorded as an intent for the
- * owner guard.
+ * the person declared in the ledger (a second declaration fails on `username`). An OrgMembership sets a
+ * member's org roles, so its roles are recorded as an intent for the owner guard, and it may name a
+ * team that waits for a founder (it joins once the team exists).
  */
-export function checkPerson(news: PropertyBag, ledger: DeploymentLedger, enforcesRoles: boolean): CheckResult<PropertyBag> {
-  const result = checkPersonInputs(news);
+export function checkPerson(
+  news: PropertyBag,
+  ledger: DeploymentLedger,
+  resource: "OrgInvitation" | "OrgMembership",
+): CheckResult<PropertyBag> {
+  const enforcesRoles = resource === "OrgMembership";
+  const result = checkPersonInputs(news, enforcesRoles);
   const inputs = result.inputs ?? news;
   const urn = urnOf(news);
   const { orgId, username, roles } = inputs;

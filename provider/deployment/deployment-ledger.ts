@@ -15,7 +15,11 @@
 //   confirmed by its step; none when it removes them), so a change that would leave the organization
 //   without an Organization Owner is refused for the whole plan, not only for the last write sent
 //   (../access/owner-guard);
-// - notices said once (text): the engine calls diff more than once for one resource.
+// - notices said once (text): the engine calls diff more than once for one resource;
+// - teams (person): the team ids an OrgMembership lists, and the teams a Team names the person a
+//   founder of, so that a founder whose OrgMembership would take them off the team again is refused
+//   before anything is sent (../resources/team). Kept in this process only: Teams and OrgMemberships
+//   are compared within one front door.
 // Two provider processes of one deployment (dynamic resources and the plugin in one program) share
 // their declarations, holdings and intents through ./peer-channel, so a change of front door hands
 // over too, and the owner guard sees the other process's plan (its writes are not serialized with
@@ -58,6 +62,14 @@ export interface Withdrawal {
   replacedBy?: string;
 }
 
+/** A Team that names a person a founder. */
+export interface FounderOf {
+  /** The team's id, or the waiting Team's `waiting:<name>`. */
+  teamId: string;
+  name: string;
+  urn: string;
+}
+
 /** The resource a lifecycle step is for, and what this deployment knows of the others. */
 export interface StepContext {
   /** The resource's URN; undefined when its state was written before the provider recorded it. */
@@ -82,6 +94,10 @@ export class DeploymentLedger {
   private readonly withdrawals = new Map<string, Withdrawal>();
   private readonly seen = new Set<string>();
   private readonly intents = new Map<string, Intent>();
+  /** personKey → the team ids the person's OrgMembership lists (known at its check). */
+  private readonly listedTeams = new Map<string, { urn: string; teamIds: readonly string[] }>();
+  /** personKey → the teams (id, or a waiting Team's id) whose Team names the person a founder. */
+  private readonly founders = new Map<string, FounderOf[]>();
   /** The persons whose intent this process itself recorded (its own word wins over a peer's). */
   private readonly ownIntents = new Set<string>();
   // What the other provider processes of this deployment say (./peer-channel) goes into the same maps.
@@ -174,6 +190,28 @@ export class DeploymentLedger {
         this.intents.set(entry.key, { urn: entry.urn, roles: entry.roles ?? [], removing: entry.removing === true });
       }
     }
+  }
+
+  /** The OrgMembership `urn` lists `teamIds` for `person` (every id known). */
+  listTeams(person: PersonRef, urn: string, teamIds: readonly string[]): void {
+    this.listedTeams.set(personKey(person), { urn, teamIds });
+  }
+
+  /** The team ids the person's OrgMembership of this deployment lists, if it was checked yet. */
+  teamsListedFor(person: PersonRef): { urn: string; teamIds: readonly string[] } | undefined {
+    return this.listedTeams.get(personKey(person));
+  }
+
+  /** The Team `founder.urn` names `person` a founder of `founder.teamId`. */
+  found(person: PersonRef, founder: FounderOf): void {
+    const key = personKey(person);
+    const list = (this.founders.get(key) ?? []).filter((f) => f.urn !== founder.urn);
+    this.founders.set(key, [...list, founder]);
+  }
+
+  /** The teams of this deployment that name `person` a founder. */
+  foundingOf(person: PersonRef): readonly FounderOf[] {
+    return this.founders.get(personKey(person)) ?? [];
   }
 
   withdrew(orgId: string, invitationId: string, withdrawal: Withdrawal): void {

@@ -3,7 +3,7 @@
 // writes go through here so that view stays current.
 
 import type { CloudManagerClient } from "../../sdk";
-import type { CreateInvitationRequest, Invitation, OrgUser, Team } from "../../sdk/types";
+import type { CreateInvitationRequest, Invitation, OrgUser, Project, ProjectTeam, Team } from "../../sdk/types";
 
 /** The API as one organization's resources use it. Writes go through here so the org's view stays current. */
 export interface OrgApi {
@@ -39,4 +39,19 @@ export interface OrgApi {
   removeMemberFromTeam(member: OrgUser, teamId: string): Promise<void>;
   /** Removes the member from the organization. */
   removeMember(member: OrgUser): Promise<void>;
+  /** Creates a team with these members (usernames of active members: Cloud Manager refuses an empty team). */
+  createTeam(name: string, usernames: string[]): Promise<Team>;
+  renameTeam(teamId: string, name: string): Promise<Team>;
+  /** Deletes the team (a 404 or CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT is thrown as is: the caller decides). */
+  deleteTeam(teamId: string): Promise<void>;
+  /** The organization's projects as this deployment knows them. */
+  projects(): Promise<readonly Project[]>;
+  /** A project by id, wherever it is (to name the organization of a project that is not this one's). */
+  project(projectId: string): Promise<Project>;
+  /** The teams of a project with their roles, as this deployment knows them (one read per project). */
+  projectTeams(projectId: string): Promise<readonly ProjectTeam[]>;
+  addTeamToProject(projectId: string, teamId: string, roles: string[]): Promise<void>;
+  setProjectTeamRoles(projectId: string, teamId: string, roles: string[]): Promise<void>;
+  /** Takes the team off the project (a 404 is thrown as is). */
+  removeTeamFromProject(projectId: string, teamId: string): Promise<void>;
 }

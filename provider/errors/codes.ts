@@ -118,6 +118,33 @@ export const PROVIDER_ERROR_CODES = {
       "a `teamIds` entry of an `OrgMembership` is not a team of its organization (the message lists the organization's teams); nothing was sent",
     advice: "fix `teamIds`",
   },
+  TEAM_NEEDS_FOUNDER: {
+    summary: "a `Team` whose team does not exist names no `founders`, and Cloud Manager cannot create an empty team; nothing was sent",
+    advice: "list in `founders` at least one person whose OrgMembership lists the team in `teamIds`",
+  },
+  TEAM_FOUNDER_NOT_ON_TEAM: {
+    summary:
+      "a founder of a `Team` has an `OrgMembership` that does not list the team in `teamIds` (the Team would put them on it and the OrgMembership take them off); nothing was sent",
+    advice: "add the team's `teamId` to that OrgMembership's `teamIds`, or take the person out of the Team's `founders`",
+  },
+  TEAM_NAME_TAKEN: {
+    summary: "a `Team` is renamed to the name of another team of the organization (names are unique ignoring case); nothing was sent",
+    advice: "choose another name, or rename or delete the other team",
+  },
+  TEAM_GONE: {
+    summary: "a `Team` is updated but its team no longer exists in Cloud Manager (deleted outside Pulumi since the last refresh)",
+    advice: "`pulumi refresh`, then `pulumi up` creates it again",
+  },
+  TEAM_IN_UNDECLARED_PROJECTS: {
+    summary:
+      "a `Team` is deleted while the team still has roles in projects that no ProjectTeam of the program takes it out of (the message names them); nothing was deleted",
+    advice:
+      "declare a ProjectTeam for each and remove it in the same `up`, take the team off those projects by hand, or keep the team (`retainOnDelete`)",
+  },
+  PROJECT_TEAM_ORG_MISMATCH: {
+    summary: "a `ProjectTeam`'s project or team is not of its `orgId` (the message names both and their organizations); nothing was sent",
+    advice: "fix `projectId`, `teamId` or `orgId`: a team gets roles only in projects of its own organization",
+  },
   LAST_ORG_OWNER: {
     summary:
       "an `OrgMembership` would demote (roles without ORG_OWNER) or remove (delete) the organization's last Organization Owner; nothing was sent",

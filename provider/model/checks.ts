@@ -4,12 +4,13 @@
 // Values not known yet (preview) pass through untouched.
 
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
-import { KNOWN_ORG_ROLES } from "../../sdk/types";
+import { KNOWN_ORG_ROLES, KNOWN_PROJECT_ROLES } from "../../sdk/types";
 import { mixedScriptProblem } from "../access/identity";
 import { matchesEverything } from "../access/wildcard";
 import { warn } from "../deployment/notices";
 import { codedMessage } from "../errors/codes";
 import { isUnknown, type PropertyBag } from "./property-bag";
+import { waitingTeamName } from "./team-ref";
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
 // Deliberately loose: Cloud Manager is the authority on addresses; this catches typos such as a
@@ -33,7 +34,11 @@ const MAX_SHOWN_CHARS = 80;
 // unassigned characters, and line/paragraph separators: invisible in a review, never in an address.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 
-export function checkPersonInputs(news: PropertyBag): CheckResult<PropertyBag> {
+/**
+ * `waitingTeams`: a `teamIds` entry may be a Team that waits for a founder (`waiting:<name>`,
+ * ./team-ref): OrgMembership joins it once it exists; an OrgInvitation cannot change its teams later.
+ */
+export function checkPersonInputs(news: PropertyBag, waitingTeams: boolean): CheckResult<PropertyBag> {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reasons: string[]) => {
     if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
@@ -44,7 +49,7 @@ export function checkPersonInputs(news: PropertyBag): CheckResult<PropertyBag> {
   fail("username", username.reasons);
   const roles = checkRoles(news["roles"]);
   fail("roles", roles.reasons);
-  const teamIds = checkTeamIds(news["teamIds"]);
+  const teamIds = checkTeamIds(news["teamIds"], waitingTeams);
   fail("teamIds", teamIds.reasons);
 
   if (failures.length > 0) return { inputs: news, failures };
@@ -153,7 +158,7 @@ function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
   return { value: normalized, reasons, unknownOrgRoles };
 }
 
-function checkTeamIds(value: unknown): Checked {
+function checkTeamIds(value: unknown, waitingTeams: boolean): Checked {
   if (isUnknown(value)) return { value, reasons: [] };
   if (value === undefined || value === null) return { value: [], reasons: [] };
   if (!Array.isArray(value)) return { value, reasons: ["teamIds must be a list of team ids"] };
@@ -168,11 +173,19 @@ function checkTeamIds(value: unknown): Checked {
       anyUnknown = true;
       return;
     }
-    if (typeof id !== "string" || !HEX24.test(id)) {
+    const waiting = typeof id === "string" ? waitingTeamName(id) : undefined;
+    if (waiting !== undefined && !waitingTeams) {
+      reasons.push(
+        `teamIds[${i}]: team ${shown(waiting)} is not created yet (its Team waits for a founder), and an OrgInvitation cannot join ` +
+          `a team later; use an OrgMembership, which joins the team once it exists`,
+      );
+      return;
+    }
+    if (typeof id !== "string" || (waiting === undefined && !HEX24.test(id))) {
       reasons.push(`teamIds[${i}]: ${shown(id)} is not a team id (24 hexadecimal characters)`);
       return;
     }
-    const lower = id.toLowerCase();
+    const lower = waiting === undefined ? id.toLowerCase() : id;
     if (seen.has(lower)) reasons.push(`teamIds[${i}]: ${shown(id)} is listed more than once`);
     seen.add(lower);
   });
@@ -268,4 +281,104 @@ function checkPattern(value: unknown): Checked {
   if (INVISIBLE.test(value) || value.length > MAX_EMAIL_LENGTH)
     return { value, reasons: [`${shown(value)} is not a usable username or pattern`] };
   return { value: value.trim(), reasons: [] };
+}
+
+/** Cloud Manager does not document a limit on team names; this catches a file pasted into the field. */
+const MAX_TEAM_NAME = 255;
+/** Founders: a team has at most 250 users. */
+const MAX_FOUNDERS = 250;
+
+/**
+ * `check` of a Team: `orgId` as for invitations; `name` a non-empty name without invisible characters
+ * (trimmed; compared ignoring case, as Cloud Manager keeps names unique); `founders` a list of emails
+ * (duplicates in any letter case merged).
+ */
+export function checkTeam(news: PropertyBag): CheckResult<PropertyBag> {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reasons: string[]) => {
+    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
+  };
+  const orgId = checkOrgId(news["orgId"]);
+  fail("orgId", orgId.reasons);
+  const name = checkTeamName(news["name"]);
+  fail("name", name.reasons);
+  const founders = checkUsernameList(news["founders"], "founders", MAX_FOUNDERS, true);
+  fail("founders", founders.reasons);
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: { ...news, orgId: orgId.value, name: name.value, founders: founders.value } };
+}
+
+function checkTeamName(value: unknown): Checked {
+  if (isUnknown(value)) return { value, reasons: [] };
+  if (typeof value !== "string" || value.trim() === "") return { value, reasons: ["name is required: the team's name in Cloud Manager"] };
+  const trimmed = value.trim();
+  if (INVISIBLE.test(trimmed))
+    return { value, reasons: [`${shown(value)} contains an invisible or control character; type the name again`] };
+  if (trimmed.length > MAX_TEAM_NAME) return { value, reasons: [`${shown(value)} is longer than ${MAX_TEAM_NAME} characters`] };
+  return { value: trimmed, reasons: [] };
+}
+
+const PROJECT_ROLES: ReadonlySet<string> = new Set(KNOWN_PROJECT_ROLES);
+
+/**
+ * `check` of a ProjectTeam: `orgId` and `projectId` ids; `teamId` a team id or a waiting Team's
+ * (./team-ref); `roles` a non-empty list of the nine Cloud Manager project roles, sorted and without
+ * duplicates (any other name is refused with the list: an unknown role would be refused by Cloud
+ * Manager only after the other steps ran).
+ */
+export function checkProjectTeam(news: PropertyBag): CheckResult<PropertyBag> {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reasons: string[]) => {
+    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
+  };
+  const orgId = checkOrgId(news["orgId"]);
+  fail("orgId", orgId.reasons);
+  const projectId = checkHexId(news["projectId"], "projectId", "project");
+  fail("projectId", projectId.reasons);
+  const teamId = news["teamId"];
+  const waiting = typeof teamId === "string" ? waitingTeamName(teamId) : undefined;
+  const team = waiting !== undefined ? { value: teamId, reasons: [] } : checkHexId(teamId, "teamId", "team");
+  fail("teamId", team.reasons);
+  const roles = checkProjectRoles(news["roles"]);
+  fail("roles", roles.reasons);
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: { ...news, orgId: orgId.value, projectId: projectId.value, teamId: team.value, roles: roles.value } };
+}
+
+function checkHexId(value: unknown, property: string, noun: string): Checked {
+  if (isUnknown(value)) return { value, reasons: [] };
+  if (value === undefined || value === null || value === "") {
+    return { value, reasons: [`${property} is required: the id of the ${noun} (24 hexadecimal characters)`] };
+  }
+  if (typeof value !== "string" || !HEX24.test(value)) {
+    return { value, reasons: [`${shown(value)} is not a ${noun} id: expected 24 hexadecimal characters`] };
+  }
+  return { value: value.toLowerCase(), reasons: [] };
+}
+
+function checkProjectRoles(value: unknown): Checked {
+  if (isUnknown(value)) return { value, reasons: [] };
+  const known = KNOWN_PROJECT_ROLES.join(", ");
+  if (!Array.isArray(value) || value.length === 0) {
+    return { value, reasons: [`roles must be a non-empty list of project roles, e.g. ["GROUP_READ_ONLY"]; the roles are: ${known}`] };
+  }
+  if (value.length > MAX_ROLES)
+    return { value, reasons: [`roles lists ${count(value.length)} entries; Cloud Manager has nine project roles`] };
+  const reasons: string[] = [];
+  const seen = new Set<string>();
+  let anyUnknown = false;
+  value.forEach((role: unknown, i) => {
+    if (isUnknown(role)) {
+      anyUnknown = true;
+      return;
+    }
+    if (typeof role !== "string" || !PROJECT_ROLES.has(role)) {
+      const hint = typeof role === "string" && PROJECT_ROLES.has(role.toUpperCase()) ? ` (did you mean "${role.toUpperCase()}"?)` : "";
+      reasons.push(`roles[${i}]: ${shown(role)} is not a Cloud Manager project role${hint}; the roles are: ${known}`);
+      return;
+    }
+    if (seen.has(role)) reasons.push(`roles[${i}]: ${shown(role)} is listed more than once`);
+    seen.add(role);
+  });
+  return { value: anyUnknown ? value : [...seen].sort(), reasons };
 }

@@ -25,6 +25,8 @@ type Runtime = ResourceMethods & {
   configure: NonNullable<ResourceProvider<PropertyBag, PropertyBag>["configure"]>;
   membership: ResourceMethods;
   roster: ResourceMethods;
+  team: ResourceMethods;
+  projectTeam: ResourceMethods;
 };
 /** Where `configure` leaves the loaded runtime for the other methods (the host runs configure first, once per process). */
 type Global = { cloudmanager: Runtime };
@@ -103,4 +105,48 @@ export const storedRosterProvider: Provider = {
   read: rosterCheckOrRead,
   update: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.update(...a),
   delete: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.delete(...a),
+};
+
+/** Where the Team methods are on the loaded runtime. */
+type TeamGlobal = { cloudmanager: { team: Runtime["team"] } };
+
+const teamCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as TeamGlobal).cloudmanager.team.read(a[0], a[1])
+    : (globalThis as unknown as TeamGlobal).cloudmanager.team.check(a[0], a[1] as PropertyBag);
+const teamCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as TeamGlobal).cloudmanager.team.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as TeamGlobal).cloudmanager.team.create(a[0]);
+
+export const storedTeamProvider: Provider = {
+  configure,
+  check: teamCheckOrRead,
+  diff: (...a) => (globalThis as unknown as TeamGlobal).cloudmanager.team.diff(...a),
+  create: teamCreateOrDelete as Provider["create"],
+  read: teamCheckOrRead,
+  update: (...a) => (globalThis as unknown as TeamGlobal).cloudmanager.team.update(...a),
+  delete: teamCreateOrDelete as Provider["delete"],
+};
+
+/** Where the ProjectTeam methods are on the loaded runtime. */
+type ProjectTeamGlobal = { cloudmanager: { projectTeam: Runtime["projectTeam"] } };
+
+const projectTeamCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.read(a[0], a[1])
+    : (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.check(a[0], a[1] as PropertyBag);
+const projectTeamCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.create(a[0]);
+
+export const storedProjectTeamProvider: Provider = {
+  configure,
+  check: projectTeamCheckOrRead,
+  diff: (...a) => (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.diff(...a),
+  create: projectTeamCreateOrDelete as Provider["create"],
+  read: projectTeamCheckOrRead,
+  update: (...a) => (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.update(...a),
+  delete: projectTeamCreateOrDelete as Provider["delete"],
 };

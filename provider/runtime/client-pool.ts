@@ -9,7 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../../sdk";
-import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Team } from "../../sdk/types";
+import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Project, ProjectTeam, Team } from "../../sdk/types";
 import type { ResolvedConnection } from "./credentials";
 import type { OrgApi } from "../deployment/org-api";
 import { DeploymentList } from "../deployment/org-view";
@@ -179,6 +179,20 @@ function newOrgApi(
   const pending = new DeploymentList<Invitation>(() => gate((c) => c.listInvitations(orgId)));
   const members = new DeploymentList<OrgUser>(() => gate((c) => c.listOrgUsers(orgId)));
   const teams = new DeploymentList<Team>(() => gate((c) => c.listTeams(orgId)));
+  const projects = new DeploymentList<Project>(() => gate((c) => c.listOrgProjects(orgId)));
+  // A project's teams are keyed by team id: one list per project, read once per deployment.
+  type Assigned = ProjectTeam & { id: string };
+  const projectTeams = new Map<string, DeploymentList<Assigned>>();
+  const teamsOf = (projectId: string): DeploymentList<Assigned> => {
+    let list = projectTeams.get(projectId);
+    if (!list) {
+      list = new DeploymentList<Assigned>(async () =>
+        (await gate((c) => c.listProjectTeams(projectId))).map((t) => ({ ...t, id: t.teamId.toLowerCase() })),
+      );
+      projectTeams.set(projectId, list);
+    }
+    return list;
+  };
   // Orphaned by a killed `pulumi` (the engine is gone), a provider process sends nothing more.
   const write = <T>(fn: (c: CloudManagerClient) => Promise<T>): Promise<T> => {
     if (!engineAlive()) {
@@ -241,6 +255,40 @@ function newOrgApi(
     async removeMember(member) {
       await write((c) => c.removeOrgUser(orgId, member.id));
       members.recorded(member.id, undefined);
+    },
+    async createTeam(name, usernames) {
+      const team = await write((c) => c.createTeam(orgId, name, usernames));
+      teams.recorded(team.id, team);
+      // The founders are on it now: the view of the members says so (their OrgMemberships then add nothing).
+      const wanted = new Set(usernames.map((u) => u.toLowerCase()));
+      for (const member of await members.current()) {
+        if (wanted.has(member.username.toLowerCase())) members.recorded(member.id, { ...member, teamIds: [...member.teamIds, team.id] });
+      }
+      return team;
+    },
+    async renameTeam(teamId, name) {
+      const team = await write((c) => c.renameTeam(orgId, teamId, name));
+      teams.recorded(teamId, { id: teamId, name: team.name });
+      return { id: teamId, name: team.name };
+    },
+    async deleteTeam(teamId) {
+      await write((c) => c.deleteTeam(orgId, teamId));
+      teams.recorded(teamId, undefined);
+    },
+    projects: () => projects.current(),
+    project: (projectId) => gate((c) => c.getProject(projectId)),
+    projectTeams: (projectId) => teamsOf(projectId).current(),
+    async addTeamToProject(projectId, teamId, roles) {
+      await write((c) => c.addTeamsToProject(projectId, [{ teamId, roleNames: roles }]));
+      teamsOf(projectId).recorded(teamId.toLowerCase(), { id: teamId.toLowerCase(), teamId, roleNames: [...roles] });
+    },
+    async setProjectTeamRoles(projectId, teamId, roles) {
+      await write((c) => c.setProjectTeamRoles(projectId, teamId, roles));
+      teamsOf(projectId).recorded(teamId.toLowerCase(), { id: teamId.toLowerCase(), teamId, roleNames: [...roles] });
+    },
+    async removeTeamFromProject(projectId, teamId) {
+      await write((c) => c.removeTeamFromProject(projectId, teamId));
+      teamsOf(projectId).recorded(teamId.toLowerCase(), undefined);
     },
   };
 }

@@ -26,7 +26,7 @@ export function orgInvitationMethods(deployment: Deployment) {
     if (person !== undefined) deployment.ledger.hold({ kind: "person", orgId: parsed.orgId, username: person }, urn, via);
   };
   return {
-    check: async (_olds, news) => checkPerson(news, deployment.ledger, false),
+    check: async (_olds, news) => checkPerson(news, deployment.ledger, "OrgInvitation"),
 
     async diff(id, olds, news) {
       const parsed = tryParse(id);

@@ -4,7 +4,8 @@
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { personInputsOf, plannedPersonInputsOf, sameList, sameValue } from "../../model/person-inputs";
-import type { PropertyBag } from "../../model/property-bag";
+import { isUnknown, type PropertyBag } from "../../model/property-bag";
+import { existingTeamIds } from "../../model/team-ref";
 import { ORG_MEMBERSHIP_STATUSES } from "./model";
 import { isGone } from "./status";
 
@@ -17,5 +18,7 @@ export function diffOrgMembership(olds: PropertyBag, news: PropertyBag): DiffRes
   if (!sameValue(old.username, planned.username, true)) replaces.push("username");
   if (replaces.length === 0 && isGone(ORG_MEMBERSHIP_STATUSES.find((s) => s === olds["status"]))) replaces.push("status");
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
-  return { changes: !sameList(old.roles, planned.roles, false) || !sameList(old.teamIds, planned.teamIds, true) };
+  // A team that waits for its founder is joined once it exists (its id changes then): nothing to do now.
+  const teams = isUnknown(planned.teamIds) ? planned.teamIds : existingTeamIds(planned.teamIds);
+  return { changes: !sameList(old.roles, planned.roles, false) || !sameList(old.teamIds, teams, true) };
 }

@@ -7,7 +7,7 @@
 // and a team id must be one of the organization's teams.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { pickPendingInvitation, sameSet } from "../../../sdk";
+import { isCloudManagerError, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { Invitation, OrgUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
 import { adoptInvitation, alignInvitation, describeGone, invitationFields, sendInvitation, withdraw } from "../../access/invitations";
@@ -21,6 +21,7 @@ import type { OrgApi } from "../../deployment/org-api";
 import { codedMessage } from "../../errors/codes";
 import { orFail, providerError } from "../../errors/provider-error";
 import { compact, listOf, stringOf, type PropertyBag } from "../../model/property-bag";
+import { existingTeamIds, waitingTeamNames } from "../../model/team-ref";
 import { membershipResourceId, ORG_MEMBERSHIP_STATUSES, type OrgMembershipInputs, type OrgMembershipOutputs } from "./model";
 import { isGone, membershipStatusOf } from "./status";
 
@@ -34,6 +35,7 @@ export async function createOrgMembership(
   inputs: OrgMembershipInputs,
   step: StepContext,
 ): Promise<CreateResult<OrgMembershipOutputs>> {
+  inputs = withExistingTeams(inputs);
   refuseDeclaredTwice(inputs, step);
   await refuseForeignTeams(api, inputs.teamIds);
   const standing = await standingOf(api, inputs.username);
@@ -94,6 +96,7 @@ export async function updateOrgMembership(
   step: StepContext,
 ): Promise<UpdateResult<OrgMembershipOutputs>> {
   const stored = storedMembershipOf(olds, orgId, username);
+  inputs = withExistingTeams(inputs);
   await refuseForeignTeams(api, inputs.teamIds);
   const standing = await standingOf(api, username);
   switch (standing.kind) {
@@ -203,6 +206,17 @@ async function withdrawLeftovers(api: OrgApi, username: string): Promise<void> {
 
 // ---- steps ----
 
+/** The inputs with the teams that exist: a Team that waits for a founder is joined once it is created. */
+function withExistingTeams(inputs: OrgMembershipInputs): OrgMembershipInputs {
+  const waiting = waitingTeamNames(inputs.teamIds);
+  if (waiting.length === 0) return inputs;
+  warn(
+    `${inputs.username} joins team${waiting.length === 1 ? "" : "s"} ${waiting.join(", ")} once ${waiting.length === 1 ? "it is" : "they are"} created: ` +
+      `Cloud Manager cannot create an empty team, and its Team waits until one of its founders is a member (then \`pulumi up\` creates it and adds ${inputs.username}).`,
+  );
+  return { ...inputs, teamIds: existingTeamIds(inputs.teamIds) };
+}
+
 async function standingOf(api: OrgApi, username: string, read: "current" | "fresh" = "current"): Promise<Standing> {
   const what = `Reading the members of organization ${api.orgId}`;
   const members = await orFail(read === "fresh" ? api.freshMembers() : api.members(), what);
@@ -237,9 +251,22 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
     current = await refreshed(api, current);
   }
   for (const teamId of has.filter((h) => !wanted.some((t) => t.toLowerCase() === h.toLowerCase()))) {
-    await api
-      .removeMemberFromTeam(current, teamId)
-      .catch((e: unknown) => Promise.reject(providerError(`Removing ${inputs.username} from team ${teamId}`, e)));
+    const left = await api.removeMemberFromTeam(current, teamId).then(
+      () => true,
+      (e: unknown) => {
+        // Cloud Manager keeps a team from being empty. The person stays on it (the state says so, and
+        // the next run tries again); when the Team is deleted in this run, that takes them off.
+        if (isCloudManagerError(e) && e.errorCode === "CANNOT_REMOVE_LAST_USER_FROM_TEAM") return false;
+        throw providerError(`Removing ${inputs.username} from team ${teamId}`, e);
+      },
+    );
+    if (!left) {
+      warn(
+        `${inputs.username} stays on team ${teamId}: they are its last member, and Cloud Manager keeps a team from being empty. ` +
+          `Delete the team (remove its Team from the program) or put someone else on it; the next \`pulumi up\` tries again.`,
+      );
+      continue;
+    }
     current = await refreshed(api, current);
   }
   return memberOutputs(api, current, { orgId, username: inputs.username });

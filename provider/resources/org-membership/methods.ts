@@ -2,9 +2,11 @@
 // is declared once whichever of the two resources declares them), and it records the org roles it
 // will leave the member with (../../access/owner-guard). The ledger learns who holds the person after
 // this deployment (diff without a replace, create, update): a rename or a change of resource type
-// hands the access over instead of removing it.
+// hands the access over instead of removing it. A person a Team of this deployment founds must list
+// that team (../../access/team-founders).
 
 import { checkPerson } from "../../access/one-person";
+import { refuseFounderOffTeam } from "../../access/team-founders";
 import type { StepContext } from "../../deployment/deployment-ledger";
 import { personInputsOf } from "../../model/person-inputs";
 import { urnOf, type PropertyBag } from "../../model/property-bag";
@@ -19,7 +21,7 @@ export function orgMembershipMethods(deployment: Deployment) {
     if (urn !== undefined) deployment.ledger.hold({ kind: "person", orgId, username }, urn, via);
   };
   return {
-    check: async (_olds, news) => checkPerson(news, deployment.ledger, true),
+    check: async (_olds, news) => refuseFounderOffTeam(checkPerson(news, deployment.ledger, "OrgMembership"), deployment.ledger),
 
     async diff(id, olds, news) {
       const result = diffOrgMembership(olds, news);
