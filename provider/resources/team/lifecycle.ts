@@ -155,7 +155,9 @@ export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: Prope
       // Given roles in a project during this run, outside Pulumi: name the projects from a read now.
       await refuseWhileInProjects(api, team);
     }
-    if (isNotFoundAnswer(e) && (await teamsOf(api)).every((t) => t.id !== team.id)) {
+    // This deployment's view still lists the team (it was read before the team went): only a read that
+    // starts now proves it gone (deleted by hand during the run, or by our earlier attempt whose answer was lost).
+    if (isNotFoundAnswer(e) && (await teamsNow(api)).every((t) => t.id !== team.id)) {
       warn(`team "${team.name}" (${team.id}) was already gone from organization ${api.orgId}; nothing to delete.`);
       return;
     }
@@ -183,6 +185,14 @@ async function refuseWhileInProjects(api: OrgApi, team: Team): Promise<void> {
 
 async function teamsOf(api: OrgApi): Promise<readonly Team[]> {
   return orFail(api.teams(), `Reading the teams of organization ${api.orgId}`);
+}
+
+/** The organization's teams from a read that starts now, not this deployment's view (to confirm a 404). */
+async function teamsNow(api: OrgApi): Promise<readonly Team[]> {
+  return orFail(
+    api.call((c) => c.listTeams(api.orgId)),
+    `Reading the teams of organization ${api.orgId} (to confirm that the team is gone)`,
+  );
 }
 
 /** Team names are unique in an organization ignoring case (emulator/README.md says why we assume so). */
