@@ -152,8 +152,9 @@ export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: Prope
     await api.deleteTeam(team.id);
   } catch (e) {
     if (isCloudManagerError(e) && e.errorCode === "CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT") {
-      // Given roles in a project during this run, outside Pulumi: name the projects from a read now.
-      await refuseWhileInProjects(api, team);
+      // Given roles in a project during this run, outside Pulumi, after this deployment read the
+      // projects: the view cannot show it, so name the projects from reads that start now.
+      await refuseWhileInProjects(api, team, listsNow(api));
     }
     // This deployment's view still lists the team (it was read before the team went): only a read that
     // starts now proves it gone (deleted by hand during the run, or by our earlier attempt whose answer was lost).
@@ -166,8 +167,8 @@ export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: Prope
 }
 
 /** Refuses to delete a team that still has roles in projects (this run's ProjectTeam removals are already applied to the view). */
-async function refuseWhileInProjects(api: OrgApi, team: Team): Promise<void> {
-  const assigned = await projectsOf(api, team.id);
+async function refuseWhileInProjects(api: OrgApi, team: Team, lists: ProjectLists = api): Promise<void> {
+  const assigned = await projectsOf(api, team.id, lists);
   if (assigned.length === 0) return;
   const named = assigned.map((a) => `"${a.name}" (${a.id}: ${a.roles.join(", ")})`).join(", ");
   throw new Error(
@@ -204,12 +205,29 @@ function teamNamed(teams: readonly Team[], name: string): Team | undefined {
   return teams.find((t) => sameName(t.name, name));
 }
 
-/** The projects of the organization in which the team has roles (one read of the projects, one per project, shared by the deployment). */
-export async function projectsOf(api: OrgApi, teamId: string): Promise<{ id: string; name: string; roles: string[] }[]> {
-  const projects = await orFail(api.projects(), `Reading the projects of organization ${api.orgId}`);
+/** Where the projects and their teams are read from: this deployment's view (the OrgApi itself), or reads that start now. */
+type ProjectLists = Pick<OrgApi, "projects" | "projectTeams">;
+
+function listsNow(api: OrgApi): ProjectLists {
+  return {
+    projects: () => api.call((c) => c.listOrgProjects(api.orgId)),
+    projectTeams: (projectId) => api.call((c) => c.listProjectTeams(projectId)),
+  };
+}
+
+/**
+ * The projects of the organization in which the team has roles (by default from the deployment's view:
+ * one read of the projects, one per project, shared).
+ */
+export async function projectsOf(
+  api: OrgApi,
+  teamId: string,
+  lists: ProjectLists = api,
+): Promise<{ id: string; name: string; roles: string[] }[]> {
+  const projects = await orFail(lists.projects(), `Reading the projects of organization ${api.orgId}`);
   const found = await Promise.all(
     projects.map(async (p) => {
-      const teams = await orFail(api.projectTeams(p.id), `Reading the teams of project "${p.name}" (${p.id})`);
+      const teams = await orFail(lists.projectTeams(p.id), `Reading the teams of project "${p.name}" (${p.id})`);
       const entry = teams.find((t) => t.teamId.toLowerCase() === teamId.toLowerCase());
       return entry === undefined ? [] : [{ id: p.id, name: p.name, roles: [...entry.roleNames].sort() }];
     }),
