@@ -97,14 +97,19 @@ const rosterCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyB
     ? (globalThis as unknown as RosterGlobal).cloudmanager.roster.read(a[0], a[1])
     : (globalThis as unknown as RosterGlobal).cloudmanager.roster.check(a[0], a[1] as PropertyBag);
 
+const rosterCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as RosterGlobal).cloudmanager.roster.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as RosterGlobal).cloudmanager.roster.create(a[0]);
+
 export const storedRosterProvider: Provider = {
   configure,
   check: rosterCheckOrRead,
   diff: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.diff(...a),
-  create: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.create(...a),
+  create: rosterCreateOrDelete as Provider["create"],
   read: rosterCheckOrRead,
   update: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.update(...a),
-  delete: (...a) => (globalThis as unknown as RosterGlobal).cloudmanager.roster.delete(...a),
+  delete: rosterCreateOrDelete as Provider["delete"],
 };
 
 /** Where the Team methods are on the loaded runtime. */

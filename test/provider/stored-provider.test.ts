@@ -53,6 +53,20 @@ const { OrgInvitation } = require("pulumi-cloudmanager");
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+// Every stored provider the module exports, serialized as dynamic.Resource does: name → bytes.
+const SERIALIZE_EACH = `
+const pulumi = require("@pulumi/pulumi");
+const shims = require(${JSON.stringify(join(ROOT, "dist/provider/resources/stored-provider.js"))});
+(async () => {
+  const sizes = {};
+  for (const [name, provider] of Object.entries(shims)) {
+    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    sizes[name] = Buffer.byteLength(sf.text);
+  }
+  process.stdout.write(JSON.stringify(sizes));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
 /** What the DRIVE script prints: each provider method's result. */
 interface DriveResult {
   check: { failures?: unknown };
@@ -118,6 +132,20 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
   it("is small: at most 2,000 bytes per resource", () => {
     expect(Buffer.byteLength(serialized.text)).toBeLessThanOrEqual(2000);
     expect(serialized.exportName).toBe("handler");
+  });
+
+  it("is small for every resource type: each stored provider at most 2,000 bytes", async () => {
+    const run = await runNode(SERIALIZE_EACH, ROOT);
+    expect(run.code, run.stderr).toBe(0);
+    const sizes = JSON.parse(run.stdout) as Record<string, number>;
+    expect(Object.keys(sizes).sort()).toEqual([
+      "storedMembershipProvider",
+      "storedProjectTeamProvider",
+      "storedProvider",
+      "storedRosterProvider",
+      "storedTeamProvider",
+    ]);
+    for (const [name, bytes] of Object.entries(sizes)) expect({ name, bytes }).toEqual({ name, bytes: Math.min(bytes, 2000) });
   });
 
   it("captures nothing: no secret, key, config value or code of ours copied by value", () => {
