@@ -90,7 +90,69 @@ export interface ProjectTeam {
   roleNames: string[];
 }
 
-/** The paged list shape of every listing: org users, teams, team users, projects, a project's teams. */
+/**
+ * A user of a project, as `GET /groups/{PROJECT-ID}/users` lists it; other fields are kept as sent.
+ * Which users are listed depends on listProjectUsers' options: by default those with at least one role
+ * of their own in the project.
+ */
+export interface ProjectUser {
+  id: string;
+  username: string;
+  emailAddress: string;
+  firstName: string;
+  lastName: string;
+  /**
+   * EVERY role the user holds, as Cloud Manager sends it: in every organization (`orgId`) and every
+   * project (`groupId`) the user belongs to, and global roles (neither). Not only this project's.
+   */
+  roles: UserRole[];
+  /**
+   * The user's own roles in THIS project, worked out by the client: the `roleName` of each entry of
+   * `roles` whose `groupId` is the project's id, each once, in the order sent (compare them as a set).
+   * Empty for a user listed only because a team (`flattenTeams`) or an organization role
+   * (`includeOrgUsers`) gives access: those roles are the team's or the organization's, not the user's.
+   */
+  projectRoles: string[];
+}
+
+/** Who listProjectUsers lists besides the users with roles of their own in the project. Both default to false. */
+export interface ListProjectUsersOptions {
+  /** Also users who reach the project only through a team (`flattenTeams=true`). */
+  flattenTeams?: boolean;
+  /** Also the Organization Owners and Organization Read Only members of the project's organization (`includeOrgUsers=true`). */
+  includeOrgUsers?: boolean;
+}
+
+/** A user and the project roles (`GROUP_…`, at least one) addUsersToProject gives them. */
+export interface ProjectUserRoles {
+  userId: string;
+  roles: string[];
+}
+
+/** A pending project invitation, as `GET /groups/{PROJECT-ID}/invites` lists it (no orgId, no teamIds). */
+export interface ProjectInvitation {
+  id: string;
+  /** The project's id. */
+  groupId: string;
+  groupName: string;
+  username: string;
+  /** Project roles (`GROUP_…`), in no particular order. */
+  roles: string[];
+  inviterUsername: string;
+  /** ISO 8601, second precision, `Z` suffix. */
+  createdAt: string;
+  /** `createdAt` + 30 days. */
+  expiresAt: string;
+}
+
+export interface CreateProjectInvitationRequest {
+  /** The invitee's username (an email). */
+  username: string;
+  /** Project roles (`GROUP_…`), at least one. */
+  roles: string[];
+}
+
+/** The paged list shape of every listing: org users, teams, team users, projects, a project's teams and users. */
 export interface Page<T> {
   results: T[];
   totalCount: number;

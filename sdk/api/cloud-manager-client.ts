@@ -10,28 +10,47 @@ import { unwrapEnvelope } from "../transport/envelope";
 import { HttpTransport } from "../transport/http-transport";
 import { RetryingTransport } from "../transport/retrying-transport";
 import { eventFieldsOf, type HttpMethod, type SendFn, type WireRequest, type WireResponse } from "../wire";
-import type { ClientLogger, CreateInvitationRequest, Invitation, Organization, OrgUser, Page, Project, ProjectTeam, Team } from "../types";
+import type {
+  ClientLogger,
+  CreateInvitationRequest,
+  CreateProjectInvitationRequest,
+  Invitation,
+  ListProjectUsersOptions,
+  Organization,
+  OrgUser,
+  Page,
+  Project,
+  ProjectInvitation,
+  ProjectTeam,
+  ProjectUser,
+  ProjectUserRoles,
+  Team,
+} from "../types";
 import { describeCredential, resolveSettings, type ClientSettings, type CloudManagerClientOptions } from "./client-options";
 import { pickPendingInvitation } from "./pending-invitation";
 import { sameSet } from "./same-set";
 import {
+  parseGroupRoles,
   parseInvitation,
   parseInvitationList,
   parseOrganization,
   parseOrgRoles,
   parseOrgUser,
   parseProject,
+  parseProjectInvitation,
+  parseProjectInvitationList,
   parseProjectPage,
   parseProjectTeamPage,
   parseTeam,
   parseTeamPage,
   parseUserPage,
+  projectUserPageParser,
 } from "./response-shapes";
 
 /** Largest page `/orgs/{ORG-ID}/users` and the project listings serve (itemsPerPage max 500); every listing asks for it. */
 const PAGE_SIZE = 500;
 /**
- * Pages a listing (users, teams, a team's users, projects, a project's teams) reads at most, whatever
+ * Pages a listing (users, teams, a team's users, projects, a project's teams and users) reads at most, whatever
  * `totalCount` says: 100 000 entries, far more than an organization has (250 teams, 250 users a team).
  * Only a server whose `next` links never end reaches it.
  */
@@ -55,6 +74,8 @@ interface CallSpec {
   query?: Record<string, string>;
   body?: unknown;
   orgId?: string;
+  /** See CallContext.projectId: set on the calls about a project's users, teams and invitations. */
+  projectId?: string;
   /** What a 404 means for this call. */
   subject?: string;
   /** See CallContext.missingRoute: for routes Ops Manager lacks. */
@@ -66,9 +87,9 @@ interface CallSpec {
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
 }
 
-/** One paged listing: its call (without the paging query), how to read a page, and what it lists (for messages). */
+/** One paged listing: its call (its own query, if any, without the paging), how to read a page, and what it lists (for messages). */
 interface Listing<T> {
-  spec: Omit<CallSpec, "method" | "query">;
+  spec: Omit<CallSpec, "method">;
   parse: (body: unknown) => Page<T> | undefined;
   /** What tells two entries apart: `id`, or `teamId` for a project's teams. */
   keyOf: (entry: T) => string;
@@ -80,8 +101,8 @@ interface Listing<T> {
 
 /**
  * Typed client for the Cloud Manager / Ops Manager Public API (v1.0): organization invitations,
- * organization users and their roles, teams and their members, projects and their teams' roles, and
- * organizations. Layers, bottom up:
+ * organization users and their roles, teams and their members, projects with their teams' and users'
+ * roles and their invitations, and organizations. Layers, bottom up:
  * undici transport → envelope unwrap → Digest or Bearer auth → retries. Every failure is a
  * CloudManagerError.
  */
@@ -519,7 +540,7 @@ export class CloudManagerClient {
    */
   async listProjectTeams(projectId: string): Promise<ProjectTeam[]> {
     return this.listAllPages({
-      spec: { segments: ["groups", id(projectId, "projectId"), "teams"], subject: projectSubject(projectId) },
+      spec: { segments: ["groups", id(projectId, "projectId"), "teams"], projectId, subject: projectSubject(projectId) },
       parse: parseProjectTeamPage,
       keyOf: (entry) => entry.teamId,
       noun: "team",
@@ -538,7 +559,7 @@ export class CloudManagerClient {
     if (!Array.isArray(teams)) throw configError(`teams must be an array of {teamId, roleNames}, got ${JSON.stringify(teams)}.`);
     const body = teams.map((entry) => {
       const teamId = id(entry?.teamId, "teamId");
-      return { teamId, roleNames: projectRoles(entry.roleNames, `team ${teamId}`) };
+      return { teamId, roleNames: projectRoles(entry.roleNames, `roleNames of team ${teamId}`, TEAM_REMOVAL) };
     });
     if (body.length === 0) return;
     await this.call(
@@ -546,6 +567,7 @@ export class CloudManagerClient {
         method: "POST",
         segments: ["groups", id(projectId, "projectId"), "teams"],
         body,
+        projectId,
         subject: projectSubject(projectId),
         sendsProjectRoles: true,
         beforeReplay: async (post) => {
@@ -573,12 +595,13 @@ export class CloudManagerClient {
    * Any 2xx succeeds (its page of the project's teams, if any, is checked for shape only). Safe to retry.
    */
   async setProjectTeamRoles(projectId: string, teamId: string, roleNames: string[]): Promise<void> {
-    const body = { roleNames: projectRoles(roleNames, `team ${teamId}`) };
+    const body = { roleNames: projectRoles(roleNames, `roleNames of team ${teamId}`, TEAM_REMOVAL) };
     await this.call(
       {
         method: "PATCH",
         segments: ["groups", id(projectId, "projectId"), "teams", id(teamId, "teamId")],
         body,
+        projectId,
         subject: projectTeamSubject(projectId, teamId),
         sendsProjectRoles: true,
       },
@@ -592,7 +615,230 @@ export class CloudManagerClient {
     await this.exchange({
       method: "DELETE",
       segments: ["groups", id(projectId, "projectId"), "teams", id(teamId, "teamId")],
+      projectId,
       subject: projectTeamSubject(projectId, teamId),
+    });
+  }
+
+  /**
+   * The users of a project, all pages (checked as listOrgUsers checks its pages), each with
+   * `projectRoles`: the user's own roles in THIS project, which the client picks out of `roles`.
+   * `roles` is kept as Cloud Manager sends it and covers EVERY organization and project the user belongs
+   * to (and global roles), not only this project.
+   *
+   * Who is listed: users with at least one role of their own in the project; with `flattenTeams` also
+   * those who reach it only through a team, with `includeOrgUsers` also the Organization Owners and
+   * Organization Read Only members of its organization. A user listed only for those reasons has empty
+   * `projectRoles` (a team's roles are in listProjectTeams). Pending invitees are not listed (see
+   * listProjectInvitations). Both flags are always sent, `false` unless set.
+   */
+  async listProjectUsers(projectId: string, options: ListProjectUsersOptions = {}): Promise<ProjectUser[]> {
+    const project = id(projectId, "projectId");
+    return this.listAllPages({
+      spec: {
+        segments: ["groups", project, "users"],
+        query: { flattenTeams: String(options.flattenTeams === true), includeOrgUsers: String(options.includeOrgUsers === true) },
+        projectId,
+        subject: projectSubject(projectId),
+      },
+      parse: projectUserPageParser(projectId),
+      keyOf: byId,
+      noun: "user",
+      changing: "the project's users",
+    });
+  }
+
+  /**
+   * Gives users roles of their own in a project: one POST with the JSON array
+   * `[{"id": userId, "roles": [{"roleName": "GROUP_…"}, …]}, …]` (at least one role each, each user
+   * once; an empty `users` sends nothing). Cloud Manager REPLACES the roles a user already has in the
+   * project with these, so sending the same array twice leaves the same roles: the request is marked
+   * idempotent and is simply sent again after a failure the server may have acted on (a 5xx, an answer
+   * lost). A user who is not a member of the project's organization is added to it (ORG_MEMBER).
+   * Any 2xx succeeds (its page of users, if any, is checked for shape only). Refusals keep errorCode:
+   * USER_NOT_FOUND (404) for an unknown user id, INVALID_ROLE_FOR_GROUP (400) for a role that is not a
+   * project role.
+   */
+  async addUsersToProject(projectId: string, users: ProjectUserRoles[]): Promise<void> {
+    if (!Array.isArray(users)) throw configError(`users must be an array of {userId, roles}, got ${JSON.stringify(users)}.`);
+    const seen = new Set<string>();
+    const body = users.map((entry) => {
+      const userId = id(entry?.userId, "userId");
+      // Two entries for one user would leave whichever the server applies last: say which roles are meant.
+      if (seen.has(userId)) throw configError(`user ${userId} is listed twice: give each user one entry with all of their roles.`);
+      seen.add(userId);
+      const roles = projectRoles(entry.roles, `roles of user ${userId}`, USER_REMOVAL);
+      return { id: userId, roles: roles.map((roleName) => ({ roleName })) };
+    });
+    if (body.length === 0) return;
+    await this.call(
+      {
+        method: "POST",
+        segments: ["groups", id(projectId, "projectId"), "users"],
+        body,
+        projectId,
+        subject: `project ${projectId}, or one of the users sent (${[...seen].join(", ")})`,
+        sendsProjectRoles: true,
+        idempotent: true,
+      },
+      projectUserPageParser(projectId),
+      () => EMPTY_PAGE,
+    );
+  }
+
+  /**
+   * Replaces a user's own roles in a project (PUT `{"groupRoles": [...]}`, the full set, at least one:
+   * refused before sending otherwise) and returns the roles the server answers with, or `roles` itself
+   * when a 2xx has no body. Safe to retry (PUT of an absolute value).
+   *
+   * Errors: USER_NOT_IN_GROUP (404) when the user has no role of their own in the project (one who
+   * reaches it through a team or an organization role is changed there); CANNOT_DEMOTE_LAST_OWNER (403)
+   * when the project would be left without a Project Owner: the message says to give another user
+   * GROUP_OWNER first.
+   */
+  async setProjectUserRoles(projectId: string, userId: string, roles: string[]): Promise<string[]> {
+    const sent = projectRoles(roles, `roles of user ${userId}`, USER_REMOVAL);
+    const { value } = await this.call(
+      {
+        method: "PUT",
+        segments: ["groups", id(projectId, "projectId"), "users", id(userId, "userId"), "roles"],
+        body: { groupRoles: sent },
+        projectId,
+        subject: projectUserSubject(projectId, userId),
+        sendsProjectRoles: true,
+      },
+      parseGroupRoles,
+      () => sent,
+    );
+    return value;
+  }
+
+  /**
+   * Takes a user's own roles in a project away (any 2xx); the user stays in the organization, and keeps
+   * what teams and organization roles give. A 404 is an error: USER_NOT_IN_GROUP (after a retry it may
+   * mean an earlier attempt already removed the user; the caller decides, e.g. with isNotFoundAnswer).
+   * The last Project Owner cannot be removed (CANNOT_DELETE_LAST_OWNER, 403): the message says to give
+   * another user GROUP_OWNER first.
+   */
+  async removeProjectUser(projectId: string, userId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["groups", id(projectId, "projectId"), "users", id(userId, "userId")],
+      projectId,
+      subject: projectUserSubject(projectId, userId),
+    });
+  }
+
+  /** Pending invitations to a project (a bare array, not paged), optionally only those for one username (email). */
+  async listProjectInvitations(projectId: string, filter?: { username?: string }): Promise<ProjectInvitation[]> {
+    const query: Record<string, string> = {};
+    if (filter?.username !== undefined) query.username = filter.username;
+    const { value } = await this.call(
+      { method: "GET", segments: ["groups", id(projectId, "projectId"), "invites"], query, projectId, subject: projectSubject(projectId) },
+      parseProjectInvitationList,
+    );
+    return value;
+  }
+
+  /** One pending project invitation. 404 (RESOURCE_NOT_FOUND) once it was accepted, expired or deleted. */
+  async getProjectInvitation(projectId: string, invitationId: string): Promise<ProjectInvitation> {
+    const { value } = await this.call(
+      {
+        method: "GET",
+        segments: ["groups", id(projectId, "projectId"), "invites", id(invitationId, "invitationId")],
+        projectId,
+        subject: projectInvitationSubject(projectId, invitationId),
+      },
+      parseProjectInvitation,
+    );
+    return value;
+  }
+
+  /**
+   * Invites `req.username` (an email) to the project with `req.roles` (project roles, at least one).
+   * Accepting makes the person a member of the project's organization too.
+   *
+   * POST is not idempotent: after a failure the server may have acted on (a 5xx, an answer lost), a
+   * blind re-send could leave two pending invitations, or a 409 INVITATION_ALREADY_EXISTS for the one
+   * the first attempt made. So before re-sending, the project's pending invitations for this username
+   * are listed, and one with the same roles (as a set; pickPendingInvitation's rule among several) is
+   * returned instead. Failures where the server certainly did not act (429, connection refused) are
+   * re-sent directly.
+   */
+  async createProjectInvitation(projectId: string, req: CreateProjectInvitationRequest): Promise<ProjectInvitation> {
+    const username = id(req?.username, "username");
+    const roles = projectRoles(req.roles, `roles of the invitation for ${username}`, INVITATION_REMOVAL);
+    const wanted = { username, roles };
+    const { value } = await this.call(
+      {
+        method: "POST",
+        segments: ["groups", id(projectId, "projectId"), "invites"],
+        body: wanted,
+        projectId,
+        subject: projectSubject(projectId),
+        sendsProjectRoles: true,
+        beforeReplay: async (post) => {
+          const found = await this.findMatchingProjectInvitation(projectId, wanted);
+          if (found === undefined) return undefined;
+          this.#log({
+            level: "info",
+            message: `An earlier attempt had already created invitation ${found.id} to project ${projectId} for ${username}; not sending the POST again`,
+            ...eventFieldsOf(post),
+          });
+          // Stands for the answer the POST would have had; the list it comes from succeeded through the auth layer.
+          return { status: 201, headers: {}, body: Buffer.from(JSON.stringify(found), "utf8"), authenticated: true };
+        },
+      },
+      parseProjectInvitation,
+    );
+    return value;
+  }
+
+  /** Replaces the roles of a pending project invitation (PATCH `{roles}`, an absolute value: safe to retry). */
+  async updateProjectInvitationRoles(projectId: string, invitationId: string, roles: string[]): Promise<ProjectInvitation> {
+    const sent = projectRoles(roles, `roles of invitation ${invitationId}`, INVITATION_REMOVAL);
+    const { value } = await this.call(
+      {
+        method: "PATCH",
+        segments: ["groups", id(projectId, "projectId"), "invites", id(invitationId, "invitationId")],
+        body: { roles: sent },
+        projectId,
+        subject: projectInvitationSubject(projectId, invitationId),
+        sendsProjectRoles: true,
+      },
+      parseProjectInvitation,
+    );
+    return value;
+  }
+
+  /** Replaces the roles of the pending project invitation for `username` (PATCH `{username, roles}`; safe to retry). */
+  async updateProjectInvitationByUsername(projectId: string, username: string, roles: string[]): Promise<ProjectInvitation> {
+    const sent = projectRoles(roles, `roles of the invitation for ${username}`, INVITATION_REMOVAL);
+    const { value } = await this.call(
+      {
+        method: "PATCH",
+        segments: ["groups", id(projectId, "projectId"), "invites"],
+        body: { username: id(username, "username"), roles: sent },
+        projectId,
+        subject: `a pending invitation for ${username} in project ${projectId}`,
+        sendsProjectRoles: true,
+      },
+      parseProjectInvitation,
+    );
+    return value;
+  }
+
+  /**
+   * Deletes a pending project invitation (any 2xx). A 404 is an error (RESOURCE_NOT_FOUND: accepted,
+   * expired or deleted; after a retry it usually means an earlier attempt already deleted it): the
+   * caller decides.
+   */
+  async deleteProjectInvitation(projectId: string, invitationId: string): Promise<void> {
+    await this.exchange({
+      method: "DELETE",
+      segments: ["groups", id(projectId, "projectId"), "invites", id(invitationId, "invitationId")],
+      projectId,
+      subject: projectInvitationSubject(projectId, invitationId),
     });
   }
 
@@ -627,6 +873,18 @@ export class CloudManagerClient {
     return pickPendingInvitation(sameRequest, req.username);
   }
 
+  /** The pending project invitation an earlier attempt of `req` may have created: same roles, then pickPendingInvitation's rule. */
+  private async findMatchingProjectInvitation(
+    projectId: string,
+    req: CreateProjectInvitationRequest,
+  ): Promise<ProjectInvitation | undefined> {
+    const pending = await this.listProjectInvitations(projectId, { username: req.username });
+    return pickPendingInvitation(
+      pending.filter((invitation) => sameSet(invitation.roles, req.roles)),
+      req.username,
+    );
+  }
+
   /**
    * THE pager: every entry of a paged listing, 500 per page. A server whose paging cannot be right ends
    * the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending: a page
@@ -643,7 +901,7 @@ export class CloudManagerClient {
         response,
         ctx,
       } = await this.call(
-        { ...listing.spec, method: "GET", query: { pageNum: String(pageNum), itemsPerPage: String(PAGE_SIZE) } },
+        { ...listing.spec, method: "GET", query: { ...listing.spec.query, pageNum: String(pageNum), itemsPerPage: String(PAGE_SIZE) } },
         listing.parse,
       );
       const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
@@ -698,6 +956,7 @@ export class CloudManagerClient {
       headers,
       redactor: this.#redactor,
       ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
+      ...(spec.projectId === undefined ? {} : { projectId: spec.projectId }),
       ...(spec.subject === undefined ? {} : { subject: spec.subject }),
       ...(spec.missingRoute === undefined ? {} : { missingRoute: spec.missingRoute }),
       ...(spec.sendsProjectRoles === undefined ? {} : { sendsProjectRoles: spec.sendsProjectRoles }),
@@ -771,18 +1030,20 @@ function parseAnswer<T>(response: WireResponse, ctx: CallContext, parse: (body: 
 }
 
 /**
- * `roleNames` as sent for a team in a project: an array of at least one non-empty string. Taking every
- * role away is removeTeamFromProject's job (Cloud Manager does not document an empty list).
+ * Project roles as sent for a team, a user or an invitation: an array of at least one non-empty string.
+ * Taking every role away is another call's job (`instead` names it): Cloud Manager refuses an empty
+ * list or does not document one.
  */
-function projectRoles(roleNames: string[], what: string): string[] {
-  if (!Array.isArray(roleNames) || roleNames.length === 0 || roleNames.some((role) => typeof role !== "string" || role.trim() === "")) {
-    throw configError(
-      `roleNames of ${what} must list at least one project role (e.g. GROUP_READ_ONLY), got ${JSON.stringify(roleNames)}. ` +
-        `To take every role away, use removeTeamFromProject.`,
-    );
+function projectRoles(roles: string[], what: string, instead: string): string[] {
+  if (!Array.isArray(roles) || roles.length === 0 || roles.some((role) => typeof role !== "string" || role.trim() === "")) {
+    throw configError(`${what} must list at least one project role (e.g. GROUP_READ_ONLY), got ${JSON.stringify(roles)}. ${instead}`);
   }
-  return [...roleNames];
+  return [...roles];
 }
+
+const TEAM_REMOVAL = "To take every role away, use removeTeamFromProject.";
+const USER_REMOVAL = "To take the user out of the project, use removeProjectUser.";
+const INVITATION_REMOVAL = "To withdraw the invitation, use deleteProjectInvitation.";
 
 function projectSubject(projectId: string): string {
   return `project ${projectId}`;
@@ -790,6 +1051,14 @@ function projectSubject(projectId: string): string {
 
 function projectTeamSubject(projectId: string, teamId: string): string {
   return `team ${teamId} in project ${projectId}`;
+}
+
+function projectUserSubject(projectId: string, userId: string): string {
+  return `user ${userId} in project ${projectId}`;
+}
+
+function projectInvitationSubject(projectId: string, invitationId: string): string {
+  return `invitation ${invitationId} in project ${projectId} (it was accepted, expired or deleted, or never existed)`;
 }
 
 /** What a 204 to a call answering a page stands for. */

@@ -1,8 +1,15 @@
-import type { Invitation } from "../types";
 import { usernameKey } from "./username";
 
+/** What the rule reads of an invitation: organization (Invitation) and project (ProjectInvitation) ones alike. */
+export interface PendingInvitationFields {
+  id: string;
+  username: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /**
- * THE rule for which pending invitation belongs to `username` when the organization lists several:
+ * THE rule for which pending invitation belongs to `username` when the organization (or project) lists several:
  * among the invitations whose username equals `username` ignoring letter case (Cloud Manager treats
  * addresses that way) and whose `expiresAt` has not passed at `nowMs` (some servers still list expired
  * ones), the OLDEST by `createdAt`, then by `id`. Undefined when none is left.
@@ -14,16 +21,16 @@ import { usernameKey } from "./username";
  * invitation had already been adopted, and two pending invitations for one person arise only from
  * duplicates sent by hand, where no choice is better than the stable one.
  *
- * The client's re-send check after an ambiguous POST failure (createInvitation) and the provider's
- * adoption both use this function.
+ * The client's re-send check after an ambiguous POST failure (createInvitation, createProjectInvitation)
+ * and the provider's adoption all use this function.
  */
-export function pickPendingInvitation(
-  invitations: readonly Invitation[],
+export function pickPendingInvitation<T extends PendingInvitationFields>(
+  invitations: readonly T[],
   username: string,
   nowMs: number = Date.now(),
-): Invitation | undefined {
+): T | undefined {
   const wanted = usernameKey(username);
-  let picked: Invitation | undefined;
+  let picked: T | undefined;
   for (const invitation of invitations) {
     if (usernameKey(invitation.username) !== wanted || isExpired(invitation.expiresAt, nowMs)) continue;
     if (picked === undefined || isOlder(invitation, picked)) picked = invitation;
@@ -42,7 +49,7 @@ export function isExpired(expiresAt: string | undefined, nowMs: number = Date.no
 }
 
 /** Created earlier, compared as instants when both dates read, else as text; the same instant: the smaller id. */
-function isOlder(a: Invitation, b: Invitation): boolean {
+function isOlder(a: PendingInvitationFields, b: PendingInvitationFields): boolean {
   const at = Date.parse(a.createdAt);
   const bt = Date.parse(b.createdAt);
   const order = Number.isNaN(at) || Number.isNaN(bt) ? String(a.createdAt).localeCompare(String(b.createdAt)) : at - bt;

@@ -1,4 +1,15 @@
-import type { Invitation, Organization, OrgUser, Page, Project, ProjectTeam, Team, UserRole } from "../types";
+import type {
+  Invitation,
+  Organization,
+  OrgUser,
+  Page,
+  Project,
+  ProjectInvitation,
+  ProjectTeam,
+  ProjectUser,
+  Team,
+  UserRole,
+} from "../types";
 
 // Light checks of 2xx bodies: enough to fail with a clear error when baseUrl points at something that
 // is not the Cloud Manager API, without rejecting fields MongoDB adds later (they are kept as sent).
@@ -111,4 +122,52 @@ function parseProjectTeam(value: unknown): ProjectTeam | undefined {
  */
 export function parseProjectTeamPage(value: unknown): Page<ProjectTeam> | undefined {
   return parsePage(value, parseProjectTeam);
+}
+
+/**
+ * One user of project `projectId` (`GET /groups/{PROJECT-ID}/users`), with `projectRoles` worked out
+ * from `roles`: those whose `groupId` is the project's (ids are hex, compared ignoring case). `roles`
+ * lists every organization and project of the user, so it is the only place these come from.
+ */
+function parseProjectUser(value: unknown, projectId: string): ProjectUser | undefined {
+  if (!isRecord(value)) return undefined;
+  if (typeof value.id !== "string" || typeof value.username !== "string") return undefined;
+  const roles = value.roles === undefined ? [] : value.roles;
+  if (!Array.isArray(roles) || !roles.every((role) => isRecord(role) && typeof role.roleName === "string")) return undefined;
+  const project = projectId.toLowerCase();
+  const projectRoles = new Set<string>();
+  for (const role of roles as UserRole[]) {
+    if (typeof role.groupId === "string" && role.groupId.toLowerCase() === project) projectRoles.add(role.roleName);
+  }
+  return { ...value, roles: roles as UserRole[], projectRoles: [...projectRoles] } as unknown as ProjectUser;
+}
+
+/** A page of `GET /groups/{PROJECT-ID}/users` (also the answer of `POST /groups/{PROJECT-ID}/users`). */
+export function projectUserPageParser(projectId: string): (value: unknown) => Page<ProjectUser> | undefined {
+  return (value) => parsePage(value, (entry) => parseProjectUser(entry, projectId));
+}
+
+/** The answer of `PUT /groups/{PROJECT-ID}/users/{USER-ID}/roles`: `{"groupRoles": [...]}` (extra fields ignored). */
+export function parseGroupRoles(value: unknown): string[] | undefined {
+  if (!isRecord(value) || !isStringArray(value.groupRoles)) return undefined;
+  return value.groupRoles;
+}
+
+/** One pending project invitation: `GET /groups/{PROJECT-ID}/invites/{INVITATION-ID}`, and the answers of create and update. */
+export function parseProjectInvitation(value: unknown): ProjectInvitation | undefined {
+  if (!isRecord(value)) return undefined;
+  if (typeof value.id !== "string" || typeof value.username !== "string" || !isStringArray(value.roles)) return undefined;
+  return value as unknown as ProjectInvitation;
+}
+
+/** `GET /groups/{PROJECT-ID}/invites` answers a bare array, as the organization's invitations do. */
+export function parseProjectInvitationList(value: unknown): ProjectInvitation[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const invitations: ProjectInvitation[] = [];
+  for (const entry of value) {
+    const invitation = parseProjectInvitation(entry);
+    if (invitation === undefined) return undefined;
+    invitations.push(invitation);
+  }
+  return invitations;
 }

@@ -18,6 +18,11 @@ export interface CallContext {
   credential: string;
   /** Organization of the call, for role and not-found messages. */
   orgId?: string;
+  /**
+   * The project whose access the call reads or changes (its users, teams and invitations): role
+   * refusals and last-owner refusals then speak of the project's roles instead of the organization's.
+   */
+  projectId?: string;
   /** What a 404 means for this call, e.g. `invitation 5f… in organization 5e…`. */
   subject?: string;
   /**
@@ -34,7 +39,7 @@ export interface CallContext {
   redactor: Redactor;
 }
 
-const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN"]);
+const ROLE_CODES = new Set(["USER_UNAUTHORIZED", "NOT_ORG_ADMIN", "NOT_GROUP_USER_ADMIN"]);
 
 /**
  * Refusals to leave an organization without an owner: CANNOT_DEMOTE_LAST_ORG_OWNER (roles PUT, 403 in
@@ -49,27 +54,46 @@ const LAST_OWNER_CODES: ReadonlySet<string> = new Set([
   "CANNOT_REMOVE_LAST_ORG_OWNER",
 ]);
 
+/**
+ * The same two codes on a call about a project's access: the project would be left without a Project
+ * Owner (CANNOT_DELETE_LAST_OWNER from DELETE …/users/{USER-ID}, CANNOT_DEMOTE_LAST_OWNER from PUT …/roles).
+ */
+const PROJECT_LAST_OWNER_CODES: ReadonlySet<string> = new Set(["CANNOT_DELETE_LAST_OWNER", "CANNOT_DEMOTE_LAST_OWNER"]);
+
 /** 404 errorCodes that name a missing user: the route exists, the user does not (there). */
 const USER_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["USER_NOT_FOUND", "INVALID_USER_ID", "USERNAME_NOT_FOUND"]);
 
 const PROJECT_ROLES_ARE = `Cloud Manager's project roles are ${KNOWN_PROJECT_ROLES.join(", ")}.`;
 
-/** What to do about the refusals of the team and project-team calls, by errorCode (any 4xx status: Cloud Manager's vary). */
-const TEAM_AND_PROJECT_ADVICE: Readonly<Record<string, (org: string) => string>> = {
-  CANNOT_CREATE_EMPTY_TEAM: (org) =>
+/** Where a refused call acts, as its message names it: `organization 5e…`, `project 5f…` (or "the organization/project"). */
+interface Where {
+  org: string;
+  project: string;
+  /** The project on a call about one, else the organization. */
+  scope: string;
+}
+
+/** What to do about the refusals of the team, project-team, project-user and invitation calls, by errorCode (any 4xx status: Cloud Manager's vary). */
+const TEAM_AND_PROJECT_ADVICE: Readonly<Record<string, (where: Where) => string>> = {
+  CANNOT_CREATE_EMPTY_TEAM: ({ org }) =>
     `a team must have at least one user. Name at least one active member of ${org} (an invitee must accept the ` + `invitation first).`,
-  TEAM_NAME_NOT_AVAILABLE: (org) =>
+  TEAM_NAME_NOT_AVAILABLE: ({ org }) =>
     `another team of ${org} already has this name (a name belongs to one team of an organization). Choose another ` +
     `name, or use the team that has it.`,
   CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT: () =>
     `the team still has roles in at least one project. Remove it from every project first ` +
     `(DELETE /groups/{PROJECT-ID}/teams/{TEAM-ID}), then delete it.`,
-  MAX_TEAMS_PER_ORG_EXCEEDED: (org) => `${org} already has as many teams as Cloud Manager allows (250). Delete a team first.`,
+  MAX_TEAMS_PER_ORG_EXCEEDED: ({ org }) => `${org} already has as many teams as Cloud Manager allows (250). Delete a team first.`,
   MAX_USERS_PER_TEAM_EXCEEDED: () => `a team holds at most 250 users. Remove users from the team, or split it.`,
   MAX_TEAMS_PER_GROUP_EXCEEDED: () => `the project already has as many teams as Cloud Manager allows. Remove a team from it first.`,
   TEAM_EXISTS_IN_GROUP: () =>
     `the team already has roles in this project. Change them with PATCH /groups/{PROJECT-ID}/teams/{TEAM-ID} instead.`,
   INVALID_ROLE_FOR_GROUP: () => `a role sent is not a project role. ${PROJECT_ROLES_ARE}`,
+  MAX_USERS_PER_GROUP_EXCEEDED: ({ project }) =>
+    `${project} already has as many users as Cloud Manager allows. Remove a user from it first, or give access through a team.`,
+  INVITATION_ALREADY_EXISTS: ({ scope }) =>
+    `a pending invitation for this username already exists in ${scope}. Change its ` +
+    `roles (PATCH …/invites/{INVITATION-ID}) instead, or delete it and invite again.`,
 };
 
 /** Role refusals that do not say which kind of role was wrong: they list the project roles only on calls that send some. */
@@ -87,6 +111,7 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
   const server = detail === undefined ? "" : ` Cloud Manager says: ${detail}`;
   const attempts = response.attempts ?? 1;
   const org = ctx.orgId === undefined ? "the organization" : `organization ${ctx.orgId}`;
+  const project = ctx.projectId === undefined ? "the project" : `project ${ctx.projectId}`;
 
   let message: string;
   if (status === 401 && response.credentialsRejected === true) {
@@ -99,6 +124,11 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     message =
       `Cloud Manager did not authenticate ${ctx.credential} (${label}) on ${call}: check the credentials; if they are ` +
       `right, something between this machine and Cloud Manager may be altering requests.${server}`;
+  } else if (status === 401 && errorCode !== undefined && ROLE_CODES.has(errorCode) && ctx.projectId !== undefined) {
+    message =
+      `${capitalize(ctx.credential)} is not allowed to ${call} (${label}) in ${project}: changing a project's users, teams ` +
+      `and invitations needs Project Owner or Project User Admin (GROUP_OWNER, GROUP_USER_ADMIN) in it, or Organization ` +
+      `Owner (ORG_OWNER) of its organization. Grant one in the project's Access Manager, or use another key.${server}`;
   } else if (status === 401 && errorCode !== undefined && ROLE_CODES.has(errorCode)) {
     message =
       `${capitalize(ctx.credential)} is not allowed to ${call} (${label}): it needs the Organization Owner role ` +
@@ -112,6 +142,17 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     message =
       `Requests from IP address ${ip} are not on the API access list of ${ctx.credential} (${label}) on ${call}: ` +
       `add ${ip} to the access list of that key in Cloud Manager, or call from an address on the list.${server}`;
+  } else if (
+    status >= 400 &&
+    status < 500 &&
+    errorCode !== undefined &&
+    PROJECT_LAST_OWNER_CODES.has(errorCode) &&
+    ctx.projectId !== undefined
+  ) {
+    message =
+      `Cloud Manager refused ${call} (${label}): it would leave ${project} without a Project Owner. A project must keep at ` +
+      `least one user with GROUP_OWNER of their own (a team's GROUP_OWNER or an Organization Owner may not count): give ` +
+      `another user GROUP_OWNER in the project first (addUsersToProject or setProjectUserRoles), then change or remove this one.${server}`;
   } else if (status >= 400 && status < 500 && errorCode !== undefined && LAST_OWNER_CODES.has(errorCode)) {
     message =
       `Cloud Manager refused ${call} (${label}): it would leave ${org} without an Organization Owner. The organization ` +
@@ -121,14 +162,20 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
       `Cloud Manager refused ${call} (${label}): a team must keep at least one member. Add another user to the team ` +
       `first, or delete the team instead.${server}`;
   } else if (status >= 400 && status < 500 && errorCode !== undefined && Object.hasOwn(TEAM_AND_PROJECT_ADVICE, errorCode)) {
-    const advice = TEAM_AND_PROJECT_ADVICE[errorCode] as (org: string) => string;
-    message = `Cloud Manager refused ${call} (${label}): ${advice(org)}${server}`;
+    const advice = TEAM_AND_PROJECT_ADVICE[errorCode] as (where: Where) => string;
+    message = `Cloud Manager refused ${call} (${label}): ${advice({ org, project, scope: ctx.projectId === undefined ? org : project })}${server}`;
   } else if (status === 400 && errorCode !== undefined && INVALID_ROLE_CODES.has(errorCode) && ctx.sendsProjectRoles === true) {
     message = `Cloud Manager refused ${call} (${label}): a role sent is not one it knows. ${PROJECT_ROLES_ARE}${server}`;
   } else if (status === 403) {
     message = `Cloud Manager forbids ${call} for ${ctx.credential} (${label}).${server}`;
   } else if (status === 404 && errorCode === "ORG_NOT_FOUND") {
     message = `${capitalize(org)} was not found, or ${ctx.credential} cannot see it (${label}) on ${call}: check the organization id.${server}`;
+  } else if (status === 404 && errorCode === "USER_NOT_IN_GROUP") {
+    const what = ctx.subject ?? `the user at ${pathOf(ctx.url)}`;
+    message =
+      `Not found: ${what} (${label}) on ${call}: the user has no project role of their own there. Access that comes only ` +
+      `through a team or an organization role (ORG_OWNER, ORG_READ_ONLY) is changed on that team or role, not here; to give ` +
+      `the user roles in ${project}, use addUsersToProject. After a retry, an earlier attempt may already have removed the user.${server}`;
   } else if (
     ctx.missingRoute !== undefined &&
     (status === 405 || (status === 404 && (errorCode === undefined || !USER_NOT_FOUND_CODES.has(errorCode))))
