@@ -6,7 +6,7 @@
 // nothing: the ProjectTeam is replaced once the Team's `teamId` changes.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isNotFoundAnswer, sameSet } from "../../../sdk";
+import { isCloudManagerError, isNotFoundAnswer, sameSet } from "../../../sdk";
 import type { Project, Team } from "../../../sdk/types";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
@@ -54,7 +54,7 @@ export async function readProjectTeam(
   const base = { orgId: parsed.orgId, projectId: parsed.projectId, teamId: parsed.teamId, roles: stored.roles ?? [] };
   if (waitingTeamName(parsed.teamId) !== undefined)
     return stored.status === undefined ? { id: "" } : { id, props: { ...base, status: "WAITING" } };
-  const project = (await projectsOf(api)).find((p) => p.id === parsed.projectId);
+  const project = ofThisOrg(api, await findProject(api, parsed.projectId));
   const team = (await teamsOf(api)).find((t) => t.id.toLowerCase() === parsed.teamId);
   const roles = project === undefined ? undefined : await assignedRoles(api, project, parsed.teamId);
   if (roles === undefined) {
@@ -106,7 +106,7 @@ export async function deleteProjectTeam(api: OrgApi, parsed: { projectId: string
   if (waitingTeamName(parsed.teamId) !== undefined) return; // nothing was ever assigned
   const stored = storedProjectTeamOf(props);
   const what = `team "${stored.teamName ?? parsed.teamId}" in project "${stored.projectName ?? parsed.projectId}"`;
-  const project = (await projectsOf(api)).find((p) => p.id === parsed.projectId);
+  const project = ofThisOrg(api, await findProject(api, parsed.projectId));
   if (project === undefined || (await assignedRoles(api, project, parsed.teamId)) === undefined) {
     warn(`${what} has no roles any more (taken off, or the team or the project deleted, outside Pulumi); nothing to remove.`);
     return;
@@ -132,6 +132,34 @@ async function teamsOf(api: OrgApi): Promise<readonly Team[]> {
   return orFail(api.teams(), `Reading the teams of organization ${api.orgId}`);
 }
 
+async function teamsNow(api: OrgApi): Promise<readonly Team[]> {
+  return orFail(
+    api.call((c) => c.listTeams(api.orgId)),
+    `Reading the teams of organization ${api.orgId}`,
+  );
+}
+
+/**
+ * The project: from this deployment's view of the organization's projects, else from its own read (a
+ * project made during the run, after the view was read — by another provider of the same program —
+ * or one of another organization). Undefined when Cloud Manager says there is no such project, or that
+ * these credentials do not reach it (NOT_IN_GROUP: another organization's); any other failure fails.
+ */
+async function findProject(api: OrgApi, projectId: string): Promise<Project | undefined> {
+  const listed = (await projectsOf(api)).find((p) => p.id === projectId);
+  if (listed !== undefined) return listed;
+  try {
+    return await api.project(projectId);
+  } catch (e) {
+    if (isNotFoundAnswer(e) || (isCloudManagerError(e) && e.errorCode === "NOT_IN_GROUP")) return undefined;
+    throw providerError(`Reading project ${projectId}`, e);
+  }
+}
+
+function ofThisOrg(api: OrgApi, project: Project | undefined): Project | undefined {
+  return project !== undefined && project.orgId.toLowerCase() === api.orgId.toLowerCase() ? project : undefined;
+}
+
 /** The team's roles in the project, undefined when it has none (one list per project per deployment). */
 async function assignedRoles(api: OrgApi, project: Project, teamId: string): Promise<string[] | undefined> {
   const teams = await orFail(api.projectTeams(project.id), `Reading the teams of project "${project.name}" (${project.id})`);
@@ -141,22 +169,22 @@ async function assignedRoles(api: OrgApi, project: Project, teamId: string): Pro
 
 /** The project and the team, both of the resource's organization; refused before anything is sent otherwise, naming both. */
 async function sameOrganization(api: OrgApi, inputs: ProjectTeamInputs): Promise<{ project: Project; team: Team }> {
-  const team = (await teamsOf(api)).find((t) => t.id.toLowerCase() === inputs.teamId.toLowerCase());
-  const project = (await projectsOf(api)).find((p) => p.id === inputs.projectId);
+  const sameTeam = (t: Team) => t.id.toLowerCase() === inputs.teamId.toLowerCase();
+  // A team or project missing from this deployment's view may have been made during the run, after
+  // the view was read: read again before refusing.
+  const team = (await teamsOf(api)).find(sameTeam) ?? (await teamsNow(api)).find(sameTeam);
+  const found = await findProject(api, inputs.projectId);
+  const project = ofThisOrg(api, found);
   if (team !== undefined && project !== undefined) return { project, team };
   const teamText =
     team === undefined
       ? `team ${inputs.teamId} is not a team of organization ${api.orgId}`
       : `team "${team.name}" (${team.id}) is of organization ${api.orgId}`;
-  let projectText = `project "${project?.name}" (${inputs.projectId}) is of organization ${api.orgId}`;
-  if (project === undefined) {
-    // Name the project's own organization when the credentials can see it.
-    const elsewhere = await api.project(inputs.projectId).catch(() => undefined);
-    projectText =
-      elsewhere === undefined
-        ? `project ${inputs.projectId} is not a project of organization ${api.orgId}`
-        : `project "${elsewhere.name}" (${elsewhere.id}) is of organization ${elsewhere.orgId}`;
-  }
+  // Name the project's own organization when the credentials can see it.
+  const projectText =
+    found === undefined
+      ? `project ${inputs.projectId} is not a project of organization ${api.orgId}`
+      : `project "${found.name}" (${found.id}) is of organization ${found.orgId}`;
   throw new Error(
     codedMessage(
       "PROJECT_TEAM_ORG_MISMATCH",
