@@ -114,7 +114,8 @@ export async function deleteProjectTeam(api: OrgApi, parsed: { projectId: string
   try {
     await api.removeTeamFromProject(parsed.projectId, parsed.teamId);
   } catch (e) {
-    if (isNotFoundAnswer(e)) {
+    // A 404 proves nothing by itself: gone only if the project's teams, read now, do not list it.
+    if (isNotFoundAnswer(e) && !(await stillAssigned(api, parsed.projectId, parsed.teamId))) {
       warn(`${what} was already gone; nothing to remove.`);
       return;
     }
@@ -158,6 +159,15 @@ async function findProject(api: OrgApi, projectId: string): Promise<Project | un
 
 function ofThisOrg(api: OrgApi, project: Project | undefined): Project | undefined {
   return project !== undefined && project.orgId.toLowerCase() === api.orgId.toLowerCase() ? project : undefined;
+}
+
+/** Whether the project's teams, from a read that starts now, still list the team (a project gone lists none). */
+async function stillAssigned(api: OrgApi, projectId: string, teamId: string): Promise<boolean> {
+  const teams = await api.call((c) => c.listProjectTeams(projectId)).catch((e: unknown) => {
+    if (isNotFoundAnswer(e)) return [];
+    throw providerError(`Reading the teams of project ${projectId} (to confirm that the team is off it)`, e);
+  });
+  return teams.some((t) => t.teamId.toLowerCase() === teamId.toLowerCase());
 }
 
 /** The team's roles in the project, undefined when it has none (one list per project per deployment). */
