@@ -110,6 +110,27 @@ const router = new Router<ControlHandler>()
     state.removeProjectTeam(p["groupId"] ?? "", p["team"] ?? "");
     return noContent;
   })
+  .add("POST", "/groups/:groupId/users/:user/roles", (state, p, body) => {
+    checkFields(body, ["roles"], ["roles"]);
+    return ok(state.setProjectUserRoles(p["groupId"] ?? "", p["user"] ?? "", stringArrayField(body, "roles")));
+  })
+  .add("DELETE", "/groups/:groupId/users/:user", (state, p) => {
+    state.removeProjectUser(p["groupId"] ?? "", p["user"] ?? "");
+    return noContent;
+  })
+  .add("POST", "/groups/:groupId/invites", (state, p, body) => {
+    // A project invitation sent by a person in the UI: the inviter is a username, not an API key.
+    checkFields(body, ["username", "roles", "inviterUsername"], ["username", "roles", "inviterUsername"]);
+    const input = { username: stringField(body, "username"), roles: stringArrayField(body, "roles") };
+    return created(state.inviteToProjectAs(p["groupId"] ?? "", input, stringField(body, "inviterUsername")));
+  })
+  .add("POST", "/groups/:groupId/invites/:invitationId/accept", (state, p, body) => {
+    checkFields(body, PROFILE_FIELDS, []);
+    return ok(state.acceptProjectInvitation(p["groupId"] ?? "", p["invitationId"] ?? "", profileInput(body)));
+  })
+  .add("POST", "/groups/:groupId/invites/:invitationId/expire", (state, p) =>
+    ok(state.expireProjectInvitation(p["groupId"] ?? "", p["invitationId"] ?? "")),
+  )
   .add("POST", "/orgs/:orgId/users", (state, p, body) => {
     checkFields(body, ["username", "roles", "teamIds", ...PROFILE_FIELDS], ["username", "roles"]);
     return created(

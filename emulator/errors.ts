@@ -191,3 +191,22 @@ export const maxTeamsPerGroupExceeded = (groupId: string, max: number): ApiError
 /** An org role where a project role is wanted. */
 export const invalidRoleForGroup = (role: string): ApiError =>
   new ApiError(400, "INVALID_ROLE_FOR_GROUP", `Role ${role} is not a project role.`, [role]);
+
+// ---- users in a project and project invitations ----
+
+/** A user without a direct role in the project (unknown users, and users who reach it only through a team, included). */
+export const userNotInGroup = (user: string, groupId: string): ApiError =>
+  new ApiError(404, "USER_NOT_IN_GROUP", `User ${user} is not in group ${groupId}.`, [user, groupId]);
+
+/** DELETE of the project's last direct GROUP_OWNER (Cloud Manager's code and wording). */
+export const cannotDeleteLastProjectOwner = (userId: string, groupId: string): ApiError =>
+  new ApiError(
+    403,
+    "CANNOT_DELETE_LAST_OWNER",
+    "Cannot remove the last owner from the group. If you are trying to close the group by removing all users, please delete the group instead.",
+    [userId, groupId],
+  );
+
+/** A role change that would leave the project without a direct GROUP_OWNER (Cloud Manager's code and wording). */
+export const cannotDemoteLastProjectOwner = (userId: string, groupId: string): ApiError =>
+  new ApiError(403, "CANNOT_DEMOTE_LAST_OWNER", "Cannot demote the last owner of the group.", [userId, groupId]);

@@ -115,12 +115,20 @@ export class Members {
     return validated;
   }
 
-  /** Takes the member out of the org: its roles there and its places on the org's teams. Not the last owner. */
+  /**
+   * Takes the member out of the org: its roles there, its direct roles in the org's projects (even a
+   * project's last GROUP_OWNER: the org decides) and its places on the org's teams. Not the org's last owner.
+   */
   removeFromOrg(orgId: string, user: string): void {
     const member = this.member(orgId, user);
     if (this.isLastOwner(orgId, member)) throw cannotDeleteLastOwner(member.id, orgId);
     const orgTeams = this.orgTeamIds(orgId);
-    member.roles = member.roles.filter((r) => r.orgId !== orgId);
+    const orgProjects = new Set(
+      this.data()
+        .projects.filter((p) => p.orgId === orgId)
+        .map((p) => p.id),
+    );
+    member.roles = member.roles.filter((r) => r.orgId !== orgId && (r.groupId === undefined || !orgProjects.has(r.groupId)));
     member.teamIds = member.teamIds.filter((t) => !orgTeams.has(t));
     this.changed();
   }

@@ -27,6 +27,8 @@ import { addInvitationRoutes } from "./routes/invitations";
 import { addOAuthRoutes, isOAuthReply, oauthClient, type OAuthHandler, type OAuthReply } from "./routes/oauth";
 import { addOrgMemberRoutes } from "./routes/org-members";
 import { addOrgRoutes } from "./routes/orgs";
+import { addProjectInvitationRoutes } from "./routes/project-invitations";
+import { addProjectUserRoutes } from "./routes/project-users";
 import { addProjectRoutes } from "./routes/projects";
 import { addTeamRoutes } from "./routes/teams";
 import { addUserRoutes } from "./routes/users";
@@ -41,6 +43,8 @@ addOrgRoutes(apiRouter);
 addOrgMemberRoutes(apiRouter);
 addTeamRoutes(apiRouter);
 addProjectRoutes(apiRouter);
+addProjectUserRoutes(apiRouter);
+addProjectInvitationRoutes(apiRouter);
 addUserRoutes(apiRouter);
 
 const oauthRouter = new Router<OAuthHandler>();

@@ -12,8 +12,11 @@ import type {
   InvitationRecord,
   InvitationView,
   Organization,
+  ProjectInvitationRecord,
+  ProjectInvitationView,
   ProjectRecord,
   ProjectTeamRoles,
+  ProjectUsersQuery,
   RateLimitOptions,
   RequestLogEntry,
   ServiceAccountCredentials,
@@ -28,7 +31,10 @@ export class EmulatorState {
 
   // ---- reading ----
 
-  /** Orgs, teams, every stored invitation (pending, accepted, expired) with its status, members, principals. */
+  /**
+   * Orgs, teams, projects, every stored org and project invitation (pending, accepted, expired) with its
+   * status, members (their direct project roles among their roles), principals.
+   */
   snapshot(): StateSnapshot {
     return this.parts.store.snapshot();
   }
@@ -69,6 +75,25 @@ export class EmulatorState {
   /** What `GET /groups/{projectId}/teams` would list (every page): `{teamId, roleNames}` in assignment order. */
   projectTeams(projectId: string): ProjectTeamRoles[] {
     return this.parts.store.projects.teams(projectId);
+  }
+
+  /**
+   * What `GET /groups/{projectId}/users` would list (every page): users with a direct role in the project,
+   * with `flattenTeams` also those reaching it through a team, with `includeOrgUsers` also the org's
+   * ORG_OWNER and ORG_READ_ONLY members; each with every role it has.
+   */
+  projectUsers(projectId: string, query: ProjectUsersQuery = {}): UserRecord[] {
+    return this.parts.store.projectUsers.list(projectId, query);
+  }
+
+  /** Stored project invitations of one project (or all), including accepted and expired ones. */
+  projectInvitations(projectId?: string): (ProjectInvitationRecord & { status: "pending" | "accepted" | "expired" })[] {
+    return this.parts.store.projectInvitations.all().filter((i) => projectId === undefined || i.groupId === projectId);
+  }
+
+  /** What `GET /groups/{projectId}/invites` would answer right now. */
+  pendingProjectInvitations(projectId: string, username?: string): ProjectInvitationView[] {
+    return this.parts.store.projectInvitations.list(projectId, username);
   }
 
   // ---- shaping the world ----
@@ -151,6 +176,46 @@ export class EmulatorState {
    */
   updateUser(user: string, profile: AcceptProfile): UserRecord {
     return this.parts.store.members.updateProfile(user, profile);
+  }
+
+  // ---- changing a project's users and invitations by hand (an admin in the UI), under the API's rules ----
+  // `user` is a user id or a username (any case).
+
+  /**
+   * The user gets exactly these direct roles in the project: added if it has none there yet (joining the
+   * project's org as ORG_MEMBER if it is not a member), its roles replaced if it has. 404 USER_NOT_FOUND
+   * (no such user: invite them instead), 400 INVALID_ATTRIBUTE (`[]`), INVALID_ROLE_FOR_GROUP,
+   * INVALID_ENUM_VALUE, 403 CANNOT_DEMOTE_LAST_OWNER. Answers the user with every role it has.
+   */
+  setProjectUserRoles(projectId: string, user: string, roles: string[]): UserRecord {
+    return this.parts.store.projectUsers.setByHand(projectId, user, roles);
+  }
+
+  /** Takes the user's direct roles in the project away (404 USER_NOT_IN_GROUP, 403 CANNOT_DELETE_LAST_OWNER); it stays in the org. */
+  removeProjectUser(projectId: string, user: string): void {
+    this.parts.store.projectUsers.removeByHand(projectId, user);
+  }
+
+  /**
+   * A project invitation sent by a person in the UI: `inviterUsername` is that person's username (the API
+   * records the calling key's public key instead). Same rules as the API's POST /groups/{id}/invites.
+   */
+  inviteToProjectAs(projectId: string, input: { username: string; roles: string[] }, inviterUsername: string): ProjectInvitationView {
+    return this.parts.store.projectInvitations.create(projectId, input, inviterUsername);
+  }
+
+  /**
+   * The project invitation disappears from the API; its person becomes a member of the project's org
+   * (ORG_MEMBER if not one already; a new user gets `profile`) with the invitation's roles in the project,
+   * added to any direct roles it had there. 404 RESOURCE_NOT_FOUND unless pending.
+   */
+  acceptProjectInvitation(projectId: string, invitationId: string, profile?: AcceptProfile): UserRecord {
+    return this.parts.store.projectInvitations.accept(projectId, invitationId, profile);
+  }
+
+  /** Moves the project invitation's `expiresAt` into the past. */
+  expireProjectInvitation(projectId: string, invitationId: string): ProjectInvitationRecord {
+    return this.parts.store.projectInvitations.expire(projectId, invitationId);
   }
 
   /** The id of the project's org's team named `team` (id or name); else `team` itself, for the rules to refuse. */

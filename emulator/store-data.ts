@@ -2,7 +2,16 @@
 // straight dump; secrets only as digests. Internal (not exported by index.ts): the public shapes
 // are in types.ts. Only types and the empty value live here, so the parts of the store (store.ts,
 // members.ts, principals.ts) and persistence.ts can all use them without importing each other.
-import type { EmulatorSettings, InvitationRecord, OrgRoleGrant, Organization, ProjectRecord, Team, UserRecord } from "./types";
+import type {
+  EmulatorSettings,
+  InvitationRecord,
+  OrgRoleGrant,
+  Organization,
+  ProjectInvitationRecord,
+  ProjectRecord,
+  Team,
+  UserRecord,
+} from "./types";
 
 export interface StoredApiKey {
   publicKey: string;
@@ -28,6 +37,9 @@ export interface StoreData {
   /** Absent in state files written before projects existed (read as none). */
   projects: ProjectRecord[];
   invitations: InvitationRecord[];
+  /** Absent in state files written before project invitations existed (read as none). */
+  projectInvitations: ProjectInvitationRecord[];
+  /** A user's direct project roles are among its `roles` (`{groupId, roleName}`). */
   users: UserRecord[];
   apiKeys: StoredApiKey[];
   serviceAccounts: StoredServiceAccount[];
@@ -46,6 +58,7 @@ export function emptyStoreData(settings: EmulatorSettings): StoreData {
     teams: [],
     projects: [],
     invitations: [],
+    projectInvitations: [],
     users: [],
     apiKeys: [],
     serviceAccounts: [],

@@ -1,6 +1,7 @@
 // The store: the emulator's data (store-data.ts) and every rule that reads or changes it. Orgs and
 // invitations are here; members are in members.ts, teams in org-teams.ts, projects and their teams in
-// projects.ts, keys and service accounts in principals.ts.
+// projects.ts, a project's users in project-users.ts, project invitations in project-invitations.ts,
+// keys and service accounts in principals.ts.
 import {
   ApiError,
   invalidAttribute,
@@ -17,6 +18,8 @@ import { CLOUD_MANAGER_ORG_ROLES, isEmail } from "./org-roles";
 import { checkProfile, Members } from "./members";
 import { OrgTeams } from "./org-teams";
 import { Principals } from "./principals";
+import { ProjectInvitations } from "./project-invitations";
+import { ProjectUsers } from "./project-users";
 import { Projects } from "./projects";
 import type { StoreData } from "./store-data";
 import type {
@@ -54,6 +57,16 @@ export class Store {
     this,
   );
   readonly orgTeams = new OrgTeams(
+    () => this.data,
+    () => this.onChange(),
+    this,
+  );
+  readonly projectUsers = new ProjectUsers(
+    () => this.data,
+    () => this.onChange(),
+    this,
+  );
+  readonly projectInvitations = new ProjectInvitations(
     () => this.data,
     () => this.onChange(),
     this,
@@ -321,6 +334,7 @@ export class Store {
       teams: this.teams(),
       projects: this.projects.list(),
       invitations: this.allInvitations(),
+      projectInvitations: this.projectInvitations.all(),
       members: this.members.all(),
       ...this.principals.summaries(),
       settings: this.settings,
@@ -328,11 +342,13 @@ export class Store {
   }
 }
 
-/** State files written before a setting (or projects) existed get its default. */
+/** State files written before a setting (or projects, or project invitations) existed get its default. */
 function withDefaultSettings(data: StoreData): StoreData {
   const stored: Partial<EmulatorSettings> = data.settings;
   data.settings = { ...data.settings, emptyTeams: stored.emptyTeams ?? "reject" };
   const projects: StoreData["projects"] | undefined = data.projects;
   data.projects = projects ?? [];
+  const projectInvitations: StoreData["projectInvitations"] | undefined = data.projectInvitations;
+  data.projectInvitations = projectInvitations ?? [];
   return data;
 }

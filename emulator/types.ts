@@ -6,7 +6,10 @@ export interface RateLimitOptions {
   requestsPerWindow?: number;
   /** Default 60_000. */
   requestWindowMs?: number;
-  /** Invitations (POST /orgs/{id}/invites) allowed per caller IP per window (400 INVITATIONS_RATE_LIMITED_IP beyond). */
+  /**
+   * Invitations (POST /orgs/{id}/invites and POST /groups/{id}/invites) allowed per caller IP per window
+   * (400 INVITATIONS_RATE_LIMITED_IP beyond).
+   */
   invitationsPerWindow?: number;
   /** Default 60_000. */
   invitationWindowMs?: number;
@@ -40,9 +43,9 @@ export interface EmulatorOptions {
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
   rateLimits?: RateLimitOptions;
-  /** Default "allow"; "reject" answers 409 INVITATION_ALREADY_EXISTS (undocumented upstream). */
+  /** Default "allow"; "reject" answers 409 INVITATION_ALREADY_EXISTS (undocumented upstream). Org and project invitations alike. */
   duplicateInvitations?: DuplicateInvitations;
-  /** Default "hidden": an expired invitation answers 404 like an accepted one. */
+  /** Default "hidden": an expired invitation answers 404 like an accepted one. Org and project invitations alike. */
   expiredInvitations?: ExpiredInvitations;
   /**
    * Default "reject": removing a team's only user is 400 CANNOT_REMOVE_LAST_USER_FROM_TEAM (as reported in
@@ -123,6 +126,40 @@ export interface InvitationRecord {
   expiresAt: string;
   /** Set once accepted through the control plane; the API no longer shows it. */
   acceptedAt?: string;
+}
+
+/** A project invitation as the API shows it (field order is alphabetical on the wire; no orgId, no teamIds). */
+export interface ProjectInvitationView {
+  createdAt: string;
+  expiresAt: string;
+  groupId: string;
+  groupName: string;
+  id: string;
+  inviterUsername: string;
+  roles: string[];
+  username: string;
+}
+
+/** A project invitation as the emulator stores it, including accepted and expired ones. */
+export interface ProjectInvitationRecord {
+  id: string;
+  groupId: string;
+  username: string;
+  /** Project roles, sorted, no duplicates. */
+  roles: string[];
+  inviterUsername: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Set once accepted through the control plane; the API no longer shows it. */
+  acceptedAt?: string;
+}
+
+/** Who `GET /groups/{PROJECT-ID}/users` lists besides the users with a direct role in the project. */
+export interface ProjectUsersQuery {
+  /** Also users who reach the project only through a team assigned to it. */
+  flattenTeams?: boolean;
+  /** Also the ORG_OWNER and ORG_READ_ONLY members of the project's org (their access is implicit). */
+  includeOrgUsers?: boolean;
 }
 
 export interface UserRole {
@@ -254,6 +291,8 @@ export interface StateSnapshot {
   projects: ProjectRecord[];
   /** Every invitation still stored: pending, accepted and expired, each with its status. */
   invitations: (InvitationRecord & { status: "pending" | "accepted" | "expired" })[];
+  /** Every project invitation still stored: pending, accepted and expired, each with its status. */
+  projectInvitations: (ProjectInvitationRecord & { status: "pending" | "accepted" | "expired" })[];
   /** Users who are members of at least one org. */
   members: UserRecord[];
   apiKeys: PrincipalSummary[];
