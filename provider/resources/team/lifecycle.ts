@@ -26,8 +26,8 @@ import { storedTeamOf, teamResourceId, type ParsedTeamId, type TeamInputs, type 
 export async function createTeam(api: OrgApi, inputs: TeamInputs, step: StepContext): Promise<CreateResult<TeamOutputs>> {
   const existing = teamNamed(await teamsOf(api), inputs.name);
   if (existing !== undefined) {
+    // Adopted, not created: nobody is put on it, so the founders' OrgMemberships need not list it.
     warn(`team "${existing.name}" (${existing.id}) already exists in organization ${api.orgId}; adopting it (nothing created).`);
-    noteFounders(step, inputs, existing.id);
     return { id: teamResourceId(api.orgId, existing.id), outs: await activeOutputs(api, existing, inputs) };
   }
   if (inputs.founders.length === 0) {
@@ -131,7 +131,7 @@ export async function updateTeam(
       .catch((e: unknown) => Promise.reject(providerError(`Renaming team "${team?.name}" (${teamId}) to "${inputs.name}"`, e)));
     team = { id: team.id, name: renamed.name };
   }
-  noteFounders(step, inputs, team.id);
+  // The team exists: founders are not used (they only gave its creation its first members).
   return { outs: await activeOutputs(api, team, inputs) };
 }
 
