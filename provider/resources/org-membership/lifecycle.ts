@@ -7,7 +7,7 @@
 // and a team id must be one of the organization's teams.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isCloudManagerError, pickPendingInvitation, sameSet } from "../../../sdk";
+import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { Invitation, OrgUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
 import { adoptInvitation, alignInvitation, describeGone, invitationFields, sendInvitation, withdraw } from "../../access/invitations";
@@ -251,12 +251,16 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
     current = await refreshed(api, current);
   }
   for (const teamId of has.filter((h) => !wanted.some((t) => t.toLowerCase() === h.toLowerCase()))) {
-    const left = await api.removeMemberFromTeam(current, teamId).then(
+    const member = current;
+    const left = await api.removeMemberFromTeam(member, teamId).then(
       () => true,
-      (e: unknown) => {
+      async (e: unknown) => {
         // Cloud Manager keeps a team from being empty. The person stays on it (the state says so, and
         // the next run tries again); when the Team is deleted in this run, that takes them off.
         if (isCloudManagerError(e) && e.errorCode === "CANNOT_REMOVE_LAST_USER_FROM_TEAM") return false;
+        // A 404 means "already off" only when the members, read now, say so (taken off by hand during
+        // the run, or by our earlier attempt whose answer was lost: the retry gets 404).
+        if (isNotFoundAnswer(e) && !(await stillOnTeam(api, member, teamId))) return true;
         throw providerError(`Removing ${inputs.username} from team ${teamId}`, e);
       },
     );
@@ -270,6 +274,13 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
     current = await refreshed(api, current);
   }
   return memberOutputs(api, current, { orgId, username: inputs.username });
+}
+
+/** Whether the member is on the team, from a read of the members that starts now. */
+async function stillOnTeam(api: OrgApi, member: OrgUser, teamId: string): Promise<boolean> {
+  const members = await orFail(api.freshMembers(), `Reading the members of organization ${api.orgId}`);
+  const now = members.find((m) => m.id === member.id);
+  return now !== undefined && now.teamIds.some((t) => t.toLowerCase() === teamId.toLowerCase());
 }
 
 /** The member as the view holds it after our own write. */
