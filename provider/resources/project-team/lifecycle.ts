@@ -163,10 +163,12 @@ function ofThisOrg(api: OrgApi, project: Project | undefined): Project | undefin
 
 /** Whether the project's teams, from a read that starts now, still list the team (a project gone lists none). */
 async function stillAssigned(api: OrgApi, projectId: string, teamId: string): Promise<boolean> {
-  const teams = await api.call((c) => c.listProjectTeams(projectId)).catch((e: unknown) => {
-    if (isNotFoundAnswer(e)) return [];
-    throw providerError(`Reading the teams of project ${projectId} (to confirm that the team is off it)`, e);
-  });
+  const teams = await api
+    .call((c) => c.listProjectTeams(projectId))
+    .catch((e: unknown) => {
+      if (isNotFoundAnswer(e)) return [];
+      throw providerError(`Reading the teams of project ${projectId} (to confirm that the team is off it)`, e);
+    });
   return teams.some((t) => t.teamId.toLowerCase() === teamId.toLowerCase());
 }
 
