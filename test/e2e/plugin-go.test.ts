@@ -1,7 +1,9 @@
 // The `cloudmanager` provider plugin from Go: tools/gen-sdks.sh generates the Go SDK from
 // plugin/schema.json, it builds, and a Go program (runtime: go, `packages:` naming the plugin folder)
 // that uses it runs through the real CLI against the emulator: up, an acceptance out of band,
-// refresh, destroy with the drift warning.
+// refresh, destroy with the drift warning. A second program declares a Team, a member's
+// OrgMembership on it and its ProjectTeam (the SDK is generated from the schema at each run, so new
+// resources need no step of their own): up, the gate, destroy.
 //
 // Needs Go on PATH (pulumi-language-go compiles the program with it) and the Go module proxy or a
 // module cache holding the Pulumi Go SDK (building the CLI from Go modules fills it); a missing Go
@@ -63,23 +65,39 @@ func main() {
 }
 `;
 
-describe("the cloudmanager plugin from Go", () => {
-  test("the generated Go SDK builds, and a Go program using it runs up, refresh and destroy", async () => {
+let sdk: Promise<{ go: string; sdkDir: string }> | undefined;
+
+/** The Go SDK generated from plugin/schema.json and built, once for this file's tests. */
+function goSdk(): Promise<{ go: string; sdkDir: string }> {
+  sdk ??= (async () => {
     const go = goOnPath();
-    const workDir = e2e.newWorkDir("go");
-    const sdks = join(workDir, "sdks");
+    const sdks = join(e2e.newWorkDir("go-sdk"), "sdks");
     await mustRun("bash", [join(REPO_ROOT, "tools", "gen-sdks.sh"), "--out", sdks, "go"], REPO_ROOT);
     const sdkDir = join(sdks, "go", "cloudmanager");
     await mustRun(go, ["mod", "tidy"], sdkDir);
     await mustRun(go, ["build", "./..."], sdkDir);
+    return { go, sdkDir };
+  })();
+  return sdk;
+}
 
-    writeFileSync(join(workDir, "Pulumi.yaml"), pulumiYaml("plugin-go", "go"));
-    writeFileSync(
-      join(workDir, "go.mod"),
-      `module example.com/plugin-go\n\ngo 1.26\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 ${GO_SDK_VERSION}\n\t${SDK_MODULE} v0.0.0\n)\n\nreplace ${SDK_MODULE} => ./sdks/go/cloudmanager\n`,
-    );
-    writeFileSync(join(workDir, "main.go"), MAIN_GO);
-    await mustRun(go, ["mod", "tidy"], workDir);
+/** A Go project folder running `mainGo` against the generated SDK. */
+async function goProject(label: string, mainGo: string): Promise<string> {
+  const { go, sdkDir } = await goSdk();
+  const workDir = e2e.newWorkDir(label);
+  writeFileSync(join(workDir, "Pulumi.yaml"), pulumiYaml(label, "go"));
+  writeFileSync(
+    join(workDir, "go.mod"),
+    `module example.com/${label}\n\ngo 1.26\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 ${GO_SDK_VERSION}\n\t${SDK_MODULE} v0.0.0\n)\n\nreplace ${SDK_MODULE} => ${sdkDir}\n`,
+  );
+  writeFileSync(join(workDir, "main.go"), mainGo);
+  await mustRun(go, ["mod", "tidy"], workDir);
+  return workDir;
+}
+
+describe("the cloudmanager plugin from Go", () => {
+  test("the generated Go SDK builds, and a Go program using it runs up, refresh and destroy", async () => {
+    const workDir = await goProject("plugin-go", MAIN_GO);
 
     const stack = await pluginLocalStack(e2e, workDir, { config: { orgId: { value: e2e.orgId } } });
     const up = await stack.up();
@@ -99,4 +117,83 @@ describe("the cloudmanager plugin from Go", () => {
     expect(warnings[0]).toMatch(/alice@example\.com accepted the invitation/);
     expect(e2e.view.isMember("alice@example.com")).toBe(true);
   });
+
+  test("Team, a member's OrgMembership on it and its ProjectTeam from Go: up converges, the gate passes, destroy removes the team", async () => {
+    const gopher = e2e.emulator.state.addOrgUser(e2e.orgId, { username: "gopher@example.com", roles: ["ORG_MEMBER"] });
+    const project = e2e.emulator.state.createProject(e2e.orgId, { name: "go-services" });
+    const workDir = await goProject("plugin-go-teams", TEAMS_GO);
+    const stack = await pluginLocalStack(e2e, workDir, { config: { orgId: { value: e2e.orgId }, projectId: { value: project.id } } });
+
+    const up = await stack.up();
+    expect(up.result.summary.resourceChanges).toEqual({ create: 4 });
+    const team = e2e.emulator.state.teams(e2e.orgId).find((t) => t.name === "gophers");
+    expect(team).toBeDefined();
+    const teamId = team?.id ?? "";
+    expect(await stack.outputs()).toEqual({ teamId, teamStatus: "ACTIVE", projectTeamStatus: "ACTIVE" });
+    expect(e2e.emulator.state.teamUsers(e2e.orgId, teamId).map((u) => u.username)).toEqual(["gopher@example.com"]);
+    expect(e2e.emulator.state.projectTeams(project.id)).toEqual([{ teamId, roleNames: ["GROUP_READ_ONLY"] }]);
+
+    await stack.preview({ refresh: true, expectNoChanges: true });
+
+    const mark = e2e.view.mark();
+    const destroy = await stack.destroy();
+    expect(destroy.result.summary.result).toBe("succeeded");
+    // The member removed and the team taken off the project (in either order), the team deleted last.
+    const writes = e2e.view.describeWritesSince(mark);
+    expect([...writes].sort()).toEqual(
+      [
+        `DELETE /groups/${project.id}/teams/${teamId} 204`,
+        `DELETE /orgs/${e2e.orgId}/teams/${teamId} 204`,
+        `DELETE /orgs/${e2e.orgId}/users/${gopher.id} 204`,
+      ].sort(),
+    );
+    expect(writes.at(-1)).toBe(`DELETE /orgs/${e2e.orgId}/teams/${teamId} 204`);
+    expect(e2e.emulator.state.teams(e2e.orgId).some((t) => t.id === teamId)).toBe(false);
+    expect(e2e.emulator.state.projectTeams(project.id)).toEqual([]);
+  });
 });
+
+const TEAMS_GO = `package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"${SDK_MODULE}"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		orgId := pulumi.String(config.Require(ctx, "orgId"))
+		gophers, err := cloudmanager.NewTeam(ctx, "gophers", &cloudmanager.TeamArgs{
+			OrgId:    orgId,
+			Name:     pulumi.String("gophers"),
+			Founders: pulumi.StringArray{pulumi.String("gopher@example.com")},
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := cloudmanager.NewOrgMembership(ctx, "gopher", &cloudmanager.OrgMembershipArgs{
+			OrgId:    orgId,
+			Username: pulumi.String("gopher@example.com"),
+			Roles:    pulumi.StringArray{pulumi.String("ORG_MEMBER")},
+			TeamIds:  pulumi.StringArray{gophers.TeamId},
+		}); err != nil {
+			return err
+		}
+		services, err := cloudmanager.NewProjectTeam(ctx, "gophersServices", &cloudmanager.ProjectTeamArgs{
+			OrgId:     orgId,
+			ProjectId: pulumi.String(config.Require(ctx, "projectId")),
+			TeamId:    gophers.TeamId,
+			Roles:     pulumi.StringArray{pulumi.String("GROUP_READ_ONLY")},
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("teamId", gophers.TeamId)
+		ctx.Export("teamStatus", gophers.Status)
+		ctx.Export("projectTeamStatus", services.Status)
+		return nil
+	})
+}
+`;
