@@ -11,17 +11,24 @@ import {
   OrgInvitation,
   OrgMembership,
   OrgRoster,
+  ProjectTeam,
+  Team,
   type OrgInvitationArgs,
   type OrgInvitationOutputs,
   type OrgMembershipArgs,
   type OrgMembershipOutputs,
   type OrgRosterArgs,
   type OrgRosterOutputs,
+  type ProjectTeamArgs,
+  type ProjectTeamOutputs,
+  type TeamArgs,
+  type TeamOutputs,
   type UnmanagedInvitation,
   type UnmanagedMember,
 } from "../../provider";
 import { pluginToken, RESOURCES } from "../../provider/registry";
 import { loadSchema, type ResourceSchema, type SchemaProperty } from "../../provider/plugin/schema";
+import { KNOWN_PROJECT_ROLES } from "../../sdk/types";
 
 type Kind<T> = [T] extends [boolean]
   ? "boolean"
@@ -49,7 +56,9 @@ const classesDeclareEveryOutput: [
   SameKeys<ClassOutputs<OrgInvitation>, OrgInvitationOutputs>,
   SameKeys<ClassOutputs<OrgMembership>, OrgMembershipOutputs>,
   SameKeys<ClassOutputs<OrgRoster>, OrgRosterOutputs>,
-] = [true, true, true];
+  SameKeys<ClassOutputs<Team>, TeamOutputs>,
+  SameKeys<ClassOutputs<ProjectTeam>, ProjectTeamOutputs>,
+] = [true, true, true, true, true];
 
 const s = { kind: "string", required: true } as const;
 const optionalString = { kind: "string", required: false } as const;
@@ -104,6 +113,31 @@ const rosterOutputs: Shape<OrgRosterOutputs> = {
 };
 const rosterClass: Shape<ClassOutputs<OrgRoster>> = rosterOutputs;
 
+const teamArgs: Shape<TeamArgs> = { orgId: s, name: s, founders: optionalList };
+const teamOutputs: Shape<TeamOutputs> = {
+  orgId: s,
+  name: s,
+  founders: list,
+  teamId: s,
+  status: s,
+  members: list,
+  projectIds: list,
+  waitingFor: optionalList,
+};
+const teamClass: Shape<ClassOutputs<Team>> = teamOutputs;
+
+const projectTeamArgs: Shape<ProjectTeamArgs> = { orgId: s, projectId: s, teamId: s, roles: list };
+const projectTeamOutputs: Shape<ProjectTeamOutputs> = {
+  orgId: s,
+  projectId: s,
+  teamId: s,
+  roles: list,
+  status: s,
+  teamName: optionalString,
+  projectName: optionalString,
+};
+const projectTeamClass: Shape<ClassOutputs<ProjectTeam>> = projectTeamOutputs;
+
 const unmanagedInvitation: Shape<UnmanagedInvitation> = {
   username: s,
   roles: list,
@@ -142,6 +176,8 @@ describe("plugin/schema.json and the TypeScript types", () => {
     ["cloudmanager:index:OrgInvitation", invitationArgs, invitationOutputs, invitationClass],
     ["cloudmanager:index:OrgMembership", membershipArgs, membershipOutputs, membershipClass],
     ["cloudmanager:index:OrgRoster", rosterArgs, rosterOutputs, rosterClass],
+    ["cloudmanager:index:Team", teamArgs, teamOutputs, teamClass],
+    ["cloudmanager:index:ProjectTeam", projectTeamArgs, projectTeamOutputs, projectTeamClass],
   ])("%s: inputs are the Args, outputs the stored outputs and the class's fields", (token, args, outputs, declared) => {
     const r = resource(token);
     expect(shapeOf(r.inputProperties, r.requiredInputs)).toEqual(args);
@@ -150,7 +186,7 @@ describe("plugin/schema.json and the TypeScript types", () => {
   });
 
   test("each resource class declares exactly the stored outputs (checked by the compiler)", () => {
-    expect(classesDeclareEveryOutput).toEqual([true, true, true]);
+    expect(classesDeclareEveryOutput).toEqual([true, true, true, true, true]);
   });
 
   test("the roster's object types are UnmanagedInvitation and UnmanagedMember", () => {
@@ -161,6 +197,11 @@ describe("plugin/schema.json and the TypeScript types", () => {
     const roster = resource("cloudmanager:index:OrgRoster").properties;
     expect(roster["unmanagedInvitations"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedInvitation");
     expect(roster["unmanagedMembers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
+  });
+
+  test("ProjectTeam's roles name the nine project roles, the ones check accepts (a YAML or Go user reads them there)", () => {
+    const described = resource("cloudmanager:index:ProjectTeam").inputProperties["roles"]?.description ?? "";
+    expect([...new Set(described.match(/\bGROUP_[A-Z_]+\b/g))].sort()).toEqual([...KNOWN_PROJECT_ROLES].sort());
   });
 
   test("every resource of the registry is in the schema, and nothing else", () => {
