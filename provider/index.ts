@@ -29,3 +29,18 @@ export {
   type ProjectTeamInputs,
   type ProjectTeamOutputs,
 } from "./resources/project-team/model";
+export { ProjectMembership, type ProjectMembershipArgs, type ProjectMembershipState } from "./resources/project-membership/resource";
+export {
+  PROJECT_MEMBERSHIP_STATUSES,
+  type ProjectMembershipStatus,
+  type ProjectMembershipInputs,
+  type ProjectMembershipOutputs,
+} from "./resources/project-membership/model";
+export { ProjectRoster, type ProjectRosterArgs } from "./resources/project-roster/resource";
+export type {
+  UnmanagedProjectUser,
+  UnmanagedProjectInvitation,
+  UnmanagedProjectTeam,
+  ProjectRosterInputs,
+  ProjectRosterOutputs,
+} from "./resources/project-roster/model";

@@ -16,6 +16,10 @@ import { parseProjectTeamId } from "./resources/project-team/model";
 import { projectTeamMethods } from "./resources/project-team/methods";
 import { parseTeamId } from "./resources/team/model";
 import { teamMethods } from "./resources/team/methods";
+import { parseProjectMembershipId } from "./resources/project-membership/model";
+import { projectMembershipMethods } from "./resources/project-membership/methods";
+import { parseProjectRosterId } from "./resources/project-roster/model";
+import { projectRosterMethods } from "./resources/project-roster/methods";
 
 export interface ResourceEntry {
   /** The resource class's name, and the last part of both type tokens. */
@@ -76,6 +80,23 @@ export const RESOURCES = [
     idFormat: "{orgId}/{projectId}/{teamId}",
     parseId: parseProjectTeamId,
     notFound: (id) => `RESOURCE_NOT_FOUND: the team has no roles in the project: ${id} (id "{orgId}/{projectId}/{teamId}").`,
+  },
+  {
+    name: "ProjectMembership",
+    runtimeKey: "projectMember",
+    methods: projectMembershipMethods,
+    idFormat: "{orgId}/{projectId}/{username}",
+    parseId: parseProjectMembershipId,
+    notFound: (id) =>
+      `RESOURCE_NOT_FOUND: the person has no roles of their own in the project: ${id} (id "{orgId}/{projectId}/{username}").`,
+  },
+  {
+    name: "ProjectRoster",
+    runtimeKey: "projectRoster",
+    methods: projectRosterMethods,
+    idFormat: "{orgId}/{projectId}/roster",
+    parseId: parseProjectRosterId,
+    notFound: (id) => `RESOURCE_NOT_FOUND: ProjectRoster ${id} was not found (id "{orgId}/{projectId}/roster").`,
   },
 ] as const satisfies readonly ResourceEntry[];
 

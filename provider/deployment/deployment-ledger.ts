@@ -16,6 +16,8 @@
 //   without an Organization Owner is refused for the whole plan, not only for the last write sent
 //   (../access/owner-guard);
 // - notices said once (text): the engine calls diff more than once for one resource;
+// - declarations in a project (a person's roles, a team's roles): a second resource for the same is
+//   refused, and a ProjectRoster never reports or prunes what a resource of this deployment declares;
 // - teams (person): the team ids an OrgMembership lists, and the teams a Team names the person a
 //   founder of, so that a founder whose OrgMembership would take them off the team again is refused
 //   before anything is sent (../resources/team). Kept in this process only: Teams and OrgMemberships
@@ -80,6 +82,13 @@ export interface StepContext {
 /** The one key of a person in an organization (org ids and usernames compared without letter case). */
 export function personKey(person: PersonRef): string {
   return `person:${person.orgId.toLowerCase()}/${usernameKey(person.username)}`;
+}
+
+/** The key of a person's (or a team's) roles in a project. */
+function projectKey(projectId: string, who: { username: string } | { teamId: string }): string {
+  return "username" in who
+    ? `project-person:${projectId.toLowerCase()}/${usernameKey(who.username)}`
+    : `project-team:${projectId.toLowerCase()}/${who.teamId.toLowerCase()}`;
 }
 
 function keyOf(key: LedgerKey): string {
@@ -190,6 +199,31 @@ export class DeploymentLedger {
         this.intents.set(entry.key, { urn: entry.urn, roles: entry.roles ?? [], removing: entry.removing === true });
       }
     }
+  }
+
+  /**
+   * Records that `urn` declares `person`'s roles in `projectId` (a ProjectMembership) or a team's
+   * (a ProjectTeam: `username` is the team id); returns the OTHER resources that declare the same.
+   */
+  declareInProject(projectId: string, who: { username: string } | { teamId: string }, urn: string): string[] {
+    const key = projectKey(projectId, who);
+    const urns = setIn(this.declared, key);
+    if (!urns.has(urn)) this.peers?.record({ kind: "declare", key, urn });
+    urns.add(urn);
+    this.syncPeers();
+    return [...(this.declared.get(key) ?? [])].filter((other) => other !== urn);
+  }
+
+  /** What resources of this deployment declare in `projectId`: usernames (as `usernameKey`) and team ids (lower case). */
+  declaredInProject(projectId: string): { usernames: Set<string>; teamIds: Set<string> } {
+    this.syncPeers();
+    const people = projectKey(projectId, { username: "" });
+    const teams = projectKey(projectId, { teamId: "" });
+    const keys = [...this.declared.keys()];
+    return {
+      usernames: new Set(keys.filter((k) => k.startsWith(people)).map((k) => k.slice(people.length))),
+      teamIds: new Set(keys.filter((k) => k.startsWith(teams)).map((k) => k.slice(teams.length))),
+    };
   }
 
   /** The OrgMembership `urn` lists `teamIds` for `person` (every id known). */

@@ -3,7 +3,16 @@
 // writes go through here so that view stays current.
 
 import type { CloudManagerClient } from "../../sdk";
-import type { CreateInvitationRequest, Invitation, OrgUser, Project, ProjectTeam, Team } from "../../sdk/types";
+import type {
+  CreateInvitationRequest,
+  Invitation,
+  OrgUser,
+  Project,
+  ProjectInvitation,
+  ProjectTeam,
+  ProjectUser,
+  Team,
+} from "../../sdk/types";
 
 /** The API as one organization's resources use it. Writes go through here so the org's view stays current. */
 export interface OrgApi {
@@ -54,4 +63,17 @@ export interface OrgApi {
   setProjectTeamRoles(projectId: string, teamId: string, roles: string[]): Promise<void>;
   /** Takes the team off the project (a 404 is thrown as is). */
   removeTeamFromProject(projectId: string, teamId: string): Promise<void>;
+  /** The users with roles of their own in a project (`projectRoles`), as this deployment knows them (one read per project). */
+  projectUsers(projectId: string): Promise<readonly ProjectUser[]>;
+  /** The same, from a read that starts after this call (the proof that someone is gone). */
+  freshProjectUsers(projectId: string): Promise<readonly ProjectUser[]>;
+  /** Gives an organization member roles of their own in the project (the full set). */
+  addUserToProject(projectId: string, member: OrgUser, roles: string[]): Promise<void>;
+  setProjectUserRoles(projectId: string, user: ProjectUser, roles: string[]): Promise<void>;
+  /** Takes the user out of the project (a 404 is thrown as is); they stay in the organization. */
+  removeProjectUser(projectId: string, user: ProjectUser): Promise<void>;
+  /** The project's pending invitations, as this deployment knows them (one read per project). */
+  projectInvitations(projectId: string): Promise<readonly ProjectInvitation[]>;
+  /** Withdraws a project invitation (a 404 is thrown as is). */
+  deleteProjectInvitation(projectId: string, invitationId: string): Promise<void>;
 }

@@ -145,6 +145,21 @@ export const PROVIDER_ERROR_CODES = {
     summary: "a `ProjectTeam`'s project or team is not of its `orgId` (the message names both and their organizations); nothing was sent",
     advice: "fix `projectId`, `teamId` or `orgId`: a team gets roles only in projects of its own organization",
   },
+  PROJECT_NOT_IN_ORG: {
+    summary:
+      "a `ProjectMembership`'s or `ProjectRoster`'s project is not of its `orgId` (the message names the project's organization when it can be read); nothing was sent",
+    advice: "fix `projectId` or `orgId`: the person's roles are declared in the organization of their OrgMembership",
+  },
+  PROJECT_MEMBERSHIP_DECLARED_TWICE: {
+    summary:
+      "one person is declared by more than one `ProjectMembership` for the same project (addresses compared ignoring case); nothing was sent",
+    advice: "keep one ProjectMembership per person and project",
+  },
+  LAST_PROJECT_OWNER: {
+    summary:
+      "a `ProjectMembership` change or delete would leave the project without a Project Owner given directly (Cloud Manager: CANNOT_DEMOTE_LAST_OWNER / CANNOT_DELETE_LAST_OWNER); nothing was sent",
+    advice: "give another person GROUP_OWNER in the project first (a ProjectMembership), or keep this one (`retainOnDelete`)",
+  },
   LAST_ORG_OWNER: {
     summary:
       "an `OrgMembership` would demote (roles without ORG_OWNER) or remove (delete) the organization's last Organization Owner; nothing was sent",

@@ -382,3 +382,45 @@ function checkProjectRoles(value: unknown): Checked {
   });
   return { value: anyUnknown ? value : [...seen].sort(), reasons };
 }
+
+/**
+ * `check` of a ProjectMembership: `orgId` and `projectId` ids; `username` an email (trimmed);
+ * `roles` a non-empty list of the nine project roles (as for a ProjectTeam).
+ */
+export function checkProjectMembership(news: PropertyBag): CheckResult<PropertyBag> {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reasons: string[]) => {
+    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
+  };
+  const orgId = checkOrgId(news["orgId"]);
+  fail("orgId", orgId.reasons);
+  const projectId = checkHexId(news["projectId"], "projectId", "project");
+  fail("projectId", projectId.reasons);
+  const username = checkUsername(news["username"]);
+  fail("username", username.reasons);
+  const roles = checkProjectRoles(news["roles"]);
+  fail("roles", roles.reasons);
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: { ...news, orgId: orgId.value, projectId: projectId.value, username: username.value, roles: roles.value } };
+}
+
+/** Team ids a ProjectRoster manages in its project: at most as many as an organization has teams. */
+const MAX_PROJECT_TEAMS = 250;
+
+/**
+ * `check` of a ProjectRoster: as an OrgRoster's (`managed`, `ignore`, `prune`), plus `projectId` and
+ * `teams` (team ids the program manages in the project; ProjectTeams of the deployment count too).
+ */
+export function checkProjectRoster(news: PropertyBag): CheckResult<PropertyBag> {
+  const org = checkOrgRoster(news);
+  const failures: CheckFailure[] = [...(org.failures ?? [])];
+  const projectId = checkHexId(news["projectId"], "projectId", "project");
+  if (projectId.reasons.length > 0) failures.push({ property: "projectId", reason: summarize(projectId.reasons).join("; ") });
+  const teams = checkTeamIds(news["teams"], false);
+  const teamReasons = teams.reasons.map((r) => r.replace(/^teamIds/, "teams"));
+  if (Array.isArray(news["teams"]) && news["teams"].length > MAX_PROJECT_TEAMS)
+    teamReasons.push(`teams lists more than ${MAX_PROJECT_TEAMS} entries`);
+  if (teamReasons.length > 0) failures.push({ property: "teams", reason: summarize(teamReasons).join("; ") });
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: { ...(org.inputs ?? news), projectId: projectId.value, teams: teams.value } };
+}

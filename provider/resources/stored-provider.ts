@@ -27,6 +27,8 @@ type Runtime = ResourceMethods & {
   roster: ResourceMethods;
   team: ResourceMethods;
   projectTeam: ResourceMethods;
+  projectMember: ResourceMethods;
+  projectRoster: ResourceMethods;
 };
 /** Where `configure` leaves the loaded runtime for the other methods (the host runs configure first, once per process). */
 type Global = { cloudmanager: Runtime };
@@ -154,4 +156,48 @@ export const storedProjectTeamProvider: Provider = {
   read: projectTeamCheckOrRead,
   update: (...a) => (globalThis as unknown as ProjectTeamGlobal).cloudmanager.projectTeam.update(...a),
   delete: projectTeamCreateOrDelete as Provider["delete"],
+};
+
+/** Where the ProjectMembership methods are on the loaded runtime. */
+type ProjectMembershipGlobal = { cloudmanager: { projectMember: Runtime["projectMember"] } };
+
+const memberInProjectCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.read(a[0], a[1])
+    : (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.check(a[0], a[1] as PropertyBag);
+const memberInProjectCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.create(a[0]);
+
+export const storedProjectMembershipProvider: Provider = {
+  configure,
+  check: memberInProjectCheckOrRead,
+  diff: (...a) => (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.diff(...a),
+  create: memberInProjectCreateOrDelete as Provider["create"],
+  read: memberInProjectCheckOrRead,
+  update: (...a) => (globalThis as unknown as ProjectMembershipGlobal).cloudmanager.projectMember.update(...a),
+  delete: memberInProjectCreateOrDelete as Provider["delete"],
+};
+
+/** Where the ProjectRoster methods are on the loaded runtime. */
+type ProjectRosterGlobal = { cloudmanager: { projectRoster: Runtime["projectRoster"] } };
+
+const projectRosterCheckOrRead = (...a: [PropertyBag, PropertyBag] | [string, PropertyBag?]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.read(a[0], a[1])
+    : (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.check(a[0], a[1] as PropertyBag);
+const projectRosterCreateOrDelete = (...a: [PropertyBag] | [string, PropertyBag]) =>
+  typeof a[0] === "string"
+    ? (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.delete(a[0], a[1] as PropertyBag)
+    : (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.create(a[0]);
+
+export const storedProjectRosterProvider: Provider = {
+  configure,
+  check: projectRosterCheckOrRead,
+  diff: (...a) => (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.diff(...a),
+  create: projectRosterCreateOrDelete as Provider["create"],
+  read: projectRosterCheckOrRead,
+  update: (...a) => (globalThis as unknown as ProjectRosterGlobal).cloudmanager.projectRoster.update(...a),
+  delete: projectRosterCreateOrDelete as Provider["delete"],
 };

@@ -9,7 +9,17 @@
 
 import { createHash } from "node:crypto";
 import { CloudManagerClient } from "../../sdk";
-import type { ClientClock, ClientLogEvent, Invitation, OrgUser, Project, ProjectTeam, Team } from "../../sdk/types";
+import type {
+  ClientClock,
+  ClientLogEvent,
+  Invitation,
+  OrgUser,
+  Project,
+  ProjectInvitation,
+  ProjectTeam,
+  ProjectUser,
+  Team,
+} from "../../sdk/types";
 import type { ResolvedConnection } from "./credentials";
 import type { OrgApi } from "../deployment/org-api";
 import { DeploymentList } from "../deployment/org-view";
@@ -193,6 +203,19 @@ function newOrgApi(
     }
     return list;
   };
+  const perProject = <T extends { id: string }>(read: (projectId: string) => Promise<T[]>) => {
+    const lists = new Map<string, DeploymentList<T>>();
+    return (projectId: string): DeploymentList<T> => {
+      let list = lists.get(projectId);
+      if (!list) {
+        list = new DeploymentList<T>(() => read(projectId));
+        lists.set(projectId, list);
+      }
+      return list;
+    };
+  };
+  const usersOf = perProject<ProjectUser>((projectId) => gate((c) => c.listProjectUsers(projectId)));
+  const invitesOf = perProject<ProjectInvitation>((projectId) => gate((c) => c.listProjectInvitations(projectId)));
   // Orphaned by a killed `pulumi` (the engine is gone), a provider process sends nothing more.
   const write = <T>(fn: (c: CloudManagerClient) => Promise<T>): Promise<T> => {
     if (!engineAlive()) {
@@ -289,6 +312,40 @@ function newOrgApi(
     async removeTeamFromProject(projectId, teamId) {
       await write((c) => c.removeTeamFromProject(projectId, teamId));
       teamsOf(projectId).recorded(teamId.toLowerCase(), undefined);
+    },
+    projectUsers: (projectId) => usersOf(projectId).current(),
+    freshProjectUsers: (projectId) => usersOf(projectId).fresh(),
+    async addUserToProject(projectId, member, roles) {
+      await write((c) => c.addUsersToProject(projectId, [{ userId: member.id, roles }]));
+      const { id, username, emailAddress, firstName, lastName } = member;
+      const projectRoles = roles.map((roleName) => ({ groupId: projectId, roleName }));
+      usersOf(projectId).recorded(id, {
+        id,
+        username,
+        emailAddress,
+        firstName,
+        lastName,
+        roles: [...member.roles, ...projectRoles],
+        projectRoles: [...roles],
+      });
+    },
+    async setProjectUserRoles(projectId, user, roles) {
+      const set = await write((c) => c.setProjectUserRoles(projectId, user.id, roles));
+      const others = user.roles.filter((r) => r.groupId !== projectId);
+      usersOf(projectId).recorded(user.id, {
+        ...user,
+        roles: [...others, ...set.map((roleName) => ({ groupId: projectId, roleName }))],
+        projectRoles: [...set],
+      });
+    },
+    async removeProjectUser(projectId, user) {
+      await write((c) => c.removeProjectUser(projectId, user.id));
+      usersOf(projectId).recorded(user.id, undefined);
+    },
+    projectInvitations: (projectId) => invitesOf(projectId).current(),
+    async deleteProjectInvitation(projectId, invitationId) {
+      await write((c) => c.deleteProjectInvitation(projectId, invitationId));
+      invitesOf(projectId).recorded(invitationId, undefined);
     },
   };
 }

@@ -4,7 +4,7 @@
 // Each resource's methods come from ../registry, wrapped once here: errors leave through `reported`
 // (../errors/error-echo) and the URN is kept in what goes to state. OrgInvitation's methods are also
 // the top-level functions (states written by 0.1.0 call them by these names); `membership` and
-// `roster`, `team`, `projectTeam` hold the other resources' (the stored providers of later versions call those).
+// `roster`, `team`, `projectTeam`, `projectMember` (ProjectMembership), `projectRoster` hold the other resources' (the stored providers of later versions call those).
 // Process-wide state lives here, shared by all resources: the stack config captured by `configure`,
 // the pool of clients (one view of each organization) and the deployment's ledger (one provider
 // process serves one deployment); credentials are resolved at each call.
@@ -77,6 +77,10 @@ export const roster = methodsByName.OrgRoster;
 /** The Team and ProjectTeam provider methods (their stored providers call these). */
 export const team = methodsByName.Team;
 export const projectTeam = methodsByName.ProjectTeam;
+
+/** The ProjectMembership and ProjectRoster provider methods (their stored providers call these). */
+export const projectMember = methodsByName.ProjectMembership;
+export const projectRoster = methodsByName.ProjectRoster;
 
 /**
  * `pulumi import` of a person (OrgInvitation or OrgMembership) already imported in this deployment

@@ -140,6 +140,8 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
     const sizes = JSON.parse(run.stdout) as Record<string, number>;
     expect(Object.keys(sizes).sort()).toEqual([
       "storedMembershipProvider",
+      "storedProjectMembershipProvider",
+      "storedProjectRosterProvider",
       "storedProjectTeamProvider",
       "storedProvider",
       "storedRosterProvider",

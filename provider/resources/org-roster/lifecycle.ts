@@ -21,7 +21,7 @@ import { describeGone, isAutomation, senderOf, withdraw } from "../../access/inv
 import { removeMember } from "../../access/members";
 import { orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
-import { compileWildcard } from "../../access/wildcard";
+import { rosterTests } from "../../access/roster-rules";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
@@ -240,28 +240,6 @@ function invitationEntry(i: Invitation): UnmanagedInvitation {
 
 function memberEntry(m: OrgUser, orgId: string): UnmanagedMember {
   return { username: m.username, roles: orgRolesOf(m, orgId).sort(), userId: m.id };
-}
-
-/**
- * Whether a username is neither managed, declared by a resource of this deployment (`declared`, as
- * `usernameKey`), nor ignored (`unmanaged`), and whether an ignore pattern matches it (`ignored`: an
- * ignored person's extra invitations are theirs too). Built once per read or diff: an organization may
- * list thousands of people, and patterns are compiled once and matched in linear time (../../access/wildcard).
- */
-function rosterTests(
-  inputs: Pick<OrgRosterInputs, "managed" | "ignore">,
-  declared: ReadonlySet<string>,
-): { unmanaged: (username: string) => boolean; ignored: (username: string) => boolean } {
-  const managed = new Set(inputs.managed.map(usernameKey));
-  const patterns = inputs.ignore.map(compileWildcard);
-  const ignored = (username: string) => patterns.some((matches) => matches(usernameKey(username)));
-  return {
-    unmanaged: (username) => {
-      const name = usernameKey(username);
-      return !managed.has(name) && !declared.has(name) && !ignored(name);
-    },
-    ignored,
-  };
 }
 
 /** Per person (`usernameKey`), the id of the pending invitation their resource holds: the one the client's rule picks. */

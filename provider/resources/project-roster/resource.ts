@@ -1,0 +1,59 @@
+// The ProjectRoster resource: one per project, it makes project access nobody declared visible as
+// drift (and, with `prune`, removes it). OrgRoster's rules one level down. Semantics: ./lifecycle
+// (docs/lifecycle.md, "ProjectRoster").
+
+import * as pulumi from "@pulumi/pulumi";
+import { URN_KEY, type PropertyBag } from "../../model/property-bag";
+import { dynamicType } from "../../model/type-tokens";
+import { refuseCloudmanagerProvider } from "../provider-option";
+import { storedProjectRosterProvider } from "../stored-provider";
+import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
+
+export interface ProjectRosterArgs {
+  /** The organization of the project: 24 hexadecimal characters. */
+  orgId: pulumi.Input<string>;
+  /** The project: 24 hexadecimal characters. */
+  projectId: pulumi.Input<string>;
+  /** Usernames whose own roles in the project the program manages, e.g. the `username` of every ProjectMembership there. Never reported or pruned. */
+  managed: pulumi.Input<pulumi.Input<string>[]>;
+  /** Team ids whose roles in the project the program manages, e.g. the `teamId` of every ProjectTeam there. Never reported or pruned. */
+  teams?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Usernames or patterns (`*` matches anything) never reported or pruned. */
+  ignore?: pulumi.Input<pulumi.Input<string>[]>;
+  /** At `pulumi up`, take undeclared people out of the project (never out of the organization, never its last Project Owner), withdraw undeclared project invitations and take undeclared teams off the project. Default false: report only. */
+  prune?: pulumi.Input<boolean>;
+}
+
+const PROJECT_ROSTER_TYPE = dynamicType("ProjectRoster");
+
+export class ProjectRoster extends pulumi.dynamic.Resource {
+  declare public readonly orgId: pulumi.Output<string>;
+  declare public readonly projectId: pulumi.Output<string>;
+  declare public readonly managed: pulumi.Output<string[]>;
+  declare public readonly teams: pulumi.Output<string[]>;
+  declare public readonly ignore: pulumi.Output<string[]>;
+  declare public readonly prune: pulumi.Output<boolean>;
+  /** People with roles of their own in the project that the program does not manage (as of the last up or refresh). */
+  declare public readonly unmanagedUsers: pulumi.Output<UnmanagedProjectUser[]>;
+  /** Pending project invitations for people the program does not manage. */
+  declare public readonly unmanagedInvitations: pulumi.Output<UnmanagedProjectInvitation[]>;
+  /** Teams with roles in the project that the program does not manage. */
+  declare public readonly unmanagedTeams: pulumi.Output<UnmanagedProjectTeam[]>;
+
+  constructor(name: string, args: ProjectRosterArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseCloudmanagerProvider("ProjectRoster", name, opts);
+    const props: PropertyBag = {
+      [URN_KEY]: pulumi.createUrn(name, PROJECT_ROSTER_TYPE, opts?.parent),
+      orgId: args.orgId,
+      projectId: args.projectId,
+      managed: args.managed,
+      teams: args.teams,
+      ignore: args.ignore,
+      prune: args.prune,
+      unmanagedUsers: undefined,
+      unmanagedInvitations: undefined,
+      unmanagedTeams: undefined,
+    };
+    super(storedProjectRosterProvider, name, props, opts, "cloudmanager", "ProjectRoster");
+  }
+}
