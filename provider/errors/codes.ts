@@ -141,6 +141,15 @@ export const PROVIDER_ERROR_CODES = {
     advice:
       "declare a ProjectTeam for each and remove it in the same `up`, take the team off those projects by hand, or keep the team (`retainOnDelete`)",
   },
+  PROJECT_TEAM_DECLARED_TWICE: {
+    summary: "one team's roles in one project are declared by more than one `ProjectTeam`; nothing was sent",
+    advice: "keep one ProjectTeam per team and project",
+  },
+  TEAM_DECLARED_TWICE: {
+    summary:
+      "one team of an organization is managed by more than one `Team` (the same name in any case, or an import of the same team); nothing was sent",
+    advice: "keep one Team per team",
+  },
   PROJECT_TEAM_ORG_MISMATCH: {
     summary: "a `ProjectTeam`'s project or team is not of its `orgId` (the message names both and their organizations); nothing was sent",
     advice: "fix `projectId`, `teamId` or `orgId`: a team gets roles only in projects of its own organization",

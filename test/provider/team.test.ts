@@ -222,3 +222,61 @@ describe("ProjectTeam", () => {
     expect(h.emulator.state.projectTeams(projectId)).toEqual([]);
   });
 });
+
+describe("one team, one resource; deletes of one run wait for each other", () => {
+  it("refuses a second Team of the same name (any case) at check, and a second ProjectTeam for one team in one project", async () => {
+    const first = await runtime.team.check({}, team("dba", ["alice@example.com"]));
+    expect(first.failures ?? []).toEqual([]);
+    const second = await runtime.team.check({}, { ...team("DBA", ["alice@example.com"]), __urn: urn("Team", "dba-again") });
+    expect(second.failures?.[0]?.property).toBe("name");
+    expect(second.failures?.[0]?.reason).toMatch(/TEAM_DECLARED_TWICE: team "DBA" .* "dba-again" and "dba"/);
+    const projectId = "a".repeat(24);
+    const teamId = "b".repeat(24);
+    expect((await runtime.projectTeam.check({}, projectTeam(projectId, teamId, ["GROUP_READ_ONLY"]))).failures ?? []).toEqual([]);
+    const again = await runtime.projectTeam.check(
+      {},
+      { ...projectTeam(projectId, teamId, ["GROUP_OWNER"]), __urn: urn("ProjectTeam", "again") },
+    );
+    expect(again.failures?.[0]?.property).toBe("teamId");
+    expect(again.failures?.[0]?.reason).toMatch(/PROJECT_TEAM_DECLARED_TWICE: /);
+    expect(writes()).toEqual([]);
+  });
+
+  it("a Team deleted beside the ProjectTeam that takes it off its project (no dependency between them) waits for it instead of refusing", async () => {
+    member("alice@example.com");
+    const { id: teamResource, state: teamState } = await up(runtime.team, team("dba", ["alice@example.com"]));
+    const teamId = String(teamState["teamId"]);
+    const project = h.emulator.state.createProject(h.orgId, { name: "prod" });
+    const { id, state } = await up(runtime.projectTeam, projectTeam(project.id, teamId, ["GROUP_READ_ONLY"]));
+    // The ProjectTeam's DELETE is held until the test releases it: the Team's delete reads the project meanwhile.
+    h.emulator.state.addFault({ method: "DELETE", path: `/groups/${project.id}/teams/`, count: 1, fault: { type: "delay", ms: 60_000 } });
+    const takingOff = runtime.projectTeam.delete(id, state);
+    const deleting = runtime.team.delete(teamResource, teamState);
+    await new Promise<void>((resolve) => {
+      const poll = () =>
+        h.requests().some((r) => r.method === "GET" && r.path.endsWith(`/groups/${project.id}/teams`)) ? resolve() : setImmediate(poll);
+      poll();
+    });
+    h.emulator.state.clearFaults();
+    await Promise.all([takingOff, deleting]);
+    expect(h.emulator.state.teams(h.orgId)).toEqual([]);
+    expect(h.emulator.state.projectTeams(project.id)).toEqual([]);
+  });
+});
+
+describe("ProjectRoster and ProjectTeam", () => {
+  it("does not report a team whose roles a ProjectTeam of the deployment declares", async () => {
+    member("alice@example.com");
+    const { state } = await up(runtime.team, team("dba", ["alice@example.com"]));
+    const teamId = String(state["teamId"]);
+    const project = h.emulator.state.createProject(h.orgId, { name: "prod" });
+    const assigned = await runtime.projectTeam.check({}, projectTeam(project.id, teamId, ["GROUP_READ_ONLY"]));
+    await runtime.projectTeam.create(assigned.inputs ?? {});
+    const roster = await runtime.projectRoster.check(
+      {},
+      { orgId: h.orgId, projectId: project.id, managed: [], __urn: urn("ProjectRoster", "prod") },
+    );
+    const created = await runtime.projectRoster.create(roster.inputs ?? {});
+    expect(created.outs).toMatchObject({ unmanagedTeams: [], unmanagedUsers: [], unmanagedInvitations: [] });
+  });
+});

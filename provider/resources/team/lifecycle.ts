@@ -12,7 +12,7 @@ import { isCloudManagerError, isNotFoundAnswer } from "../../../sdk";
 import type { Team } from "../../../sdk/types";
 import { memberNamed } from "../../access/org-rules";
 import { refuseFoundersOffTeam } from "../../access/team-founders";
-import { type StepContext } from "../../deployment/deployment-ledger";
+import type { DeploymentLedger, StepContext } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { codedMessage } from "../../errors/codes";
@@ -137,7 +137,7 @@ export async function updateTeam(
 
 // ---- delete ----
 
-export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: PropertyBag): Promise<void> {
+export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: PropertyBag, ledger: DeploymentLedger): Promise<void> {
   const stored = storedTeamOf(props, parsed.orgId);
   const teamId = stored.teamId ?? (parsed.kind === "id" ? parsed.teamId : undefined);
   const name = stored.name ?? (parsed.kind === "id" ? teamId : parsed.name);
@@ -147,14 +147,14 @@ export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: Prope
     warn(`team "${name}" (${teamId}) no longer exists in organization ${api.orgId}; nothing to delete.`);
     return;
   }
-  await refuseWhileInProjects(api, team);
+  await refuseWhileInProjects(api, team, api, ledger);
   try {
     await api.deleteTeam(team.id);
   } catch (e) {
     if (isCloudManagerError(e) && e.errorCode === "CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT") {
       // Given roles in a project during this run, outside Pulumi, after this deployment read the
       // projects: the view cannot show it, so name the projects from reads that start now.
-      await refuseWhileInProjects(api, team, listsNow(api));
+      await refuseWhileInProjects(api, team, listsNow(api), ledger);
     }
     // This deployment's view still lists the team (it was read before the team went): only a read that
     // starts now proves it gone (deleted by hand during the run, or by our earlier attempt whose answer was lost).
@@ -167,17 +167,25 @@ export async function deleteTeam(api: OrgApi, parsed: ParsedTeamId, props: Prope
 }
 
 /** Refuses to delete a team that still has roles in projects (this run's ProjectTeam removals are already applied to the view). */
-async function refuseWhileInProjects(api: OrgApi, team: Team, lists: ProjectLists = api): Promise<void> {
-  const assigned = await projectsOf(api, team.id, lists);
+async function refuseWhileInProjects(api: OrgApi, team: Team, lists: ProjectLists, ledger: DeploymentLedger): Promise<void> {
+  let assigned = await projectsOf(api, team.id, lists);
   if (assigned.length === 0) return;
+  // ProjectTeam deletes of this run that take the team off its projects: wait for them (their
+  // outcome is theirs to report), then look again with reads that start now.
+  const leaving = ledger.takingOffOf(team.id);
+  if (leaving.length > 0) {
+    await Promise.allSettled(leaving);
+    assigned = await projectsOf(api, team.id, listsNow(api));
+    if (assigned.length === 0) return;
+  }
   const named = assigned.map((a) => `"${a.name}" (${a.id}: ${a.roles.join(", ")})`).join(", ");
   throw new Error(
     codedMessage(
       "TEAM_IN_UNDECLARED_PROJECTS",
       `team "${team.name}" (${team.id}) still has roles in project${assigned.length === 1 ? "" : "s"} ${named}, which no ProjectTeam of this ` +
         `program takes it out of: deleting it would take that project access from its members. Declare a ProjectTeam for each and remove it in ` +
-        `the same \`pulumi up\`, take the team off the project${assigned.length === 1 ? "" : "s"} by hand, or keep the team (the \`retainOnDelete\` ` +
-        `resource option). Nothing was deleted.`,
+        `the same \`pulumi up\` (its teamId the Team's \`teamId\` output, so the engine takes the team off first), take the team off the ` +
+        `project${assigned.length === 1 ? "" : "s"} by hand, or keep the team (the \`retainOnDelete\` resource option). Nothing was deleted.`,
     ),
   );
 }

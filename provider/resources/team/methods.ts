@@ -2,9 +2,11 @@
 // steps run ./lifecycle with the organization's API.
 
 import { checkTeam } from "../../model/checks";
-import type { StepContext } from "../../deployment/deployment-ledger";
+import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
+import { codedMessage } from "../../errors/codes";
 import { warn } from "../../deployment/notices";
-import { urnOf, type PropertyBag } from "../../model/property-bag";
+import { isUnknown, urnOf, type PropertyBag } from "../../model/property-bag";
+import { isTeamId } from "../../model/team-ref";
 import type { Deployment, ResourceMethods } from "../resource-methods";
 import { diffTeam } from "./diff";
 import { createTeam, deleteTeam, readTeam, updateTeam } from "./lifecycle";
@@ -12,10 +14,37 @@ import { parseTeamId, teamInputsOf } from "./model";
 
 export function teamMethods(deployment: Deployment) {
   const stepOf = (bag: PropertyBag): StepContext => ({ urn: urnOf(bag), ledger: deployment.ledger });
+  /** One team, one Team per deployment (by name at check, by id once known): the message of a second. */
+  const declaredTwice = (orgId: string, team: { teamId: string } | { name: string }, urn: string | undefined): string | undefined => {
+    if (urn === undefined) return undefined;
+    const others = deployment.ledger.declareTeam(orgId, team, urn);
+    if (others.length === 0) return undefined;
+    const which = "name" in team ? `team "${team.name}"` : `team ${team.teamId}`;
+    return codedMessage(
+      "TEAM_DECLARED_TWICE",
+      `${which} of organization ${orgId} is managed by more than one Team: ${[urn, ...others].map((u) => `"${resourceNameOf(u)}"`).join(" and ")} ` +
+        `(names are compared ignoring case). Keep one. Nothing was sent for this resource.`,
+    );
+  };
   return {
-    check: async (_olds, news) => checkTeam(news),
+    async check(_olds, news) {
+      const result = checkTeam(news);
+      const { orgId, name } = result.inputs ?? news;
+      if (
+        (result.failures ?? []).length > 0 ||
+        typeof orgId !== "string" ||
+        typeof name !== "string" ||
+        isUnknown(orgId) ||
+        isUnknown(name)
+      )
+        return result;
+      const twice = declaredTwice(orgId, { name }, urnOf(news));
+      return twice === undefined ? result : { inputs: news, failures: [{ property: "name", reason: twice }] };
+    },
 
     async diff(_id, olds, news) {
+      const { orgId, teamId } = olds;
+      if (typeof orgId === "string" && typeof teamId === "string" && isTeamId(teamId)) declaredTwice(orgId, { teamId }, urnOf(news));
       return diffTeam(olds, news, (notice) => {
         if (deployment.ledger.firstTime(notice)) warn(notice);
       });
@@ -23,11 +52,18 @@ export function teamMethods(deployment: Deployment) {
 
     async create(inputs) {
       const typed = teamInputsOf(inputs);
-      return deployment.withOrgApi(typed.orgId, (api) => createTeam(api, typed, stepOf(inputs)));
+      const result = await deployment.withOrgApi(typed.orgId, (api) => createTeam(api, typed, stepOf(inputs)));
+      // A second Team for a team made or adopted in this run finds it in the view and adopts it: refused (it sent nothing).
+      const twice = isTeamId(result.outs?.teamId ?? "")
+        ? declaredTwice(typed.orgId, { teamId: result.outs?.teamId ?? "" }, urnOf(inputs))
+        : undefined;
+      if (twice !== undefined) throw new Error(twice);
+      return result;
     },
 
     async read(id, props) {
       const parsed = parseTeamId(id);
+      // Two imports of one team are refused at the next preview, where both Teams are checked (by name).
       return deployment.withOrgApi(parsed.orgId, (api) => readTeam(api, parsed, props ?? {}));
     },
 
@@ -38,7 +74,7 @@ export function teamMethods(deployment: Deployment) {
 
     async delete(id, props) {
       const parsed = parseTeamId(id);
-      return deployment.withOrgApi(parsed.orgId, (api) => deleteTeam(api, parsed, props));
+      return deployment.withOrgApi(parsed.orgId, (api) => deleteTeam(api, parsed, props, deployment.ledger));
     },
   } satisfies ResourceMethods;
 }
