@@ -340,15 +340,10 @@ describe("pulumi import of a team and of its roles in a project, from a YAML pro
     expect(e2e.view.isMember("dave@example.com")).toBe(true);
   });
 
-  // PROVIDER BUG (reported, provider/ is not this file's to fix): with the generated code as it is, the
-  // ProjectTeam's teamId is a literal, so the engine does not order its delete before the Team's; the
-  // Team's delete reads the project while the ProjectTeam's DELETE is still on the wire (held here by
-  // a delay fault, so the race always goes the same way) and refuses with TEAM_IN_UNDECLARED_PROJECTS,
-  // "which no ProjectTeam of this program takes it out of" — though one of this run does. `test.fails`
-  // keeps this green while the bug stands; it turns red once the Team waits for a ProjectTeam of the
-  // same run: then drop `.fails`. (The imports before the destroy are the ones the tests beside it
-  // check, so a failure there shows in them.)
-  test.fails("destroy of the imported code as generated (literal teamId) takes the team off the project, then deletes it", async () => {
+  // The generated code names the team id literally, so the engine does not order the ProjectTeam's
+  // delete before the Team's: the Team's delete must wait for it (the ProjectTeam's DELETE is held here
+  // by a delay fault, so the Team's delete always reads the project while it is on the wire).
+  test("destroy of the imported code as generated (literal teamId) takes the team off the project, then deletes it", async () => {
     const { team, project } = handmadeTeam("Storage", "frank@example.com", "backups");
     const { dir, stack } = await emptyProject("teams-import-destroy");
     const byId = await cli(stack, ["import", TEAM, "storage", `${e2e.orgId}/${team.id}`, "--yes", "--protect=false"]);
