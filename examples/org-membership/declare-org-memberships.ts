@@ -1,14 +1,27 @@
 // The GitOps shape for enforcement: a plain list of people, kept in a repository, becomes one
 // OrgMembership each — the program owns each person's access, from the invitation to the membership
 // to its removal — plus one OrgRoster for the organization, which reports (and with `prune` removes)
-// the access nobody listed. Kept apart from the Pulumi entry point so that Automation API inline
-// programs and tests can reuse it. Reading the list is shared with examples/org-invitations.
+// the access nobody listed. The teams the list declares become one Team each (its founders: the people
+// who list it, so nobody is typed twice) and one ProjectTeam per team and project; a person's teams,
+// by name, become their OrgMembership's `teamIds` (the Teams' `teamId`). Kept apart from the Pulumi
+// entry point so that Automation API inline programs and tests can reuse it. Reading the people is
+// shared with examples/org-invitations; the teams section is ../people/access-list.
 
 import * as pulumi from "@pulumi/pulumi";
-import { OrgMembership, OrgRoster, type OrgMembershipStatus } from "../../index";
+import {
+  OrgMembership,
+  OrgRoster,
+  ProjectTeam,
+  Team,
+  type OrgMembershipStatus,
+  type ProjectTeamStatus,
+  type TeamStatus,
+} from "../../index";
+import { accessListProblems, teamKey, type TeamEntry } from "../people/access-list";
 import { personKeys, type Person } from "../people/people";
 
 export { parsePeople, type Person } from "../people/people";
+export { parseAccessList, type AccessList, type TeamEntry } from "../people/access-list";
 
 export interface AccessOptions {
   /** Usernames or patterns (`*` matches anything) the roster never reports or prunes, e.g. a break-glass owner. */
@@ -21,6 +34,18 @@ export interface AccessOptions {
    * without deleting it). Add them to `ignore` too, or the roster reports them from then on.
    */
   retain?: readonly string[];
+  /**
+   * The teams people name in their `teams` (by name): one Team each, one ProjectTeam per project it
+   * has roles in. A person's `teams` may also give team ids (teams this program does not manage).
+   */
+  teams?: readonly TeamEntry[];
+}
+
+/** A declared team as the stack exports it. */
+export interface TeamOutput {
+  /** Its id in Cloud Manager; `waiting:<name>` while it waits for its first member. */
+  teamId: string;
+  status: TeamStatus;
 }
 
 export interface DeclaredMemberships {
@@ -30,6 +55,14 @@ export interface DeclaredMemberships {
   statuses: pulumi.Output<Record<string, OrgMembershipStatus>>;
   /** The organization's roster: `managed` is everyone in the list. */
   roster: OrgRoster;
+  /** One Team per declared team, by name in lower case. */
+  teams: Record<string, Team>;
+  /** One ProjectTeam per team and project, named `<team name in lower case>/<project id>`. */
+  projectTeams: Record<string, ProjectTeam>;
+  /** Each team's id and status (ACTIVE, WAITING, DELETED), by its name as declared. */
+  teamStatuses: pulumi.Output<Record<string, TeamOutput>>;
+  /** Each ProjectTeam's status (ACTIVE, WAITING, REMOVED), by its resource name. */
+  projectTeamStatuses: pulumi.Output<Record<string, ProjectTeamStatus>>;
 }
 
 /**
@@ -38,7 +71,9 @@ export interface DeclaredMemberships {
  * listed twice is refused before anything is declared. The roster waits for the memberships
  * (`dependsOn`; `opts.dependsOn`, if any, applies to the memberships and so to the roster too): it
  * looks at the organization, and prunes, only once every listed person's access has been applied,
- * and not at all in a run where one of them failed.
+ * and not at all in a run where one of them failed. A list whose teams do not add up (see
+ * accessListProblems) is refused the same way. A renamed team (`renamedFrom`) keeps its resources:
+ * Pulumi aliases, so its id, members and project roles stay.
  */
 export function declareOrgMemberships(
   people: readonly Person[],
@@ -47,6 +82,9 @@ export function declareOrgMemberships(
   opts?: pulumi.CustomResourceOptions,
 ): DeclaredMemberships {
   const keys = personKeys(people);
+  const teamEntries = options.teams ?? [];
+  const problems = accessListProblems({ people: [...people], teams: [...teamEntries] }, "the list");
+  if (problems.length > 0) throw new Error(problems.join("\n"));
   const retain = new Set((options.retain ?? []).map((email) => email.trim().toLowerCase()));
   for (const email of retain) {
     if (!keys.includes(email)) {
@@ -56,12 +94,15 @@ export function declareOrgMemberships(
       );
     }
   }
+  const { teams, projectTeams } = declareTeams(teamEntries, people, orgId, opts);
   const memberships: Record<string, OrgMembership> = {};
   for (const [i, person] of people.entries()) {
     const key = keys[i] ?? person.email;
+    // A team named in the list is its Team's id (known once the Team exists); anything else is a team id as given.
+    const teamIds = person.teams?.map((ref) => teams[teamKey(ref)]?.teamId ?? ref);
     memberships[key] = new OrgMembership(
       key,
-      { orgId, username: person.email, roles: person.roles, ...(person.teams ? { teamIds: person.teams } : {}) },
+      { orgId, username: person.email, roles: person.roles, ...(teamIds ? { teamIds } : {}) },
       retain.has(key) ? { ...opts, retainOnDelete: true } : opts,
     );
   }
@@ -76,7 +117,51 @@ export function declareOrgMemberships(
     },
     { ...opts, dependsOn: Object.values(memberships) },
   );
-  return { memberships, statuses, roster };
+  const teamStatuses = pulumi.all(
+    Object.fromEntries(
+      teamEntries.flatMap((entry) => {
+        const team = teams[teamKey(entry.name)];
+        if (team === undefined) return [];
+        return [[entry.name, pulumi.all([team.teamId, team.status]).apply(([teamId, status]): TeamOutput => ({ teamId, status }))]];
+      }),
+    ),
+  );
+  const projectTeamStatuses = pulumi.all(Object.fromEntries(Object.entries(projectTeams).map(([name, pt]) => [name, pt.status])));
+  return { memberships, statuses, roster, teams, projectTeams, teamStatuses, projectTeamStatuses };
+}
+
+/**
+ * One Team per entry (founders: the people who list it, as they are written) and one ProjectTeam per
+ * project it has roles in. Resource names come from the team's name in lower case, so a change of
+ * letter case alone renames the team in place; `renamedFrom` gives the former names as aliases.
+ */
+function declareTeams(
+  entries: readonly TeamEntry[],
+  people: readonly Person[],
+  orgId: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions | undefined,
+): { teams: Record<string, Team>; projectTeams: Record<string, ProjectTeam> } {
+  const teams: Record<string, Team> = {};
+  const projectTeams: Record<string, ProjectTeam> = {};
+  for (const entry of entries) {
+    const key = teamKey(entry.name);
+    const formerKeys = (entry.renamedFrom ?? []).map(teamKey).filter((former) => former !== key);
+    const aliasesOf = (names: string[]) =>
+      names.length > 0 ? { aliases: [...(opts?.aliases ?? []), ...names.map((name) => ({ name }))] } : {};
+    const founders = people.filter((p) => (p.teams ?? []).some((ref) => teamKey(ref) === key)).map((p) => p.email);
+    const team = new Team(key, { orgId, name: entry.name, founders }, { ...opts, ...aliasesOf(formerKeys) });
+    teams[key] = team;
+    for (const [projectId, roles] of Object.entries(entry.projects ?? {})) {
+      const project = projectId.toLowerCase();
+      const name = `${key}/${project}`;
+      projectTeams[name] = new ProjectTeam(
+        name,
+        { orgId, projectId: project, teamId: team.teamId, roles },
+        { ...opts, ...aliasesOf(formerKeys.map((former) => `${former}/${project}`)) },
+      );
+    }
+  }
+  return { teams, projectTeams };
 }
 
 /**

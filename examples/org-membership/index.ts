@@ -1,7 +1,9 @@
 // Pulumi program: the organization given by the stack config `orgId` has exactly the people listed
 // in people.yaml. One OrgMembership per person invites them, keeps their roles and teams in step
 // once they are members, and removes their access when they leave the list; one OrgRoster reports
-// everyone else who has access (the drift gate fails on them) and, with `prune`, removes them.
+// everyone else who has access (the drift gate fails on them) and, with `prune`, removes them. The
+// teams people.yaml declares (`teams:`, by name) are made, renamed and deleted from it, with their
+// roles in projects (one Team each, one ProjectTeam per team and project).
 //
 //   pulumi config set orgId 5f1b2c3d4e5f6a7b8c9d0e1f
 //   pulumi config set cloudmanager:publicKey …; pulumi config set --secret cloudmanager:privateKey …
@@ -16,15 +18,16 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { defaultPeopleFile } from "../people/people";
-import { declareOrgMemberships, parsePeople, usernamesFromConfig } from "./declare-org-memberships";
+import { declareOrgMemberships, parseAccessList, usernamesFromConfig } from "./declare-org-memberships";
 
 const config = new pulumi.Config();
 const orgId = config.require("orgId");
 // people.yaml sits next to this file's source; the compiled program runs from dist/, where tsc does not copy it.
 const peopleFile = config.get("peopleFile") ?? defaultPeopleFile(__dirname, "org-membership");
-const people = parsePeople(readFileSync(peopleFile, "utf8"), peopleFile);
+const { people, teams } = parseAccessList(readFileSync(peopleFile, "utf8"), peopleFile);
 
 const access = declareOrgMemberships(people, orgId, {
+  teams,
   ignore: usernamesFromConfig("ignore", config.getObject<unknown>("ignore")),
   prune: config.getBoolean("prune") ?? false,
   retain: usernamesFromConfig("retain", config.getObject<unknown>("retain")),
@@ -36,3 +39,7 @@ export const statuses = access.statuses;
 export const unmanagedInvitations = access.roster.unmanagedInvitations;
 /** Members not in the list (as of this run): empty after a pruning `up`. */
 export const unmanagedMembers = access.roster.unmanagedMembers;
+/** Each declared team's id and status (ACTIVE; WAITING while none of its people is a member yet; DELETED by hand), by name. */
+export const teamStatuses = access.teamStatuses;
+/** Each team's roles in a project: ACTIVE, WAITING (its team waits) or REMOVED (taken off by hand), by `<team>/<project id>`. */
+export const projectTeamStatuses = access.projectTeamStatuses;

@@ -2,7 +2,8 @@
 // plain list of people kept in a repository — email, roles, optional teams — read from YAML (or
 // JSON) and checked for shape, and the one rule a list must keep before anything is declared: each
 // person once. What a person's entries mean is the resource's business: its own `check` reports bad
-// emails, roles and team ids per person, all at once, before anything is sent.
+// emails, roles and team ids per person, all at once, before anything is sent. The teams section
+// that examples/org-membership adds (teams by name, their project roles) is read by ./access-list.
 
 import { existsSync } from "node:fs";
 import * as path from "node:path";
@@ -14,19 +15,45 @@ export interface Person {
   email: string;
   /** Organization roles, e.g. ["ORG_MEMBER"]. */
   roles: string[];
-  /** Ids of the teams to add them to (24 hexadecimal characters each). */
+  /**
+   * The teams to put them on: ids (24 hexadecimal characters each) or, in examples/org-membership,
+   * names of teams its `teams:` section declares (./access-list).
+   */
   teams?: string[];
 }
 
 /** Reads the list: a YAML (or JSON) list of people, or `people:` followed by one. Every malformed entry is reported at once. */
 export function parsePeople(text: string, source = "people.yaml"): Person[] {
   const data: unknown = parse(text);
+  if (isRecord(data) && data["teams"] !== undefined) {
+    // Team names would reach the resources as if they were ids: say where they are understood instead.
+    throw new Error(
+      `${source}: "teams:" declares teams, which only examples/org-membership creates (its program reads them); ` +
+        `here, list team ids in each person's "teams" and remove the "teams:" section.`,
+    );
+  }
   const list = isRecord(data) && Array.isArray(data["people"]) ? data["people"] : data;
   if (!Array.isArray(list)) throw new Error(`${source}: expected a list of people (or "people:" followed by one).`);
+  const { people, problems } = readPeople(list, source);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return people;
+}
+
+/**
+ * The entries of a list of people, and what is wrong with any of them (`<source>: <entry> <n>: …`),
+ * all at once. `entry` names an entry in the messages; `teamsAre` what a person's `teams` lists.
+ * `entries`: each person's entry number in the list (1-based; malformed entries leave gaps).
+ */
+export function readPeople(
+  list: readonly unknown[],
+  source: string,
+  { entry: entryLabel = "entry", teamsAre = "team ids" }: { entry?: string; teamsAre?: string } = {},
+): { people: Person[]; problems: string[]; entries: number[] } {
   const problems: string[] = [];
   const people: Person[] = [];
+  const entries: number[] = [];
   list.forEach((entry: unknown, i) => {
-    const where = `${source}: entry ${i + 1}`;
+    const where = `${source}: ${entryLabel} ${i + 1}`;
     if (!isRecord(entry)) {
       problems.push(`${where}: expected email, roles and optional teams`);
       return;
@@ -34,13 +61,13 @@ export function parsePeople(text: string, source = "people.yaml"): Person[] {
     const { email, roles, teams } = entry;
     if (typeof email !== "string" || email.trim() === "") problems.push(`${where}: "email" is missing`);
     if (!isStringList(roles)) problems.push(`${where}: "roles" must be a list of role names, e.g. [ORG_MEMBER]`);
-    if (teams !== undefined && teams !== null && !isStringList(teams)) problems.push(`${where}: "teams" must be a list of team ids`);
+    if (teams !== undefined && teams !== null && !isStringList(teams)) problems.push(`${where}: "teams" must be a list of ${teamsAre}`);
     if (typeof email === "string" && isStringList(roles)) {
       people.push({ email, roles, ...(isStringList(teams) ? { teams } : {}) });
+      entries.push(i + 1);
     }
   });
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-  return people;
+  return { people, problems, entries };
 }
 
 /**
@@ -65,10 +92,10 @@ export function defaultPeopleFile(compiledDir: string, example: string): string 
   return candidates.find((file) => existsSync(file)) ?? candidates[0] ?? "people.yaml";
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isStringList(value: unknown): value is string[] {
+export function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }

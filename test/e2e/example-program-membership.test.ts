@@ -3,12 +3,16 @@
 // through the `pulumi` binary itself, with the exit codes a pipeline acts on: the scheduled gate,
 // the merge's pruning `up --config prune=true`, the gate again with prune off. Then the two
 // ways off the list: removed (the invitation withdrawn) and let go (`retain`: retainOnDelete, nothing sent).
+// A second scenario runs the same program with teams declared in people.yaml: teams waiting for a
+// member, made once one accepts, a by-hand role change failing the gate and put back by the merge,
+// a rename in place, a team removed, a file with an undeclared team refused before anything is sent.
 
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
+import type { ProjectRecord } from "../../emulator";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 
@@ -143,5 +147,150 @@ describe("the enforcement example (examples/org-membership)", () => {
     expect(e2e.view.pending().map((i) => i.username)).toEqual(["bob@example.com"]);
     expect(e2e.view.isMember(BREAK_GLASS)).toBe(true);
     await e2e.withdrawAllPending();
+  });
+});
+
+describe("the enforcement example with teams (people.yaml declares teams by name and their project roles)", () => {
+  test("teams wait for a member, are made with their roles, drift fails the gate and the merge puts it back; rename, removal, destroy", async () => {
+    const state = e2e.emulator.state;
+    const prod: ProjectRecord = state.createProject(e2e.orgId, { name: "prod" });
+    const staging: ProjectRecord = state.createProject(e2e.orgId, { name: "staging" });
+    const accessYaml = (team: { name: string; renamedFrom?: string } | undefined, teamOf: (email: string) => string | undefined) =>
+      [
+        ...(team === undefined
+          ? []
+          : [
+              "teams:",
+              `  - name: ${team.name}`,
+              ...(team.renamedFrom === undefined ? [] : [`    renamedFrom: ${team.renamedFrom}`]),
+              "    projects:",
+              `      ${prod.id}: [GROUP_DATA_ACCESS_ADMIN]`,
+              `      ${staging.id}: [GROUP_READ_ONLY, GROUP_DATA_ACCESS_READ_ONLY]`,
+            ]),
+        "people:",
+        ...["alice@example.com", "bob@example.com", "carol@example.com"].flatMap((email) => [
+          `  - email: ${email}`,
+          "    roles: [ORG_MEMBER]",
+          ...(teamOf(email) === undefined ? [] : [`    teams: [${teamOf(email)}]`]),
+        ]),
+        "",
+      ].join("\n");
+    const onSre = (email: string) => (email === "carol@example.com" ? undefined : "sre");
+    const { workDir, peopleFile } = exampleProject(accessYaml({ name: "sre" }, onSre));
+    // The break-glass owner the first scenario leaves in the organization is ignored, as there.
+    const stack = await e2e.localStack(workDir, {
+      config: {
+        orgId: { value: e2e.orgId },
+        peopleFile: { value: peopleFile },
+        ignore: { value: JSON.stringify(["*@break-glass.example.com"]) },
+      },
+    });
+    const args = ["--stack", stack.name];
+    const gate = ["preview", "--refresh", "--expect-no-changes", "--diff", ...args];
+    const teamNamed = (name: string) => state.teams(e2e.orgId).find((t) => t.name === name);
+    const rolesOf = (projectId: string, teamId: string | undefined) =>
+      [...(state.projectTeams(projectId).find((t) => t.teamId === teamId)?.roleNames ?? [])].sort();
+    const members = (teamId: string) =>
+      state
+        .teamUsers(e2e.orgId, teamId)
+        .map((u) => u.username)
+        .sort();
+
+    // Everyone only invited: the team waits (Cloud Manager cannot create an empty one), and so do its roles.
+    let mark = e2e.view.mark();
+    const invited = await stack.up();
+    expect(invited.result.summary.resourceChanges).toEqual({ create: 8 }); // 3 memberships, the roster, the team, 2 project roles, the stack
+    expect(await stack.outputs()).toMatchObject({
+      teamStatuses: { sre: { teamId: "waiting:sre", status: "WAITING" } },
+      projectTeamStatuses: { [`sre/${prod.id}`]: "WAITING", [`sre/${staging.id}`]: "WAITING" },
+    });
+    expect(e2e.view.describeWritesSince(mark).every((w) => w.startsWith(`POST /orgs/${e2e.orgId}/invites `))).toBe(true);
+    expect(teamNamed("sre")).toBeUndefined();
+    // The gate is red while the team waits (its plan makes it at every run), and sends nothing (examples/gitops/README.md).
+    mark = e2e.view.mark();
+    const waitingGate = await pulumi(workDir, gate);
+    expect(waitingGate.code).toBe(7);
+    expect(waitingGate.output).toMatch(/\+-pulumi-nodejs:dynamic\/cloudmanager:Team: \(replace\)/);
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // alice accepts; bob has not yet: the team is made with alice, bob joins it once he is a member.
+    state.acceptInvitation(e2e.orgId, e2e.view.pendingFor("alice@example.com").id);
+    const made = await stack.up();
+    expect(made.result.summary.resourceChanges).toMatchObject({ replace: 3 });
+    const sre = teamNamed("sre");
+    expect(sre).toBeDefined();
+    const sreId = sre?.id ?? "";
+    expect(members(sreId)).toEqual(["alice@example.com"]);
+    expect(rolesOf(prod.id, sreId)).toEqual(["GROUP_DATA_ACCESS_ADMIN"]);
+    expect(rolesOf(staging.id, sreId)).toEqual(["GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY"]);
+    expect((await stack.outputs())["teamStatuses"]).toEqual({ sre: { teamId: sreId, status: "ACTIVE" } });
+    expect(e2e.view.pendingFor("bob@example.com").teamIds).toEqual([sreId]);
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    // By hand: sre raised to Project Owner in prod. The scheduled gate fails, naming the team and the project.
+    state.setProjectTeamRoles(prod.id, sreId, ["GROUP_OWNER"]);
+    mark = e2e.view.mark();
+    const red = await pulumi(workDir, gate);
+    expect(red.code).toBe(7);
+    expect(red.output).toContain(
+      'warning: cloudmanager: team "sre" in project "prod" has roles GROUP_OWNER; `pulumi up` sets them to GROUP_DATA_ACCESS_ADMIN.',
+    );
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // The merge to main puts the roles back; the gate passes again with prune off.
+    const merge = await pulumi(workDir, ["up", "--refresh", "--yes", "--config", "prune=true", ...args]);
+    expect(merge.code).toBe(0);
+    expect(e2e.view.describeWritesSince(mark)).toEqual([`PATCH /groups/${prod.id}/teams/${sreId} 200`]);
+    expect(rolesOf(prod.id, sreId)).toEqual(["GROUP_DATA_ACCESS_ADMIN"]);
+    expect((await pulumi(workDir, ["config", "rm", "prune", ...args])).code).toBe(0);
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    // A team name nobody declared is refused by the program, naming the file and the entry, before anything is sent.
+    const good = readFileSync(peopleFile, "utf8");
+    writeFileSync(peopleFile, good.replace("    teams: [sre]\n  - email: carol", "    teams: [sre-team]\n  - email: carol"));
+    mark = e2e.view.mark();
+    const refused = await pulumi(workDir, ["preview", ...args]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(
+      `${peopleFile}: people entry 2 (bob@example.com): team "sre-team" is not declared under "teams:": correct the name (declared: sre) or declare it there ("- name: sre-team")`,
+    );
+    expect(e2e.view.requestsSince(mark)).toEqual([]);
+
+    // Renamed in people.yaml (renamedFrom keeps the resources): one PATCH, same id, members and roles kept.
+    writeFileSync(
+      peopleFile,
+      accessYaml({ name: "site-reliability", renamedFrom: "sre" }, (email) => onSre(email) && "site-reliability"),
+    );
+    mark = e2e.view.mark();
+    const renamed = await stack.up();
+    expect(renamed.result.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(e2e.view.describeWritesSince(mark)).toEqual([`PATCH /orgs/${e2e.orgId}/teams/${sreId} 200`]);
+    expect(teamNamed("site-reliability")?.id).toBe(sreId);
+    expect(rolesOf(prod.id, sreId)).toEqual(["GROUP_DATA_ACCESS_ADMIN"]);
+    expect((await stack.outputs())["teamStatuses"]).toEqual({ "site-reliability": { teamId: sreId, status: "ACTIVE" } });
+
+    // Removed from people.yaml with its project roles: one up takes it off both projects and deletes it.
+    writeFileSync(
+      peopleFile,
+      accessYaml(undefined, () => undefined),
+    );
+    mark = e2e.view.mark();
+    const removed = await stack.up();
+    expect(removed.result.summary.resourceChanges).toMatchObject({ delete: 3 });
+    expect(e2e.view.describeWritesSince(mark)).toEqual(
+      expect.arrayContaining([
+        `DELETE /groups/${prod.id}/teams/${sreId} 204`,
+        `DELETE /groups/${staging.id}/teams/${sreId} 204`,
+        `DELETE /orgs/${e2e.orgId}/teams/${sreId} 204`,
+      ]),
+    );
+    expect(teamNamed("sre") ?? teamNamed("site-reliability")).toBeUndefined();
+    expect([...state.projectTeams(prod.id), ...state.projectTeams(staging.id)]).toEqual([]);
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    const destroy = await stack.destroy();
+    expect(destroy.result.summary.result).toBe("succeeded");
+    expect(e2e.view.pending()).toEqual([]);
+    expect(e2e.view.isMember("alice@example.com")).toBe(false);
   });
 });

@@ -1,17 +1,34 @@
 // The enforcement example's program (examples/org-membership) in-process, under Pulumi's mock
 // monitor: what it declares from a people list — one OrgMembership per person, named by the email in
-// lower case, and the organization's OrgRoster managing exactly those emails — and how it reads its
-// stack config. The people.yaml reading is shared with examples/org-invitations (examples/people).
+// lower case, and the organization's OrgRoster managing exactly those emails; one Team per declared
+// team (founders: the people who list it) and one ProjectTeam per team and project, a person's teams
+// by name becoming the Teams' ids — and how it reads its stack config. The people.yaml reading is
+// shared with examples/org-invitations (examples/people).
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { declareOrgMemberships, parsePeople, usernamesFromConfig } from "../../examples/org-membership/declare-org-memberships";
+import {
+  declareOrgMemberships,
+  parseAccessList,
+  parsePeople,
+  usernamesFromConfig,
+} from "../../examples/org-membership/declare-org-memberships";
 import { defaultPeopleFile, personKeys } from "../../examples/people/people";
 
 const ORG_ID = "5f1b2c3d4e5f6a7b8c9d0e1f";
 const TEAM = "5f1b2c3d4e5f6a7b8c9d0e20";
+const PROD = "5f1b2c3d4e5f6a7b8c9d0e30";
+const STAGING = "5f1b2c3d4e5f6a7b8c9d0e31";
+const TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:Team";
+const PROJECT_TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectTeam";
+const MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMembership";
+
+/** The id the mock gives a Team: 24 hex characters derived from its resource name. */
+function mockTeamId(name: string): string {
+  return Buffer.from(name).toString("hex").padEnd(24, "0").slice(0, 24);
+}
 
 interface Registered {
   type: string;
@@ -27,6 +44,9 @@ beforeAll(async () => {
       newResource: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
         registered.push({ type: args.type, name: args.name, inputs });
+        if (args.type === TEAM_TYPE) {
+          return { id: `${ORG_ID}/${mockTeamId(args.name)}`, state: { ...inputs, teamId: mockTeamId(args.name), status: "WAITING" } };
+        }
         return { id: `${ORG_ID}/${args.name}`, state: { ...inputs, status: "PENDING" } };
       },
       call: () => ({}),
@@ -41,13 +61,20 @@ function resolved<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 describe("examples/org-membership", () => {
-  it("ships a people.yaml of a few people, read by the shared parser", () => {
+  it("ships a people.yaml of a few people and a team with its roles in two projects, read by the access-list parser", () => {
     const file = join(__dirname, "../../examples/org-membership/people.yaml");
-    expect(parsePeople(readFileSync(file, "utf8"), file)).toEqual([
-      { email: "alice@example.com", roles: ["ORG_OWNER"] },
-      { email: "bob@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"] },
-      { email: "carol@example.com", roles: ["ORG_READ_ONLY"] },
-    ]);
+    expect(parseAccessList(readFileSync(file, "utf8"), file)).toEqual({
+      teams: [{ name: "dba", projects: { [PROD]: ["GROUP_DATA_ACCESS_ADMIN", "GROUP_READ_ONLY"], [STAGING]: ["GROUP_OWNER"] } }],
+      people: [
+        { email: "alice@example.com", roles: ["ORG_OWNER"] },
+        { email: "bob@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"], teams: ["dba"] },
+        { email: "carol@example.com", roles: ["ORG_READ_ONLY"] },
+      ],
+    });
+    // The invitations example's parser reads no team names: it says where they are understood.
+    expect(() => parsePeople(readFileSync(file, "utf8"), file)).toThrow(
+      `${file}: "teams:" declares teams, which only examples/org-membership`,
+    );
   });
 
   it("declares one OrgMembership per person and a roster managing exactly them, with ignore and prune as given", async () => {
@@ -103,6 +130,73 @@ describe("examples/org-membership", () => {
       `stack config "ignore" must be a list of usernames or patterns, e.g. \`pulumi config set --path 'ignore[0]' '*@break-glass.example.com'\`; got "*@break-glass.example.com".`,
     );
     expect(() => usernamesFromConfig("retain", [1])).toThrow(/stack config "retain" must be a list of usernames, e\.g\. .*'retain\[0\]'/);
+  });
+
+  it("declares one Team per team (founders: the people who list it), memberships joining it by its teamId, one ProjectTeam per team and project", async () => {
+    registered.length = 0;
+    const { people, teams } = parseAccessList(
+      [
+        "teams:",
+        "  - name: DBA",
+        "    projects:",
+        `      ${PROD.toUpperCase()}: [GROUP_DATA_ACCESS_ADMIN]`,
+        `      ${STAGING}: [GROUP_READ_ONLY, GROUP_DATA_ACCESS_READ_ONLY]`,
+        "  - name: ops",
+        "people:",
+        "  - email: Alice@Example.com",
+        "    roles: [ORG_MEMBER]",
+        "    teams: [dba, ops]",
+        "  - email: bob@example.com",
+        "    roles: [ORG_MEMBER]",
+        `    teams: [Dba, ${TEAM}]`,
+        "  - email: carol@example.com",
+        "    roles: [ORG_READ_ONLY]",
+        "",
+      ].join("\n"),
+    );
+    const access = declareOrgMemberships(people, ORG_ID, { teams });
+    expect(Object.keys(access.teams)).toEqual(["dba", "ops"]);
+    expect(Object.keys(access.projectTeams)).toEqual([`dba/${PROD}`, `dba/${STAGING}`]);
+    expect(await resolved(access.teamStatuses)).toEqual({
+      DBA: { teamId: mockTeamId("dba"), status: "WAITING" },
+      ops: { teamId: mockTeamId("ops"), status: "WAITING" },
+    });
+    expect(await resolved(access.projectTeamStatuses)).toEqual({ [`dba/${PROD}`]: "PENDING", [`dba/${STAGING}`]: "PENDING" });
+    await resolved(access.roster.urn);
+
+    // Registration order follows when inputs resolve: compare by name.
+    const byName = (a: Registered, b: Registered) => a.name.localeCompare(b.name);
+    const teamsDeclared = registered.filter((r) => r.type === TEAM_TYPE).sort(byName);
+    expect(teamsDeclared.map((r) => [r.name, r.inputs["name"], r.inputs["founders"]])).toEqual([
+      ["dba", "DBA", ["Alice@Example.com", "bob@example.com"]],
+      ["ops", "ops", ["Alice@Example.com"]],
+    ]);
+    const projectTeams = registered.filter((r) => r.type === PROJECT_TEAM_TYPE).sort(byName);
+    expect(projectTeams.map((r) => [r.name, r.inputs["projectId"], r.inputs["teamId"], r.inputs["roles"]])).toEqual([
+      [`dba/${PROD}`, PROD, mockTeamId("dba"), ["GROUP_DATA_ACCESS_ADMIN"]],
+      [`dba/${STAGING}`, STAGING, mockTeamId("dba"), ["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"]],
+    ]);
+    const memberships = registered.filter((r) => r.type === MEMBERSHIP_TYPE).sort(byName);
+    expect(memberships.map((r) => [r.name, r.inputs["teamIds"]])).toEqual([
+      ["alice@example.com", [mockTeamId("dba"), mockTeamId("ops")]],
+      ["bob@example.com", [mockTeamId("dba"), TEAM]],
+      ["carol@example.com", undefined],
+    ]);
+  });
+
+  it("refuses a list whose teams do not add up, naming every problem, before declaring anything", () => {
+    registered.length = 0;
+    const people = [
+      { email: "a@example.com", roles: ["ORG_MEMBER"], teams: ["dbas"] },
+      { email: "b@example.com", roles: ["ORG_MEMBER"], teams: ["dba"] },
+    ];
+    expect(() => declareOrgMemberships(people, ORG_ID, { teams: [{ name: "dba", projects: { prod: ["GROUP_OWNER"] } }] })).toThrow(
+      [
+        'the list: teams entry 1 ("dba"): "prod" is not a project id: write the project\'s id (24 hexadecimal characters; it is in the project\'s URL and under Project Settings), not its name',
+        'the list: people entry 1 (a@example.com): team "dbas" is not declared under "teams:": correct the name (declared: dba) or declare it there ("- name: dbas")',
+      ].join("\n"),
+    );
+    expect(registered).toEqual([]);
   });
 
   it("finds people.yaml next to the source when the program runs compiled from dist/", () => {

@@ -1,8 +1,13 @@
-// The example program's input: the people list a GitOps repository keeps.
+// The example programs' input: the people list a GitOps repository keeps, and (examples/org-membership)
+// the teams it declares by name with their roles per project, checked as a whole before anything is declared.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { declareOrgInvitations, parsePeople } from "../../examples/org-invitations/declare-org-invitations";
+import { parseAccessList } from "../../examples/people/access-list";
+
+const PROD = "5f1b2c3d4e5f6a7b8c9d0e30";
+const TEAM_ID = "5f1b2c3d4e5f6a7b8c9d0e20";
 
 describe("Example_People", () => {
   it("reads the shipped people.yaml", () => {
@@ -39,5 +44,121 @@ describe("Example_People", () => {
         "5f1b2c3d4e5f6a7b8c9d0e1f",
       ),
     ).toThrow("listed more than once: a@example.com; list each person once.");
+  });
+});
+
+describe("Example_AccessList (people.yaml with teams)", () => {
+  it("reads teams by name with their roles per project, and people naming them", () => {
+    const text = [
+      "teams:",
+      "  - name: dba",
+      "    projects:",
+      `      ${PROD}: [GROUP_DATA_ACCESS_ADMIN]`,
+      "  - name: operations",
+      "    renamedFrom: ops",
+      "people:",
+      "  - email: a@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    teams: [dba, Operations]",
+      "",
+    ].join("\n");
+    expect(parseAccessList(text)).toEqual({
+      teams: [
+        { name: "dba", projects: { [PROD]: ["GROUP_DATA_ACCESS_ADMIN"] } },
+        { name: "operations", renamedFrom: ["ops"] },
+      ],
+      people: [{ email: "a@example.com", roles: ["ORG_MEMBER"], teams: ["dba", "Operations"] }],
+    });
+  });
+
+  it("still reads a plain list of people with team ids (teams managed elsewhere)", () => {
+    const text = `- email: a@example.com\n  roles: [ORG_MEMBER]\n  teams: [${TEAM_ID}]\n`;
+    expect(parseAccessList(text)).toEqual({ people: [{ email: "a@example.com", roles: ["ORG_MEMBER"], teams: [TEAM_ID] }], teams: [] });
+    expect(() => parseAccessList("- email: a@example.com\n  roles: [ORG_MEMBER]\n  teams: [dba]\n", "people.yaml")).toThrow(
+      'people.yaml: entry 1 (a@example.com): team "dba" is not declared under "teams:": declare it there ("- name: dba"), or give a team id (24 hexadecimal characters)',
+    );
+  });
+
+  it("reports every problem at once, each naming the file, the entry and the fix", () => {
+    const text = [
+      "teams:",
+      "  - name: dba",
+      "    projects:",
+      "      prod: [GROUP_OWNER]",
+      `      ${PROD}: [ORG_MEMBER, group_read_only, GROUP_CLUSTER_MANAGER]`,
+      "  - name: DBA",
+      "  - name: ops",
+      "    renamedFrom: [operators]",
+      "    project: {}",
+      "people:",
+      "  - email: a@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    teams: [dba, dbas, operators]",
+      "  - email: b@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    teams: [ops]",
+      "",
+    ].join("\n");
+    const roles =
+      "GROUP_AUTOMATION_ADMIN, GROUP_BACKUP_ADMIN, GROUP_DATA_ACCESS_ADMIN, GROUP_DATA_ACCESS_READ_ONLY, GROUP_DATA_ACCESS_READ_WRITE, " +
+      "GROUP_MONITORING_ADMIN, GROUP_OWNER, GROUP_READ_ONLY, GROUP_USER_ADMIN";
+    expect(() => parseAccessList(text, "team.yaml")).toThrow(
+      [
+        'team.yaml: teams entry 3 ("ops"): unknown key "project": a team has name, projects, renamedFrom',
+        'team.yaml: teams entry 2 ("DBA"): team "DBA" is declared twice (also teams entry 1 ("dba"); team names are unique ignoring case): merge the two entries into one',
+        'team.yaml: teams entry 1 ("dba"): "prod" is not a project id: write the project\'s id (24 hexadecimal characters; it is in the project\'s URL and under Project Settings), not its name',
+        `team.yaml: teams entry 1 ("dba"): project ${PROD}: "ORG_MEMBER" is not a project role (a team's roles in a project are GROUP_ roles): use one of ${roles}`,
+        `team.yaml: teams entry 1 ("dba"): project ${PROD}: "group_read_only" is not a project role: write it "GROUP_READ_ONLY"`,
+        `team.yaml: teams entry 1 ("dba"): project ${PROD}: "GROUP_CLUSTER_MANAGER" is not a Cloud Manager project role: use one of ${roles}`,
+        'team.yaml: people entry 1 (a@example.com): team "dbas" is not declared under "teams:": correct the name (declared: dba, DBA, ops) or declare it there ("- name: dbas")',
+        'team.yaml: people entry 1 (a@example.com): team "operators" was renamed to "ops": write the new name',
+      ].join("\n"),
+    );
+  });
+
+  it("refuses a team nobody is on (Cloud Manager keeps no empty team), a project without roles and a malformed entry", () => {
+    const text = ["teams:", "  - name: dba", "    projects:", `      ${PROD}: []`, "  - just a string", "people: []", ""].join("\n");
+    expect(() => parseAccessList(text)).toThrow(
+      [
+        'people.yaml: teams entry 2: expected "name:" and optional "projects:" and "renamedFrom:"',
+        `people.yaml: teams entry 1 ("dba"): project ${PROD}: no roles: list at least one (GROUP_AUTOMATION_ADMIN, GROUP_BACKUP_ADMIN, ` +
+          "GROUP_DATA_ACCESS_ADMIN, GROUP_DATA_ACCESS_READ_ONLY, GROUP_DATA_ACCESS_READ_WRITE, GROUP_MONITORING_ADMIN, GROUP_OWNER, " +
+          "GROUP_READ_ONLY, GROUP_USER_ADMIN), or remove the project to take the team off it",
+        'people.yaml: teams entry 1 ("dba"): nobody lists team "dba" in their "teams", and Cloud Manager cannot keep an empty team: ' +
+          "add it to the teams of the people on it, or delete this entry to delete the team",
+      ].join("\n"),
+    );
+    expect(() => parseAccessList("teams: []\nadmins: []\n")).toThrow(/expected a list of people, or "people:" followed by one/);
+    expect(() => parseAccessList("teams: []\npeople: []\nadmins: []\n")).toThrow(
+      'people.yaml: unknown section "admins": the file has "people:" and optionally "teams:"',
+    );
+  });
+
+  it("refuses a former name still in use or claimed twice, and a project listed twice in another letter case", () => {
+    const text = [
+      "teams:",
+      "  - name: dba",
+      "    renamedFrom: ops",
+      "    projects:",
+      `      ${PROD}: [GROUP_OWNER]`,
+      `      ${PROD.toUpperCase()}: [GROUP_OWNER]`,
+      "  - name: ops",
+      "    renamedFrom: [old]",
+      "  - name: sre",
+      "    renamedFrom: [old]",
+      "people:",
+      "  - email: a@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    teams: [dba, ops, sre, DBA]",
+      "",
+    ].join("\n");
+    expect(() => parseAccessList(text)).toThrow(
+      [
+        `people.yaml: teams entry 1 ("dba"): project ${PROD.toUpperCase()} is listed twice: keep one entry`,
+        'people.yaml: teams entry 1 ("dba"): renamedFrom "ops" is the name of teams entry 2 ("ops"): a former name must not be in use; remove it from renamedFrom',
+        'people.yaml: teams entry 3 ("sre"): renamedFrom "old" is also claimed by teams entry 2 ("ops"): keep it in one',
+        'people.yaml: people entry 1 (a@example.com): team "DBA" is listed twice: keep one',
+      ].join("\n"),
+    );
   });
 });
