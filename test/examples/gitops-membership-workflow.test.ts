@@ -2,10 +2,14 @@
 // runs examples/org-membership, and each trigger runs the command the recipe promises — the
 // scheduled gate `preview --refresh --expect-no-changes` with prune never set, the pull request's
 // preview without prune, and prune only in the `up` of a push to main — with the Cloud Manager
-// credentials taken from secrets. `npm run lint` runs actionlint on it (tools/actionlint.sh).
+// credentials taken from secrets. `npm run lint` runs actionlint on it (tools/actionlint.sh). What the
+// README says the gate shows for teams and their project roles is checked against the provider's own
+// diffs (the warnings it quotes, and that a team waiting for a member keeps the gate red).
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { diffProjectTeam } from "../../provider/resources/project-team/diff";
+import { diffTeam } from "../../provider/resources/team/diff";
 import { orgEnvVar } from "../../provider/runtime/credentials";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -23,6 +27,9 @@ interface Workflow {
 
 const ROOT = join(__dirname, "../..");
 const text = readFileSync(join(ROOT, "examples/gitops/cloud-manager-membership.yml"), "utf8");
+const readme = readFileSync(join(ROOT, "examples/gitops/README.md"), "utf8");
+/** The README with its lines joined, for quotes that wrap. */
+const readmeText = readme.replace(/\s*\n\s*/g, " ");
 const workflow = parse(text) as Workflow;
 
 /** Every `pulumi …` command a job runs, one per line of its steps' scripts (without a trailing `|| …`). */
@@ -115,5 +122,51 @@ describe("examples/gitops membership workflow", () => {
         .map((file) => `examples/${folder}/${file}`),
     );
     expect(listed.sort()).toEqual(shipped.sort());
+  });
+
+  describe("the README on teams in the gate quotes the provider", () => {
+    const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
+    const PROD = "5f1b2c3d4e5f6a7b8c9d0e30";
+    const DBA = "5f1b2c3d4e5f6a7b8c9d0e20";
+    const notices = (diff: (say: (notice: string) => void) => unknown): { result: unknown; said: string[] } => {
+      const said: string[] = [];
+      return { result: diff((n) => said.push(n)), said };
+    };
+    const projectTeam = { orgId: ORG, projectId: PROD, teamId: DBA, teamName: "dba", projectName: "prod" };
+    const team = { orgId: ORG, name: "dba", founders: ["bob@example.com"], teamId: DBA, members: [], projectIds: [] };
+
+    it("a team's roles changed by hand: the warning as quoted, and an update planned", () => {
+      const { result, said } = notices((say) =>
+        diffProjectTeam(
+          { ...projectTeam, roles: ["GROUP_OWNER"], status: "ACTIVE" },
+          { ...projectTeam, roles: ["GROUP_DATA_ACCESS_ADMIN"] },
+          say,
+        ),
+      );
+      expect(result).toEqual({ changes: true });
+      expect(said).toHaveLength(1);
+      expect(readme).toContain(`warning: cloudmanager: ${said[0] ?? ""}`);
+    });
+
+    it("a team taken off a project, and a team deleted, by hand: the warnings as quoted (up to the README's ellipsis)", () => {
+      const removed = notices((say) =>
+        diffProjectTeam({ ...projectTeam, roles: ["GROUP_OWNER"], status: "REMOVED" }, { ...projectTeam, roles: ["GROUP_OWNER"] }, say),
+      );
+      expect(readmeText).toContain((removed.said[0] ?? "?").replace(/ `pulumi up`.*$/, " …"));
+      const deleted = notices((say) => diffTeam({ ...team, status: "DELETED" }, { orgId: ORG, name: "dba", founders: team.founders }, say));
+      expect(deleted.result).toMatchObject({ replaces: ["status"] });
+      const quoted = (deleted.said[0] ?? "?")
+        .replace(DBA, "…")
+        .replace(ORG, "…")
+        .replace(/ \(its OrgMemberships.*$/, "");
+      expect(readmeText).toContain(quoted);
+    });
+
+    it("a team waiting for its first member is planned as a replacement at every run: the gate stays red, as the README says", () => {
+      const waiting = { ...team, teamId: "waiting:dba", status: "WAITING", waitingFor: team.founders };
+      const { result } = notices((say) => diffTeam(waiting, { orgId: ORG, name: "dba", founders: team.founders }, say));
+      expect(result).toMatchObject({ changes: true, replaces: ["status"] });
+      expect(readme).toContain("While a declared team waits for its first member");
+    });
   });
 });
