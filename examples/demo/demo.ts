@@ -6,6 +6,8 @@
 //   npm run demo -- --membership   OrgMembership and OrgRoster: access from invitation to membership, roles
 //                                  edited by hand set back, a stranger's invitation pruned, people removed,
 //                                  one kept with retainOnDelete (./membership-act)
+//   npm run demo -- --teams        Team and ProjectTeam: teams wait for a member, are made with their project
+//                                  roles, put back after by-hand changes, renamed and deleted (./teams-act)
 //
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 // DEMO_VERBOSE=1 shows the Pulumi CLI's own output too; DEMO_KEEP=1 keeps the temporary folders.
@@ -16,9 +18,10 @@ import { findRepoRoot } from "./example-project";
 import { invitationAct } from "./invitation-act";
 import { membershipAct } from "./membership-act";
 import { DemoFailure, type ActContext } from "./narration";
+import { teamsAct } from "./teams-act";
 import { exitCode, Teardown } from "./teardown";
 
-const USAGE = "usage: npm run demo [-- --membership]";
+const USAGE = "usage: npm run demo [-- --membership | -- --teams]";
 
 const VERBOSE = process.env["DEMO_VERBOSE"] === "1";
 const KEEP = process.env["DEMO_KEEP"] === "1";
@@ -26,10 +29,14 @@ const KEEP = process.env["DEMO_KEEP"] === "1";
 const teardown = new Teardown(KEEP);
 
 async function main(): Promise<void> {
-  let membership: boolean;
+  let act: (context: ActContext) => Promise<void>;
   try {
-    membership =
-      parseArgs({ options: { membership: { type: "boolean", default: false } }, allowPositionals: false }).values.membership === true;
+    const { values } = parseArgs({
+      options: { membership: { type: "boolean", default: false }, teams: { type: "boolean", default: false } },
+      allowPositionals: false,
+    });
+    if (values.membership && values.teams) throw new Error("choose one act: --membership or --teams");
+    act = values.teams ? teamsAct : values.membership ? membershipAct : invitationAct;
   } catch (e) {
     console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     process.exit(2);
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
   const context: ActContext = { repoRoot: findRepoRoot(), teardown, verbose: VERBOSE };
   teardown.handleSignals();
   try {
-    await (membership ? membershipAct(context) : invitationAct(context));
+    await act(context);
   } finally {
     const kept = await teardown.run();
     if (kept.length > 0) console.log(`\n(DEMO_KEEP=1: kept ${kept.join(" and ")})`);

@@ -7,6 +7,8 @@ import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 export const ORG_INVITATION_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgInvitation";
 export const ORG_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMembership";
 export const ORG_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
+export const TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:Team";
+export const PROJECT_TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectTeam";
 
 /** A resource whose outputs a refresh changed. */
 export interface Drift {
