@@ -5,7 +5,7 @@
 // beside what the emulator holds. The program (index.ts) is written again for each change "in code".
 // The Automation API only creates the stack and sets its config (secret key included) and exports state.
 // Steps 1-7 are one test (one stack); step 8, a hand-over of a team's only place, has a stack of its own,
-// and 8b (test.fails) shows what it does not do yet: finish that move in one up when the leave runs first.
+// and 8b checks that one up finishes that move even when the leave runs first.
 
 import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -526,7 +526,7 @@ describe("teams as code through the pulumi CLI, the packed package in a fresh pr
     expect(onOncall[0]).toBe(`POST /orgs/{org}/teams/${oncall.id}/users 200`);
     oncallAfterTheMove = usersOf(oncall.id);
 
-    // Today bob is still on oncall here (see the next test); at the latest the next up takes him off.
+    // bob left oncall in that same up (8b); the next up keeps it so.
     await up(stack);
     expect(usersOf(oncall.id)).toEqual([dave]);
     expect(usersOf(backup.id)).toEqual([bob]);
@@ -539,13 +539,10 @@ describe("teams as code through the pulumi CLI, the packed package in a fresh pr
     expect([bob, dave].filter((u) => e2e.view.isMember(u))).toEqual([]);
   });
 
-  // BUG (issue 19, "a team update never empties a team: add before remove"): the provider orders joins
-  // before leaves within one person's OrgMembership only. When bob's step runs before dave's, bob's
-  // leave is refused as oncall's last member (400 CANNOT_REMOVE_LAST_USER_FROM_TEAM, a warning), dave
-  // joins after it, and the move needs a second up (the gate is red in between). Fix proposed: the
-  // deployment ledger keeps the refused leave and the step that next adds someone to that team
-  // performs it. Remove `.fails` when that lands.
-  test.fails("8b. ...and that one up finished the move: bob is off oncall", () => {
+  // Joins come before leaves within one person's OrgMembership; across two people the engine picks the
+  // order. When bob's step runs first, his leave is refused (oncall's last member) and kept in the
+  // deployment's ledger; dave's join then does it.
+  test("8b. ...and that one up finished the move: bob is off oncall", () => {
     expect(oncallAfterTheMove).toEqual(["dave@move.example.com"]);
   });
 });

@@ -280,3 +280,28 @@ describe("ProjectRoster and ProjectTeam", () => {
     expect(created.outs).toMatchObject({ unmanagedTeams: [], unmanagedUsers: [], unmanagedInvitations: [] });
   });
 });
+
+describe("handing a team over between two people in one run", () => {
+  it("the last member's leave, refused first, is done when the other person's OrgMembership puts them on the team", async () => {
+    const oncall = h.emulator.state.createTeam(h.orgId, { name: "oncall" });
+    h.emulator.state.addOrgUser(h.orgId, { username: "bob@example.com", roles: ["ORG_MEMBER"], teamIds: [oncall.id] });
+    member("dave@example.com");
+    const person = (username: string, teamIds: string[]) => ({
+      orgId: h.orgId,
+      username,
+      roles: ["ORG_MEMBER"],
+      teamIds,
+      __urn: urn("OrgMembership", username.split("@")[0] ?? username),
+      __provider: PROVIDER_PLACEHOLDER,
+    });
+    const bob = await runtime.membership.create((await runtime.membership.check({}, person("bob@example.com", [oncall.id]))).inputs ?? {});
+    const dave = await runtime.membership.create((await runtime.membership.check({}, person("dave@example.com", []))).inputs ?? {});
+    await h.newDeployment();
+    // The engine runs bob's update first (worst case): oncall refuses to lose its last member.
+    await runtime.membership.update(bob.id, { ...bob.outs, __provider: PROVIDER_PLACEHOLDER }, person("bob@example.com", []));
+    expect(h.emulator.state.teamUsers(h.orgId, oncall.id).map((u) => u.username)).toEqual(["bob@example.com"]);
+    await runtime.membership.update(dave.id, { ...dave.outs, __provider: PROVIDER_PLACEHOLDER }, person("dave@example.com", [oncall.id]));
+    expect(h.emulator.state.teamUsers(h.orgId, oncall.id).map((u) => u.username)).toEqual(["dave@example.com"]);
+    expect(h.notices.join("\n")).toMatch(/bob@example.com left team "oncall" .* once someone else joined it/);
+  });
+});

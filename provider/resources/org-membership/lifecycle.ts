@@ -239,7 +239,12 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
     );
     current = await refreshed(api, current);
   }
-  const orgTeams = new Set((await orFail(api.teams(), `Reading the teams of organization ${orgId}`)).map((t) => t.id.toLowerCase()));
+  const teamList = await orFail(api.teams(), `Reading the teams of organization ${orgId}`);
+  const orgTeams = new Set(teamList.map((t) => t.id.toLowerCase()));
+  const named = (teamId: string) => {
+    const team = teamList.find((t) => t.id.toLowerCase() === teamId.toLowerCase());
+    return team === undefined ? `team ${teamId}` : `team "${team.name}" (${teamId})`;
+  };
   const has = current.teamIds.filter((t) => orgTeams.has(t.toLowerCase()));
   const wanted = inputs.teamIds;
   // New teams are joined before old ones are left: if leaving is refused (Cloud Manager keeps a
@@ -249,6 +254,8 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
       .addMemberToTeam(current, teamId)
       .catch((e: unknown) => Promise.reject(providerError(`Adding ${inputs.username} to team ${teamId}`, e)));
     current = await refreshed(api, current);
+    // Someone else's leave that waited for the team to have another member (a hand-over in one run).
+    await step.ledger.joined(orgId, teamId, api);
   }
   for (const teamId of has.filter((h) => !wanted.some((t) => t.toLowerCase() === h.toLowerCase()))) {
     const member = current;
@@ -265,9 +272,18 @@ async function alignMember(api: OrgApi, member: OrgUser, inputs: OrgMembershipIn
       },
     );
     if (!left) {
+      // When another OrgMembership of this run puts someone on the team, the leave is done then.
+      const leaving = current;
+      step.ledger.leaveOnJoin(orgId, teamId, async (joinerApi) => {
+        const now = (await joinerApi.members()).find((m) => m.id === leaving.id) ?? leaving;
+        await joinerApi.removeMemberFromTeam(now, teamId).then(
+          () => warn(`${inputs.username} left ${named(teamId)} once someone else joined it.`),
+          (e: unknown) => warn(`${inputs.username} stays on ${named(teamId)}: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      });
       warn(
-        `${inputs.username} stays on team ${teamId}: they are its last member, and Cloud Manager keeps a team from being empty. ` +
-          `Delete the team (remove its Team from the program) or put someone else on it; the next \`pulumi up\` tries again.`,
+        `${inputs.username} stays on ${named(teamId)} for now: they are its last member, and Cloud Manager keeps a team from being empty. ` +
+          `They leave it when someone else joins it in this run, or when the team is deleted; otherwise the next \`pulumi up\` tries again.`,
       );
       continue;
     }
