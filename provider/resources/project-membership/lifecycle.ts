@@ -140,9 +140,7 @@ export async function deleteProjectMembership(
 
 /** Create and update alike: the person's own roles in the project made to match, or a wait for their membership. */
 async function converge(api: OrgApi, inputs: ProjectMembershipInputs, step: "create" | "update"): Promise<ProjectMembershipOutputs> {
-  const project = await projectOf(api, inputs.projectId);
-  if (project === undefined) await refuseForeignProject(api, inputs);
-  const inProject = project as Project;
+  const inProject = (await projectOf(api, inputs.projectId)) ?? (await refuseForeignProject(api, inputs));
   const member = memberNamed(await membersOf(api), inputs.username);
   if (member === undefined) {
     const invited = pickPendingInvitation(
