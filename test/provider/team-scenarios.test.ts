@@ -291,7 +291,9 @@ describe("a team is never emptied on the way", () => {
     expect(onTeam(h, a.id)).toEqual(["carol@example.com"]);
     expect(onTeam(h, b.id)).toEqual(["carol@example.com"]);
     expect(moved.state).toMatchObject({ status: "ACTIVE", teamIds: [a.id, b.id].sort() });
-    expect(h.notices.filter((n) => n.includes(`carol@example.com stays on team "${a.name}" (${a.id}) for now: they are its last member`))).toHaveLength(1);
+    expect(
+      h.notices.filter((n) => n.includes(`carol@example.com stays on team "${a.name}" (${a.id}) for now: they are its last member`)),
+    ).toHaveLength(1);
   });
 
   it("when joining B fails, she is never taken off A (on neither)", async () => {
