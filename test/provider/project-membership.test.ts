@@ -93,10 +93,12 @@ describe("ProjectMembership", () => {
       new RegExp(`bob@example.com gets GROUP_READ_ONLY in project "prod" once .*invitation ${invite.id} is pending`),
     );
     expect(h.emulator.state.projectInvitations(project.id)).toEqual([]);
-    expect(await runtime.projectMember.diff(id, state, person(project.id, "bob@example.com", ["GROUP_READ_ONLY"]))).toMatchObject({
-      changes: true,
-    });
+    // While the invitation is open, nothing is proposed: the gate stays green.
+    const wanted = person(project.id, "bob@example.com", ["GROUP_READ_ONLY"]);
+    expect(await runtime.projectMember.diff(id, state, wanted)).toMatchObject({ changes: false });
     h.emulator.state.acceptInvitation(h.orgId, invite.id);
+    await h.newDeployment();
+    expect(await runtime.projectMember.diff(id, state, wanted)).toMatchObject({ changes: true });
     const updated = await runtime.projectMember.update(id, state, person(project.id, "bob@example.com", ["GROUP_READ_ONLY"]));
     expect(updated.outs).toMatchObject({ status: "ACTIVE" });
     expect(ownRoles(project.id, "bob@example.com")).toEqual(["GROUP_READ_ONLY"]);

@@ -60,9 +60,14 @@ describe("Team", () => {
     expect(state).toMatchObject({ status: "WAITING", teamId: "waiting:dba", waitingFor: ["alice@example.com"] });
     expect(writes()).toEqual([]);
     expect(h.notices.join("\n")).toMatch(/team "dba" waits for a founder/);
-    const diff = await runtime.team.diff(`${h.orgId}/waiting:dba`, state, team("dba", ["alice@example.com"]));
-    expect(diff).toMatchObject({ changes: true, replaces: ["status"] });
+    // While no founder is a member, nothing is proposed: the gate stays green.
+    expect(await runtime.team.diff(`${h.orgId}/waiting:dba`, state, team("dba", ["alice@example.com"]))).toMatchObject({ changes: false });
     h.emulator.state.acceptInvitation(h.orgId, invite.id);
+    await h.newDeployment();
+    expect(await runtime.team.diff(`${h.orgId}/waiting:dba`, state, team("dba", ["alice@example.com"]))).toMatchObject({
+      changes: true,
+      replaces: ["status"],
+    });
     const { state: created } = await up(runtime.team, team("dba", ["alice@example.com"]));
     expect(created).toMatchObject({ status: "ACTIVE", members: ["alice@example.com"] });
     await runtime.team.delete(`${h.orgId}/waiting:dba`, state); // the old waiting one: nothing to delete

@@ -1,7 +1,8 @@
 // `diff` of a ProjectMembership: roles are changed in place (compared as a set); another project,
-// person or organization replaces it. While the person is not a member yet (PENDING) every `up`
-// proposes an update, so the first one after they accept gives them the roles; roles edited or taken
-// away outside Pulumi are drift that the next `up` sets back.
+// person or organization replaces it. While the person is not a member yet (PENDING) nothing is
+// proposed — the GitOps gate stays green while their invitation is open — and once they are one (read
+// by the caller) an update is, which gives them the roles; roles edited or taken away outside Pulumi
+// are drift that the next `up` sets back.
 
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { sameSet } from "../../../sdk";
@@ -10,7 +11,8 @@ import { isUnknown, listOf, type PropertyBag } from "../../model/property-bag";
 import { storedProjectMembershipOf } from "./model";
 
 /** `olds`: the stored outputs; `news`: the checked inputs, possibly with unknowns. `say`: a drift notice, said once. */
-export function diffProjectMembership(olds: PropertyBag, news: PropertyBag, say: (notice: string) => void): DiffResult {
+/** `isMember`: for a PENDING one, whether the person is a member of the organization now (read by the caller). */
+export function diffProjectMembership(olds: PropertyBag, news: PropertyBag, say: (notice: string) => void, isMember = false): DiffResult {
   const old = storedProjectMembershipOf(olds);
   const replaces = (["orgId", "projectId", "username"] as const).filter((key) => {
     const next = news[key];
@@ -20,7 +22,14 @@ export function diffProjectMembership(olds: PropertyBag, news: PropertyBag, say:
   });
   if (replaces.length > 0) return { changes: true, replaces: [...replaces] };
   const where = `${old.username} in project "${old.projectName ?? old.projectId}"`;
-  if (old.status === "PENDING") return { changes: true };
+  if (old.status === "PENDING") {
+    const roles = news["roles"];
+    const rolesChanged =
+      isUnknown(roles) || (Array.isArray(roles) && roles.some(isUnknown)) || !sameSet(old.roles ?? [], listOf(roles) ?? []);
+    if (isMember || rolesChanged) return { changes: true };
+    say(`${where} gets their roles once they are a member of organization ${old.orgId} (their invitation is open).`);
+    return { changes: false };
+  }
   if (old.status === "REMOVED") {
     say(`${where} lost their roles outside Pulumi (taken off the project, or out of the organization); \`pulumi up\` gives them back.`);
     return { changes: true };

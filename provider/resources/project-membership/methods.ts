@@ -1,7 +1,8 @@
 // ProjectMembership's provider methods, in lifecycle order: check decides at preview without a call
-// (and refuses one person declared twice for a project); the other steps run ./lifecycle with the
-// API of the resource's organization.
+// (and refuses one person declared twice for a project); diff reads the organization's members only
+// for a person not yet a member; the other steps run ./lifecycle with the API of the resource's organization.
 
+import { memberNamed } from "../../access/org-rules";
 import type { StepContext } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import { checkProjectMembership } from "../../model/checks";
@@ -33,9 +34,21 @@ export function projectMembershipMethods(deployment: Deployment) {
     },
 
     async diff(_id, olds, news) {
-      return diffProjectMembership(olds, news, (notice) => {
-        if (deployment.ledger.firstTime(notice)) warn(notice);
-      });
+      // PENDING: is the person a member now? (One read of the organization's members per deployment; a
+      // read that fails proposes the update, which tries and says why.)
+      const { orgId, username } = olds;
+      const isMember =
+        olds["status"] === "PENDING" && typeof orgId === "string" && typeof username === "string"
+          ? await deployment.withOrgApi(orgId, async (api) => memberNamed(await api.members(), username) !== undefined).catch(() => true)
+          : false;
+      return diffProjectMembership(
+        olds,
+        news,
+        (notice) => {
+          if (deployment.ledger.firstTime(notice)) warn(notice);
+        },
+        isMember,
+      );
     },
 
     async create(inputs) {

@@ -1,11 +1,13 @@
-// Team's provider methods, in lifecycle order: check decides at preview without a call; the other
-// steps run ./lifecycle with the organization's API.
+// Team's provider methods, in lifecycle order: check decides at preview without a call (diff reads the
+// organization's members only for a team that waits for a founder); the other steps run ./lifecycle
+// with the organization's API.
 
 import { checkTeam } from "../../model/checks";
 import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
 import { codedMessage } from "../../errors/codes";
 import { warn } from "../../deployment/notices";
-import { isUnknown, urnOf, type PropertyBag } from "../../model/property-bag";
+import { memberNamed } from "../../access/org-rules";
+import { isUnknown, listOf, urnOf, type PropertyBag } from "../../model/property-bag";
 import { isTeamId } from "../../model/team-ref";
 import type { Deployment, ResourceMethods } from "../resource-methods";
 import { diffTeam } from "./diff";
@@ -45,9 +47,25 @@ export function teamMethods(deployment: Deployment) {
     async diff(_id, olds, news) {
       const { orgId, teamId } = olds;
       if (typeof orgId === "string" && typeof teamId === "string" && isTeamId(teamId)) declaredTwice(orgId, { teamId }, urnOf(news));
-      return diffTeam(olds, news, (notice) => {
-        if (deployment.ledger.firstTime(notice)) warn(notice);
-      });
+      // A waiting team: is one of its founders a member now? (One read of the organization's members
+      // per deployment; a read that fails proposes the replacement, which tries and says why.)
+      const founderIsMember =
+        olds["status"] === "WAITING" && typeof orgId === "string"
+          ? await deployment
+              .withOrgApi(orgId, async (api) => {
+                const members = await api.members();
+                return (listOf(olds["founders"]) ?? []).some((f) => memberNamed(members, f) !== undefined);
+              })
+              .catch(() => true)
+          : false;
+      return diffTeam(
+        olds,
+        news,
+        (notice) => {
+          if (deployment.ledger.firstTime(notice)) warn(notice);
+        },
+        founderIsMember,
+      );
     },
 
     async create(inputs) {
