@@ -1,0 +1,619 @@
+// Issue 20's "Done means" for people in projects, the way a user runs it: a fresh TypeScript project in
+// the system's temporary folder (outside the repository, so nothing resolves through its node_modules),
+// the tarball `npm pack` makes installed into it, and every step run by the `pulumi` binary itself (up,
+// preview --refresh --expect-no-changes, config set, destroy), its exit code and printed output checked
+// beside what the emulator holds. The program (index.ts) is written again for each change "in code".
+// The Automation API only creates the stack and sets its config (secret key included) and exports state.
+//
+// Three people with roles in two projects: alice through team dba (Team + ProjectTeam +
+// OrgMembership.teamIds), bob and carol directly (ProjectMembership), one ProjectRoster per project.
+// Each project has an owner of its own (a direct GROUP_OWNER made by hand, declared nowhere), which the
+// rosters `ignore`: prune would leave that owner alone anyway (the last Project Owner is never pruned),
+// but a roster reports every undeclared person it does not prune, so without `ignore` the gate would be
+// red for good.
+// Steps 1-7 are one test (one stack); step 8 shows a ProjectRoster whose `teams` lists a Team's
+// teamId while that Team waits for its founder (8b: what the issue asks; refused at check today).
+
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { REPO_ROOT } from "./harness/cli";
+import { useE2e, type E2eContext } from "./harness/e2e-context";
+import { API_PREFIX } from "./harness/emulator-view";
+import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
+import type { TestStack } from "./harness/test-stack";
+
+let e2e: E2eContext;
+useE2e("projects", (context) => (e2e = context));
+
+// ---- the project: made like `pulumi new typescript`, the packed package installed ----
+
+const PULUMI_YAML = `name: cloudmanager-projects
+description: People in projects against the Cloud Manager emulator
+runtime: nodejs
+`;
+
+const PACKAGE_JSON = `{
+    "name": "cloudmanager-projects",
+    "main": "index.ts",
+    "devDependencies": {
+        "@types/node": "^18",
+        "typescript": "^5.0.0"
+    },
+    "dependencies": {
+        "@pulumi/pulumi": "^3.113.0"
+    }
+}
+`;
+
+const TSCONFIG = `{
+    "compilerOptions": {
+        "strict": true,
+        "outDir": "bin",
+        "target": "es2020",
+        "module": "commonjs",
+        "moduleResolution": "node",
+        "sourceMap": true,
+        "experimentalDecorators": true,
+        "pretty": true,
+        "noFallthroughCasesInSwitch": true,
+        "noImplicitReturns": true,
+        "forceConsistentCasingInFileNames": true
+    },
+    "files": [
+        "index.ts"
+    ]
+}
+`;
+
+let temp: string;
+let project: string;
+
+beforeAll(async () => {
+  temp = mkdtempSync(join(tmpdir(), "cloudmanager-projects-"));
+  project = join(temp, "project");
+  mkdirSync(project);
+  const env = childEnv();
+  const packed = await mustRunCommand("npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT, env, "npm pack");
+  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
+  writeFileSync(join(project, "Pulumi.yaml"), PULUMI_YAML);
+  writeFileSync(join(project, "package.json"), PACKAGE_JSON);
+  writeFileSync(join(project, "tsconfig.json"), TSCONFIG);
+  await mustRunCommand(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
+    project,
+    env,
+    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
+  );
+});
+
+afterAll(() => {
+  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
+  report();
+});
+
+/** The test's environment minus npm's lifecycle variables (they describe this repository), then the suite's Pulumi settings. */
+function childEnv(): Record<string, string> {
+  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
+  const inherited = Object.entries(process.env).filter(
+    (e): e is [string, string] => e[1] !== undefined && (!/^npm_/i.test(e[0]) || keep.has(e[0])),
+  );
+  return { ...Object.fromEntries(inherited), ...e2e.env };
+}
+
+// ---- the program, written as code ----
+
+interface PersonDecl {
+  resource: string;
+  username: string;
+  /** Whether the OrgMembership lists team dba's teamId. */
+  onTeam: boolean;
+}
+
+interface GrantDecl {
+  /** The ProjectMembership's resource name. */
+  resource: string;
+  /** Resource name of the person's OrgMembership (its `username` output is the ProjectMembership's username). */
+  person: string;
+  projectId: string;
+  roles: string[];
+}
+
+interface TeamRoleDecl {
+  resource: string;
+  projectId: string;
+  roles: string[];
+}
+
+interface Program {
+  team: { name: string; founders: string[] };
+  people: PersonDecl[];
+  teamRoles: TeamRoleDecl[];
+  grants: GrantDecl[];
+  /** One ProjectRoster per project: managed = the usernames its ProjectMemberships declare, teams = [dba.teamId]. */
+  rosters: { resource: string; projectId: string }[];
+  /**
+   * "as declared": `teams: [dba.teamId]`. "created only": the same, left empty while the Team waits
+   * (teamId `waiting:dba`), which ProjectRoster's check refuses today (step 8).
+   */
+  rosterTeams: "as declared" | "created only";
+  /** What every roster ignores: the projects' own owner. */
+  ignore: string[];
+}
+
+const lit = (value: unknown): string => JSON.stringify(value);
+
+/** index.ts declaring exactly `p`, with every resource's state exported; `prune` comes from stack config. */
+function programSource(p: Program): string {
+  const usernameOf = new Map(p.people.map((m) => [m.resource, m.username]));
+  return [
+    `import * as pulumi from "@pulumi/pulumi";`,
+    `import { OrgMembership, ProjectMembership, ProjectRoster, ProjectTeam, Team } from "pulumi-cloudmanager";`,
+    ``,
+    `const config = new pulumi.Config();`,
+    `const orgId = config.require("orgId");`,
+    `const prune = config.getBoolean("prune") ?? false;`,
+    ``,
+    `const dba = new Team("dba", { orgId, name: ${lit(p.team.name)}, founders: ${lit(p.team.founders)} });`,
+    `const people: Record<string, OrgMembership> = {};`,
+    ...p.people.map(
+      (m) =>
+        `people[${lit(m.resource)}] = new OrgMembership(${lit(m.resource)}, { orgId, username: ${lit(m.username)}, roles: ["ORG_MEMBER"], ` +
+        `teamIds: ${m.onTeam ? "[dba.teamId]" : "[]"} });`,
+    ),
+    `const teamRoles: Record<string, ProjectTeam> = {};`,
+    ...p.teamRoles.map(
+      (r) =>
+        `teamRoles[${lit(r.resource)}] = new ProjectTeam(${lit(r.resource)}, { orgId, projectId: ${lit(r.projectId)}, teamId: dba.teamId, ` +
+        `roles: ${lit(r.roles)} });`,
+    ),
+    `// Each person's project roles name their OrgMembership's username: made after it, removed before it.`,
+    `const grants: Record<string, ProjectMembership> = {};`,
+    ...p.grants.map(
+      (g) =>
+        `grants[${lit(g.resource)}] = new ProjectMembership(${lit(g.resource)}, { orgId, projectId: ${lit(g.projectId)}, ` +
+        `username: people[${lit(g.person)}].username, roles: ${lit(g.roles)} });`,
+    ),
+    p.rosterTeams === "as declared"
+      ? `const rosterTeams = [dba.teamId];`
+      : `const rosterTeams = dba.teamId.apply((id) => (id.startsWith("waiting:") ? [] : [id]));`,
+    `const rosters: Record<string, ProjectRoster> = {};`,
+    ...p.rosters.map((r) => {
+      const managed = p.grants.filter((g) => g.projectId === r.projectId).map((g) => usernameOf.get(g.person));
+      return (
+        `rosters[${lit(r.resource)}] = new ProjectRoster(${lit(r.resource)}, { orgId, projectId: ${lit(r.projectId)}, ` +
+        `managed: ${lit(managed)}, teams: rosterTeams, ignore: ${lit(p.ignore)}, prune });`
+      );
+    }),
+    ``,
+    `export const teamState = { teamId: dba.teamId, status: dba.status };`,
+    `export const personStates = Object.fromEntries(Object.entries(people).map(([k, m]) => [k, { status: m.status, teamIds: m.teamIds }]));`,
+    `export const teamRoleStates = Object.fromEntries(Object.entries(teamRoles).map(([k, r]) => [k, { status: r.status, roles: r.roles }]));`,
+    `export const grantStates = Object.fromEntries(Object.entries(grants).map(([k, g]) =>`,
+    `  [k, { status: g.status, roles: g.roles, userId: g.userId }]));`,
+    `export const rosterStates = Object.fromEntries(Object.entries(rosters).map(([k, r]) =>`,
+    `  [k, { managed: r.managed, teams: r.teams, unmanagedUsers: r.unmanagedUsers, unmanagedInvitations: r.unmanagedInvitations, unmanagedTeams: r.unmanagedTeams }]));`,
+    ``,
+  ].join("\n");
+}
+
+function writeProgram(p: Program): void {
+  writeFileSync(join(project, "index.ts"), programSource(p));
+}
+
+// ---- the CLI ----
+
+const timings: string[] = [];
+
+function report(): void {
+  if (timings.length > 0) console.log(`pulumi runs of test/e2e/projects.test.ts:\n  ${timings.join("\n  ")}`);
+}
+
+/** `pulumi <args>` in the project folder, as a CI job runs it. */
+async function pulumi(stack: TestStack, args: string[]): Promise<CommandRun> {
+  const started = performance.now();
+  const run = await runCommand(
+    join(e2e.cli.binDir, "pulumi"),
+    [...args, "--stack", stack.name, "--non-interactive", "--color", "never"],
+    project,
+    childEnv(),
+  );
+  // The key is stack config (secret): it must never be printed.
+  expect(run.output).not.toContain(e2e.emulator.credentials.privateKey);
+  timings.push(`pulumi ${args.join(" ")}: exit ${run.code}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return run;
+}
+
+/** Like `pulumi`, failing with the CLI's output unless it exits 0. */
+async function mustPulumi(stack: TestStack, args: string[]): Promise<string> {
+  const run = await pulumi(stack, args);
+  if (run.code !== 0) throw new Error(`\`pulumi ${args.join(" ")}\` exited with ${run.code}:\n${run.output}`);
+  return run.output;
+}
+
+const up = (stack: TestStack, ...extra: string[]) => mustPulumi(stack, ["up", "--yes", ...extra]);
+const GATE = ["preview", "--refresh", "--expect-no-changes", "--diff"];
+
+interface UnmanagedUser {
+  username: string;
+  userId: string;
+  roles: string[];
+}
+
+interface Outputs {
+  teamState: { teamId: string; status: string };
+  personStates: Record<string, { status: string; teamIds: string[] }>;
+  teamRoleStates: Record<string, { status: string; roles: string[] }>;
+  grantStates: Record<string, { status: string; roles: string[]; userId?: string }>;
+  rosterStates: Record<
+    string,
+    { managed: string[]; teams: string[]; unmanagedUsers: UnmanagedUser[]; unmanagedInvitations: unknown[]; unmanagedTeams: unknown[] }
+  >;
+}
+
+async function outputs(stack: TestStack): Promise<Outputs> {
+  return JSON.parse(await mustPulumi(stack, ["stack", "output", "--json"])) as Outputs;
+}
+
+/** The provider's warnings as the CLI printed them (each once, in order). */
+function warnings(output: string): string[] {
+  const found = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("warning: cloudmanager:"));
+  return [...new Set(found)];
+}
+
+/** The "Resources:" summary the CLI printed last: { created: 12 }, { updated: 1, unchanged: 8 }, … */
+function summary(output: string): Record<string, number> {
+  const at = output.lastIndexOf("Resources:");
+  expect(at, output).toBeGreaterThanOrEqual(0);
+  const counts: Record<string, number> = {};
+  for (const line of output.slice(at).split("\n").slice(1)) {
+    if (line.trim() === "") break;
+    for (const m of line.matchAll(/(\d+) (created|updated|deleted|replaced|unchanged)\b/g)) counts[m[2] as string] = Number(m[1]);
+  }
+  return counts;
+}
+
+// ---- the emulator ----
+
+/** A project's users with roles of their own as "username: ROLE, ROLE", sorted (a team's roles are not listed). */
+function directRoles(projectId: string): string[] {
+  return e2e.emulator.state
+    .projectUsers(projectId)
+    .map((u) => ({ u, roles: u.roles.filter((r) => r.groupId === projectId).map((r) => r.roleName) }))
+    .filter(({ roles }) => roles.length > 0)
+    .map(({ u, roles }) => `${u.username}: ${roles.sort().join(", ")}`)
+    .sort();
+}
+
+/** The project's teams as "team name: ROLE, ROLE", sorted. */
+function teamRolesIn(projectId: string): string[] {
+  const names = new Map(e2e.emulator.state.teams(e2e.orgId).map((t) => [t.id, t.name]));
+  return e2e.emulator.state
+    .projectTeams(projectId)
+    .map((t) => `${names.get(t.teamId) ?? t.teamId}: ${[...t.roleNames].sort().join(", ")}`)
+    .sort();
+}
+
+function pendingProjectInvitations(projectId: string): string[] {
+  return e2e.emulator.state
+    .pendingProjectInvitations(projectId)
+    .map((i) => i.username)
+    .sort();
+}
+
+function userId(username: string): string {
+  const found = e2e.emulator.state.members(e2e.orgId).find((m) => m.username === username);
+  if (found === undefined) throw new Error(`${username} is not a member`);
+  return found.id;
+}
+
+/** The provider's writes since `mark`, as "METHOD /path status" with the ids named, sorted (parallel steps send in any order). */
+function writes(mark: number, ids: Record<string, string>): string[] {
+  return e2e.view
+    .describeWritesSince(mark)
+    .map((line) => Object.entries(ids).reduce((text, [name, id]) => text.split(id).join(`{${name}}`), line))
+    .sort();
+}
+
+/** How many times each project's users and invitations were read since `mark` (GET, any page). */
+function projectReads(mark: number, projects: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of e2e.view.requestsSince(mark)) {
+    if (r.method !== "GET") continue;
+    for (const [name, id] of Object.entries(projects)) {
+      for (const list of ["users", "invites"]) {
+        if (r.path === `${API_PREFIX}/groups/${id}/${list}`) counts[`${name} ${list}`] = (counts[`${name} ${list}`] ?? 0) + 1;
+      }
+    }
+  }
+  return counts;
+}
+
+const ALICE = "alice@example.com";
+const BOB = "bob@example.com";
+const CAROL = "carol@example.com";
+/** The projects' own owner: a direct GROUP_OWNER of both, made by hand, declared nowhere. */
+const OWNER = "owner@example.com";
+const STRANGER = "stranger@example.com";
+const GUEST = "guest@example.com";
+/** Who sends the by-hand project invitation, in the UI (a person: prune may withdraw it). */
+const ADMIN = "admin@example.com";
+
+/** The run of step 8's first `up`, for 8b. */
+let waitingTeamRun: CommandRun | undefined;
+const WAITING_TEAM_REFUSED = 'teams[0]: team "reporting" is not created yet (its Team waits for a founder)';
+
+describe("people in projects through the pulumi CLI, the packed package in a fresh project", () => {
+  test("the package is the packed copy, not a link to this repository", () => {
+    const installed = join(project, "node_modules", "pulumi-cloudmanager");
+    expect(lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(lstatSync(join(installed, "dist", "provider", "resources", "project-membership", "lifecycle.js")).isFile()).toBe(true);
+  });
+
+  test("declare, wait, converge, by-hand drift and the gate, prune, one person taken off, destroy (issue 20's scenario)", async () => {
+    const orgId = e2e.orgId;
+    const state = e2e.emulator.state;
+    const prod = state.createProject(orgId, { name: "prod" });
+    const analytics = state.createProject(orgId, { name: "analytics" });
+    state.addOrgUser(orgId, { username: OWNER, roles: ["ORG_MEMBER"] });
+    for (const p of [prod, analytics]) state.setProjectUserRoles(p.id, OWNER, ["GROUP_OWNER"]);
+    const ownerId = userId(OWNER);
+    const ids = { org: orgId, prod: prod.id, analytics: analytics.id };
+
+    // 1. alice through team dba in both projects; bob directly in both, carol directly in analytics.
+    const program: Program = {
+      team: { name: "dba", founders: [ALICE] },
+      people: [
+        { resource: "alice", username: ALICE, onTeam: true },
+        { resource: "bob", username: BOB, onTeam: false },
+        { resource: "carol", username: CAROL, onTeam: false },
+      ],
+      teamRoles: [
+        { resource: "dba-prod", projectId: prod.id, roles: ["GROUP_DATA_ACCESS_ADMIN"] },
+        { resource: "dba-analytics", projectId: analytics.id, roles: ["GROUP_READ_ONLY"] },
+      ],
+      grants: [
+        { resource: "bob-prod", person: "bob", projectId: prod.id, roles: ["GROUP_READ_ONLY"] },
+        { resource: "bob-analytics", person: "bob", projectId: analytics.id, roles: ["GROUP_DATA_ACCESS_READ_WRITE"] },
+        { resource: "carol-analytics", person: "carol", projectId: analytics.id, roles: ["GROUP_DATA_ACCESS_READ_ONLY"] },
+      ],
+      rosters: [
+        { resource: "prod-roster", projectId: prod.id },
+        { resource: "analytics-roster", projectId: analytics.id },
+      ],
+      // Step 8 shows why not "as declared" (a bug).
+      rosterTeams: "created only",
+      ignore: [OWNER],
+    };
+    writeProgram(program);
+    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+
+    // 2. Nobody is a member yet: three organization invitations, and nothing else. The project roles
+    // wait (no project invitation: that would be a second invitation), the team waits for alice.
+    let mark = e2e.view.mark();
+    const first = await up(stack);
+    expect(summary(first)).toEqual({ created: 12 });
+    expect(writes(mark, ids)).toEqual(["POST /orgs/{org}/invites 201", "POST /orgs/{org}/invites 201", "POST /orgs/{org}/invites 201"]);
+    const pending = e2e.view.pending();
+    expect(pending.map((i) => i.username).sort()).toEqual([ALICE, BOB, CAROL]);
+    expect(state.projectInvitations(prod.id)).toEqual([]);
+    expect(state.projectInvitations(analytics.id)).toEqual([]);
+    expect([directRoles(prod.id), directRoles(analytics.id)]).toEqual([[`${OWNER}: GROUP_OWNER`], [`${OWNER}: GROUP_OWNER`]]);
+    expect([teamRolesIn(prod.id), teamRolesIn(analytics.id)]).toEqual([[], []]);
+    const invitationOf = (username: string) => e2e.view.pendingFor(username).id;
+    expect(warnings(first)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `${BOB} gets GROUP_READ_ONLY in project "prod" once they are a member of organization ${orgId}: their invitation ${invitationOf(BOB)} is pending`,
+        ),
+        expect.stringContaining(
+          `${BOB} gets GROUP_DATA_ACCESS_READ_WRITE in project "analytics" once they are a member of organization ${orgId}: their invitation ${invitationOf(BOB)} is pending`,
+        ),
+        expect.stringContaining(`${CAROL} gets GROUP_DATA_ACCESS_READ_ONLY in project "analytics" once they are a member`),
+        expect.stringMatching(/team "dba" waits for a founder/),
+      ]),
+    );
+    let out = await outputs(stack);
+    expect(out.teamState).toEqual({ teamId: "waiting:dba", status: "WAITING" });
+    expect(Object.values(out.personStates).map((m) => m.status)).toEqual(["PENDING", "PENDING", "PENDING"]);
+    expect(Object.values(out.teamRoleStates).map((r) => r.status)).toEqual(["WAITING", "WAITING"]);
+    expect(Object.values(out.grantStates).map((g) => g.status)).toEqual(["PENDING", "PENDING", "PENDING"]);
+    // The owner is ignored; nobody else has access: the rosters found nothing.
+    expect(out.rosterStates).toEqual({
+      "prod-roster": { managed: [BOB], teams: [], unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] },
+      "analytics-roster": { managed: [BOB, CAROL], teams: [], unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] },
+    });
+
+    // 3. All three accept (in the Cloud Manager UI): the next up makes the team, gives it and bob and
+    // carol their roles.
+    for (const invitation of pending) state.acceptInvitation(orgId, invitation.id);
+    mark = e2e.view.mark();
+    const converged = await up(stack);
+    const dba = state.teams(orgId).find((t) => t.name === "dba");
+    if (dba === undefined) throw new Error(`team dba was not made:\n${converged}`);
+    const named = { ...ids, dba: dba.id, bob: userId(BOB), carol: userId(CAROL) };
+    expect(writes(mark, named)).toEqual([
+      "POST /groups/{analytics}/teams 200",
+      "POST /groups/{analytics}/users 200",
+      "POST /groups/{analytics}/users 200",
+      "POST /groups/{prod}/teams 200",
+      "POST /groups/{prod}/users 200",
+      "POST /orgs/{org}/teams 200",
+    ]);
+    expect(directRoles(prod.id)).toEqual([`${BOB}: GROUP_READ_ONLY`, `${OWNER}: GROUP_OWNER`]);
+    expect(directRoles(analytics.id)).toEqual([
+      `${BOB}: GROUP_DATA_ACCESS_READ_WRITE`,
+      `${CAROL}: GROUP_DATA_ACCESS_READ_ONLY`,
+      `${OWNER}: GROUP_OWNER`,
+    ]);
+    expect(teamRolesIn(prod.id)).toEqual(["dba: GROUP_DATA_ACCESS_ADMIN"]);
+    expect(teamRolesIn(analytics.id)).toEqual(["dba: GROUP_READ_ONLY"]);
+    expect(state.teamUsers(orgId, dba.id).map((u) => u.username)).toEqual([ALICE]);
+    expect(state.projectInvitations()).toEqual([]);
+    out = await outputs(stack);
+    expect(out.teamState).toEqual({ teamId: dba.id, status: "ACTIVE" });
+    expect(out.grantStates).toEqual({
+      "bob-prod": { status: "ACTIVE", roles: ["GROUP_READ_ONLY"], userId: named.bob },
+      "bob-analytics": { status: "ACTIVE", roles: ["GROUP_DATA_ACCESS_READ_WRITE"], userId: named.bob },
+      "carol-analytics": { status: "ACTIVE", roles: ["GROUP_DATA_ACCESS_READ_ONLY"], userId: named.carol },
+    });
+    expect(Object.values(out.rosterStates).map((r) => [r.teams, r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
+      [[dba.id], [], [], []],
+      [[dba.id], [], [], []],
+    ]);
+
+    // The gate is green, sends nothing, and reads each project's users and invitations once.
+    mark = e2e.view.mark();
+    const green = await pulumi(stack, GATE);
+    expect(green.code, green.output).toBe(0);
+    expect(summary(green.output)).toEqual({ unchanged: 12 });
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+    expect(projectReads(mark, { prod: prod.id, analytics: analytics.id })).toEqual({
+      "prod users": 1,
+      "prod invites": 1,
+      "analytics users": 1,
+      "analytics invites": 1,
+    });
+
+    // 4. By hand: a stranger (an org member) given a role in prod, a project invitation to someone
+    // nobody declared, bob's role in prod raised. The gate fails and names all three.
+    state.addOrgUser(orgId, { username: STRANGER, roles: ["ORG_MEMBER"] });
+    state.setProjectUserRoles(prod.id, STRANGER, ["GROUP_DATA_ACCESS_ADMIN"]);
+    const guestInvitation = state.inviteToProjectAs(analytics.id, { username: GUEST, roles: ["GROUP_READ_ONLY"] }, ADMIN);
+    state.setProjectUserRoles(prod.id, BOB, ["GROUP_OWNER"]);
+    mark = e2e.view.mark();
+    const red = await pulumi(stack, GATE);
+    expect(red.code, red.output).toBe(7);
+    expect(red.output).toContain("no changes were expected for preview but changes were proposed");
+    const said = warnings(red.output);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`undeclared access in project ${prod.id}: ${STRANGER} (GROUP_DATA_ACCESS_ADMIN).`),
+        expect.stringContaining(
+          `undeclared access in project ${analytics.id}: ${GUEST} (invited by ${ADMIN} at ${guestInvitation.createdAt}: GROUP_READ_ONLY).`,
+        ),
+        expect.stringContaining(`${BOB} in project "prod" has GROUP_OWNER; \`pulumi up\` sets GROUP_READ_ONLY.`),
+      ]),
+    );
+    // Neither the owner (ignored) nor a declared person is reported as undeclared.
+    expect(said.filter((w) => w.includes("undeclared access") && (w.includes(OWNER) || w.includes(BOB) || w.includes(CAROL)))).toEqual([]);
+    // bob's ProjectMembership and both rosters.
+    expect(red.output).toContain("3 to update");
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // 5. Prune on (stack config): up --refresh sets bob's role back, takes the stranger out of prod
+    // (not out of the organization) and withdraws the invitation, one `pruned:` line each.
+    await mustPulumi(stack, ["config", "set", "prune", "true"]);
+    mark = e2e.view.mark();
+    const restore = await up(stack, "--refresh");
+    const strangerId = userId(STRANGER);
+    expect(writes(mark, { ...named, stranger: strangerId, guest: guestInvitation.id })).toEqual([
+      "DELETE /groups/{analytics}/invites/{guest} 204",
+      "DELETE /groups/{prod}/users/{stranger} 204",
+      "PUT /groups/{prod}/users/{bob}/roles 200",
+    ]);
+    const pruned = warnings(restore).filter((w) => w.startsWith("warning: cloudmanager: pruned:"));
+    expect(pruned).toHaveLength(2);
+    expect(pruned).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`pruned: taking ${STRANGER} (GROUP_DATA_ACCESS_ADMIN) out of project "prod" (${prod.id})`),
+        expect.stringContaining(
+          `pruned: withdrawing the invitation ${guestInvitation.id} for ${GUEST} to project "analytics" (${analytics.id})`,
+        ),
+      ]),
+    );
+    expect(warnings(restore).filter((w) => w.includes("not pruned"))).toEqual([]);
+    expect(directRoles(prod.id)).toEqual([`${BOB}: GROUP_READ_ONLY`, `${OWNER}: GROUP_OWNER`]);
+    expect(directRoles(analytics.id)).toEqual([
+      `${BOB}: GROUP_DATA_ACCESS_READ_WRITE`,
+      `${CAROL}: GROUP_DATA_ACCESS_READ_ONLY`,
+      `${OWNER}: GROUP_OWNER`,
+    ]);
+    expect(e2e.view.isMember(STRANGER)).toBe(true);
+    expect(pendingProjectInvitations(analytics.id)).toEqual([]);
+    out = await outputs(stack);
+    expect(Object.values(out.rosterStates).map((r) => [r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
+      [[], [], []],
+      [[], [], []],
+    ]);
+    const greenAgain = await pulumi(stack, GATE);
+    expect(greenAgain.code, greenAgain.output).toBe(0);
+
+    // 6. carol taken off the list (her ProjectMembership and the roster's `managed`; her OrgMembership
+    // stays): one up takes her out of analytics, once, and she stays in the organization. Prune is on:
+    // the roster leaves her to her own resource.
+    program.grants = program.grants.filter((g) => g.resource !== "carol-analytics");
+    writeProgram(program);
+    mark = e2e.view.mark();
+    const removal = await up(stack);
+    expect(summary(removal)).toEqual({ updated: 1, deleted: 1, unchanged: 10 });
+    expect(writes(mark, named)).toEqual(["DELETE /groups/{analytics}/users/{carol} 204"]);
+    expect(warnings(removal).filter((w) => w.includes("pruned"))).toEqual([]);
+    expect(directRoles(analytics.id)).toEqual([`${BOB}: GROUP_DATA_ACCESS_READ_WRITE`, `${OWNER}: GROUP_OWNER`]);
+    expect(e2e.view.isMember(CAROL)).toBe(true);
+    out = await outputs(stack);
+    expect(Object.keys(out.grantStates).sort()).toEqual(["bob-analytics", "bob-prod"]);
+    expect(out.personStates["carol"]).toEqual({ status: "ACTIVE", teamIds: [] });
+    expect(out.rosterStates["analytics-roster"]?.managed).toEqual([BOB]);
+    const greenAfterRemoval = await pulumi(stack, GATE);
+    expect(greenAfterRemoval.code, greenAfterRemoval.output).toBe(0);
+
+    // 7. destroy completes; the projects' own owner is untouched (no request names them), and so is the
+    // stranger's organization membership (not the program's).
+    mark = e2e.view.mark();
+    const destroy = await mustPulumi(stack, ["destroy", "--yes"]);
+    expect(summary(destroy)).toEqual({ deleted: 11 });
+    expect(e2e.view.requestsSince(mark).filter((r) => r.path.includes(ownerId))).toEqual([]);
+    expect(directRoles(prod.id)).toEqual([`${OWNER}: GROUP_OWNER`]);
+    expect(directRoles(analytics.id)).toEqual([`${OWNER}: GROUP_OWNER`]);
+    expect(e2e.view.isMember(OWNER)).toBe(true);
+    expect([teamRolesIn(prod.id), teamRolesIn(analytics.id)]).toEqual([[], []]);
+    expect(state.teams(orgId)).toEqual([]);
+    expect([ALICE, BOB, CAROL].filter((u) => e2e.view.isMember(u))).toEqual([]);
+    expect(e2e.view.isMember(STRANGER)).toBe(true);
+    expect(e2e.view.pending()).toEqual([]);
+    expect([pendingProjectInvitations(prod.id), pendingProjectInvitations(analytics.id)]).toEqual([[], []]);
+    expect(await stack.resources()).toEqual([]);
+  });
+
+  // The issue's program lists a Team's teamId in its roster's `teams`. While that Team waits for its
+  // founder, its teamId is `waiting:<name>`, and ProjectRoster's check refuses it (with OrgInvitation's
+  // wording) instead of taking it as "nothing of this team in the project yet": the scenario above works
+  // around it ("created only"). 8 records what the first up does; 8b is what it should do.
+  test("8. a roster listing a waiting Team's teamId: the first up (the founder only invited)", async () => {
+    const orgId = e2e.orgId;
+    const reports = e2e.emulator.state.createProject(orgId, { name: "reports" });
+    const erin = "erin@waiting.example.com";
+    writeProgram({
+      team: { name: "reporting", founders: [erin] },
+      people: [{ resource: "erin", username: erin, onTeam: true }],
+      teamRoles: [{ resource: "reporting-reports", projectId: reports.id, roles: ["GROUP_READ_ONLY"] }],
+      grants: [{ resource: "erin-reports", person: "erin", projectId: reports.id, roles: ["GROUP_DATA_ACCESS_READ_ONLY"] }],
+      rosters: [{ resource: "reports-roster", projectId: reports.id }],
+      rosterTeams: "as declared",
+      ignore: [],
+    });
+    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+    try {
+      waitingTeamRun = await pulumi(stack, ["up", "--yes"]);
+      // It either works (8b then passes, and must become a plain test) or fails on exactly that check.
+      if (waitingTeamRun.code !== 0) expect(waitingTeamRun.output).toContain(WAITING_TEAM_REFUSED);
+    } finally {
+      await mustPulumi(stack, ["destroy", "--yes"]);
+    }
+    expect(e2e.view.isMember(erin)).toBe(false);
+    expect(e2e.view.pending().filter((i) => i.username === erin)).toEqual([]);
+  });
+
+  // Fails today: ProjectRoster's check refuses a `waiting:` team id (provider/model/checks.ts,
+  // checkProjectRoster calls checkTeamIds(news["teams"], false)).
+  test.fails("8b. ...and that up succeeds: the roster takes the waiting team as having nothing in the project yet", () => {
+    expect(waitingTeamRun?.output).not.toContain(WAITING_TEAM_REFUSED);
+    expect(waitingTeamRun?.code, waitingTeamRun?.output).toBe(0);
+  });
+});
