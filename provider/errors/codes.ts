@@ -105,7 +105,7 @@ export const PROVIDER_ERROR_CODES = {
   },
   CLOUDMANAGER_PROVIDER_IGNORED: {
     summary:
-      "a dynamic resource of the package (`OrgInvitation`, `OrgMembership`, `OrgRoster`, `Team`, `ProjectTeam`) was given a `cloudmanager` provider resource, which Pulumi would ignore without a word",
+      "a dynamic resource of the package (`OrgInvitation`, `OrgMembership`, `OrgRoster`, `Team`, `ProjectTeam`, `ProjectMembership`, `ProjectRoster`) was given a `cloudmanager` provider resource, which Pulumi would ignore without a word",
     advice:
       "for an organization's own key set `cloudmanager:organizations[\"<orgId>\"]` in stack config ([configuration.md](configuration.md#several-organizations)), or use the plugin's `cloudmanager:index:<Type>` with that provider",
   },

@@ -416,7 +416,8 @@ export function checkProjectRoster(news: PropertyBag): CheckResult<PropertyBag> 
   const failures: CheckFailure[] = [...(org.failures ?? [])];
   const projectId = checkHexId(news["projectId"], "projectId", "project");
   if (projectId.reasons.length > 0) failures.push({ property: "projectId", reason: summarize(projectId.reasons).join("; ") });
-  const teams = checkTeamIds(news["teams"], false);
+  // A waiting Team's id (`team.teamId` while it waits for a founder) matches no team: harmless here.
+  const teams = checkTeamIds(news["teams"], true);
   const teamReasons = teams.reasons.map((r) => r.replace(/^teamIds/, "teams"));
   if (Array.isArray(news["teams"]) && news["teams"].length > MAX_PROJECT_TEAMS)
     teamReasons.push(`teams lists more than ${MAX_PROJECT_TEAMS} entries`);

@@ -162,11 +162,15 @@ describe("examples/gitops membership workflow", () => {
       expect(readmeText).toContain(quoted);
     });
 
-    it("a team waiting for its first member is planned as a replacement at every run: the gate stays red, as the README says", () => {
+    it("a team waiting for its first member proposes nothing (the gate stays green, as the README says) until a founder is a member", () => {
       const waiting = { ...team, teamId: "waiting:dba", status: "WAITING", waitingFor: team.founders };
-      const { result } = notices((say) => diffTeam(waiting, { orgId: ORG, name: "dba", founders: team.founders }, say));
-      expect(result).toMatchObject({ changes: true, replaces: ["status"] });
+      const inputs = { orgId: ORG, name: "dba", founders: team.founders };
+      const { result, said } = notices((say) => diffTeam(waiting, inputs, say));
+      expect(result).toEqual({ changes: false });
+      expect(said.join("\n")).toMatch(/team "dba" of organization .* waits for one of .* to be a member/);
+      expect(notices((say) => diffTeam(waiting, inputs, say, true)).result).toMatchObject({ changes: true, replaces: ["status"] });
       expect(readme).toContain("While a declared team waits for its first member");
+      expect(readme).toContain("the gate stays green");
     });
   });
 });

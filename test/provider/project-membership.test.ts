@@ -182,3 +182,21 @@ describe("ProjectRoster", () => {
     expect(h.emulator.state.teams(h.orgId).map((t) => t.name)).toEqual(["shadow"]);
   });
 });
+
+describe("ProjectRoster check", () => {
+  it("takes a waiting Team's id in `teams` (team.teamId while the team waits for a founder)", async () => {
+    const checked = await runtime.projectRoster.check(
+      {},
+      {
+        orgId: "a".repeat(24),
+        projectId: "b".repeat(24),
+        managed: [],
+        teams: ["waiting:dba", "c".repeat(24)],
+        __urn: urn("ProjectRoster", "p"),
+      },
+    );
+    expect(checked.failures ?? []).toEqual([]);
+    const bad = await runtime.projectRoster.check({}, { orgId: "a".repeat(24), projectId: "b".repeat(24), managed: [], teams: ["dba"] });
+    expect(bad.failures?.[0]).toMatchObject({ property: "teams" });
+  });
+});
