@@ -545,3 +545,29 @@ describe("direct roles only: a team's roles are never the person's own", () => {
     expect((await refresh(pm, made)).state).toMatchObject({ status: "REMOVED" });
   });
 });
+
+describe("within one deployment", () => {
+  it("two direct owners demoted at once (the engine runs both updates concurrently): one is sent, the other refused before sending", async () => {
+    const prod = h.emulator.state.createProject(h.orgId, { name: "prod" });
+    for (const username of ["alice@example.com", "erin@example.com"]) {
+      h.emulator.state.addOrgUser(h.orgId, { username, roles: ["ORG_MEMBER"] });
+      h.emulator.state.setProjectUserRoles(prod.id, username, ["GROUP_OWNER"]);
+    }
+    const alice = await create(pm, memberArgs(h.orgId, prod.id, "alice@example.com", ["GROUP_OWNER"]));
+    const erin = await create(pm, memberArgs(h.orgId, prod.id, "erin@example.com", ["GROUP_OWNER"]));
+    namer(h);
+    await nextCommand();
+    const outcomes = await Promise.allSettled([
+      change(pm, alice, memberArgs(h.orgId, prod.id, "alice@example.com", ["GROUP_READ_ONLY"])),
+      change(pm, erin, memberArgs(h.orgId, prod.id, "erin@example.com", ["GROUP_READ_ONLY"])),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = outcomes.find((o) => o.status === "rejected");
+    expect(String(refused?.status === "rejected" ? (refused.reason as Error).message : "")).toMatch(
+      /LAST_PROJECT_OWNER: .* is the only Project Owner of project "prod"/,
+    );
+    // One PUT, accepted; never one Cloud Manager had to refuse.
+    expect(writeLog(h)).toEqual([expect.stringMatching(/^PUT \/groups\/\{prod\}\/users\/\{(alice|erin)\}\/roles 200$/)]);
+    expect(h.emulator.state.projectUsers(prod.id).filter((u) => u.roles.some((r) => r.roleName === "GROUP_OWNER"))).toHaveLength(1);
+  });
+});

@@ -121,17 +121,18 @@ export async function deleteProjectMembership(
   if (user === undefined) {
     warn(`${username} has no roles of their own in project "${project.name}" (${project.id}); nothing to remove.`);
   } else {
-    await refuseLastOwner(api, project, user, []);
     const found = user;
-    try {
-      await api.removeProjectUser(project.id, found);
-    } catch (e) {
-      if (!isNotFoundAnswer(e)) throw providerError(`Taking ${username} out of project "${project.name}" (${project.id})`, e);
-      const fresh = await orFail(api.freshProjectUsers(project.id), usersRead(project));
-      if (fresh.some((u) => u.id === found.id))
-        throw providerError(`Taking ${username} out of project "${project.name}" (${project.id})`, e);
-      warn(`${username} was already out of project "${project.name}"; nothing to remove.`);
-    }
+    await ownerSafe(api, project, found, [], async () => {
+      try {
+        await api.removeProjectUser(project.id, found);
+      } catch (e) {
+        if (!isNotFoundAnswer(e)) throw providerError(`Taking ${username} out of project "${project.name}" (${project.id})`, e);
+        const fresh = await orFail(api.freshProjectUsers(project.id), usersRead(project));
+        if (fresh.some((u) => u.id === found.id))
+          throw providerError(`Taking ${username} out of project "${project.name}" (${project.id})`, e);
+        warn(`${username} was already out of project "${project.name}"; nothing to remove.`);
+      }
+    });
   }
   await withdrawProjectInvitations(api, project, username);
 }
@@ -173,16 +174,37 @@ async function converge(api: OrgApi, inputs: ProjectMembershipInputs, step: "cre
       warn(
         `${inputs.username} already has ${user.projectRoles.join(", ")} in project "${inProject.name}"; adopting them and setting ${inputs.roles.join(", ")}.`,
       );
-    await refuseLastOwner(api, inProject, user, inputs.roles);
-    await api
-      .setProjectUserRoles(inProject.id, user, inputs.roles)
-      .catch((e: unknown) =>
-        Promise.reject(providerError(`Setting the roles of ${inputs.username} in project "${inProject.name}" (${inProject.id})`, e)),
-      );
+    await ownerSafe(api, inProject, user, inputs.roles, () =>
+      api
+        .setProjectUserRoles(inProject.id, user, inputs.roles)
+        .catch((e: unknown) =>
+          Promise.reject(providerError(`Setting the roles of ${inputs.username} in project "${inProject.name}" (${inProject.id})`, e)),
+        ),
+    );
   } else if (step === "create") {
     warn(`${inputs.username} already has ${inputs.roles.join(", ")} in project "${inProject.name}"; adopting them (nothing sent).`);
   }
   return { ...inputs, status: "ACTIVE", userId: member.id, projectName: inProject.name };
+}
+
+/**
+ * Runs `write`, a change of `user`'s roles to `rolesAfter` (none: out of the project). One that takes
+ * GROUP_OWNER away runs alone in the organization (`exclusive`, as the owner guard's writes do) and is
+ * decided on the project's users as this deployment knows them once the writes before it are done:
+ * two owners demoted at once are not both sent, the second is refused before sending.
+ */
+async function ownerSafe(
+  api: OrgApi,
+  project: Project,
+  user: ProjectUser,
+  rolesAfter: readonly string[],
+  write: () => Promise<void>,
+): Promise<void> {
+  if (!user.projectRoles.includes(OWNER) || rolesAfter.includes(OWNER)) return write();
+  return api.exclusive(async () => {
+    await refuseLastOwner(api, project, user, rolesAfter);
+    await write();
+  });
 }
 
 /** A change that leaves the project without a Project Owner of its own (GROUP_OWNER given directly) is refused before sending. */
