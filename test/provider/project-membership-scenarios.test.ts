@@ -570,4 +570,13 @@ describe("within one deployment", () => {
     expect(writeLog(h)).toEqual([expect.stringMatching(/^PUT \/groups\/\{prod\}\/users\/\{(alice|erin)\}\/roles 200$/)]);
     expect(h.emulator.state.projectUsers(prod.id).filter((u) => u.roles.some((r) => r.roleName === "GROUP_OWNER"))).toHaveLength(1);
   });
+
+  it("a project made after this deployment read the organization's projects is read on its own, not refused as another organization's", async () => {
+    const { args } = await world();
+    await create(pm, args("alice@example.com", ["GROUP_READ_ONLY"])); // the deployment's view of the projects is read now
+    const later = h.emulator.state.createProject(h.orgId, { name: "later" });
+    const made = await create(pm, args("alice@example.com", ["GROUP_READ_ONLY"], later.id));
+    expect(made.state).toMatchObject({ status: "ACTIVE", projectName: "later" });
+    expect(ownRoles(h, later.id, "alice@example.com")).toEqual(["GROUP_READ_ONLY"]);
+  });
 });

@@ -13,7 +13,7 @@
 // its own (Cloud Manager's CANNOT_DEMOTE_LAST_OWNER / CANNOT_DELETE_LAST_OWNER, checked first here).
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
+import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { OrgUser, Project, ProjectUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
 import { memberNamed } from "../../access/org-rules";
@@ -141,7 +141,8 @@ export async function deleteProjectMembership(
 
 /** Create and update alike: the person's own roles in the project made to match, or a wait for their membership. */
 async function converge(api: OrgApi, inputs: ProjectMembershipInputs, step: "create" | "update"): Promise<ProjectMembershipOutputs> {
-  const inProject = (await projectOf(api, inputs.projectId)) ?? (await refuseForeignProject(api, inputs));
+  const located = await locateProject(api, inputs.projectId);
+  const inProject = "project" in located ? located.project : refuseForeignProject(api, inputs, located.elsewhere);
   const member = memberNamed(await membersOf(api), inputs.username);
   if (member === undefined) {
     const invited = pickPendingInvitation(
@@ -223,8 +224,7 @@ async function refuseLastOwner(api: OrgApi, project: Project, user: ProjectUser,
   );
 }
 
-async function refuseForeignProject(api: OrgApi, inputs: ProjectMembershipInputs): Promise<never> {
-  const elsewhere = await api.project(inputs.projectId).catch(() => undefined);
+function refuseForeignProject(api: OrgApi, inputs: ProjectMembershipInputs, elsewhere: Project | undefined): never {
   const where =
     elsewhere === undefined
       ? `project ${inputs.projectId} is not a project of organization ${api.orgId} (nor one these credentials can read)`
@@ -271,8 +271,29 @@ export function declaredTwiceInProject(inputs: { projectId: string; username: st
   );
 }
 
+/**
+ * Where the project is: one of this organization's, from the deployment's view of its projects or
+ * else from a read of its own (a project made after the view was read); or not (`elsewhere`: what
+ * these credentials can read of it, for the refusal to name its organization). Cloud Manager saying
+ * there is no such project, or that these credentials do not reach it (NOT_IN_GROUP), is "not";
+ * any other failure fails.
+ */
+async function locateProject(api: OrgApi, projectId: string): Promise<{ project: Project } | { elsewhere: Project | undefined }> {
+  const listed = (await orFail(api.projects(), `Reading the projects of organization ${api.orgId}`)).find((p) => p.id === projectId);
+  if (listed !== undefined) return { project: listed };
+  let read: Project | undefined;
+  try {
+    read = await api.project(projectId);
+  } catch (e) {
+    if (!isNotFoundAnswer(e) && !(isCloudManagerError(e) && e.errorCode === "NOT_IN_GROUP"))
+      throw providerError(`Reading project ${projectId}`, e);
+  }
+  return read !== undefined && read.orgId.toLowerCase() === api.orgId.toLowerCase() ? { project: read } : { elsewhere: read };
+}
+
 async function projectOf(api: OrgApi, projectId: string): Promise<Project | undefined> {
-  return (await orFail(api.projects(), `Reading the projects of organization ${api.orgId}`)).find((p) => p.id === projectId);
+  const located = await locateProject(api, projectId);
+  return "project" in located ? located.project : undefined;
 }
 
 async function membersOf(api: OrgApi): Promise<readonly OrgUser[]> {
