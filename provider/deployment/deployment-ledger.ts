@@ -266,6 +266,18 @@ export class DeploymentLedger {
     for (const leave of leaves) await leave(api);
   }
 
+  /** The OTHER Teams of this deployment that manage `teamId` (a rename in code: the new one adopted it), without recording anything. */
+  othersManagingTeam(orgId: string, teamId: string, urn: string | undefined): string[] {
+    this.syncPeers();
+    return [...(this.declared.get(`team:${orgId.toLowerCase()}/${teamId.toLowerCase()}`) ?? [])].filter((other) => other !== urn);
+  }
+
+  /** The OTHER resources of this deployment that declare the same in `projectId` (see `declareInProject`), without recording anything. */
+  othersInProject(projectId: string, who: { username: string } | { teamId: string }, urn: string | undefined): string[] {
+    this.syncPeers();
+    return [...(this.declared.get(projectKey(projectId, who)) ?? [])].filter((other) => other !== urn);
+  }
+
   /** A ProjectTeam's delete, running: the team leaves a project when `done` settles. */
   takingOff(teamId: string, done: Promise<unknown>): void {
     const key = teamId.toLowerCase();

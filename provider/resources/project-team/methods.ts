@@ -59,6 +59,15 @@ export function projectTeamMethods(deployment: Deployment) {
 
     async delete(id, props) {
       const parsed = parseProjectTeamId(id);
+      // Another ProjectTeam of this deployment declares the same team in the same project (this one was
+      // renamed in code, and the new one adopted the roles): handed over, nothing taken off.
+      const successor = deployment.ledger.othersInProject(parsed.projectId, { teamId: parsed.teamId }, urnOf(props))[0];
+      if (successor !== undefined) {
+        warn(
+          `the roles of team ${parsed.teamId} in project ${parsed.projectId} are handed over to "${resourceNameOf(successor)}"; nothing was taken off.`,
+        );
+        return;
+      }
       const done = deployment.withOrgApi(parsed.orgId, (api) => deleteProjectTeam(api, parsed, props));
       deployment.ledger.takingOff(parsed.teamId, done);
       return done;

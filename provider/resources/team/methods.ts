@@ -92,6 +92,14 @@ export function teamMethods(deployment: Deployment) {
 
     async delete(id, props) {
       const parsed = parseTeamId(id);
+      // Another Team of this deployment manages the same team (this one was renamed in code without an
+      // alias, and the new one adopted the team): handed over, nothing deleted.
+      const teamId = typeof props["teamId"] === "string" ? props["teamId"] : parsed.kind === "id" ? parsed.teamId : undefined;
+      const successor = teamId === undefined ? undefined : deployment.ledger.othersManagingTeam(parsed.orgId, teamId, urnOf(props))[0];
+      if (successor !== undefined) {
+        warn(`team ${teamId} of organization ${parsed.orgId} is handed over to "${resourceNameOf(successor)}"; nothing was deleted.`);
+        return;
+      }
       return deployment.withOrgApi(parsed.orgId, (api) => deleteTeam(api, parsed, props, deployment.ledger));
     },
   } satisfies ResourceMethods;
