@@ -11,6 +11,8 @@ import {
   OrgInvitation,
   OrgMembership,
   OrgRoster,
+  ProjectMembership,
+  ProjectRoster,
   ProjectTeam,
   Team,
   type OrgInvitationArgs,
@@ -19,12 +21,19 @@ import {
   type OrgMembershipOutputs,
   type OrgRosterArgs,
   type OrgRosterOutputs,
+  type ProjectMembershipArgs,
+  type ProjectMembershipOutputs,
+  type ProjectRosterArgs,
+  type ProjectRosterOutputs,
   type ProjectTeamArgs,
   type ProjectTeamOutputs,
   type TeamArgs,
   type TeamOutputs,
   type UnmanagedInvitation,
   type UnmanagedMember,
+  type UnmanagedProjectInvitation,
+  type UnmanagedProjectTeam,
+  type UnmanagedProjectUser,
 } from "../../provider";
 import { pluginToken, RESOURCES } from "../../provider/registry";
 import { loadSchema, type ResourceSchema, type SchemaProperty } from "../../provider/plugin/schema";
@@ -58,7 +67,9 @@ const classesDeclareEveryOutput: [
   SameKeys<ClassOutputs<OrgRoster>, OrgRosterOutputs>,
   SameKeys<ClassOutputs<Team>, TeamOutputs>,
   SameKeys<ClassOutputs<ProjectTeam>, ProjectTeamOutputs>,
-] = [true, true, true, true, true];
+  SameKeys<ClassOutputs<ProjectMembership>, ProjectMembershipOutputs>,
+  SameKeys<ClassOutputs<ProjectRoster>, ProjectRosterOutputs>,
+] = [true, true, true, true, true, true, true];
 
 const s = { kind: "string", required: true } as const;
 const optionalString = { kind: "string", required: false } as const;
@@ -138,6 +149,39 @@ const projectTeamOutputs: Shape<ProjectTeamOutputs> = {
 };
 const projectTeamClass: Shape<ClassOutputs<ProjectTeam>> = projectTeamOutputs;
 
+const projectMembershipArgs: Shape<ProjectMembershipArgs> = { orgId: s, projectId: s, username: s, roles: list };
+const projectMembershipOutputs: Shape<ProjectMembershipOutputs> = {
+  orgId: s,
+  projectId: s,
+  username: s,
+  roles: list,
+  status: s,
+  userId: optionalString,
+  projectName: optionalString,
+};
+const projectMembershipClass: Shape<ClassOutputs<ProjectMembership>> = projectMembershipOutputs;
+
+const projectRosterArgs: Shape<ProjectRosterArgs> = {
+  orgId: s,
+  projectId: s,
+  managed: list,
+  teams: optionalList,
+  ignore: optionalList,
+  prune: { kind: "boolean", required: false },
+};
+const projectRosterOutputs: Shape<ProjectRosterOutputs> = {
+  orgId: s,
+  projectId: s,
+  managed: list,
+  teams: list,
+  ignore: list,
+  prune: { kind: "boolean", required: true },
+  unmanagedUsers: { kind: "object[]", required: true },
+  unmanagedInvitations: { kind: "object[]", required: true },
+  unmanagedTeams: { kind: "object[]", required: true },
+};
+const projectRosterClass: Shape<ClassOutputs<ProjectRoster>> = projectRosterOutputs;
+
 const unmanagedInvitation: Shape<UnmanagedInvitation> = {
   username: s,
   roles: list,
@@ -147,6 +191,15 @@ const unmanagedInvitation: Shape<UnmanagedInvitation> = {
   extra: { kind: "boolean", required: false },
 };
 const unmanagedMember: Shape<UnmanagedMember> = { username: s, roles: list, userId: s };
+const unmanagedProjectUser: Shape<UnmanagedProjectUser> = { username: s, userId: s, roles: list };
+const unmanagedProjectInvitation: Shape<UnmanagedProjectInvitation> = {
+  username: s,
+  invitationId: s,
+  roles: list,
+  inviterUsername: s,
+  createdAt: s,
+};
+const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { teamId: s, name: s, roles: list };
 
 const schema = loadSchema();
 
@@ -178,6 +231,8 @@ describe("plugin/schema.json and the TypeScript types", () => {
     ["cloudmanager:index:OrgRoster", rosterArgs, rosterOutputs, rosterClass],
     ["cloudmanager:index:Team", teamArgs, teamOutputs, teamClass],
     ["cloudmanager:index:ProjectTeam", projectTeamArgs, projectTeamOutputs, projectTeamClass],
+    ["cloudmanager:index:ProjectMembership", projectMembershipArgs, projectMembershipOutputs, projectMembershipClass],
+    ["cloudmanager:index:ProjectRoster", projectRosterArgs, projectRosterOutputs, projectRosterClass],
   ])("%s: inputs are the Args, outputs the stored outputs and the class's fields", (token, args, outputs, declared) => {
     const r = resource(token);
     expect(shapeOf(r.inputProperties, r.requiredInputs)).toEqual(args);
@@ -186,7 +241,7 @@ describe("plugin/schema.json and the TypeScript types", () => {
   });
 
   test("each resource class declares exactly the stored outputs (checked by the compiler)", () => {
-    expect(classesDeclareEveryOutput).toEqual([true, true, true, true, true]);
+    expect(classesDeclareEveryOutput).toEqual([true, true, true, true, true, true, true]);
   });
 
   test("the roster's object types are UnmanagedInvitation and UnmanagedMember", () => {
@@ -199,9 +254,37 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(roster["unmanagedMembers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
   });
 
-  test("ProjectTeam's roles name the nine project roles, the ones check accepts (a YAML or Go user reads them there)", () => {
-    const described = resource("cloudmanager:index:ProjectTeam").inputProperties["roles"]?.description ?? "";
-    expect([...new Set(described.match(/\bGROUP_[A-Z_]+\b/g))].sort()).toEqual([...KNOWN_PROJECT_ROLES].sort());
+  test("ProjectRoster's object types are UnmanagedProjectUser, UnmanagedProjectInvitation and UnmanagedProjectTeam", () => {
+    const types = schema.types ?? {};
+    const typeShape = (token: string) => shapeOf(types[token]?.properties ?? {}, types[token]?.required);
+    expect(typeShape("cloudmanager:index:UnmanagedProjectUser")).toEqual(unmanagedProjectUser);
+    expect(typeShape("cloudmanager:index:UnmanagedProjectInvitation")).toEqual(unmanagedProjectInvitation);
+    expect(typeShape("cloudmanager:index:UnmanagedProjectTeam")).toEqual(unmanagedProjectTeam);
+    const roster = resource("cloudmanager:index:ProjectRoster").properties;
+    expect(roster["unmanagedUsers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectUser");
+    expect(roster["unmanagedInvitations"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectInvitation");
+    expect(roster["unmanagedTeams"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectTeam");
+  });
+
+  test.each(["cloudmanager:index:ProjectTeam", "cloudmanager:index:ProjectMembership"])(
+    "%s: roles name the nine project roles, the ones check accepts (a YAML or Go user reads them there)",
+    (token) => {
+      const described = resource(token).inputProperties["roles"]?.description ?? "";
+      expect([...new Set(described.match(/\bGROUP_[A-Z_]+\b/g))].sort()).toEqual([...KNOWN_PROJECT_ROLES].sort());
+    },
+  );
+
+  test("the import ids the schema tells YAML and Go users are the ones the registry parses", () => {
+    const told = (token: string) =>
+      /Import: `([^`]+)`|The id is `([^`]+)`/
+        .exec(resource(token).description ?? "")
+        ?.slice(1)
+        .find(Boolean);
+    const entries = RESOURCES.filter((r) => r.name === "ProjectMembership" || r.name === "ProjectRoster");
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(told(pluginToken(entry.name)), entry.name).toBe(entry.idFormat);
+    }
   });
 
   test("every resource of the registry is in the schema, and nothing else", () => {
