@@ -9,10 +9,11 @@
 // ignored; a team neither listed in `teams` nor declared by a ProjectTeam of this deployment. Never
 // pruned: what is declared, managed or ignored; someone leaving `managed` in this `up` (their own
 // resource removes them, or keeps them with `retainOnDelete`); the project's last Project Owner of
-// its own; an invitation sent by another API key or service account (another automation's).
+// its own; an invitation sent by another API key or service account (another automation's). A 404
+// on a prune's DELETE is "already gone" only when a read that starts after it agrees.
 
 import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isExpired, isNotFoundAnswer, sameSet } from "../../../sdk";
+import { isCloudManagerError, isExpired, isNotFoundAnswer, sameSet } from "../../../sdk";
 import type { Project } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
 import { senderOf } from "../../access/invitations";
@@ -129,8 +130,14 @@ async function enforce(
   let found = await findUndeclared(api, project, scope, ledger);
   const count = (f: Found) => f.unmanagedUsers.length + f.unmanagedInvitations.length + f.unmanagedTeams.length;
   if (inputs.prune && count(found) > 0) {
-    await prune(api, project, found, ledger);
-    found = await findUndeclared(api, project, scope, ledger);
+    const gone = await prune(api, project, found, ledger);
+    // What a 404 proved gone is not in this deployment's views of the project (no write of ours removed it).
+    const after = await findUndeclared(api, project, scope, ledger);
+    found = {
+      unmanagedUsers: after.unmanagedUsers.filter((u) => !gone.has(u.userId)),
+      unmanagedInvitations: after.unmanagedInvitations.filter((i) => !gone.has(i.invitationId)),
+      unmanagedTeams: after.unmanagedTeams.filter((t) => !gone.has(t.teamId.toLowerCase())),
+    };
   } else if (count(found) > 0) {
     warnOnce(ledger, undeclaredNotice(inputs.projectId, found, false));
   }
@@ -186,8 +193,14 @@ function stillUndeclared(found: Found, inputs: ProjectRosterInputs, ledger: Depl
   };
 }
 
-async function prune(api: OrgApi, project: Project, found: Found, ledger: DeploymentLedger): Promise<void> {
+/**
+ * Removes what was found, one `pruned:` line each BEFORE its request. Returns the ids (team ids in
+ * lower case) a 404 proved gone. A 404 counts only when a read that starts after it no longer lists
+ * the thing; otherwise the step fails.
+ */
+async function prune(api: OrgApi, project: Project, found: Found, ledger: DeploymentLedger): Promise<Set<string>> {
   const where = `project "${project.name}" (${project.id})`;
+  const gone = new Set<string>();
   for (const invitation of found.unmanagedInvitations) {
     if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
       warnOnce(
@@ -200,40 +213,87 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
     warn(
       `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} to ${where} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}), which no resource declares.`,
     );
-    await api.deleteProjectInvitation(project.id, invitation.invitationId).catch((e: unknown) => {
-      if (isNotFoundAnswer(e)) return warn(`pruned nothing for ${invitation.username}: the invitation to ${where} was already gone.`);
-      throw providerError(`Pruning the invitation ${invitation.invitationId} for ${invitation.username} to ${where}`, e);
-    });
+    const what = `Pruning the invitation ${invitation.invitationId} for ${invitation.username} to ${where}`;
+    try {
+      await api.deleteProjectInvitation(project.id, invitation.invitationId);
+    } catch (e) {
+      const retried = await provenGone(e, what, async () =>
+        (await api.call((c) => c.listProjectInvitations(project.id))).some((i) => i.id === invitation.invitationId),
+      );
+      gone.add(invitation.invitationId);
+      warn(
+        retried
+          ? `pruned: the invitation ${invitation.invitationId} for ${invitation.username} to ${where} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for ${invitation.username}: the invitation to ${where} was already gone.`,
+      );
+    }
   }
   for (const team of found.unmanagedTeams) {
     warn(
       `pruned: taking team "${team.name}" (${team.teamId}; ${team.roles.join(", ")}) off ${where}; no ProjectTeam declares it (the team itself stays).`,
     );
-    await api.removeTeamFromProject(project.id, team.teamId).catch((e: unknown) => {
-      if (isNotFoundAnswer(e)) return warn(`pruned nothing for team "${team.name}": it was already off ${where}.`);
-      throw providerError(`Pruning team "${team.name}" from ${where}`, e);
-    });
+    try {
+      await api.removeTeamFromProject(project.id, team.teamId);
+    } catch (e) {
+      const retried = await provenGone(e, `Pruning team "${team.name}" from ${where}`, async () =>
+        (await api.call((c) => c.listProjectTeams(project.id))).some((t) => t.teamId.toLowerCase() === team.teamId.toLowerCase()),
+      );
+      gone.add(team.teamId.toLowerCase());
+      warn(
+        retried
+          ? `pruned: team "${team.name}" is off ${where}: an earlier attempt of this DELETE most likely took it off (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for team "${team.name}": it was already off ${where}.`,
+      );
+    }
   }
   for (const entry of found.unmanagedUsers) {
     const users = await orFail(api.projectUsers(project.id), `Reading the users of ${where}`);
-    const user = users.find((u) => u.id === entry.userId);
-    if (user === undefined) continue;
-    const otherOwners = users.some((u) => u.id !== user.id && u.projectRoles.includes(OWNER));
-    if (user.projectRoles.includes(OWNER) && !otherOwners) {
-      warnOnce(
-        ledger,
-        `not pruned: ${user.username} is the only Project Owner of ${where} with the role given directly; give another person GROUP_OWNER there first.`,
+    const listed = users.find((u) => u.id === entry.userId);
+    if (listed === undefined) continue;
+    const pruneOne = async () => {
+      // Decided on the users as they are once the writes before this one are done.
+      const now = await orFail(api.projectUsers(project.id), `Reading the users of ${where}`);
+      const user = now.find((u) => u.id === entry.userId);
+      if (user === undefined) return;
+      const otherOwners = now.some((u) => u.id !== user.id && u.projectRoles.includes(OWNER));
+      if (user.projectRoles.includes(OWNER) && !otherOwners) {
+        warnOnce(
+          ledger,
+          `not pruned: ${user.username} is the only Project Owner of ${where} with the role given directly; give another person GROUP_OWNER there first.`,
+        );
+        return;
+      }
+      warn(
+        `pruned: taking ${user.username} (${entry.roles.join(", ")}) out of ${where}; no resource declares their roles there (they stay in the organization).`,
       );
-      continue;
-    }
-    warn(
-      `pruned: taking ${user.username} (${entry.roles.join(", ")}) out of ${where}; no resource declares their roles there (they stay in the organization).`,
-    );
-    await api.removeProjectUser(project.id, user).catch((e: unknown) => {
-      if (isNotFoundAnswer(e)) return warn(`pruned nothing for ${user.username}: already out of ${where}.`);
-      throw providerError(`Pruning ${user.username} from ${where}`, e);
-    });
+      try {
+        await api.removeProjectUser(project.id, user);
+      } catch (e) {
+        const retried = await provenGone(e, `Pruning ${user.username} from ${where}`, async () =>
+          (await api.freshProjectUsers(project.id)).some((u) => u.id === user.id),
+        );
+        gone.add(user.id);
+        warn(
+          retried
+            ? `pruned: ${user.username} is out of ${where}: an earlier attempt of this DELETE most likely took them out (its answer was lost, and the retry found nothing to delete).`
+            : `pruned nothing for ${user.username}: already out of ${where}.`,
+        );
+      }
+    };
+    await pruneOne();
   }
+  return gone;
+}
+
+/**
+ * After a prune's DELETE failed: a 404 is "already gone" only when `stillListed`, a read that starts
+ * now, says so (returns whether the DELETE had been retried: an earlier attempt most likely did it);
+ * anything else, a 404 for something still listed, or a read that fails, fails the step.
+ */
+async function provenGone(e: unknown, what: string, stillListed: () => Promise<boolean>): Promise<boolean> {
+  if (!isNotFoundAnswer(e)) throw providerError(what, e);
+  if (await orFail(stillListed(), `${what}: confirming Cloud Manager's 404 with a new read`)) throw providerError(what, e);
+  return isCloudManagerError(e) && (e.attempts ?? 1) > 1;
 }
 
 async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
