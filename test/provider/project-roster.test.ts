@@ -68,6 +68,12 @@ async function world() {
   return { prod, alice, stranger, guest, shadow, args };
 }
 
+/** Turns of the event loop (no clock) until `done`, at most `turns`; whether it is done. */
+async function until(done: () => boolean, turns = 2000): Promise<boolean> {
+  for (let i = 0; i < turns && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  return done();
+}
+
 /** What the deployment declares in the project before the roster's step: alice's ProjectMembership is checked (as `up` and `preview` do). */
 async function declareAlice(prod: string): Promise<void> {
   const checked = await pm.check({}, memberArgs(h.orgId, prod, "alice@example.com", ["GROUP_READ_ONLY"]));
@@ -252,6 +258,36 @@ describe("prune", () => {
     expect(
       h.emulator.state.projectUsers(prod).filter((u) => u.roles.some((r) => r.groupId === prod && r.roleName === "GROUP_OWNER")),
     ).toHaveLength(1);
+  });
+
+  it("a pruning roster taking out one direct owner and a ProjectMembership demoting the other: the demotion waits for the removal and is refused before sending", async () => {
+    const { prod, alice, shadow, args } = await world();
+    const promoted = await change(pm, alice, memberArgs(h.orgId, prod, "alice@example.com", ["GROUP_OWNER"]));
+    const options = { managed: [], ignore: ["guest@*", "stranger@*"], teams: [shadow.id] }; // only owner@example.com is undeclared
+    const made = await create(roster, args(options));
+    await nextCommand();
+    await declareAlice(prod);
+    // The roster's DELETE of owner@example.com is held on the wire (released below: no timer involved)...
+    h.emulator.state.addFault({ method: "DELETE", path: `/groups/${prod}/users/`, fault: { type: "delay", ms: 600_000 } });
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => "done",
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+    const pruning = settle(change(roster, made, args({ ...options, prune: true })));
+    expect(await until(() => h.emulator.state.faults()[0]?.hits === 1)).toBe(true);
+    // ... while alice's ProjectMembership demotes her: decided on a list from before the removal, its PUT would make
+    // Cloud Manager refuse one of the two (CANNOT_DELETE_LAST_OWNER).
+    const demoting = settle(change(pm, promoted, memberArgs(h.orgId, prod, "alice@example.com", ["GROUP_READ_ONLY"])));
+    const sentWhileHeld = await until(() => h.requests().some((r) => r.method === "PUT"));
+    h.emulator.state.clearFaults();
+    const [pruned, demoted] = await Promise.all([pruning, demoting]);
+    expect(sentWhileHeld).toBe(false);
+    expect(pruned).toBe("done");
+    expect(demoted).toMatch(/LAST_PROJECT_OWNER: alice@example.com is the only Project Owner of project "prod"/);
+    expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/users/{owner} 204"]);
+    expect(ownRoles(h, prod, "alice@example.com")).toEqual(["GROUP_OWNER"]);
+    expect(ownRoles(h, prod, "owner@example.com")).toEqual([]);
   });
 
   it("never what an ignore pattern matches (`*@break-glass.example.com`): neither their roles nor their invitation", async () => {

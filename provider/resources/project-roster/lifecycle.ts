@@ -10,7 +10,8 @@
 // pruned: what is declared, managed or ignored; someone leaving `managed` in this `up` (their own
 // resource removes them, or keeps them with `retainOnDelete`); the project's last Project Owner of
 // its own; an invitation sent by another API key or service account (another automation's). A 404
-// on a prune's DELETE is "already gone" only when a read that starts after it agrees.
+// on a prune's DELETE is "already gone" only when a read that starts after it agrees; taking
+// GROUP_OWNER from someone runs alone in the organization, as a ProjectMembership's change does.
 
 import type { CreateResult, DiffResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
 import { isCloudManagerError, isExpired, isNotFoundAnswer, sameSet } from "../../../sdk";
@@ -196,7 +197,8 @@ function stillUndeclared(found: Found, inputs: ProjectRosterInputs, ledger: Depl
 /**
  * Removes what was found, one `pruned:` line each BEFORE its request. Returns the ids (team ids in
  * lower case) a 404 proved gone. A 404 counts only when a read that starts after it no longer lists
- * the thing; otherwise the step fails.
+ * the thing; otherwise the step fails. Taking GROUP_OWNER from someone runs alone in the organization
+ * (as a ProjectMembership's change does), decided once the writes before it are done.
  */
 async function prune(api: OrgApi, project: Project, found: Found, ledger: DeploymentLedger): Promise<Set<string>> {
   const where = `project "${project.name}" (${project.id})`;
@@ -280,7 +282,7 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
         );
       }
     };
-    await pruneOne();
+    await (listed.projectRoles.includes(OWNER) ? api.exclusive(pruneOne) : pruneOne());
   }
   return gone;
 }
