@@ -190,6 +190,26 @@ describe("a 404 is 'already gone' only when a fresh read confirms it", () => {
     expect(h.notices.filter((n) => n.includes(`alice@example.com was already out of project "prod"; nothing to remove.`))).toHaveLength(1);
   });
 
+  it("ProjectMembership delete: a 404 on withdrawing the person's project invitation while the project still lists it fails; a real one is said", async () => {
+    const { prod, alice } = await world();
+    const invite = h.emulator.state.inviteToProjectAs(prod, { username: "alice@example.com", roles: ["GROUP_OWNER"] }, "admin@example.com");
+    await nextCommand();
+    notFound("DELETE", `${GROUPS}/invites/[0-9a-f]{24}$`, "RESOURCE_NOT_FOUND");
+    expect((await failure(pm.delete(alice.id, alice.state))).message).toMatch(
+      new RegExp(`^Withdrawing the invitation ${invite.id} for alice@example.com to project "prod" failed: .*404 RESOURCE_NOT_FOUND`),
+    );
+    expect(h.emulator.state.pendingProjectInvitations(prod, "alice@example.com").map((i) => i.id)).toEqual([invite.id]);
+
+    // The next try: the invitation withdrawn by hand meanwhile (its DELETE's 404 is real).
+    await nextCommand();
+    await refresh(roster, await create(roster, rosterArgs(h.orgId, prod))); // the deployment's view of the invitations has it
+    h.emulator.state.expireProjectInvitation(prod, invite.id);
+    await pm.delete(alice.id, alice.state);
+    expect(h.notices.join("\n")).toMatch(
+      new RegExp(`the invitation ${invite.id} for alice@example.com to project "prod" was already gone`),
+    );
+  });
+
   it("a pruning roster: a 404 while the project still lists the person, the invitation or the team fails the step (never 'already gone')", async () => {
     for (const [path, errorCode] of [
       [`${GROUPS}/users/[0-9a-f]{24}$`, "USER_NOT_IN_GROUP"],

@@ -250,8 +250,15 @@ async function withdrawProjectInvitations(api: OrgApi, project: Project, usernam
         `withdrew the pending invitation ${invitation.id} for ${username} to project "${project.name}" (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}).`,
       );
     } catch (e) {
-      if (!isNotFoundAnswer(e))
-        throw providerError(`Withdrawing the invitation ${invitation.id} for ${username} to project "${project.name}"`, e);
+      const what = `Withdrawing the invitation ${invitation.id} for ${username} to project "${project.name}"`;
+      if (!isNotFoundAnswer(e)) throw providerError(what, e);
+      // A 404 proves nothing by itself: gone only if the project's invitations, read now, do not list it.
+      const now = await orFail(
+        api.call((c) => c.listProjectInvitations(project.id)),
+        `${what}: confirming Cloud Manager's 404 with a new read`,
+      );
+      if (now.some((i) => i.id === invitation.id)) throw providerError(what, e);
+      warn(`the invitation ${invitation.id} for ${username} to project "${project.name}" was already gone; nothing to withdraw.`);
     }
   }
 }
