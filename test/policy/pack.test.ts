@@ -167,3 +167,19 @@ describe("the pack's folder in the package", () => {
     expect(pkg.dependencies["@pulumi/policy"]).toMatch(/^\^1\./);
   });
 });
+
+describe("docs/policy.md", () => {
+  const page = readFileSync(join(REPO, "docs", "policy.md"), "utf8");
+  const rows = page.split("\n").filter((l) => /^\| `[a-z-]+` \|/.test(l));
+
+  it("lists every rule once in its table, with each setting and its default", () => {
+    expect(rows.map((r) => /^\| `([a-z-]+)`/.exec(r)?.[1]).sort()).toEqual(Object.values(RULES).sort());
+    for (const p of POLICIES) {
+      const row = rows.find((r) => r.startsWith(`| \`${p.name}\` |`)) ?? "";
+      for (const [setting, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+        const fallback = typeof schema === "object" ? JSON.stringify(schema.default) : "";
+        expect(row, `${p.name}.${setting}`).toContain(`\`${setting}\` (\`${fallback}\``);
+      }
+    }
+  });
+});
