@@ -571,6 +571,20 @@ describe("within one deployment", () => {
     expect(h.emulator.state.projectUsers(prod.id).filter((u) => u.roles.some((r) => r.roleName === "GROUP_OWNER"))).toHaveLength(1);
   });
 
+  it("a ProjectMembership renamed (a new resource for the same person and project; the old one deleted last): the person keeps the roles", async () => {
+    const { prod } = await world();
+    const before = await create(pm, memberArgs(h.orgId, prod, "alice@example.com", ["GROUP_READ_ONLY"], "alice"));
+    await nextCommand();
+    // `pulumi up` with the resource renamed: the new one is checked and created, then the old one deleted.
+    const after = await create(pm, memberArgs(h.orgId, prod, "alice@example.com", ["GROUP_READ_ONLY"], "alice-in-prod"));
+    await pm.delete(before.id, before.state);
+    expect(writeLog(h)).toEqual([]);
+    expect(ownRoles(h, prod, "alice@example.com")).toEqual(["GROUP_READ_ONLY"]);
+    expect(h.notices.join("\n")).toMatch(/the roles of alice@example.com in project [0-9a-f]{24} are handed over to "alice-in-prod"/);
+    await nextCommand();
+    expect((await refresh(pm, after)).state).toMatchObject({ status: "ACTIVE", roles: ["GROUP_READ_ONLY"] });
+  });
+
   it("a project made after this deployment read the organization's projects is read on its own, not refused as another organization's", async () => {
     const { args } = await world();
     await create(pm, args("alice@example.com", ["GROUP_READ_ONLY"])); // the deployment's view of the projects is read now

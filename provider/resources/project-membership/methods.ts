@@ -3,7 +3,7 @@
 // for a person not yet a member; the other steps run ./lifecycle with the API of the resource's organization.
 
 import { memberNamed } from "../../access/org-rules";
-import type { StepContext } from "../../deployment/deployment-ledger";
+import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import { checkProjectMembership } from "../../model/checks";
 import { isUnknown, urnOf, type PropertyBag } from "../../model/property-bag";
@@ -68,6 +68,15 @@ export function projectMembershipMethods(deployment: Deployment) {
 
     async delete(id, props) {
       const parsed = parseProjectMembershipId(id);
+      // Another ProjectMembership of this deployment declares the same person in the same project (this one
+      // was renamed in code, and the new one adopted the roles): handed over, nothing taken away.
+      const successor = deployment.ledger.othersInProject(parsed.projectId, { username: parsed.username }, urnOf(props))[0];
+      if (successor !== undefined) {
+        warn(
+          `the roles of ${parsed.username} in project ${parsed.projectId} are handed over to "${resourceNameOf(successor)}"; nothing was taken away.`,
+        );
+        return;
+      }
       return deployment.withOrgApi(parsed.orgId, (api) => deleteProjectMembership(api, parsed, props));
     },
   } satisfies ResourceMethods;
