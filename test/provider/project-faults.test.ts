@@ -84,6 +84,22 @@ describe("a list that cannot be read fails the step", () => {
     expect((await pm.read(alice.id, alice.state)).props).toMatchObject({ status: "ACTIVE", roles: ["GROUP_READ_ONLY"] });
   });
 
+  it("the organization's members or projects (5xx): ProjectMembership read and delete fail — never REMOVED, never 'nothing to remove'", async () => {
+    for (const [path, list] of [
+      ["^/api/public/v1\\.0/orgs/[0-9a-f]{24}/users$", "members"],
+      ["^/api/public/v1\\.0/orgs/[0-9a-f]{24}/groups$", "projects"],
+    ] as const) {
+      await h.reset();
+      const { alice } = await world();
+      failing(path);
+      const fails = new RegExp(`^Reading the ${list} of organization ${h.orgId} failed: .*HTTP 503`);
+      expect((await failure(pm.read(alice.id, alice.state))).message, path).toMatch(fails);
+      expect((await failure(pm.delete(alice.id, alice.state))).message, path).toMatch(fails);
+      expect(writeLog(h), path).toEqual([]);
+      expect(h.notices.join("\n"), path).not.toMatch(/nothing to remove|no longer a project/);
+    }
+  });
+
   it("a project's users or invitations (5xx): ProjectRoster read and a pruning update fail before anything is sent", async () => {
     for (const path of [`${GROUPS}/users$`, `${GROUPS}/invites$`, `${GROUPS}/teams$`]) {
       await h.reset();

@@ -307,6 +307,29 @@ describe("prune", () => {
     expect(writeLog(h).join("\n")).not.toMatch(/oncall|Second/);
   });
 
+  it("an ignore pattern matches the username only: a profile whose email address matches it is still reported and pruned", async () => {
+    const { prod, args } = await world();
+    h.emulator.state.updateUser("stranger@evil.example", { emailAddress: "oncall@break-glass.example.com" });
+    await nextCommand();
+    await declareAlice(prod);
+    const made = await create(roster, args({ ignore: ["*@break-glass.example.com", "guest@*"], teams: [], prune: true }));
+    expect(h.notices.join("\n")).toMatch(/pruned: taking stranger@evil.example \(GROUP_DATA_ACCESS_ADMIN\) out of project "prod"/);
+    expect(ownRoles(h, prod, "stranger@evil.example")).toEqual([]);
+    expect(made.state["unmanagedUsers"]).toEqual([]);
+  });
+
+  it("managed and declared people in any letter case; an expired project invitation (even when listed) is neither reported nor pruned", async () => {
+    const { prod, guest, args } = await world();
+    h.emulator.state.updateSettings({ expiredInvitations: "visible" });
+    h.emulator.state.expireProjectInvitation(prod, guest.id);
+    expect(h.emulator.state.pendingProjectInvitations(prod).map((i) => i.id)).toEqual([guest.id]);
+    await nextCommand();
+    expect((await pm.check({}, memberArgs(h.orgId, prod, "ALICE@Example.COM", ["GROUP_READ_ONLY"]))).failures ?? []).toEqual([]);
+    const made = await create(roster, args({ managed: ["OWNER@example.com", "Stranger@Evil.Example"], teams: [], prune: true }));
+    expect(made.state).toMatchObject({ unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] });
+    expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/teams/{team:shadow} 204"]);
+  });
+
   it("never someone a ProjectMembership of the deployment declares, though `managed` does not list them", async () => {
     const { prod, args } = await world();
     await declareAlice(prod);
