@@ -198,6 +198,7 @@ const unmanagedProjectInvitation: Shape<UnmanagedProjectInvitation> = {
   roles: list,
   inviterUsername: s,
   createdAt: s,
+  extra: { kind: "boolean", required: false },
 };
 const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { teamId: s, name: s, roles: list };
 

@@ -147,7 +147,7 @@ async function enforce(
 
 async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRosterInputs, ledger: DeploymentLedger): Promise<Found> {
   const declared = ledger.declaredInProject(project.id);
-  const { unmanaged } = rosterTests(inputs, declared.usernames);
+  const { unmanaged, ignored } = rosterTests(inputs, declared.usernames);
   const teamsManaged = new Set([...inputs.teams.map((t) => t.toLowerCase()), ...declared.teamIds]);
   const users = await orFail(api.projectUsers(project.id), `Reading the users of project "${project.name}" (${project.id})`);
   const invitations = await orFail(
@@ -164,14 +164,18 @@ async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRost
       .filter((u) => u.projectRoles.length > 0 && unmanaged(u.username))
       .map((u) => ({ username: u.username, userId: u.id, roles: [...u.projectRoles].sort() }))
       .sort(byName),
+    // Every live project invitation that no ignore pattern matches: no resource of ours sends one
+    // (ProjectMembership waits for the organization's invitation), so one for a declared person is an
+    // extra way in (accepting it ADDS its roles to theirs).
     unmanagedInvitations: invitations
-      .filter((i) => !isExpired(i.expiresAt) && unmanaged(i.username))
+      .filter((i) => !isExpired(i.expiresAt) && !ignored(i.username))
       .map((i) => ({
         username: i.username,
         invitationId: i.id,
         roles: [...i.roles].sort(),
         inviterUsername: i.inviterUsername,
         createdAt: i.createdAt,
+        ...(unmanaged(i.username) ? {} : { extra: true }),
       }))
       .sort(byName),
     unmanagedTeams: assigned
@@ -185,11 +189,12 @@ async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRost
 function stillUndeclared(found: Found, inputs: ProjectRosterInputs, ledger: DeploymentLedger, known: boolean): Found {
   if (!known) return found;
   const declared = ledger.declaredInProject(inputs.projectId);
-  const { unmanaged } = rosterTests(inputs, declared.usernames);
+  const { unmanaged, ignored } = rosterTests(inputs, declared.usernames);
   const teams = new Set([...inputs.teams.map((t) => t.toLowerCase()), ...declared.teamIds]);
   return {
     unmanagedUsers: found.unmanagedUsers.filter((u) => unmanaged(u.username)),
-    unmanagedInvitations: found.unmanagedInvitations.filter((i) => unmanaged(i.username)),
+    // An extra invitation of a declared person stays undeclared access whoever declares the person.
+    unmanagedInvitations: found.unmanagedInvitations.filter((i) => !ignored(i.username)),
     unmanagedTeams: found.unmanagedTeams.filter((t) => !teams.has(t.teamId.toLowerCase())),
   };
 }
@@ -213,7 +218,8 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
       continue;
     }
     warn(
-      `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} to ${where} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}), which no resource declares.`,
+      `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} to ${where} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}), ` +
+        `${invitation.extra === true ? "an invitation their declared roles do not include" : "which no resource declares"}.`,
     );
     const what = `Pruning the invitation ${invitation.invitationId} for ${invitation.username} to ${where}`;
     try {
@@ -316,7 +322,10 @@ function warnOnce(ledger: DeploymentLedger, message: string): void {
 function undeclaredNotice(projectId: string, found: Found, prune: boolean): string {
   const names = [
     ...found.unmanagedUsers.map((u) => `${u.username} (${u.roles.join(", ")})`),
-    ...found.unmanagedInvitations.map((i) => `${i.username} (invited by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`),
+    ...found.unmanagedInvitations.map(
+      (i) =>
+        `${i.username} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+    ),
     ...found.unmanagedTeams.map((t) => `team "${t.name}" (${t.roles.join(", ")})`),
   ];
   const listed = names.slice(0, NAMED).join("; ") + (names.length > NAMED ? `; and ${names.length - NAMED} more` : "");

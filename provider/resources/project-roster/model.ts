@@ -12,6 +12,8 @@ export type UnmanagedProjectInvitation = {
   roles: string[];
   inviterUsername: string;
   createdAt: string;
+  /** True for an invitation of a DECLARED person: no resource sends project invitations, so accepting it would add roles nobody declared. */
+  extra?: boolean;
 };
 
 /** A team with roles in the project that no ProjectTeam declares and `teams` does not list. */
