@@ -3,17 +3,23 @@
 // to its removal — plus one OrgRoster for the organization, which reports (and with `prune` removes)
 // the access nobody listed. The teams the list declares become one Team each (its founders: the people
 // who list it, so nobody is typed twice) and one ProjectTeam per team and project; a person's teams,
-// by name, become their OrgMembership's `teamIds` (the Teams' `teamId`). Kept apart from the Pulumi
-// entry point so that Automation API inline programs and tests can reuse it. Reading the people is
-// shared with examples/org-invitations; the teams section is ../people/access-list.
+// by name, become their OrgMembership's `teamIds` (the Teams' `teamId`). A person's own project roles
+// (`projects`) become one ProjectMembership per person and project, and every project the list names
+// gets a ProjectRoster, which reports (and with the same `prune` removes) the project access nobody
+// listed. Kept apart from the Pulumi entry point so that Automation API inline programs and tests can
+// reuse it. Reading the people is shared with examples/org-invitations; the teams section and the
+// people's projects are checked by ../people/access-list.
 
 import * as pulumi from "@pulumi/pulumi";
 import {
   OrgMembership,
   OrgRoster,
+  ProjectMembership,
+  ProjectRoster,
   ProjectTeam,
   Team,
   type OrgMembershipStatus,
+  type ProjectMembershipStatus,
   type ProjectTeamStatus,
   type TeamStatus,
 } from "../../index";
@@ -24,14 +30,21 @@ export { parsePeople, type Person } from "../people/people";
 export { parseAccessList, type AccessList, type TeamEntry } from "../people/access-list";
 
 export interface AccessOptions {
-  /** Usernames or patterns (`*` matches anything) the roster never reports or prunes, e.g. a break-glass owner. */
+  /**
+   * Usernames or patterns (`*` matches anything) the rosters — the organization's and each project's —
+   * never report or prune, e.g. a break-glass owner, or the projects' own owner.
+   */
   ignore?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Remove, at `pulumi up`, the access nobody listed. Default false: report it only (the drift gate fails on it). */
+  /**
+   * Remove, at `pulumi up`, the access nobody listed, in the organization and in every project the list
+   * names. Default false: report it only (the drift gate fails on it).
+   */
   prune?: pulumi.Input<boolean>;
   /**
-   * Emails whose OrgMembership gets Pulumi's `retainOnDelete`: once an `up` has recorded it, taking
-   * the person off the list leaves their access in Cloud Manager (Pulumi forgets the resource
-   * without deleting it). Add them to `ignore` too, or the roster reports them from then on.
+   * Emails whose OrgMembership and ProjectMemberships get Pulumi's `retainOnDelete`: once an `up` has
+   * recorded it, taking the person off the list leaves their access — organization and project roles —
+   * in Cloud Manager (Pulumi forgets the resources without deleting them). Add them to `ignore` too, or
+   * the rosters report them from then on.
    */
   retain?: readonly string[];
   /**
@@ -39,6 +52,16 @@ export interface AccessOptions {
    * has roles in. A person's `teams` may also give team ids (teams this program does not manage).
    */
   teams?: readonly TeamEntry[];
+}
+
+/** What a project's roster found that nobody declared (as of the run), counted; 0 each after a pruning `up`. */
+export interface UndeclaredCounts {
+  /** People with roles of their own in the project. */
+  users: number;
+  /** Pending project invitations. */
+  invitations: number;
+  /** Teams with roles in the project. */
+  teams: number;
 }
 
 /** A declared team as the stack exports it. */
@@ -63,6 +86,14 @@ export interface DeclaredMemberships {
   teamStatuses: pulumi.Output<Record<string, TeamOutput>>;
   /** Each ProjectTeam's status (ACTIVE, WAITING, REMOVED), by its resource name. */
   projectTeamStatuses: pulumi.Output<Record<string, ProjectTeamStatus>>;
+  /** One ProjectMembership per person and project, named `<email in lower case>/<project id>`. */
+  projectMemberships: Record<string, ProjectMembership>;
+  /** Each ProjectMembership's status (PENDING, ACTIVE, REMOVED), by its resource name. */
+  projectMembershipStatuses: pulumi.Output<Record<string, ProjectMembershipStatus>>;
+  /** One ProjectRoster per project the list names (a team's or a person's), by project id (lower case). */
+  projectRosters: Record<string, ProjectRoster>;
+  /** What each project's roster found that nobody declared, counted, by project id. */
+  undeclaredProjectAccess: pulumi.Output<Record<string, UndeclaredCounts>>;
 }
 
 /**
@@ -71,9 +102,17 @@ export interface DeclaredMemberships {
  * listed twice is refused before anything is declared. The roster waits for the memberships
  * (`dependsOn`; `opts.dependsOn`, if any, applies to the memberships and so to the roster too): it
  * looks at the organization, and prunes, only once every listed person's access has been applied,
- * and not at all in a run where one of them failed. A list whose teams do not add up (see
+ * and not at all in a run where one of them failed. A list whose teams or projects do not add up (see
  * accessListProblems) is refused the same way. A renamed team (`renamedFrom`) keeps its resources:
  * Pulumi aliases, so its id, members and project roles stay.
+ *
+ * Projects: one ProjectMembership per person and project of their `projects`, after the person's
+ * OrgMembership (`dependsOn`: while they are only invited, its warning names their invitation; and a
+ * person taken off the list leaves the project before the organization). One ProjectRoster per project
+ * named anywhere in the list, after that project's ProjectMemberships and ProjectTeams: `managed` is
+ * the people with roles of their own there, `teams` the Teams with roles there, `ignore` and `prune`
+ * the OrgRoster's. Its project's own owner (a Project Owner nobody lists) is reported like anyone else:
+ * list them or `ignore` them.
  */
 export function declareOrgMemberships(
   people: readonly Person[],
@@ -107,6 +146,8 @@ export function declareOrgMemberships(
     );
   }
   const statuses = pulumi.all(Object.fromEntries(Object.entries(memberships).map(([email, membership]) => [email, membership.status])));
+  const projectMemberships = declareProjectMemberships(people, keys, memberships, orgId, retain, opts);
+  const projectRosters = declareProjectRosters(people, keys, teamEntries, teams, projectMemberships, projectTeams, orgId, options, opts);
   const roster = new OrgRoster(
     "roster",
     {
@@ -127,7 +168,129 @@ export function declareOrgMemberships(
     ),
   );
   const projectTeamStatuses = pulumi.all(Object.fromEntries(Object.entries(projectTeams).map(([name, pt]) => [name, pt.status])));
-  return { memberships, statuses, roster, teams, projectTeams, teamStatuses, projectTeamStatuses };
+  const projectMembershipStatuses = pulumi.all(
+    Object.fromEntries(Object.entries(projectMemberships).map(([name, pm]) => [name, pm.status])),
+  );
+  const undeclaredProjectAccess = pulumi.all(
+    Object.fromEntries(
+      Object.entries(projectRosters).map(([projectId, r]) => [
+        projectId,
+        pulumi
+          .all([r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])
+          // Empty until the roster has looked (a preview of a new one).
+          .apply(([users, invitations, teamsFound]): UndeclaredCounts => ({
+            users: users?.length ?? 0,
+            invitations: invitations?.length ?? 0,
+            teams: teamsFound?.length ?? 0,
+          })),
+      ]),
+    ),
+  );
+  return {
+    memberships,
+    statuses,
+    roster,
+    teams,
+    projectTeams,
+    teamStatuses,
+    projectTeamStatuses,
+    projectMemberships,
+    projectMembershipStatuses,
+    projectRosters,
+    undeclaredProjectAccess,
+  };
+}
+
+/**
+ * One ProjectMembership per person and project of their `projects`, named `<email key>/<project id>`
+ * (the id in lower case), after the person's OrgMembership, and retained with it.
+ */
+function declareProjectMemberships(
+  people: readonly Person[],
+  keys: readonly string[],
+  memberships: Record<string, OrgMembership>,
+  orgId: pulumi.Input<string>,
+  retain: ReadonlySet<string>,
+  opts: pulumi.CustomResourceOptions | undefined,
+): Record<string, ProjectMembership> {
+  const projectMemberships: Record<string, ProjectMembership> = {};
+  for (const [i, person] of people.entries()) {
+    const key = keys[i] ?? person.email;
+    const membership = memberships[key];
+    for (const [projectId, roles] of Object.entries(person.projects ?? {})) {
+      const project = projectId.toLowerCase();
+      projectMemberships[`${key}/${project}`] = new ProjectMembership(
+        `${key}/${project}`,
+        { orgId, projectId: project, username: person.email, roles },
+        {
+          ...opts,
+          ...(membership !== undefined ? { dependsOn: [membership] } : {}),
+          ...(retain.has(key) ? { retainOnDelete: true } : {}),
+        },
+      );
+    }
+  }
+  return projectMemberships;
+}
+
+/**
+ * One ProjectRoster per project the list names (a team's projects, a person's), named
+ * `roster/<project id>`, declared after that project's ProjectMemberships and ProjectTeams so that
+ * it counts them as declared.
+ */
+function declareProjectRosters(
+  people: readonly Person[],
+  keys: readonly string[],
+  teamEntries: readonly TeamEntry[],
+  teams: Record<string, Team>,
+  projectMemberships: Record<string, ProjectMembership>,
+  projectTeams: Record<string, ProjectTeam>,
+  orgId: pulumi.Input<string>,
+  options: AccessOptions,
+  opts: pulumi.CustomResourceOptions | undefined,
+): Record<string, ProjectRoster> {
+  const projects = new Map<string, { managed: string[]; teams: pulumi.Output<string>[]; after: pulumi.Resource[] }>();
+  const entryOf = (projectId: string) => {
+    const project = projectId.toLowerCase();
+    const found = projects.get(project) ?? { managed: [], teams: [], after: [] };
+    projects.set(project, found);
+    return { project, found };
+  };
+  for (const entry of teamEntries) {
+    const key = teamKey(entry.name);
+    const team = teams[key];
+    for (const projectId of Object.keys(entry.projects ?? {})) {
+      const { project, found } = entryOf(projectId);
+      if (team !== undefined) found.teams.push(team.teamId);
+      const projectTeam = projectTeams[`${key}/${project}`];
+      if (projectTeam !== undefined) found.after.push(projectTeam);
+    }
+  }
+  for (const [i, person] of people.entries()) {
+    const key = keys[i] ?? person.email;
+    for (const projectId of Object.keys(person.projects ?? {})) {
+      const { project, found } = entryOf(projectId);
+      found.managed.push(person.email);
+      const projectMembership = projectMemberships[`${key}/${project}`];
+      if (projectMembership !== undefined) found.after.push(projectMembership);
+    }
+  }
+  const rosters: Record<string, ProjectRoster> = {};
+  for (const [project, { managed, teams: teamIds, after }] of projects) {
+    rosters[project] = new ProjectRoster(
+      `roster/${project}`,
+      {
+        orgId,
+        projectId: project,
+        managed,
+        teams: teamIds,
+        ...(options.ignore !== undefined ? { ignore: options.ignore } : {}),
+        ...(options.prune !== undefined ? { prune: options.prune } : {}),
+      },
+      { ...opts, dependsOn: after },
+    );
+  }
+  return rosters;
 }
 
 /**

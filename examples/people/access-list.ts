@@ -1,7 +1,8 @@
 // The list examples/org-membership reads: the people (./people) and the teams they are on, BY NAME,
-// with each team's roles in projects. One file rather than a people.yaml and a teams.yaml: a change
-// that puts someone on a team and one that widens what the team may do in a project are reviewed in
-// the same diff, and a team a person names is checked against the teams the same file declares.
+// with each team's roles in projects, and each person's own roles in projects. One file rather than a
+// people.yaml and a teams.yaml: a change that puts someone on a team, one that widens what the team
+// may do in a project and one that gives a person a role there themselves are reviewed in the same
+// diff, and a team a person names is checked against the teams the same file declares.
 //
 //   teams:
 //     - name: dba
@@ -11,6 +12,10 @@
 //     - email: bob@example.com
 //       roles: [ORG_MEMBER]
 //       teams: [dba]
+//     - email: carol@example.com
+//       roles: [ORG_MEMBER]
+//       projects:
+//         5f1b2c3d4e5f6a7b8c9d0e30: [GROUP_READ_ONLY]
 //
 // A plain list of people (no `teams:`) is still read as before, and a person's `teams` may still give
 // team ids (24 hexadecimal characters): teams this list does not manage. Every problem is reported at
@@ -18,7 +23,7 @@
 
 import { parse } from "yaml";
 import { KNOWN_PROJECT_ROLES } from "../../index";
-import { isRecord, isStringList, readPeople, type Person } from "./people";
+import { isRecord, isStringList, readPeople, readProjectRoles, type Person } from "./people";
 
 /** One entry of the `teams:` section. */
 export interface TeamEntry {
@@ -100,18 +105,9 @@ function readTeam(raw: unknown, where: string): { team?: TeamEntry; problems: st
   }
   let roles: Record<string, string[]> | undefined;
   if (projects !== undefined && projects !== null) {
-    if (!isRecord(projects)) {
-      problems.push(`${named}: "projects" must map project ids to roles, e.g. "5f1b2c3d4e5f6a7b8c9d0e30: [GROUP_READ_ONLY]"`);
-    } else {
-      roles = {};
-      for (const [projectId, list] of Object.entries(projects)) {
-        if (!isStringList(list)) {
-          problems.push(`${named}: project ${projectId}: the roles must be a list, e.g. [GROUP_READ_ONLY]`);
-          continue;
-        }
-        roles[projectId] = list;
-      }
-    }
+    const read = readProjectRoles(projects, named);
+    problems.push(...read.problems);
+    roles = read.roles;
   }
   const former = typeof renamedFrom === "string" ? [renamedFrom] : renamedFrom;
   if (former !== undefined && former !== null && !isStringList(former)) {
@@ -138,9 +134,10 @@ export interface EntryNumbers {
 
 /**
  * What is wrong with the list as a whole, each problem naming `source`, the entry and the fix: a team
- * declared twice (names are unique ignoring case), a project id that is not one, a role that is not a
- * project role, a former name in use, a team nobody is on (Cloud Manager keeps no empty team), and a
- * person's team that is neither declared nor a team id. Used by the parser and by
+ * declared twice (names are unique ignoring case), a project id that is not one (a team's or a
+ * person's), a project listed twice in one entry, a role that is not a project role, a former name in
+ * use, a team nobody is on (Cloud Manager keeps no empty team), and a person's team that is neither
+ * declared nor a team id. Used by the parser and by
  * declareOrgMemberships (so a program that builds the list in code is held to the same rules).
  */
 export function accessListProblems(list: AccessList, source: string, numbers: EntryNumbers = {}): string[] {
@@ -166,19 +163,7 @@ export function accessListProblems(list: AccessList, source: string, numbers: En
 
   const formerOf = new Map<string, number>();
   list.teams.forEach((team, i) => {
-    const projectKeys = new Set<string>();
-    for (const [projectId, roles] of Object.entries(team.projects ?? {})) {
-      if (!HEX24.test(projectId)) {
-        problems.push(
-          `${teamWhere(i)}: "${projectId}" is not a project id: write the project's id (24 hexadecimal characters; ` +
-            `it is in the project's URL and under Project Settings), not its name`,
-        );
-        continue;
-      }
-      if (projectKeys.has(projectId.toLowerCase())) problems.push(`${teamWhere(i)}: project ${projectId} is listed twice: keep one entry`);
-      projectKeys.add(projectId.toLowerCase());
-      problems.push(...roleProblems(roles, `${teamWhere(i)}: project ${projectId}`));
-    }
+    problems.push(...projectRolesProblems(team.projects, teamWhere(i), TEAM_ROLES));
     for (const former of team.renamedFrom ?? []) {
       const inUse = byName.get(teamKey(former));
       if (inUse !== undefined && inUse !== i) {
@@ -198,6 +183,7 @@ export function accessListProblems(list: AccessList, source: string, numbers: En
   const declared = list.teams.map((t) => t.name);
   const onTeam = new Set<string>();
   list.people.forEach((person, i) => {
+    problems.push(...projectRolesProblems(person.projects, personWhere(i), PERSON_ROLES));
     const seen = new Set<string>();
     for (const ref of person.teams ?? []) {
       const key = teamKey(ref);
@@ -231,10 +217,43 @@ export function accessListProblems(list: AccessList, source: string, numbers: En
   return problems;
 }
 
-/** A team's roles in one project: a non-empty list of Cloud Manager's project roles, each once. */
-function roleProblems(roles: readonly string[], where: string): string[] {
+/** Whose roles a `projects:` mapping gives, as the messages say it. */
+interface RolesOf {
+  /** "a team's", "a person's". */
+  whose: string;
+  /** Who a project's removal takes off it: "the team", "them". */
+  who: string;
+}
+
+const TEAM_ROLES: RolesOf = { whose: "a team's", who: "the team" };
+const PERSON_ROLES: RolesOf = { whose: "a person's", who: "them" };
+
+/**
+ * A `projects:` mapping (a team's or a person's): each key a project id (24 hexadecimal characters),
+ * no project twice (ids ignore case), each with a non-empty list of project roles.
+ */
+function projectRolesProblems(projects: Readonly<Record<string, readonly string[]>> | undefined, where: string, of: RolesOf): string[] {
+  const problems: string[] = [];
+  const projectKeys = new Set<string>();
+  for (const [projectId, roles] of Object.entries(projects ?? {})) {
+    if (!HEX24.test(projectId)) {
+      problems.push(
+        `${where}: "${projectId}" is not a project id: write the project's id (24 hexadecimal characters; ` +
+          `it is in the project's URL and under Project Settings), not its name`,
+      );
+      continue;
+    }
+    if (projectKeys.has(projectId.toLowerCase())) problems.push(`${where}: project ${projectId} is listed twice: keep one entry`);
+    projectKeys.add(projectId.toLowerCase());
+    problems.push(...roleProblems(roles, `${where}: project ${projectId}`, of));
+  }
+  return problems;
+}
+
+/** Roles in one project: a non-empty list of Cloud Manager's project roles, each once. */
+function roleProblems(roles: readonly string[], where: string, of: RolesOf): string[] {
   const known = KNOWN_PROJECT_ROLES.join(", ");
-  if (roles.length === 0) return [`${where}: no roles: list at least one (${known}), or remove the project to take the team off it`];
+  if (roles.length === 0) return [`${where}: no roles: list at least one (${known}), or remove the project to take ${of.who} off it`];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const role of roles) {
@@ -244,7 +263,7 @@ function roleProblems(roles: readonly string[], where: string): string[] {
     if (PROJECT_ROLES.has(role.trim().toUpperCase())) {
       problems.push(`${where}: "${role}" is not a project role: write it "${role.trim().toUpperCase()}"`);
     } else if (!role.trim().toUpperCase().startsWith("GROUP_")) {
-      problems.push(`${where}: "${role}" is not a project role (a team's roles in a project are GROUP_ roles): use one of ${known}`);
+      problems.push(`${where}: "${role}" is not a project role (${of.whose} roles in a project are GROUP_ roles): use one of ${known}`);
     } else {
       problems.push(`${where}: "${role}" is not a Cloud Manager project role: use one of ${known}`);
     }

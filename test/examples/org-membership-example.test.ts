@@ -2,8 +2,9 @@
 // monitor: what it declares from a people list — one OrgMembership per person, named by the email in
 // lower case, and the organization's OrgRoster managing exactly those emails; one Team per declared
 // team (founders: the people who list it) and one ProjectTeam per team and project, a person's teams
-// by name becoming the Teams' ids — and how it reads its stack config. The people.yaml reading is
-// shared with examples/org-invitations (examples/people).
+// by name becoming the Teams' ids; one ProjectMembership per person and project of their own roles,
+// and one ProjectRoster per project the list names — and how it reads its stack config. The
+// people.yaml reading is shared with examples/org-invitations (examples/people).
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,14 @@ const STAGING = "5f1b2c3d4e5f6a7b8c9d0e31";
 const TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:Team";
 const PROJECT_TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectTeam";
 const MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMembership";
+const PROJECT_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectMembership";
+const PROJECT_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectRoster";
+/** What the mock's ProjectRoster in STAGING "finds": one stranger and one team, to count. */
+const FOUND_IN_STAGING = {
+  unmanagedUsers: [{ username: "mallory@example.net", userId: "5f1b2c3d4e5f6a7b8c9d0e40", roles: ["GROUP_OWNER"] }],
+  unmanagedInvitations: [],
+  unmanagedTeams: [{ teamId: "5f1b2c3d4e5f6a7b8c9d0e41", name: "shadow", roles: ["GROUP_READ_ONLY"] }],
+};
 
 /** The id the mock gives a Team: 24 hex characters derived from its resource name. */
 function mockTeamId(name: string): string {
@@ -47,6 +56,11 @@ beforeAll(async () => {
         if (args.type === TEAM_TYPE) {
           return { id: `${ORG_ID}/${mockTeamId(args.name)}`, state: { ...inputs, teamId: mockTeamId(args.name), status: "WAITING" } };
         }
+        if (args.type === PROJECT_ROSTER_TYPE) {
+          const found =
+            inputs["projectId"] === STAGING ? FOUND_IN_STAGING : { unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] };
+          return { id: `${ORG_ID}/${String(inputs["projectId"])}/roster`, state: { ...inputs, ...found } };
+        }
         return { id: `${ORG_ID}/${args.name}`, state: { ...inputs, status: "PENDING" } };
       },
       call: () => ({}),
@@ -61,14 +75,14 @@ function resolved<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 describe("examples/org-membership", () => {
-  it("ships a people.yaml of a few people and a team with its roles in two projects, read by the access-list parser", () => {
+  it("ships a people.yaml of a few people, a team with its roles in two projects and a person's own project role, read by the access-list parser", () => {
     const file = join(__dirname, "../../examples/org-membership/people.yaml");
     expect(parseAccessList(readFileSync(file, "utf8"), file)).toEqual({
       teams: [{ name: "dba", projects: { [PROD]: ["GROUP_DATA_ACCESS_ADMIN", "GROUP_READ_ONLY"], [STAGING]: ["GROUP_OWNER"] } }],
       people: [
         { email: "alice@example.com", roles: ["ORG_OWNER"] },
         { email: "bob@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"], teams: ["dba"] },
-        { email: "carol@example.com", roles: ["ORG_READ_ONLY"] },
+        { email: "carol@example.com", roles: ["ORG_READ_ONLY"], projects: { [PROD]: ["GROUP_READ_ONLY"] } },
       ],
     });
     // The invitations example's parser reads no team names: it says where they are understood.
@@ -182,6 +196,129 @@ describe("examples/org-membership", () => {
       ["bob@example.com", [mockTeamId("dba"), TEAM]],
       ["carol@example.com", undefined],
     ]);
+  });
+
+  it("declares one ProjectMembership per person and project, and one ProjectRoster per project the list names (teams' and people's)", async () => {
+    registered.length = 0;
+    const { people, teams } = parseAccessList(
+      [
+        "teams:",
+        "  - name: dba",
+        "    projects:",
+        `      ${PROD}: [GROUP_DATA_ACCESS_ADMIN]`,
+        "people:",
+        "  - email: Alice@Example.com",
+        "    roles: [ORG_MEMBER]",
+        "    teams: [dba]",
+        "  - email: bob@example.com",
+        "    roles: [ORG_MEMBER]",
+        "    projects:",
+        `      ${PROD}: [GROUP_READ_ONLY]`,
+        `      ${STAGING.toUpperCase()}: [GROUP_DATA_ACCESS_READ_WRITE, GROUP_READ_ONLY]`,
+        "  - email: carol@example.com",
+        "    roles: [ORG_MEMBER]",
+        "    projects:",
+        `      ${STAGING}: [GROUP_DATA_ACCESS_READ_ONLY]`,
+        "  - email: dave@example.com",
+        "    roles: [ORG_MEMBER]",
+        "",
+      ].join("\n"),
+    );
+    const access = declareOrgMemberships(people, ORG_ID, {
+      teams,
+      ignore: ["owner@example.com"],
+      prune: true,
+      retain: ["carol@example.com"],
+    });
+    expect(Object.keys(access.projectMemberships)).toEqual([
+      `bob@example.com/${PROD}`,
+      `bob@example.com/${STAGING}`,
+      `carol@example.com/${STAGING}`,
+    ]);
+    expect(Object.keys(access.projectRosters)).toEqual([PROD, STAGING]);
+    expect(await resolved(access.projectMembershipStatuses)).toEqual({
+      [`bob@example.com/${PROD}`]: "PENDING",
+      [`bob@example.com/${STAGING}`]: "PENDING",
+      [`carol@example.com/${STAGING}`]: "PENDING",
+    });
+    // The counts of what each roster found: the mock "finds" a stranger and a team in staging.
+    expect(await resolved(access.undeclaredProjectAccess)).toEqual({
+      [PROD]: { users: 0, invitations: 0, teams: 0 },
+      [STAGING]: { users: 1, invitations: 0, teams: 1 },
+    });
+
+    const byName = (a: Registered, b: Registered) => a.name.localeCompare(b.name);
+    const grants = registered.filter((r) => r.type === PROJECT_MEMBERSHIP_TYPE).sort(byName);
+    expect(grants.map((r) => [r.name, r.inputs["orgId"], r.inputs["projectId"], r.inputs["username"], r.inputs["roles"]])).toEqual([
+      [`bob@example.com/${PROD}`, ORG_ID, PROD, "bob@example.com", ["GROUP_READ_ONLY"]],
+      [`bob@example.com/${STAGING}`, ORG_ID, STAGING, "bob@example.com", ["GROUP_DATA_ACCESS_READ_WRITE", "GROUP_READ_ONLY"]],
+      [`carol@example.com/${STAGING}`, ORG_ID, STAGING, "carol@example.com", ["GROUP_DATA_ACCESS_READ_ONLY"]],
+    ]);
+    const rosters = registered.filter((r) => r.type === PROJECT_ROSTER_TYPE).sort(byName);
+    const rosterInputs = (r: Registered) =>
+      Object.fromEntries(["orgId", "projectId", "managed", "teams", "ignore", "prune"].map((k) => [k, r.inputs[k]]));
+    expect(rosters.map((r) => [r.name, rosterInputs(r)])).toEqual([
+      [
+        `roster/${PROD}`,
+        {
+          orgId: ORG_ID,
+          projectId: PROD,
+          managed: ["bob@example.com"],
+          teams: [mockTeamId("dba")],
+          ignore: ["owner@example.com"],
+          prune: true,
+        },
+      ],
+      [
+        `roster/${STAGING}`,
+        {
+          orgId: ORG_ID,
+          projectId: STAGING,
+          managed: ["bob@example.com", "carol@example.com"],
+          teams: [],
+          ignore: ["owner@example.com"],
+          prune: true,
+        },
+      ],
+    ]);
+    // The organization's roster is as before: everyone in the list, whatever their projects.
+    expect(registered.find((r) => r.name === "roster")?.inputs["managed"]).toEqual([
+      "Alice@Example.com",
+      "bob@example.com",
+      "carol@example.com",
+      "dave@example.com",
+    ]);
+  });
+
+  it("a person's ProjectMemberships come after their OrgMembership, are retained with it, and each roster after its project's declarations", () => {
+    // The options each resource was constructed with, seen by a resource transformation (given through opts to every resource).
+    const optionsOf = new Map<string, pulumi.CustomResourceOptions>();
+    const nameOf = new Map<pulumi.Resource, string>();
+    const recorder: pulumi.ResourceTransformation = (args) => {
+      optionsOf.set(args.name, args.opts);
+      nameOf.set(args.resource, args.name);
+      return undefined;
+    };
+    const people = [
+      { email: "bob@example.com", roles: ["ORG_MEMBER"], projects: { [PROD]: ["GROUP_READ_ONLY"] } },
+      { email: "carol@example.com", roles: ["ORG_MEMBER"], teams: ["dba"], projects: { [PROD]: ["GROUP_OWNER"] } },
+    ];
+    declareOrgMemberships(
+      people,
+      ORG_ID,
+      { teams: [{ name: "dba", projects: { [PROD]: ["GROUP_READ_ONLY"] } }], retain: ["carol@example.com"] },
+      { transformations: [recorder] },
+    );
+    const dependsOn = (name: string) => {
+      const deps = optionsOf.get(name)?.dependsOn;
+      return (Array.isArray(deps) ? (deps as pulumi.Resource[]) : []).map((d) => nameOf.get(d) ?? "?");
+    };
+    expect(dependsOn(`bob@example.com/${PROD}`)).toEqual(["bob@example.com"]);
+    expect(optionsOf.get(`bob@example.com/${PROD}`)?.retainOnDelete).toBeUndefined();
+    expect(dependsOn(`carol@example.com/${PROD}`)).toEqual(["carol@example.com"]);
+    expect(optionsOf.get(`carol@example.com/${PROD}`)?.retainOnDelete).toBe(true);
+    expect(optionsOf.get("carol@example.com")?.retainOnDelete).toBe(true);
+    expect(dependsOn(`roster/${PROD}`)).toEqual([`dba/${PROD}`, `bob@example.com/${PROD}`, `carol@example.com/${PROD}`]);
   });
 
   it("refuses a list whose teams do not add up, naming every problem, before declaring anything", () => {

@@ -1,5 +1,6 @@
 // The example programs' input: the people list a GitOps repository keeps, and (examples/org-membership)
-// the teams it declares by name with their roles per project, checked as a whole before anything is declared.
+// the teams it declares by name with their roles per project and each person's own roles per project,
+// checked as a whole before anything is declared.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -159,6 +160,84 @@ describe("Example_AccessList (people.yaml with teams)", () => {
         'people.yaml: teams entry 3 ("sre"): renamedFrom "old" is also claimed by teams entry 2 ("ops"): keep it in one',
         'people.yaml: people entry 1 (a@example.com): team "DBA" is listed twice: keep one',
       ].join("\n"),
+    );
+  });
+});
+
+describe("Example_AccessList: a person's own project roles", () => {
+  const STAGING = "5f1b2c3d4e5f6a7b8c9d0e31";
+  const ROLES =
+    "GROUP_AUTOMATION_ADMIN, GROUP_BACKUP_ADMIN, GROUP_DATA_ACCESS_ADMIN, GROUP_DATA_ACCESS_READ_ONLY, GROUP_DATA_ACCESS_READ_WRITE, " +
+    "GROUP_MONITORING_ADMIN, GROUP_OWNER, GROUP_READ_ONLY, GROUP_USER_ADMIN";
+
+  it("reads them beside teams, in a people: file and in a plain list", () => {
+    const text = [
+      "teams:",
+      "  - name: dba",
+      "    projects:",
+      `      ${PROD}: [GROUP_DATA_ACCESS_ADMIN]`,
+      "people:",
+      "  - email: a@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    teams: [dba]",
+      "    projects:",
+      `      ${PROD}: [GROUP_READ_ONLY]`,
+      `      ${STAGING}: [GROUP_OWNER, GROUP_READ_ONLY]`,
+      "",
+    ].join("\n");
+    expect(parseAccessList(text).people).toEqual([
+      {
+        email: "a@example.com",
+        roles: ["ORG_MEMBER"],
+        teams: ["dba"],
+        projects: { [PROD]: ["GROUP_READ_ONLY"], [STAGING]: ["GROUP_OWNER", "GROUP_READ_ONLY"] },
+      },
+    ]);
+    const plain = `- email: a@example.com\n  roles: [ORG_MEMBER]\n  projects: {${PROD}: [GROUP_READ_ONLY]}\n`;
+    expect(parseAccessList(plain)).toEqual({
+      people: [{ email: "a@example.com", roles: ["ORG_MEMBER"], projects: { [PROD]: ["GROUP_READ_ONLY"] } }],
+      teams: [],
+    });
+  });
+
+  it("reports every problem at once, each naming the file, the entry and the fix (as for a team's projects)", () => {
+    const text = [
+      "people:",
+      "  - email: a@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    projects:",
+      "      prod: [GROUP_READ_ONLY]",
+      `      ${PROD}: [ORG_MEMBER, group_owner, GROUP_CLUSTER_MANAGER, GROUP_READ_ONLY, GROUP_READ_ONLY]`,
+      `      ${PROD.toUpperCase()}: [GROUP_READ_ONLY]`,
+      `      ${STAGING}: []`,
+      "  - email: b@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    projects: [GROUP_READ_ONLY]",
+      "  - email: c@example.com",
+      "    roles: [ORG_MEMBER]",
+      "    projects:",
+      `      ${STAGING}: GROUP_READ_ONLY`,
+      "",
+    ].join("\n");
+    expect(() => parseAccessList(text, "people.yaml")).toThrow(
+      [
+        'people.yaml: people entry 2: "projects" must map project ids to roles, e.g. "5f1b2c3d4e5f6a7b8c9d0e30: [GROUP_READ_ONLY]"',
+        `people.yaml: people entry 3: project ${STAGING}: the roles must be a list, e.g. [GROUP_READ_ONLY]`,
+        "people.yaml: people entry 1 (a@example.com): \"prod\" is not a project id: write the project's id (24 hexadecimal characters; it is in the project's URL and under Project Settings), not its name",
+        `people.yaml: people entry 1 (a@example.com): project ${PROD}: "ORG_MEMBER" is not a project role (a person's roles in a project are GROUP_ roles): use one of ${ROLES}`,
+        `people.yaml: people entry 1 (a@example.com): project ${PROD}: "group_owner" is not a project role: write it "GROUP_OWNER"`,
+        `people.yaml: people entry 1 (a@example.com): project ${PROD}: "GROUP_CLUSTER_MANAGER" is not a Cloud Manager project role: use one of ${ROLES}`,
+        `people.yaml: people entry 1 (a@example.com): project ${PROD}: role GROUP_READ_ONLY is listed twice: keep one`,
+        `people.yaml: people entry 1 (a@example.com): project ${PROD.toUpperCase()} is listed twice: keep one entry`,
+        `people.yaml: people entry 1 (a@example.com): project ${STAGING}: no roles: list at least one (${ROLES}), or remove the project to take them off it`,
+      ].join("\n"),
+    );
+  });
+
+  it("the invitations example's parser refuses project roles instead of dropping them", () => {
+    const text = `- email: a@example.com\n  roles: [ORG_MEMBER]\n  projects: {${PROD}: [GROUP_READ_ONLY]}\n`;
+    expect(() => parsePeople(text, "people.yaml")).toThrow(
+      'people.yaml: entry 1: "projects" gives project roles, which only examples/org-membership declares (its program reads them): remove it here, or use that example',
     );
   });
 });
