@@ -80,7 +80,7 @@ describe("create", () => {
     expect(writeLog(h)).toEqual([]);
     expect(h.emulator.state.projectInvitations()).toEqual([]);
     expect(h.notices.join("\n")).toMatch(
-      /carol@example.com gets GROUP_READ_ONLY in project "prod" once .*: nobody has invited them \(declare an OrgMembership for them\)\. Nothing was sent\./,
+      /carol@example.com gets GROUP_READ_ONLY in project "prod" once .*: nobody has invited them to the organization \(declare an OrgMembership for them\)\. Nothing was sent\./,
     );
   });
 

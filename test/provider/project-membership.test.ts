@@ -5,6 +5,7 @@
 // Each "deployment" is one provider process: h.newDeployment() between commands, as with the engine.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PropertyBag } from "../../provider/model/property-bag";
+import { CloudManagerClient } from "../../sdk";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes as allWrites, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -198,5 +199,31 @@ describe("ProjectRoster check", () => {
     expect(checked.failures ?? []).toEqual([]);
     const bad = await runtime.projectRoster.check({}, { orgId: "a".repeat(24), projectId: "b".repeat(24), managed: [], teams: ["dba"] });
     expect(bad.failures?.[0]).toMatchObject({ property: "teams" });
+  });
+});
+
+describe("ProjectMembership delete and other automations", () => {
+  it("withdraws a hand-sent project invitation for the person, but keeps another API key's, saying so", async () => {
+    const { projectId } = setup();
+    const { id, state } = await up(runtime.projectMember, person(projectId, "alice@example.com", ["GROUP_READ_ONLY"]));
+    const byHand = h.emulator.state.inviteToProjectAs(
+      projectId,
+      { username: "alice@example.com", roles: ["GROUP_OWNER"] },
+      "admin@example.com",
+    );
+    const otherKey = h.emulator.state.addApiKey({ orgRoles: [{ orgId: h.orgId, roles: ["ORG_OWNER"] }] });
+    const other = new CloudManagerClient({
+      baseUrl: h.emulator.baseUrl,
+      publicKey: otherKey.publicKey,
+      privateKey: otherKey.privateKey,
+      retry: { maxRetries: 0 },
+    });
+    const theirs = await other.createProjectInvitation(projectId, { username: "alice@example.com", roles: ["GROUP_READ_ONLY"] });
+    await other.close();
+    await h.newDeployment();
+    await runtime.projectMember.delete(id, state);
+    expect(h.emulator.state.pendingProjectInvitations(projectId).map((i) => i.id)).toEqual([theirs.id]);
+    expect(h.notices.join("\n")).toMatch(new RegExp(`withdrew the pending invitation ${byHand.id} for alice@example.com`));
+    expect(h.notices.join("\n")).toMatch(new RegExp(`kept the pending invitation ${theirs.id} for alice@example.com .*another API key`));
   });
 });

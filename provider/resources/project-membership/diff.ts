@@ -31,7 +31,9 @@ export function diffProjectMembership(olds: PropertyBag, news: PropertyBag, say:
     return { changes: false };
   }
   if (old.status === "REMOVED") {
-    say(`${where} lost their roles outside Pulumi (taken off the project, or out of the organization); \`pulumi up\` gives them back.`);
+    say(
+      `${where} lost their roles outside Pulumi (taken off the project, or out of the organization); \`pulumi up\` gives them back (once they are a member of the organization again).`,
+    );
     return { changes: true };
   }
   const roles = news["roles"];

@@ -16,6 +16,7 @@ import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dyna
 import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { OrgUser, Project, ProjectUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
+import { senderOf } from "../../access/invitations";
 import { memberNamed } from "../../access/org-rules";
 import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
@@ -152,7 +153,7 @@ async function converge(api: OrgApi, inputs: ProjectMembershipInputs, step: "cre
     warn(
       `${inputs.username} gets ${inputs.roles.join(", ")} in project "${inProject.name}" once they are a member of organization ${api.orgId}: ` +
         (invited === undefined
-          ? `nobody has invited them (declare an OrgMembership for them). Nothing was sent.`
+          ? `nobody has invited them to the organization (declare an OrgMembership for them). Nothing was sent.`
           : `their invitation ${invited.id} is pending. The first \`pulumi up\` after they accept gives them the roles; nothing was sent.`),
     );
     return { ...inputs, status: "PENDING", projectName: inProject.name };
@@ -237,13 +238,21 @@ function refuseForeignProject(api: OrgApi, inputs: ProjectMembershipInputs, else
   );
 }
 
-/** Withdraws every pending project invitation for the person in the project (a hand-sent one would give the access back). */
+/** Withdraws every pending project invitation for the person in the project (a hand-sent one would give the access back), but another automation's. */
 async function withdrawProjectInvitations(api: OrgApi, project: Project, username: string): Promise<void> {
   const pending = await orFail(
     api.projectInvitations(project.id),
     `Reading the pending invitations of project "${project.name}" (${project.id})`,
   );
   for (const invitation of pending.filter((i) => sameUsername(i.username, username))) {
+    // Another automation's invitation is its own business, as a ProjectRoster never prunes one: said, kept.
+    if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
+      warn(
+        `kept the pending invitation ${invitation.id} for ${username} to project "${project.name}": another API key or service account ` +
+          `(${invitation.inviterUsername}) sent it; withdraw it where that automation is managed, or by hand.`,
+      );
+      continue;
+    }
     try {
       await api.deleteProjectInvitation(project.id, invitation.id);
       warn(
