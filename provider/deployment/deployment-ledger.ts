@@ -16,6 +16,8 @@
 //   without an Organization Owner is refused for the whole plan, not only for the last write sent
 //   (../access/owner-guard);
 // - notices said once (text): the engine calls diff more than once for one resource;
+// - checked resources (URN): a roster's diff during the refresh of `--refresh` runs before the
+//   program's resources are checked, so it names nobody as undeclared until the roster is checked;
 // - declarations in a project (a person's roles, a team's roles): a second resource for the same is
 //   refused, and a ProjectRoster never reports or prunes what a resource of this deployment declares;
 // - teams (person): the team ids an OrgMembership lists, and the teams a Team names the person a
@@ -108,6 +110,7 @@ export class DeploymentLedger {
   private readonly holders = new Map<string, Holding[]>();
   private readonly withdrawals = new Map<string, Withdrawal>();
   private readonly seen = new Set<string>();
+  private readonly checkedUrns = new Set<string>();
   private readonly intents = new Map<string, Intent>();
   /** personKey → the team ids the person's OrgMembership lists (known at its check). */
   private readonly listedTeams = new Map<string, { urn: string; teamIds: readonly string[] }>();
@@ -146,6 +149,19 @@ export class DeploymentLedger {
     this.syncPeers();
     const prefix = personKey({ orgId, username: "" });
     return new Set([...this.declared.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  }
+
+  /** `urn` was checked in this deployment (the program declared it; a refresh alone checks nothing). */
+  checked(urn: string): void {
+    this.checkedUrns.add(urn);
+  }
+
+  /**
+   * Whether `urn` was checked in this deployment: before that, the other resources' declarations are
+   * not known yet. Without a URN (nothing to tell by) it counts as checked.
+   */
+  wasChecked(urn: string | undefined): boolean {
+    return urn === undefined || this.checkedUrns.has(urn);
   }
 
   /** True the first time `notice` is asked in this deployment (a notice the engine's repeated calls would repeat). */

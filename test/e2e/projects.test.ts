@@ -632,12 +632,10 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     expect(directRoles(reports.id)).toEqual(["owner@reports.example.com: GROUP_OWNER"]);
   });
 
-  // Fails today: the refresh reads the team into the roster's record (unmanagedTeams) and the engine
-  // diffs the refreshed roster before the program has run (no ProjectTeam checked yet, so nothing
-  // declares the team): that diff warns, under the roster's "(refresh)", naming the team as undeclared
-  // access. The preview's diff, after the ProjectTeam's check, drops it: exit 0, with a warning that
-  // says otherwise. Listing the team in `teams` (step 1-7's program) avoids it.
-  test.fails("8b. ...and that green gate names no team as undeclared access", () => {
+  // The refresh reads the team into the roster's record and the engine diffs the refreshed roster
+  // before the program has run (no ProjectTeam checked yet): that diff names nobody until the roster
+  // itself is checked, and the preview's diff, after the ProjectTeam's check, finds nothing undeclared.
+  test("8b. ...and that green gate names no team as undeclared access", () => {
     expect(leftOutGate?.code).toBe(0);
     expect(warnings(leftOutGate?.output ?? "").filter((w) => w.includes("undeclared access"))).toEqual([]);
   });

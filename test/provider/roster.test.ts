@@ -14,7 +14,13 @@ afterAll(() => h.close());
 const r = runtime.roster;
 
 function roster(extra: PropertyBag = {}): PropertyBag {
-  return { orgId: h.orgId, managed: ["alice@example.com"], __provider: PROVIDER_PLACEHOLDER, ...extra };
+  return {
+    orgId: h.orgId,
+    managed: ["alice@example.com"],
+    __urn: "urn:pulumi:dev::access::pulumi-nodejs:dynamic/cloudmanager:OrgRoster::roster",
+    __provider: PROVIDER_PLACEHOLDER,
+    ...extra,
+  };
 }
 
 async function checked(news: PropertyBag): Promise<PropertyBag> {
@@ -66,6 +72,10 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     await h.newDeployment(); // the next preview
     h.notices.length = 0;
     const state = { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
+    // The refresh of `preview --refresh` diffs before the program is checked: a change, but nobody named yet.
+    expect(await r.diff(created.id, state, news)).toEqual({ changes: true });
+    expect(h.notices).toEqual([]);
+    await r.check({}, news); // the preview: the roster is checked, then diffed
     expect(await r.diff(created.id, state, news)).toEqual({ changes: true });
     expect(h.notices).toHaveLength(1);
     expect(h.notices[0]).toMatch(

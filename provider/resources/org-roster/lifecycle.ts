@@ -26,7 +26,7 @@ import type { DeploymentLedger } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { orFail } from "../../errors/provider-error";
-import { isUnknown, listOf, recordsOf, stringOf, type PropertyBag } from "../../model/property-bag";
+import { isUnknown, listOf, recordsOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
 import { rosterResourceId, type OrgRosterInputs, type OrgRosterOutputs, type UnmanagedInvitation, type UnmanagedMember } from "./model";
 
 /** Names listed in one warning before the rest are counted. */
@@ -63,7 +63,10 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
     (i) => i.extra === true || stillUnmanaged(i.username),
   );
   const members = recordsOf<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
-  if (invitations.length + members.length > 0) warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
+  // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
+  // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
+  if (invitations.length + members.length > 0 && ledger.wasChecked(urnOf(news)))
+    warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
   return { changes: inputsChanged || invitations.length + members.length > 0 };
 }
 

@@ -24,7 +24,7 @@ import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { codedMessage } from "../../errors/codes";
 import { orFail, providerError } from "../../errors/provider-error";
-import { isUnknown, listOf, recordsOf, stringOf, type PropertyBag } from "../../model/property-bag";
+import { isUnknown, listOf, recordsOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
 import {
   projectRosterResourceId,
   type ProjectRosterInputs,
@@ -78,7 +78,9 @@ export function diffProjectRoster(olds: PropertyBag, news: PropertyBag, ledger: 
     knownNews,
   );
   const count = found.unmanagedUsers.length + found.unmanagedInvitations.length + found.unmanagedTeams.length;
-  if (count > 0) warnOnce(ledger, undeclaredNotice(old.projectId, found, next.prune));
+  // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
+  // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
+  if (count > 0 && ledger.wasChecked(urnOf(news))) warnOnce(ledger, undeclaredNotice(old.projectId, found, next.prune));
   return { changes: inputsChanged || count > 0 };
 }
 
