@@ -102,6 +102,7 @@ describe("create", () => {
       "GET /orgs/{org}/groups 200",
       "GET /orgs/{org}/users 200",
       "GET /groups/{prod}/users 200",
+      "GET /groups/{prod}/invites 200",
       "POST /groups/{prod}/users 200",
     ]);
     expect(ownRoles(h, prod, "alice@example.com")).toEqual(["GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY"]);

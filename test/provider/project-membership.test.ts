@@ -227,3 +227,25 @@ describe("ProjectMembership delete and other automations", () => {
     expect(h.notices.join("\n")).toMatch(new RegExp(`kept the pending invitation ${theirs.id} for alice@example.com .*another API key`));
   });
 });
+
+describe("ProjectMembership never sends a second invitation", () => {
+  it("a member without roles of their own but with a pending project invitation: nothing sent, PENDING until they accept it", async () => {
+    const { projectId } = setup();
+    const invitation = h.emulator.state.inviteToProjectAs(
+      projectId,
+      { username: "alice@example.com", roles: ["GROUP_READ_ONLY"] },
+      "admin@example.com",
+    );
+    h.emulator.state.clearRequests();
+    const { id, state } = await up(runtime.projectMember, person(projectId, "alice@example.com", ["GROUP_DATA_ACCESS_READ_ONLY"]));
+    expect(state).toMatchObject({ status: "PENDING" });
+    expect(writes()).toEqual([]);
+    expect(h.notices.join("\n")).toMatch(
+      new RegExp(`pending invitation ${invitation.id} to project "prod" .*nothing sent, so they get no second one`),
+    );
+    h.emulator.state.acceptProjectInvitation(projectId, invitation.id);
+    const updated = await runtime.projectMember.update(id, state, person(projectId, "alice@example.com", ["GROUP_DATA_ACCESS_READ_ONLY"]));
+    expect(updated.outs).toMatchObject({ status: "ACTIVE" });
+    expect(ownRoles(projectId, "alice@example.com")).toEqual(["GROUP_DATA_ACCESS_READ_ONLY"]);
+  });
+});

@@ -13,7 +13,7 @@
 // its own (Cloud Manager's CANNOT_DEMOTE_LAST_OWNER / CANNOT_DELETE_LAST_OWNER, checked first here).
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isCloudManagerError, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
+import { isCloudManagerError, isExpired, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { OrgUser, Project, ProjectUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
 import { senderOf } from "../../access/invitations";
@@ -160,6 +160,19 @@ async function converge(api: OrgApi, inputs: ProjectMembershipInputs, step: "cre
   }
   const user = await projectUser(api, inProject.id, member.id);
   if (user === undefined) {
+    // A pending project invitation for them: adding them would send nothing new in the emulator, but
+    // Cloud Manager's docs say that adding a user may itself invite them ("users first receive an
+    // invitation"): never a second invitation — they get the roles when they accept this one.
+    const invited = (
+      await orFail(api.projectInvitations(inProject.id), `Reading the pending invitations of project "${inProject.name}" (${inProject.id})`)
+    ).find((i) => sameUsername(i.username, inputs.username) && !isExpired(i.expiresAt));
+    if (invited !== undefined) {
+      warn(
+        `${inputs.username} has a pending invitation ${invited.id} to project "${inProject.name}" (${invited.roles.join(", ")}; sent by ${invited.inviterUsername}): ` +
+          `nothing sent, so they get no second one. Once they accept it, \`pulumi up\` sets their roles to ${inputs.roles.join(", ")}.`,
+      );
+      return { ...inputs, status: "PENDING", userId: member.id, projectName: inProject.name };
+    }
     if (step === "update")
       warn(
         `${inputs.username} has no roles of their own in project "${inProject.name}" (taken off outside Pulumi, or just joined); giving them ${inputs.roles.join(", ")}.`,
