@@ -59,7 +59,9 @@ const pulumi = require("@pulumi/pulumi");
 const shims = require(${JSON.stringify(join(ROOT, "dist/provider/resources/stored-provider.js"))});
 (async () => {
   const sizes = {};
-  for (const [name, provider] of Object.entries(shims)) {
+  for (const name of Object.keys(shims)) {
+    // A local binding, as dynamic.Resource has it (a property read off the module would copy the module too).
+    const provider = shims[name];
     const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     sizes[name] = Buffer.byteLength(sf.text);
   }
