@@ -6,6 +6,12 @@
 // A second scenario runs the same program with teams declared in people.yaml: teams waiting for a
 // member, made once one accepts, a by-hand role change failing the gate and put back by the merge,
 // a rename in place, a team removed, a file with an undeclared team refused before anything is sent.
+// A third gives people roles in projects (issue 20): one through a team, two directly; the roles
+// wait while everyone is invited (no project invitation), are given once they accept; by hand a
+// declared member given a role in a project nobody listed them in, a project invitation to a
+// stranger and a raised role fail the gate, naming all three; the merge's pruning up puts the role
+// back and removes the other two; a person's project taken off the list; destroy leaves the
+// projects' own (ignored) owner alone.
 
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -199,7 +205,8 @@ describe("the enforcement example with teams (people.yaml declares teams by name
     // Everyone only invited: the team waits (Cloud Manager cannot create an empty one), and so do its roles.
     let mark = e2e.view.mark();
     const invited = await stack.up();
-    expect(invited.result.summary.resourceChanges).toEqual({ create: 8 }); // 3 memberships, the roster, the team, 2 project roles, the stack
+    // 3 memberships, the roster, the team, 2 project roles, a roster per project, the stack
+    expect(invited.result.summary.resourceChanges).toEqual({ create: 10 });
     expect(await stack.outputs()).toMatchObject({
       teamStatuses: { sre: { teamId: "waiting:sre", status: "WAITING" } },
       projectTeamStatuses: { [`sre/${prod.id}`]: "WAITING", [`sre/${staging.id}`]: "WAITING" },
@@ -276,7 +283,7 @@ describe("the enforcement example with teams (people.yaml declares teams by name
     );
     mark = e2e.view.mark();
     const removed = await stack.up();
-    expect(removed.result.summary.resourceChanges).toMatchObject({ delete: 3 });
+    expect(removed.result.summary.resourceChanges).toMatchObject({ delete: 5 }); // the Team, its 2 ProjectTeams, the 2 projects' rosters
     expect(e2e.view.describeWritesSince(mark)).toEqual(
       expect.arrayContaining([
         `DELETE /groups/${prod.id}/teams/${sreId} 204`,
@@ -292,5 +299,211 @@ describe("the enforcement example with teams (people.yaml declares teams by name
     expect(destroy.result.summary.result).toBe("succeeded");
     expect(e2e.view.pending()).toEqual([]);
     expect(e2e.view.isMember("alice@example.com")).toBe(false);
+  });
+});
+
+describe("the enforcement example with project roles (people.yaml gives people roles of their own in projects)", () => {
+  test("roles wait while invited, are given once accepted; a role nobody listed, a project invitation and a raised role fail the gate; the merge prunes and puts back; a project taken off; destroy", async () => {
+    const state = e2e.emulator.state;
+    const orgId = e2e.orgId;
+    const ALICE = "alice@example.com";
+    const BOB = "bob@example.com";
+    const CAROL = "carol@example.com";
+    /** In the organization (listed), with no project role: an admin gives him one by hand. */
+    const DAVE = "dave@example.com";
+    /** The projects' own owner: a direct GROUP_OWNER of both, made by hand, ignored by the stack config. */
+    const OWNER = "owner@example.com";
+    const GUEST = "guest@example.net";
+    const ADMIN = "admin@example.com";
+    const prod: ProjectRecord = state.createProject(orgId, { name: "production" });
+    const analytics: ProjectRecord = state.createProject(orgId, { name: "analytics" });
+    state.addOrgUser(orgId, { username: OWNER, roles: ["ORG_MEMBER"] });
+    for (const project of [prod, analytics]) state.setProjectUserRoles(project.id, OWNER, ["GROUP_OWNER"]);
+
+    /**
+     * people.yaml: alice on team data (roles in both projects), bob's own roles in both, carol's in analytics
+     * (unless dropped), dave in the org only. Not "dba": the first scenario leaves a hand-made team of that name, which a Team adopts.
+     */
+    const accessYaml = (carolInAnalytics: boolean) =>
+      [
+        "teams:",
+        "  - name: data",
+        "    projects:",
+        `      ${prod.id}: [GROUP_DATA_ACCESS_ADMIN]`,
+        `      ${analytics.id}: [GROUP_READ_ONLY]`,
+        "people:",
+        `  - email: ${ALICE}`,
+        "    roles: [ORG_MEMBER]",
+        "    teams: [data]",
+        `  - email: ${BOB}`,
+        "    roles: [ORG_MEMBER]",
+        "    projects:",
+        `      ${prod.id}: [GROUP_READ_ONLY]`,
+        `      ${analytics.id}: [GROUP_DATA_ACCESS_READ_WRITE]`,
+        `  - email: ${CAROL}`,
+        "    roles: [ORG_MEMBER]",
+        ...(carolInAnalytics ? ["    projects:", `      ${analytics.id}: [GROUP_DATA_ACCESS_READ_ONLY]`] : []),
+        `  - email: ${DAVE}`,
+        "    roles: [ORG_MEMBER]",
+        "",
+      ].join("\n");
+    const { workDir, peopleFile } = exampleProject(accessYaml(true));
+    const stack = await e2e.localStack(workDir, {
+      config: {
+        orgId: { value: orgId },
+        peopleFile: { value: peopleFile },
+        ignore: { value: JSON.stringify(["*@break-glass.example.com", OWNER]) },
+      },
+    });
+    const args = ["--stack", stack.name];
+    const gate = ["preview", "--refresh", "--expect-no-changes", "--diff", ...args];
+    /** A project's users with roles of their own, as "username: ROLE, ROLE", sorted (a team's roles are not listed). */
+    const directRoles = (projectId: string) =>
+      state
+        .projectUsers(projectId)
+        .map((u) => ({ u, roles: u.roles.filter((r) => r.groupId === projectId).map((r) => r.roleName) }))
+        .filter(({ roles }) => roles.length > 0)
+        .map(({ u, roles }) => `${u.username}: ${roles.sort().join(", ")}`)
+        .sort();
+    const userId = (username: string) => state.members(orgId).find((m) => m.username === username)?.id ?? `(${username}: no member)`;
+    /** The provider's writes since `mark`, with the ids named, sorted (parallel steps send in any order). */
+    const writes = (mark: number, ids: Record<string, string>) =>
+      e2e.view
+        .describeWritesSince(mark)
+        .map((line) => Object.entries(ids).reduce((text, [name, id]) => text.split(id).join(`{${name}}`), line))
+        .sort();
+    const ids = { org: orgId, prod: prod.id, analytics: analytics.id };
+    const grant = (email: string, project: ProjectRecord) => `${email}/${project.id}`;
+    const zero = { users: 0, invitations: 0, teams: 0 };
+
+    // 1. Everyone only invited: four organization invitations and nothing else. The project roles wait
+    // (no project invitation: it would be a second invitation), and so does the team.
+    let mark = e2e.view.mark();
+    const invited = await stack.up();
+    // 4 memberships, the roster, the team, 2 team roles, 3 people's roles, 2 project rosters, the stack
+    expect(invited.result.summary.resourceChanges).toEqual({ create: 14 });
+    expect(writes(mark, ids)).toEqual(Array(4).fill("POST /orgs/{org}/invites 201"));
+    expect(state.projectInvitations()).toEqual([]);
+    expect(invited.output).toContain(
+      `${BOB} gets GROUP_READ_ONLY in project "production" once they are a member of organization ${orgId}: their invitation ${e2e.view.pendingFor(BOB).id} is pending`,
+    );
+    let outputs = await stack.outputs();
+    expect(outputs["projectMembershipStatuses"]).toEqual({
+      [grant(BOB, prod)]: "PENDING",
+      [grant(BOB, analytics)]: "PENDING",
+      [grant(CAROL, analytics)]: "PENDING",
+    });
+    expect(outputs["undeclaredProjectAccess"]).toEqual({ [prod.id]: zero, [analytics.id]: zero });
+    // Waiting is not drift: the gate stays green while they are invited, and sends nothing.
+    mark = e2e.view.mark();
+    const waitingGate = await pulumi(workDir, gate);
+    expect(waitingGate.code, waitingGate.output).toBe(0);
+    expect(waitingGate.output).toContain(`${BOB} in project "production" gets their roles once they are a member of organization ${orgId}`);
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // 2. They accept; the next up makes the team with its roles and gives bob and carol theirs.
+    for (const email of [ALICE, BOB, CAROL, DAVE]) state.acceptInvitation(orgId, e2e.view.pendingFor(email).id);
+    mark = e2e.view.mark();
+    const converged = await stack.up();
+    expect(converged.result.summary.result).toBe("succeeded");
+    const dataId = state.teams(orgId).find((t) => t.name === "data")?.id ?? "(no team data)";
+    const named = { ...ids, data: dataId, bob: userId(BOB), carol: userId(CAROL), dave: userId(DAVE) };
+    expect(writes(mark, named)).toEqual([
+      "POST /groups/{analytics}/teams 200",
+      "POST /groups/{analytics}/users 200",
+      "POST /groups/{analytics}/users 200",
+      "POST /groups/{prod}/teams 200",
+      "POST /groups/{prod}/users 200",
+      "POST /orgs/{org}/teams 200",
+    ]);
+    expect(directRoles(prod.id)).toEqual([`${BOB}: GROUP_READ_ONLY`, `${OWNER}: GROUP_OWNER`]);
+    expect(directRoles(analytics.id)).toEqual([
+      `${BOB}: GROUP_DATA_ACCESS_READ_WRITE`,
+      `${CAROL}: GROUP_DATA_ACCESS_READ_ONLY`,
+      `${OWNER}: GROUP_OWNER`,
+    ]);
+    outputs = await stack.outputs();
+    expect(Object.values(outputs["projectMembershipStatuses"] as Record<string, string>)).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"]);
+    expect(outputs["undeclaredProjectAccess"]).toEqual({ [prod.id]: zero, [analytics.id]: zero });
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    // A role that is no project role is refused by the program, naming the file and the entry, before anything is sent.
+    writeFileSync(peopleFile, accessYaml(true).replace("[GROUP_DATA_ACCESS_READ_ONLY]", "[ORG_READ_ONLY]"));
+    mark = e2e.view.mark();
+    const refused = await pulumi(workDir, ["preview", ...args]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(
+      `${peopleFile}: people entry 3 (${CAROL}): project ${analytics.id}: "ORG_READ_ONLY" is not a project role (a person's roles in a project are GROUP_ roles)`,
+    );
+    expect(e2e.view.requestsSince(mark)).toEqual([]);
+    writeFileSync(peopleFile, accessYaml(true));
+
+    // 3. By hand, in the Cloud Manager UI: dave (listed, with no project role) given one in prod, a
+    // project invitation to a stranger in analytics, bob raised to Project Owner in prod. The gate
+    // fails and names all three.
+    state.setProjectUserRoles(prod.id, DAVE, ["GROUP_DATA_ACCESS_ADMIN"]);
+    const guest = state.inviteToProjectAs(analytics.id, { username: GUEST, roles: ["GROUP_READ_ONLY"] }, ADMIN);
+    state.setProjectUserRoles(prod.id, BOB, ["GROUP_OWNER"]);
+    mark = e2e.view.mark();
+    const red = await pulumi(workDir, gate);
+    expect(red.code, red.output).toBe(7);
+    expect(red.output).toContain("no changes were expected for preview but changes were proposed");
+    expect(red.output).toContain(`warning: cloudmanager: undeclared access in project ${prod.id}: ${DAVE} (GROUP_DATA_ACCESS_ADMIN).`);
+    expect(red.output).toContain(
+      `warning: cloudmanager: undeclared access in project ${analytics.id}: ${GUEST} (invited by ${ADMIN} at ${guest.createdAt}: GROUP_READ_ONLY).`,
+    );
+    expect(red.output).toContain(
+      `warning: cloudmanager: ${BOB} in project "production" has GROUP_OWNER; \`pulumi up\` sets GROUP_READ_ONLY.`,
+    );
+    // Neither the owner (ignored) nor a listed person's own roles are undeclared; dave is no stranger to the organization.
+    expect(red.output).not.toMatch(new RegExp(`undeclared access in [^\\n]*(${OWNER}|${BOB}|${CAROL})`));
+    expect(red.output).not.toContain(`undeclared access in organization`);
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // 4. The merge to main: up --refresh --config prune=true sets bob's role back, takes dave out of
+    // prod (not out of the organization) and withdraws the invitation, one pruned: line each.
+    mark = e2e.view.mark();
+    const merge = await pulumi(workDir, ["up", "--refresh", "--yes", "--config", "prune=true", ...args]);
+    expect(merge.code, merge.output).toBe(0);
+    expect(writes(mark, { ...named, guest: guest.id })).toEqual([
+      "DELETE /groups/{analytics}/invites/{guest} 204",
+      "DELETE /groups/{prod}/users/{dave} 204",
+      "PUT /groups/{prod}/users/{bob}/roles 200",
+    ]);
+    expect(merge.output).toContain(`pruned: taking ${DAVE} (GROUP_DATA_ACCESS_ADMIN) out of project "production" (${prod.id})`);
+    expect(merge.output).toContain(`pruned: withdrawing the invitation ${guest.id} for ${GUEST} to project "analytics" (${analytics.id})`);
+    expect(directRoles(prod.id)).toEqual([`${BOB}: GROUP_READ_ONLY`, `${OWNER}: GROUP_OWNER`]);
+    expect(state.pendingProjectInvitations(analytics.id)).toEqual([]);
+    expect(e2e.view.isMember(DAVE)).toBe(true);
+    expect((await stack.outputs())["undeclaredProjectAccess"]).toEqual({ [prod.id]: zero, [analytics.id]: zero });
+    expect((await pulumi(workDir, ["config", "rm", "prune", ...args])).code).toBe(0);
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    // 5. carol's project role taken off people.yaml (she stays listed): one up takes her out of
+    // analytics, and she stays in the organization.
+    writeFileSync(peopleFile, accessYaml(false));
+    mark = e2e.view.mark();
+    const removal = await stack.up();
+    expect(removal.result.summary.resourceChanges).toMatchObject({ delete: 1, update: 1 }); // her ProjectMembership; the roster's managed
+    expect(writes(mark, named)).toEqual(["DELETE /groups/{analytics}/users/{carol} 204"]);
+    expect(directRoles(analytics.id)).toEqual([`${BOB}: GROUP_DATA_ACCESS_READ_WRITE`, `${OWNER}: GROUP_OWNER`]);
+    expect(e2e.view.isMember(CAROL)).toBe(true);
+    expect(Object.keys((await stack.outputs())["projectMembershipStatuses"] as object).sort()).toEqual(
+      [grant(BOB, prod), grant(BOB, analytics)].sort(),
+    );
+    expect((await pulumi(workDir, gate)).code).toBe(0);
+
+    // 6. destroy completes; the projects' own owner is untouched (no request names them).
+    mark = e2e.view.mark();
+    const ownerId = userId(OWNER);
+    const destroy = await stack.destroy();
+    expect(destroy.result.summary.result).toBe("succeeded");
+    expect(e2e.view.requestsSince(mark).filter((r) => r.path.includes(ownerId))).toEqual([]);
+    expect([directRoles(prod.id), directRoles(analytics.id)]).toEqual([[`${OWNER}: GROUP_OWNER`], [`${OWNER}: GROUP_OWNER`]]);
+    expect([...state.projectTeams(prod.id), ...state.projectTeams(analytics.id)]).toEqual([]);
+    expect(state.teams(orgId).filter((t) => t.id === dataId)).toEqual([]);
+    expect([ALICE, BOB, CAROL, DAVE].filter((u) => e2e.view.isMember(u))).toEqual([]);
+    expect(e2e.view.isMember(OWNER)).toBe(true);
+    expect(e2e.view.pending()).toEqual([]);
   });
 });
