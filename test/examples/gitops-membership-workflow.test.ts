@@ -3,11 +3,16 @@
 // scheduled gate `preview --refresh --expect-no-changes` with prune never set, the pull request's
 // preview without prune, and prune only in the `up` of a push to main — with the Cloud Manager
 // credentials taken from secrets. `npm run lint` runs actionlint on it (tools/actionlint.sh). What the
-// README says the gate shows for teams and their project roles is checked against the provider's own
-// diffs (the warnings it quotes, and that a team waiting for a member keeps the gate red).
+// README says the gate shows for teams and their project roles, and for people's own project roles
+// and undeclared project access, is checked against the provider's own diffs (the warnings it quotes,
+// and that a team or a person's project roles waiting for a member keep the gate green).
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DeploymentLedger } from "../../provider/deployment/deployment-ledger";
+import { setNoticeSink } from "../../provider/deployment/notices";
+import { diffProjectMembership } from "../../provider/resources/project-membership/diff";
+import { diffProjectRoster } from "../../provider/resources/project-roster/lifecycle";
 import { diffProjectTeam } from "../../provider/resources/project-team/diff";
 import { diffTeam } from "../../provider/resources/team/diff";
 import { orgEnvVar } from "../../provider/runtime/credentials";
@@ -171,6 +176,77 @@ describe("examples/gitops membership workflow", () => {
       expect(notices((say) => diffTeam(waiting, inputs, say, true)).result).toMatchObject({ changes: true, replaces: ["status"] });
       expect(readme).toContain("While a declared team waits for its first member");
       expect(readme).toContain("the gate stays green");
+    });
+  });
+  describe("the README on people's project roles and undeclared project access in the gate quotes the provider", () => {
+    // The ids of the run the README quotes (test/e2e/example-program-membership.test.ts), shortened there as 6b15…0bc0.
+    const ORG = "6b15e0d68ace8287adf85f86";
+    const PRODUCTION = "6b15e110d82a661e4a450bc0";
+    const ANALYTICS = "6b15e1108c0c1d6e5ee37273";
+    const short = (text: string) => text.replace(/\b([0-9a-f]{4})[0-9a-f]{16}([0-9a-f]{4})\b/g, "$1…$2");
+    const bob = { orgId: ORG, projectId: PRODUCTION, username: "bob@example.com", projectName: "production" };
+    const said = (run: (say: (notice: string) => void) => unknown): { result: unknown; notices: string[] } => {
+      const notices: string[] = [];
+      return { result: run((n) => notices.push(`warning: cloudmanager: ${n}`)), notices };
+    };
+
+    it("a person's own role raised by hand: the warning as quoted, and an update planned", () => {
+      const { result, notices } = said((say) =>
+        diffProjectMembership({ ...bob, roles: ["GROUP_OWNER"], status: "ACTIVE" }, { ...bob, roles: ["GROUP_READ_ONLY"] }, say),
+      );
+      expect(result).toEqual({ changes: true });
+      expect(notices).toHaveLength(1);
+      expect(readme).toContain(notices[0]);
+    });
+
+    it("a role nobody listed and a project invitation to a stranger: each roster's warning as quoted (ids shortened), and a change planned", () => {
+      const inputs = (projectId: string, managed: string[]) => ({
+        orgId: ORG,
+        projectId,
+        managed,
+        teams: [],
+        ignore: ["owner@example.com"],
+        prune: false,
+      });
+      const none = { unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] };
+      const notices: string[] = [];
+      const previous = setNoticeSink((n) => notices.push(n));
+      try {
+        const ledger = new DeploymentLedger();
+        const production = inputs(PRODUCTION, ["bob@example.com"]);
+        const dave = { username: "dave@example.com", userId: "6b15e11d022f86b44888a8e0", roles: ["GROUP_DATA_ACCESS_ADMIN"] };
+        expect(diffProjectRoster({ ...production, ...none, unmanagedUsers: [dave] }, production, ledger)).toEqual({ changes: true });
+        const analytics = inputs(ANALYTICS, ["bob@example.com", "carol@example.com"]);
+        const guest = {
+          username: "guest@example.net",
+          invitationId: "6b15e12918330516b00b9656",
+          roles: ["GROUP_READ_ONLY"],
+          inviterUsername: "admin@example.com",
+          createdAt: "2026-12-06T22:26:49Z",
+        };
+        expect(diffProjectRoster({ ...analytics, ...none, unmanagedInvitations: [guest] }, analytics, ledger)).toEqual({ changes: true });
+      } finally {
+        setNoticeSink(previous);
+      }
+      expect(notices).toHaveLength(2);
+      for (const notice of notices) expect(readme).toContain(short(notice));
+    });
+
+    it("the pruned lines and the merge's outputs are those the e2e run asserts, each project out of the roster's count", () => {
+      // The same texts test/e2e/example-program-membership.test.ts expects of the real `up --config prune=true`.
+      expect(readmeText).toContain('pruned: taking dave@example.com (GROUP_DATA_ACCESS_ADMIN) out of project "production" (6b15…0bc0)');
+      expect(readmeText).toContain('pruned: withdrawing the invitation 6b15…9656 for guest@example.net to project "analytics" (6b15…7273)');
+      expect(readmeText).toContain("undeclaredProjectAccess");
+    });
+
+    it("a person only invited: their project roles propose nothing (the gate stays green, as the README says) until they are a member", () => {
+      const pending = { ...bob, roles: ["GROUP_READ_ONLY"], status: "PENDING" };
+      const wanted = { ...bob, roles: ["GROUP_READ_ONLY"] };
+      expect(said((say) => diffProjectMembership(pending, wanted, say)).result).toEqual({ changes: false });
+      expect(said((say) => diffProjectMembership(pending, wanted, say, true)).result).toEqual({ changes: true });
+      expect(readmeText).toContain(
+        "While a person is only invited, their project roles wait for them (no project invitation is sent) and the gate stays green",
+      );
     });
   });
 });
