@@ -11,44 +11,19 @@
 // - the CLI runs the pack through the Node.js language host beside it: no `pulumi-analyzer-policy`
 //   shim is on PATH.
 
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { describeRequest } from "./harness/emulator-view";
+import { typescriptTemplate } from "./harness/fresh-typescript-project";
+import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
 import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
 import type { TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;
 useE2e("policy-pack", (context) => (e2e = context));
-
-const PACKAGE_JSON = `{
-    "name": "cloudmanager-policy",
-    "main": "index.ts",
-    "devDependencies": {
-        "@types/node": "^18",
-        "typescript": "^5.0.0"
-    },
-    "dependencies": {
-        "@pulumi/pulumi": "^3.113.0"
-    }
-}
-`;
-
-const TSCONFIG = `{
-    "compilerOptions": {
-        "strict": true,
-        "outDir": "bin",
-        "target": "es2020",
-        "module": "commonjs",
-        "moduleResolution": "node",
-        "sourceMap": true
-    },
-    "files": ["index.ts"]
-}
-`;
 
 const OWNERS = ["alice", "bob", "carol", "dave"];
 
@@ -108,30 +83,15 @@ resources:
 `;
 }
 
-let temp: string;
+/** The template's project with PROGRAM as index.ts, the packed package installed. */
+const installed = usePackedInstall("policy", { ...typescriptTemplate("cloudmanager-policy"), "index.ts": PROGRAM }, () => childEnv());
 let project: string;
 let yamlProject: string;
 let packDir: string;
 let projectId: string;
 
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-policy-"));
-  project = join(temp, "project");
-  mkdirSync(project);
-  const env = childEnv();
-  const packed = await mustRunCommand("npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT, env, "npm pack");
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-  writeFileSync(join(project, "Pulumi.yaml"), "name: cloudmanager-policy\nruntime: nodejs\n");
-  writeFileSync(join(project, "package.json"), PACKAGE_JSON);
-  writeFileSync(join(project, "tsconfig.json"), TSCONFIG);
-  writeFileSync(join(project, "index.ts"), PROGRAM);
-  await mustRunCommand(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    project,
-    env,
-    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
-  );
+beforeAll(() => {
+  project = installed.dir;
   packDir = join(project, "node_modules", "pulumi-cloudmanager", "policy");
   projectId = e2e.emulator.state.createProject(e2e.orgId, { name: "prod" }).id;
   yamlProject = join(project, "yaml");
@@ -139,22 +99,14 @@ beforeAll(async () => {
   writeFileSync(join(yamlProject, "Pulumi.yaml"), yamlProgram(projectId));
 });
 
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-});
-
 /** The test's environment minus npm's lifecycle variables (they describe this repository), then the suite's Pulumi settings. */
 function childEnv(): Record<string, string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const inherited = Object.entries(process.env).filter(
-    (e): e is [string, string] => e[1] !== undefined && (!/^npm_/i.test(e[0]) || keep.has(e[0])),
-  );
-  return { ...Object.fromEntries(inherited), ...e2e.env };
+  return withoutNpmLifecycle(e2e.env);
 }
 
 /** A policy config file in the temporary folder. */
 function configFile(name: string, config: object): string {
-  const file = join(temp, `${name}.json`);
+  const file = join(installed.temp, `${name}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
 }

@@ -4,76 +4,35 @@
 // and tsconfig (`tsc --noEmit`), then run by `pulumi up` against the emulator.
 //
 // `pulumi new` itself fetches its templates from git, which these machines cannot reach, so the files
-// are written here as the template (pulumi/templates, typescript/) holds them. Its tsconfig changed
+// are written as the template (pulumi/templates, typescript/) holds them (harness/fresh-typescript-project.ts). Its tsconfig changed
 // in March 2026 ("Use moduleResolution: nodenext"); projects made before then, most of the ones in
 // use, have module "commonjs" with moduleResolution "node" (node10), where the subpath exports
 // `pulumi-cloudmanager/emulator` and `/provider/runtime` only resolve through "typesVersions".
 // Both settings are type-checked, and the program runs under each.
 //
 // The project lives in the system's temporary folder, outside the repository, so nothing resolves
-// through the repository's own node_modules. `npm install` uses the npm registry (the template's
-// dependency ranges), with npm's cache first.
+// through the repository's own node_modules (harness/packed-package.ts). `npm install` uses the npm
+// registry (the template's dependency ranges), with npm's cache first.
 
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
+import { TEMPLATE_TSCONFIG_NODE10, typescriptTemplate } from "./harness/fresh-typescript-project";
+import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
+import { runCommand, type CommandRun } from "./harness/run-command";
 
 let e2e: E2eContext;
 useE2e("pulumi-new", (context) => (e2e = context));
 
 const run = (command: string, args: string[], cwd: string) => runCommand(command, args, cwd, childEnv());
-const mustRun = (what: string, command: string, args: string[], cwd: string) => mustRunCommand(command, args, cwd, childEnv(), what);
-
-/** typescript/tsconfig.json of the template until March 2026: CommonJS, moduleResolution node10. */
-const TSCONFIG_NODE10 = `{
-    "compilerOptions": {
-        "strict": true,
-        "outDir": "bin",
-        "target": "es2020",
-        "module": "commonjs",
-        "moduleResolution": "node",
-        "sourceMap": true,
-        "experimentalDecorators": true,
-        "pretty": true,
-        "noFallthroughCasesInSwitch": true,
-        "noImplicitReturns": true,
-        "forceConsistentCasingInFileNames": true
-    },
-    "files": [
-        "index.ts"
-    ]
-}
-`;
 
 /** typescript/tsconfig.json of the template since March 2026. */
-const TSCONFIG_NODENEXT = TSCONFIG_NODE10.replace(`"module": "commonjs"`, `"module": "nodenext"`).replace(
+const TSCONFIG_NODENEXT = TEMPLATE_TSCONFIG_NODE10.replace(`"module": "commonjs"`, `"module": "nodenext"`).replace(
   `"moduleResolution": "node"`,
   `"moduleResolution": "nodenext"`,
 );
-
-/** typescript/package.json of the template, ${PROJECT} filled in. */
-const PACKAGE_JSON = `{
-    "name": "cloudmanager-pulumi-new",
-    "main": "index.ts",
-    "devDependencies": {
-        "@types/node": "^18",
-        "typescript": "^5.0.0"
-    },
-    "dependencies": {
-        "@pulumi/pulumi": "^3.113.0"
-    }
-}
-`;
-
-/** typescript/Pulumi.yaml of the template as `pulumi new` leaves it (its "template:" section removed). */
-const PULUMI_YAML = `name: cloudmanager-pulumi-new
-description: A minimal TypeScript Pulumi program
-runtime: nodejs
-`;
 
 /** The template's index.ts (its one import) grown into a tiny program that uses the package root and the emulator. */
 const INDEX_TS = `import * as pulumi from "@pulumi/pulumi";
@@ -103,53 +62,27 @@ async function embeddedOrgName(): Promise<string> {
 export const embedded = embeddedOrgName();
 `;
 
-let temp: string;
-let project: string;
+// What `pulumi new` runs (npm install), then what the README tells the user: install the package.
+const fresh = usePackedInstall(
+  "pulumi-new",
+  { ...typescriptTemplate("cloudmanager-pulumi-new", "A minimal TypeScript Pulumi program"), "index.ts": INDEX_TS },
+  () => childEnv(),
+);
 
 /** The environment of `npm test` minus npm's own lifecycle variables (they describe this repository, not the project). */
 function childEnv(): Record<string, string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (!/^npm_/i.test(k) || keep.has(k))));
   // The Pulumi CLI, then the repository's Node 24 (the package needs Node >= 22.19), then the machine's PATH.
-  return { ...(env as Record<string, string>), PATH: e2e.cli.path };
+  return withoutNpmLifecycle({ PATH: e2e.cli.path });
 }
 
 /** `tsc --noEmit` with the project's own TypeScript and the given tsconfig; also lists the files it read. */
 function typeCheck(tsconfig: string): Promise<CommandRun> {
-  return run(join(project, "node_modules", ".bin", "tsc"), ["--noEmit", "--listFiles", "-p", tsconfig], project);
-}
-
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-pulumi-new-"));
-  project = join(temp, "project");
-
-  // The tarball npm publish would upload (`npm test` has built dist/ first).
-  const packed = await mustRun("npm pack of the repository", "npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT);
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-
-  mkdirSync(project);
-  writeFiles({ "Pulumi.yaml": PULUMI_YAML, "package.json": PACKAGE_JSON, "tsconfig.json": TSCONFIG_NODE10, "index.ts": INDEX_TS });
-
-  // What `pulumi new` runs (npm install), then what the README tells the user: install the package.
-  await mustRun(
-    "npm install of the template's dependencies and the packed tarball (it needs the npm registry or npm's cache)",
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    project,
-  );
-});
-
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-});
-
-function writeFiles(files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
+  return run(join(fresh.dir, "node_modules", ".bin", "tsc"), ["--noEmit", "--listFiles", "-p", tsconfig], fresh.dir);
 }
 
 describe("a project made like `pulumi new typescript`, with the packed package installed", () => {
   test("the package is a real copy from the tarball, not a link to this repository", () => {
-    const installed = join(project, "node_modules", "pulumi-cloudmanager");
+    const installed = join(fresh.dir, "node_modules", "pulumi-cloudmanager");
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { version: string };
     const ours = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
@@ -157,23 +90,23 @@ describe("a project made like `pulumi new typescript`, with the packed package i
   });
 
   test.each([
-    ["until March 2026: module commonjs, moduleResolution node (node10)", TSCONFIG_NODE10],
+    ["until March 2026: module commonjs, moduleResolution node (node10)", TEMPLATE_TSCONFIG_NODE10],
     ["since March 2026: module and moduleResolution nodenext", TSCONFIG_NODENEXT],
   ])("index.ts type-checks with the template's tsconfig %s", async (_label, tsconfig) => {
-    writeFileSync(join(project, "tsconfig.check.json"), tsconfig);
+    writeFileSync(join(fresh.dir, "tsconfig.check.json"), tsconfig);
     const check = await typeCheck("tsconfig.check.json");
     expect(check.output.split("\n").filter((l) => /error TS\d+/.test(l))).toEqual([]);
     expect(check.code).toBe(0);
     // Both imports resolved to the installed copy's declarations.
-    const installed = join(project, "node_modules", "pulumi-cloudmanager", "dist");
+    const installed = join(fresh.dir, "node_modules", "pulumi-cloudmanager", "dist");
     const read = check.output.split("\n").map((l) => l.trim());
     expect(read).toContain(join(installed, "index.d.ts"));
     expect(read).toContain(join(installed, "emulator", "index.d.ts"));
   });
 
   test("pulumi up runs it against the emulator (node10 tsconfig), a run under the nodenext one changes nothing, destroy withdraws", async () => {
-    writeFileSync(join(project, "tsconfig.json"), TSCONFIG_NODE10);
-    const stack = await e2e.localStack(project, { config: { orgId: { value: e2e.orgId } } });
+    writeFileSync(join(fresh.dir, "tsconfig.json"), TEMPLATE_TSCONFIG_NODE10);
+    const stack = await e2e.localStack(fresh.dir, { config: { orgId: { value: e2e.orgId } } });
 
     const up = await stack.up();
     expect(up.result.summary.result).toBe("succeeded");
@@ -184,7 +117,7 @@ describe("a project made like `pulumi new typescript`, with the packed package i
     const [invitation] = (await stack.invitations()).values();
     expect(String(invitation?.outputs?.["__provider"])).toContain("pulumi-cloudmanager/provider/runtime");
 
-    writeFileSync(join(project, "tsconfig.json"), TSCONFIG_NODENEXT);
+    writeFileSync(join(fresh.dir, "tsconfig.json"), TSCONFIG_NODENEXT);
     const again = await stack.preview({ expectNoChanges: true });
     expect(again.result.changeSummary).toEqual({ same: 2 });
 
