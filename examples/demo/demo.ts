@@ -8,6 +8,9 @@
 //                                  one kept with retainOnDelete (./membership-act)
 //   npm run demo -- --teams        Team and ProjectTeam: teams wait for a member, are made with their project
 //                                  roles, put back after by-hand changes, renamed and deleted (./teams-act)
+//   npm run demo -- --projects     ProjectMembership and ProjectRoster: people's own project roles wait while they
+//                                  are invited, are given once they accept; project access nobody declared fails
+//                                  the gate and is pruned, a raised role set back (./projects-act)
 //
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 // DEMO_VERBOSE=1 shows the Pulumi CLI's own output too; DEMO_KEEP=1 keeps the temporary folders.
@@ -18,10 +21,11 @@ import { findRepoRoot } from "./example-project";
 import { invitationAct } from "./invitation-act";
 import { membershipAct } from "./membership-act";
 import { DemoFailure, type ActContext } from "./narration";
+import { projectsAct } from "./projects-act";
 import { teamsAct } from "./teams-act";
 import { exitCode, Teardown } from "./teardown";
 
-const USAGE = "usage: npm run demo [-- --membership | -- --teams]";
+const USAGE = "usage: npm run demo [-- --membership | -- --teams | -- --projects]";
 
 const VERBOSE = process.env["DEMO_VERBOSE"] === "1";
 const KEEP = process.env["DEMO_KEEP"] === "1";
@@ -32,11 +36,16 @@ async function main(): Promise<void> {
   let act: (context: ActContext) => Promise<void>;
   try {
     const { values } = parseArgs({
-      options: { membership: { type: "boolean", default: false }, teams: { type: "boolean", default: false } },
+      options: {
+        membership: { type: "boolean", default: false },
+        teams: { type: "boolean", default: false },
+        projects: { type: "boolean", default: false },
+      },
       allowPositionals: false,
     });
-    if (values.membership && values.teams) throw new Error("choose one act: --membership or --teams");
-    act = values.teams ? teamsAct : values.membership ? membershipAct : invitationAct;
+    const chosen = [values.membership, values.teams, values.projects].filter(Boolean).length;
+    if (chosen > 1) throw new Error("choose one act: --membership, --teams or --projects");
+    act = values.projects ? projectsAct : values.teams ? teamsAct : values.membership ? membershipAct : invitationAct;
   } catch (e) {
     console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     process.exit(2);

@@ -9,6 +9,8 @@ export const ORG_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMember
 export const ORG_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
 export const TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:Team";
 export const PROJECT_TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectTeam";
+export const PROJECT_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectMembership";
+export const PROJECT_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectRoster";
 
 /** A resource whose outputs a refresh changed. */
 export interface Drift {
