@@ -45,6 +45,8 @@ export interface AccessList {
 }
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
+/** How a number YAML parsed reads once it is an object key again, e.g. "1.2345678901234568e+23". */
+const NUMBER = /^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i;
 const PROJECT_ROLES: ReadonlySet<string> = new Set(KNOWN_PROJECT_ROLES);
 const TOP_KEYS = ["people", "teams"];
 const TEAM_KEYS = ["name", "projects", "renamedFrom"];
@@ -238,8 +240,12 @@ function projectRolesProblems(projects: Readonly<Record<string, readonly string[
   for (const [projectId, roles] of Object.entries(projects ?? {})) {
     if (!HEX24.test(projectId)) {
       problems.push(
-        `${where}: "${projectId}" is not a project id: write the project's id (24 hexadecimal characters; ` +
-          `it is in the project's URL and under Project Settings), not its name`,
+        // An id of digits only (or digits and one "e") is a number to YAML, which hands back its rounded value.
+        NUMBER.test(projectId)
+          ? `${where}: "${projectId}" is not a project id: YAML read the id as a number; put it in quotes, ` +
+              `e.g. "'012345678901234567890123': [GROUP_READ_ONLY]"`
+          : `${where}: "${projectId}" is not a project id: write the project's id (24 hexadecimal characters; ` +
+              `it is in the project's URL and under Project Settings), not its name`,
       );
       continue;
     }

@@ -234,6 +234,18 @@ describe("Example_AccessList: a person's own project roles", () => {
     );
   });
 
+  it("an id YAML reads as a number (digits only, or digits and one e) is said to need quotes, and works quoted", () => {
+    const digits = "012345678901234567890123";
+    const text = (id: string) => `- email: a@example.com\n  roles: [ORG_MEMBER]\n  projects:\n    ${id}: [GROUP_READ_ONLY]\n`;
+    expect(() => parseAccessList(text(digits))).toThrow(
+      `people.yaml: entry 1 (a@example.com): "1.2345678901234568e+22" is not a project id: YAML read the id as a number; put it in quotes, e.g. "'012345678901234567890123': [GROUP_READ_ONLY]"`,
+    );
+    expect(() => parseAccessList(text("1234567890123456789012e3"))).toThrow(
+      /"1\.2345678901234568e\+24" is not a project id: YAML read the id as a number/,
+    );
+    expect(parseAccessList(text(`'${digits}'`)).people[0]?.projects).toEqual({ [digits]: ["GROUP_READ_ONLY"] });
+  });
+
   it("the invitations example's parser refuses project roles instead of dropping them", () => {
     const text = `- email: a@example.com\n  roles: [ORG_MEMBER]\n  projects: {${PROD}: [GROUP_READ_ONLY]}\n`;
     expect(() => parsePeople(text, "people.yaml")).toThrow(
