@@ -16,14 +16,15 @@
 // program's own team out of `teams` and comes after its ProjectTeam, whose check declares the team;
 // 8b, an expected failure: that green gate still prints an "undeclared access" warning naming the team.
 
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REPO_ROOT } from "./harness/cli";
+import { describe, expect, test } from "vitest";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { API_PREFIX } from "./harness/emulator-view";
-import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
+import { typescriptTemplate } from "./harness/fresh-typescript-project";
+import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
+import { GATE, summary, useProjectCli, warnings } from "./harness/project-cli";
+import type { CommandRun } from "./harness/run-command";
 import type { TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;
@@ -31,79 +32,11 @@ useE2e("projects", (context) => (e2e = context));
 
 // ---- the project: made like `pulumi new typescript`, the packed package installed ----
 
-const PULUMI_YAML = `name: cloudmanager-projects
-description: People in projects against the Cloud Manager emulator
-runtime: nodejs
-`;
-
-const PACKAGE_JSON = `{
-    "name": "cloudmanager-projects",
-    "main": "index.ts",
-    "devDependencies": {
-        "@types/node": "^18",
-        "typescript": "^5.0.0"
-    },
-    "dependencies": {
-        "@pulumi/pulumi": "^3.113.0"
-    }
-}
-`;
-
-const TSCONFIG = `{
-    "compilerOptions": {
-        "strict": true,
-        "outDir": "bin",
-        "target": "es2020",
-        "module": "commonjs",
-        "moduleResolution": "node",
-        "sourceMap": true,
-        "experimentalDecorators": true,
-        "pretty": true,
-        "noFallthroughCasesInSwitch": true,
-        "noImplicitReturns": true,
-        "forceConsistentCasingInFileNames": true
-    },
-    "files": [
-        "index.ts"
-    ]
-}
-`;
-
-let temp: string;
-let project: string;
-
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-projects-"));
-  project = join(temp, "project");
-  mkdirSync(project);
-  const env = childEnv();
-  const packed = await mustRunCommand("npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT, env, "npm pack");
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-  writeFileSync(join(project, "Pulumi.yaml"), PULUMI_YAML);
-  writeFileSync(join(project, "package.json"), PACKAGE_JSON);
-  writeFileSync(join(project, "tsconfig.json"), TSCONFIG);
-  await mustRunCommand(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    project,
-    env,
-    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
-  );
-});
-
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-  report();
-});
-
-/** The test's environment minus npm's lifecycle variables (they describe this repository), then the suite's Pulumi settings. */
-function childEnv(): Record<string, string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const inherited = Object.entries(process.env).filter(
-    (e): e is [string, string] => e[1] !== undefined && (!/^npm_/i.test(e[0]) || keep.has(e[0])),
-  );
-  return { ...Object.fromEntries(inherited), ...e2e.env };
-}
+const project = usePackedInstall(
+  "projects",
+  typescriptTemplate("cloudmanager-projects", "People in projects against the Cloud Manager emulator"),
+  () => withoutNpmLifecycle(e2e.env),
+);
 
 // ---- the program, written as code ----
 
@@ -201,41 +134,21 @@ function programSource(p: Program): string {
 }
 
 function writeProgram(p: Program): void {
-  writeFileSync(join(project, "index.ts"), programSource(p));
+  writeFileSync(join(project.dir, "index.ts"), programSource(p));
 }
 
 // ---- the CLI ----
 
-const timings: string[] = [];
-
-function report(): void {
-  if (timings.length > 0) console.log(`pulumi runs of test/e2e/projects.test.ts:\n  ${timings.join("\n  ")}`);
-}
-
-/** `pulumi <args>` in the project folder, as a CI job runs it. */
-async function pulumi(stack: TestStack, args: string[]): Promise<CommandRun> {
-  const started = performance.now();
-  const run = await runCommand(
-    join(e2e.cli.binDir, "pulumi"),
-    [...args, "--stack", stack.name, "--non-interactive", "--color", "never"],
-    project,
-    childEnv(),
-  );
-  // The key is stack config (secret): it must never be printed.
-  expect(run.output).not.toContain(e2e.emulator.credentials.privateKey);
-  timings.push(`pulumi ${args.join(" ")}: exit ${run.code}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return run;
-}
-
-/** Like `pulumi`, failing with the CLI's output unless it exits 0. */
-async function mustPulumi(stack: TestStack, args: string[]): Promise<string> {
-  const run = await pulumi(stack, args);
-  if (run.code !== 0) throw new Error(`\`pulumi ${args.join(" ")}\` exited with ${run.code}:\n${run.output}`);
-  return run.output;
-}
-
-const up = (stack: TestStack, ...extra: string[]) => mustPulumi(stack, ["up", "--yes", ...extra]);
-const GATE = ["preview", "--refresh", "--expect-no-changes", "--diff"];
+const {
+  pulumi,
+  mustPulumi,
+  up,
+  outputs: stackOutputs,
+} = useProjectCli(
+  "test/e2e/projects.test.ts",
+  () => e2e,
+  () => project.dir,
+);
 
 interface UnmanagedUser {
   username: string;
@@ -254,30 +167,7 @@ interface Outputs {
   >;
 }
 
-async function outputs(stack: TestStack): Promise<Outputs> {
-  return JSON.parse(await mustPulumi(stack, ["stack", "output", "--json"])) as Outputs;
-}
-
-/** The provider's warnings as the CLI printed them (each once, in order). */
-function warnings(output: string): string[] {
-  const found = output
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith("warning: cloudmanager:"));
-  return [...new Set(found)];
-}
-
-/** The "Resources:" summary the CLI printed last: { created: 12 }, { updated: 1, unchanged: 8 }, … */
-function summary(output: string): Record<string, number> {
-  const at = output.lastIndexOf("Resources:");
-  expect(at, output).toBeGreaterThanOrEqual(0);
-  const counts: Record<string, number> = {};
-  for (const line of output.slice(at).split("\n").slice(1)) {
-    if (line.trim() === "") break;
-    for (const m of line.matchAll(/(\d+) (created|updated|deleted|replaced|unchanged)\b/g)) counts[m[2] as string] = Number(m[1]);
-  }
-  return counts;
-}
+const outputs = (stack: TestStack) => stackOutputs<Outputs>(stack);
 
 // ---- the emulator ----
 
@@ -350,7 +240,7 @@ let leftOutGate: CommandRun | undefined;
 
 describe("people in projects through the pulumi CLI, the packed package in a fresh project", () => {
   test("the package is the packed copy, not a link to this repository", () => {
-    const installed = join(project, "node_modules", "pulumi-cloudmanager");
+    const installed = join(project.dir, "node_modules", "pulumi-cloudmanager");
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(lstatSync(join(installed, "dist", "provider", "resources", "project-membership", "lifecycle.js")).isFile()).toBe(true);
   });
@@ -390,7 +280,7 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       ignore: [OWNER],
     };
     writeProgram(program);
-    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+    const stack = await e2e.localStack(project.dir, { config: { orgId: { value: orgId } } });
 
     // 2. Nobody is a member yet: three organization invitations, and nothing else. The project roles
     // wait (no project invitation: that would be a second invitation), the team waits for alice.
@@ -604,7 +494,7 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       rosterTeams: "left out",
       ignore: ["owner@reports.example.com"],
     });
-    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+    const stack = await e2e.localStack(project.dir, { config: { orgId: { value: orgId } } });
     try {
       await up(stack);
       const invitation = e2e.view.pendingFor(erin);

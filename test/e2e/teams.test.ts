@@ -7,14 +7,14 @@
 // Steps 1-7 are one test (one stack); step 8, a hand-over of a team's only place, has a stack of its own,
 // and 8b checks that one up finishes that move even when the leave runs first.
 
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REPO_ROOT } from "./harness/cli";
+import { describe, expect, test } from "vitest";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { describeRequest } from "./harness/emulator-view";
-import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
+import { typescriptTemplate } from "./harness/fresh-typescript-project";
+import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
+import { GATE, summary, useProjectCli, warnings } from "./harness/project-cli";
 import type { TestStack } from "./harness/test-stack";
 
 /**
@@ -56,79 +56,11 @@ useE2e(
 
 // ---- the project: made like `pulumi new typescript`, the packed package installed ----
 
-const PULUMI_YAML = `name: cloudmanager-teams
-description: Teams as code against the Cloud Manager emulator
-runtime: nodejs
-`;
-
-const PACKAGE_JSON = `{
-    "name": "cloudmanager-teams",
-    "main": "index.ts",
-    "devDependencies": {
-        "@types/node": "^18",
-        "typescript": "^5.0.0"
-    },
-    "dependencies": {
-        "@pulumi/pulumi": "^3.113.0"
-    }
-}
-`;
-
-const TSCONFIG = `{
-    "compilerOptions": {
-        "strict": true,
-        "outDir": "bin",
-        "target": "es2020",
-        "module": "commonjs",
-        "moduleResolution": "node",
-        "sourceMap": true,
-        "experimentalDecorators": true,
-        "pretty": true,
-        "noFallthroughCasesInSwitch": true,
-        "noImplicitReturns": true,
-        "forceConsistentCasingInFileNames": true
-    },
-    "files": [
-        "index.ts"
-    ]
-}
-`;
-
-let temp: string;
-let project: string;
-
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-teams-"));
-  project = join(temp, "project");
-  mkdirSync(project);
-  const env = childEnv();
-  const packed = await mustRunCommand("npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT, env, "npm pack");
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-  writeFileSync(join(project, "Pulumi.yaml"), PULUMI_YAML);
-  writeFileSync(join(project, "package.json"), PACKAGE_JSON);
-  writeFileSync(join(project, "tsconfig.json"), TSCONFIG);
-  await mustRunCommand(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    project,
-    env,
-    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
-  );
-});
-
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-  report();
-});
-
-/** The test's environment minus npm's lifecycle variables (they describe this repository), then the suite's Pulumi settings. */
-function childEnv(): Record<string, string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const inherited = Object.entries(process.env).filter(
-    (e): e is [string, string] => e[1] !== undefined && (!/^npm_/i.test(e[0]) || keep.has(e[0])),
-  );
-  return { ...Object.fromEntries(inherited), ...e2e.env };
-}
+const project = usePackedInstall(
+  "teams",
+  typescriptTemplate("cloudmanager-teams", "Teams as code against the Cloud Manager emulator"),
+  () => withoutNpmLifecycle(e2e.env),
+);
 
 // ---- the program, written as code ----
 
@@ -200,41 +132,21 @@ function programSource(p: Program): string {
 }
 
 function writeProgram(p: Program): void {
-  writeFileSync(join(project, "index.ts"), programSource(p));
+  writeFileSync(join(project.dir, "index.ts"), programSource(p));
 }
 
 // ---- the CLI ----
 
-const timings: string[] = [];
-
-function report(): void {
-  if (timings.length > 0) console.log(`pulumi runs of test/e2e/teams.test.ts:\n  ${timings.join("\n  ")}`);
-}
-
-/** `pulumi <args>` in the project folder, as a CI job runs it. */
-async function pulumi(stack: TestStack, args: string[]): Promise<CommandRun> {
-  const started = performance.now();
-  const run = await runCommand(
-    join(e2e.cli.binDir, "pulumi"),
-    [...args, "--stack", stack.name, "--non-interactive", "--color", "never"],
-    project,
-    childEnv(),
-  );
-  // The key is stack config (secret): it must never be printed.
-  expect(run.output).not.toContain(e2e.emulator.credentials.privateKey);
-  timings.push(`pulumi ${args.join(" ")}: exit ${run.code}, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return run;
-}
-
-/** Like `pulumi`, failing with the CLI's output unless it exits 0. */
-async function mustPulumi(stack: TestStack, args: string[]): Promise<string> {
-  const run = await pulumi(stack, args);
-  if (run.code !== 0) throw new Error(`\`pulumi ${args.join(" ")}\` exited with ${run.code}:\n${run.output}`);
-  return run.output;
-}
-
-const up = (stack: TestStack, ...extra: string[]) => mustPulumi(stack, ["up", "--yes", ...extra]);
-const GATE = ["preview", "--refresh", "--expect-no-changes", "--diff"];
+const {
+  pulumi,
+  mustPulumi,
+  up,
+  outputs: stackOutputs,
+} = useProjectCli(
+  "test/e2e/teams.test.ts",
+  () => e2e,
+  () => project.dir,
+);
 
 interface Outputs {
   teamStates: Record<string, { name: string; teamId: string; status: string; waitingFor?: string[] }>;
@@ -242,31 +154,7 @@ interface Outputs {
   projectTeamStates: Record<string, { status: string; roles: string[]; teamId: string }>;
 }
 
-async function outputs(stack: TestStack): Promise<Outputs> {
-  return JSON.parse(await mustPulumi(stack, ["stack", "output", "--json"])) as Outputs;
-}
-
-/** The provider's warnings as the CLI printed them (each once, in order). */
-function warnings(output: string): string[] {
-  const found = output
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith("warning: cloudmanager:"));
-  return [...new Set(found)];
-}
-
-/** The "Resources:" summary the CLI printed last: { created: 9 }, { updated: 1, unchanged: 8 }, … */
-function summary(output: string): Record<string, number> {
-  const at = output.lastIndexOf("Resources:");
-  expect(at, output).toBeGreaterThanOrEqual(0);
-  const counts: Record<string, number> = {};
-  for (const line of output.slice(at).split("\n").slice(1)) {
-    if (line.trim() === "") break;
-    // "+ 9 created", "+-5 replaced", "8 changes. 1 unchanged", "9 unchanged"
-    for (const m of line.matchAll(/(\d+) (created|updated|deleted|replaced|unchanged)\b/g)) counts[m[2] as string] = Number(m[1]);
-  }
-  return counts;
-}
+const outputs = (stack: TestStack) => stackOutputs<Outputs>(stack);
 
 // ---- the emulator ----
 
@@ -303,7 +191,7 @@ const CAROL = "carol@example.com";
 
 describe("teams as code through the pulumi CLI, the packed package in a fresh project", () => {
   test("the package is the packed copy, not a link to this repository", () => {
-    const installed = join(project, "node_modules", "pulumi-cloudmanager");
+    const installed = join(project.dir, "node_modules", "pulumi-cloudmanager");
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(lstatSync(join(installed, "dist", "provider", "resources", "team", "lifecycle.js")).isFile()).toBe(true);
   });
@@ -330,7 +218,7 @@ describe("teams as code through the pulumi CLI, the packed package in a fresh pr
       ],
     };
     writeProgram(program);
-    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+    const stack = await e2e.localStack(project.dir, { config: { orgId: { value: orgId } } });
 
     // 2. Nobody is a member yet: invitations go out without a team, the teams and their roles wait.
     let mark = e2e.view.mark();
@@ -494,7 +382,7 @@ describe("teams as code through the pulumi CLI, the packed package in a fresh pr
       projectTeams: [],
     };
     writeProgram(program);
-    const stack = await e2e.localStack(project, { config: { orgId: { value: orgId } } });
+    const stack = await e2e.localStack(project.dir, { config: { orgId: { value: orgId } } });
     await up(stack);
     const oncall = teamNamed("oncall");
     if (oncall === undefined) throw new Error("team oncall was not made");
