@@ -12,17 +12,13 @@
 // Each project has an owner of its own (a direct GROUP_OWNER made by hand) that the roster ignores:
 // without that, the roster would report them at every gate (prune never removes a last owner).
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parse } from "yaml";
+import { describe, expect, test } from "vitest";
 import { KNOWN_PROJECT_ROLES } from "../../sdk/types";
 import { pluginToken } from "../../provider/model/type-tokens";
-import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { mustRunCommand } from "./harness/run-command";
+import { GATE } from "./harness/project-cli";
 import { errorDiagnostics, type TestStack } from "./harness/test-stack";
+import { generatedResources, indent, useYamlPluginProjects } from "./harness/yaml-plugin-project";
 import { checkFailures, failureOf, pluginLocalStack, resourcesOfType, runPulumi, type CliRun } from "../plugin/plugin-e2e";
 
 let e2e: E2eContext;
@@ -30,50 +26,12 @@ useE2e("plugin-projects", (context) => (e2e = context));
 
 const PROJECT_MEMBERSHIP = pluginToken("ProjectMembership");
 
-/** The folder whose node_modules holds the packed package (made once, outside the repository). */
-let installed: string;
-let temp: string;
-
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-projects-"));
-  installed = join(temp, "installed");
-  mkdirSync(installed);
-  const packed = await mustRun("npm pack of the repository", "npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT);
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-  writeFileSync(join(installed, "package.json"), JSON.stringify({ name: "projects-yaml", private: true }, null, 2));
-  await mustRun(
-    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    installed,
-  );
-});
-
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-});
-
-/** A YAML project using the installed package's plugin folder, as a user's Pulumi.yaml names it. */
-function yamlProject(name: string, body: string): string {
-  const dir = e2e.newWorkDir(name);
-  writeYaml(dir, name, body);
-  symlinkSync(join(installed, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
-
-function writeYaml(dir: string, name: string, body: string): void {
-  writeFileSync(
-    join(dir, "Pulumi.yaml"),
-    `name: ${name}\nruntime: yaml\npackages:\n  cloudmanager: ./node_modules/pulumi-cloudmanager/plugin\n${body}`,
-  );
-}
+const { yamlProject, writeYaml } = useYamlPluginProjects("projects", () => e2e);
 
 /** `pulumi <args> --stack <stack>` in the stack's folder, as a pipeline runs it. */
 function cli(stack: TestStack, args: string[]): Promise<CliRun> {
   return runPulumi(e2e, stack.workDir, [...args, "--stack", stack.name]);
 }
-
-const GATE = ["preview", "--refresh", "--expect-no-changes", "--diff"];
 
 /** The project's users with roles of their own as "username: ROLE, ROLE", sorted. */
 function directRoles(projectId: string): string[] {
@@ -176,26 +134,6 @@ describe("a person's roles in a project and the project's roster, from YAML", ()
   });
 });
 
-/** The program `pulumi import` printed for the user to add ("resources:" and what follows), parsed. */
-function generatedResources(run: CliRun): Record<string, { type: string; properties: Record<string, unknown> }> {
-  const at = run.output.search(/^resources:$/m);
-  expect(at, run.output).toBeGreaterThanOrEqual(0);
-  const parsed = parse(run.output.slice(at)) as { resources: Record<string, { type: string; properties: Record<string, unknown> }> };
-  return parsed.resources;
-}
-
-/** The resource blocks of an import's generated code, indented under the caller's `resources:`. */
-function indent(run: CliRun): string {
-  const at = run.output.search(/^resources:$/m);
-  return run.output
-    .slice(at)
-    .split("\n")
-    .slice(1)
-    .filter((line) => line.startsWith("  "))
-    .map((line) => `${line}\n`)
-    .join("");
-}
-
 describe("pulumi import of a person's roles in a project, from a YAML project", () => {
   test("by {orgId}/{projectId}/{username}: the generated code previews with no changes; nothing is sent", async () => {
     const project = projectWithOwner("imports", "owner@imports.example.com");
@@ -277,9 +215,3 @@ describe("a program mistake through the plugin", () => {
     expect(e2e.view.requestsSince(mark)).toEqual([]);
   });
 });
-
-async function mustRun(what: string, command: string, args: string[], cwd: string): Promise<string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (!/^npm_/i.test(k) || keep.has(k))));
-  return mustRunCommand(command, args, cwd, { ...env, PATH: e2e.cli.path }, what);
-}

@@ -12,17 +12,15 @@
 //   roles, with no request sent.
 // The Go side (Team and ProjectTeam from the generated Go SDK) is in plugin-go.test.ts.
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parse } from "yaml";
+import { describe, expect, test } from "vitest";
 import { KNOWN_PROJECT_ROLES } from "../../sdk/types";
 import { dynamicType, pluginToken } from "../../provider/model/type-tokens";
-import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { mustRunCommand } from "./harness/run-command";
+import { GATE } from "./harness/project-cli";
 import { errorDiagnostics, type TestStack } from "./harness/test-stack";
+import { generatedResources, indent, useYamlPluginProjects } from "./harness/yaml-plugin-project";
 import {
   checkFailures,
   cloudmanagerWarnings,
@@ -40,50 +38,12 @@ const TEAM = pluginToken("Team");
 const PROJECT_TEAM = pluginToken("ProjectTeam");
 const HEX24 = /^[0-9a-f]{24}$/;
 
-/** The folder whose node_modules holds the packed package (made once, outside the repository). */
-let installed: string;
-let temp: string;
-
-beforeAll(async () => {
-  temp = mkdtempSync(join(tmpdir(), "cloudmanager-teams-"));
-  installed = join(temp, "installed");
-  mkdirSync(installed);
-  const packed = await mustRun("npm pack of the repository", "npm", ["pack", "--silent", "--pack-destination", temp], REPO_ROOT);
-  const tarball = join(temp, packed.trim().split("\n").pop()?.trim() ?? "");
-  writeFileSync(join(installed, "package.json"), JSON.stringify({ name: "teams-yaml", private: true }, null, 2));
-  await mustRun(
-    "npm install of the packed tarball (it needs the npm registry or npm's cache)",
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
-    installed,
-  );
-});
-
-afterAll(() => {
-  if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
-});
-
-/** A YAML project using the installed package's plugin folder, as a user's Pulumi.yaml names it. */
-function yamlProject(name: string, body: string): string {
-  const dir = e2e.newWorkDir(name);
-  writeYaml(dir, name, body);
-  symlinkSync(join(installed, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
-
-function writeYaml(dir: string, name: string, body: string): void {
-  writeFileSync(
-    join(dir, "Pulumi.yaml"),
-    `name: ${name}\nruntime: yaml\npackages:\n  cloudmanager: ./node_modules/pulumi-cloudmanager/plugin\n${body}`,
-  );
-}
+const { yamlProject, writeYaml } = useYamlPluginProjects("teams", () => e2e);
 
 /** `pulumi <args> --stack <stack>` in the stack's folder, as a pipeline runs it. */
 function cli(stack: TestStack, args: string[]): Promise<CliRun> {
   return runPulumi(e2e, stack.workDir, [...args, "--stack", stack.name]);
 }
-
-const GATE = ["preview", "--refresh", "--expect-no-changes", "--diff"];
 
 /** The team's usernames, as the emulator has them. */
 function usersOf(teamId: string): string[] {
@@ -245,14 +205,6 @@ describe("a team whose founder is only invited, from YAML", () => {
     expect(gate.code, gate.output).toBe(0);
   });
 });
-
-/** The program `pulumi import` printed for the user to add ("resources:" and what follows), parsed. */
-function generatedResources(run: CliRun): Record<string, { type: string; properties: Record<string, unknown> }> {
-  const at = run.output.search(/^resources:$/m);
-  expect(at, run.output).toBeGreaterThanOrEqual(0);
-  const parsed = parse(run.output.slice(at)) as { resources: Record<string, { type: string; properties: Record<string, unknown> }> };
-  return parsed.resources;
-}
 
 describe("pulumi import of a team and of its roles in a project, from a YAML project", () => {
   /** A team made by hand in the UI, with a member and roles in a project. */
@@ -424,18 +376,6 @@ describe("pulumi import of a team and of its roles in a project, from a YAML pro
   });
 });
 
-/** The resource blocks of an import's generated code, indented under the caller's `resources:`. */
-function indent(run: CliRun): string {
-  const at = run.output.search(/^resources:$/m);
-  return run.output
-    .slice(at)
-    .split("\n")
-    .slice(1)
-    .filter((line) => line.startsWith("  "))
-    .map((line) => `${line}\n`)
-    .join("");
-}
-
 describe("a program mistake through the plugin", () => {
   test("a ProjectTeam with role ORG_OWNER fails preview naming the field and the nine project roles; no request sent", async () => {
     const dir = yamlProject(
@@ -455,9 +395,3 @@ describe("a program mistake through the plugin", () => {
     expect(e2e.view.requestsSince(mark)).toEqual([]);
   });
 });
-
-async function mustRun(what: string, command: string, args: string[], cwd: string): Promise<string> {
-  const keep = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (!/^npm_/i.test(k) || keep.has(k))));
-  return mustRunCommand(command, args, cwd, { ...env, PATH: e2e.cli.path }, what);
-}
