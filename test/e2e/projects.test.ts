@@ -23,6 +23,7 @@ import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { API_PREFIX } from "./harness/emulator-view";
 import { typescriptTemplate } from "./harness/fresh-typescript-project";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
+import { projectAccess } from "./harness/project-access";
 import { GATE, summary, useProjectCli, warnings } from "./harness/project-cli";
 import type { CommandRun } from "./harness/run-command";
 import type { TestStack } from "./harness/test-stack";
@@ -139,16 +140,8 @@ function writeProgram(p: Program): void {
 
 // ---- the CLI ----
 
-const {
-  pulumi,
-  mustPulumi,
-  up,
-  outputs: stackOutputs,
-} = useProjectCli(
-  "test/e2e/projects.test.ts",
-  () => e2e,
-  () => project.dir,
-);
+const cli = useProjectCli("test/e2e/projects.test.ts", () => e2e, project);
+const { pulumi, mustPulumi, up } = cli;
 
 interface UnmanagedUser {
   username: string;
@@ -167,28 +160,11 @@ interface Outputs {
   >;
 }
 
-const outputs = (stack: TestStack) => stackOutputs<Outputs>(stack);
+const outputs = (stack: TestStack) => cli.outputs<Outputs>(stack);
 
 // ---- the emulator ----
 
-/** A project's users with roles of their own as "username: ROLE, ROLE", sorted (a team's roles are not listed). */
-function directRoles(projectId: string): string[] {
-  return e2e.emulator.state
-    .projectUsers(projectId)
-    .map((u) => ({ u, roles: u.roles.filter((r) => r.groupId === projectId).map((r) => r.roleName) }))
-    .filter(({ roles }) => roles.length > 0)
-    .map(({ u, roles }) => `${u.username}: ${roles.sort().join(", ")}`)
-    .sort();
-}
-
-/** The project's teams as "team name: ROLE, ROLE", sorted. */
-function teamRolesIn(projectId: string): string[] {
-  const names = new Map(e2e.emulator.state.teams(e2e.orgId).map((t) => [t.id, t.name]));
-  return e2e.emulator.state
-    .projectTeams(projectId)
-    .map((t) => `${names.get(t.teamId) ?? t.teamId}: ${[...t.roleNames].sort().join(", ")}`)
-    .sort();
-}
+const { directRoles, teamRolesIn, namedWrites: writes } = projectAccess(() => e2e);
 
 function pendingProjectInvitations(projectId: string): string[] {
   return e2e.emulator.state
@@ -201,14 +177,6 @@ function userId(username: string): string {
   const found = e2e.emulator.state.members(e2e.orgId).find((m) => m.username === username);
   if (found === undefined) throw new Error(`${username} is not a member`);
   return found.id;
-}
-
-/** The provider's writes since `mark`, as "METHOD /path status" with the ids named, sorted (parallel steps send in any order). */
-function writes(mark: number, ids: Record<string, string>): string[] {
-  return e2e.view
-    .describeWritesSince(mark)
-    .map((line) => Object.entries(ids).reduce((text, [name, id]) => text.split(id).join(`{${name}}`), line))
-    .sort();
 }
 
 /** How many times each project's users and invitations were read since `mark` (GET, any page). */

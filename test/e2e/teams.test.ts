@@ -14,6 +14,7 @@ import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { describeRequest } from "./harness/emulator-view";
 import { typescriptTemplate } from "./harness/fresh-typescript-project";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
+import { projectAccess } from "./harness/project-access";
 import { GATE, summary, useProjectCli, warnings } from "./harness/project-cli";
 import type { TestStack } from "./harness/test-stack";
 
@@ -137,16 +138,8 @@ function writeProgram(p: Program): void {
 
 // ---- the CLI ----
 
-const {
-  pulumi,
-  mustPulumi,
-  up,
-  outputs: stackOutputs,
-} = useProjectCli(
-  "test/e2e/teams.test.ts",
-  () => e2e,
-  () => project.dir,
-);
+const cli = useProjectCli("test/e2e/teams.test.ts", () => e2e, project);
+const { pulumi, mustPulumi, up } = cli;
 
 interface Outputs {
   teamStates: Record<string, { name: string; teamId: string; status: string; waitingFor?: string[] }>;
@@ -154,28 +147,14 @@ interface Outputs {
   projectTeamStates: Record<string, { status: string; roles: string[]; teamId: string }>;
 }
 
-const outputs = (stack: TestStack) => stackOutputs<Outputs>(stack);
+const outputs = (stack: TestStack) => cli.outputs<Outputs>(stack);
 
 // ---- the emulator ----
 
+const { usersOf, teamRolesIn: rolesIn } = projectAccess(() => e2e);
+
 function teamNamed(name: string): { id: string; name: string } | undefined {
   return e2e.emulator.state.teams(e2e.orgId).find((t) => t.name === name);
-}
-
-function usersOf(teamId: string): string[] {
-  return e2e.emulator.state
-    .teamUsers(e2e.orgId, teamId)
-    .map((u) => u.username)
-    .sort();
-}
-
-/** The project's teams as "team name: ROLE, ROLE", sorted. */
-function rolesIn(projectId: string): string[] {
-  const names = new Map(e2e.emulator.state.teams(e2e.orgId).map((t) => [t.id, t.name]));
-  return e2e.emulator.state
-    .projectTeams(projectId)
-    .map((t) => `${names.get(t.teamId) ?? t.teamId}: ${[...t.roleNames].sort().join(", ")}`)
-    .sort();
 }
 
 function writes(mark: number): string[] {

@@ -25,11 +25,11 @@ export interface ProjectCli {
 }
 
 /**
- * The CLI of `e2e` in the folder `dir()`, with the suite's environment (npm's lifecycle variables
+ * The CLI of `e2e` in the folder of `project`, with the suite's environment (npm's lifecycle variables
  * left out: they describe this repository). After the file's tests it prints how long each run took,
  * under `file`'s name.
  */
-export function useProjectCli(file: string, e2e: () => E2eContext, dir: () => string): ProjectCli {
+export function useProjectCli(file: string, e2e: () => E2eContext, project: { readonly dir: string }): ProjectCli {
   const timings: string[] = [];
   afterAll(() => {
     if (timings.length > 0) console.log(`pulumi runs of ${file}:\n  ${timings.join("\n  ")}`);
@@ -41,7 +41,7 @@ export function useProjectCli(file: string, e2e: () => E2eContext, dir: () => st
     const run = await runCommand(
       join(context.cli.binDir, "pulumi"),
       [...args, "--stack", stack.name, "--non-interactive", "--color", "never"],
-      dir(),
+      project.dir,
       withoutNpmLifecycle(context.env),
     );
     // The key is stack config (secret): it must never be printed.

@@ -2,12 +2,14 @@
 // Pulumi.yaml names it (`packages: cloudmanager: ./node_modules/pulumi-cloudmanager/plugin`): the
 // tarball is installed once per test file (packed-package.ts), and each project is a folder of the
 // file's working root with that install's node_modules linked in. Also: the YAML `pulumi import`
-// prints for such a project, read back.
+// prints for such a project, read back, and a preview refused for a role that is not a project role.
 
 import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { parse } from "yaml";
+import { KNOWN_PROJECT_ROLES } from "../../../sdk/types";
+import { checkFailures, failureOf, pluginLocalStack } from "../../plugin/plugin-e2e";
 import type { E2eContext } from "./e2e-context";
 import { usePackedInstall, withoutNpmLifecycle } from "./packed-package";
 
@@ -62,4 +64,21 @@ export function indent(run: { output: string }): string {
     .filter((line) => line.startsWith("  "))
     .map((line) => `${line}\n`)
     .join("");
+}
+
+/**
+ * `pulumi preview` of the project in `dir`, whose resource `wrong` is given ORG_OWNER where project
+ * roles go: refused at check on `roles` alone, naming the nine project roles, and no request sent.
+ */
+export async function expectRefusedAsNoProjectRole(e2e: E2eContext, dir: string): Promise<void> {
+  const stack = await pluginLocalStack(e2e, dir);
+  const mark = e2e.view.mark();
+
+  const failures = checkFailures(await failureOf(stack.preview()), "wrong");
+
+  expect(Object.keys(failures)).toEqual(["roles"]);
+  expect(failures["roles"]).toContain('roles[0]: "ORG_OWNER" is not a Cloud Manager project role; the roles are: ');
+  expect(KNOWN_PROJECT_ROLES).toHaveLength(9);
+  for (const role of KNOWN_PROJECT_ROLES) expect(failures["roles"]).toContain(role);
+  expect(e2e.view.requestsSince(mark)).toEqual([]);
 }
