@@ -14,7 +14,7 @@
 // Steps 1-7 are one test (one stack); the rosters list team dba's teamId from the first up, while it
 // is still `waiting:dba`. Step 8 is the other way docs/lifecycle.md gives: a roster that leaves the
 // program's own team out of `teams` and comes after its ProjectTeam, whose check declares the team;
-// 8b, an expected failure: that green gate still prints an "undeclared access" warning naming the team.
+// 8b: that green gate names no team as undeclared access (it did, from the refresh's diff, until 52494bf).
 
 import { lstatSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
