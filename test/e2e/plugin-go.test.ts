@@ -2,8 +2,9 @@
 // plugin/schema.json, it builds, and a Go program (runtime: go, `packages:` naming the plugin folder)
 // that uses it runs through the real CLI against the emulator: up, an acceptance out of band,
 // refresh, destroy with the drift warning. A second program declares a Team, a member's
-// OrgMembership on it and its ProjectTeam (the SDK is generated from the schema at each run, so new
-// resources need no step of their own): up, the gate, destroy.
+// OrgMembership on it, its ProjectTeam, the member's ProjectMembership and the project's ProjectRoster
+// (the SDK is generated from the schema at each run, so new resources need no step of their own): up,
+// the gate, destroy.
 //
 // Needs Go on PATH (pulumi-language-go compiles the program with it) and the Go module proxy or a
 // module cache holding the Pulumi Go SDK (building the CLI from Go modules fills it); a missing Go
@@ -118,18 +119,26 @@ describe("the cloudmanager plugin from Go", () => {
     expect(e2e.view.isMember("alice@example.com")).toBe(true);
   });
 
-  test("Team, a member's OrgMembership on it and its ProjectTeam from Go: up converges, the gate passes, destroy removes the team", async () => {
+  test("Team, a member's OrgMembership on it, its ProjectTeam, the member's ProjectMembership and the project's ProjectRoster from Go: up converges, the gate passes, destroy removes the team", async () => {
     const gopher = e2e.emulator.state.addOrgUser(e2e.orgId, { username: "gopher@example.com", roles: ["ORG_MEMBER"] });
     const project = e2e.emulator.state.createProject(e2e.orgId, { name: "go-services" });
     const workDir = await goProject("plugin-go-teams", TEAMS_GO);
     const stack = await pluginLocalStack(e2e, workDir, { config: { orgId: { value: e2e.orgId }, projectId: { value: project.id } } });
 
     const up = await stack.up();
-    expect(up.result.summary.resourceChanges).toEqual({ create: 4 });
+    expect(up.result.summary.resourceChanges).toEqual({ create: 6 });
     const team = e2e.emulator.state.teams(e2e.orgId).find((t) => t.name === "gophers");
     expect(team).toBeDefined();
     const teamId = team?.id ?? "";
-    expect(await stack.outputs()).toEqual({ teamId, teamStatus: "ACTIVE", projectTeamStatus: "ACTIVE" });
+    expect(await stack.outputs()).toEqual({
+      teamId,
+      teamStatus: "ACTIVE",
+      projectTeamStatus: "ACTIVE",
+      projectMembershipStatus: "ACTIVE",
+      undeclaredUsers: [],
+    });
+    const own = e2e.emulator.state.projectUsers(project.id).find((u) => u.username === "gopher@example.com");
+    expect((own?.roles ?? []).filter((r) => r.groupId === project.id).map((r) => r.roleName)).toEqual(["GROUP_DATA_ACCESS_READ_ONLY"]);
     expect(e2e.emulator.state.teamUsers(e2e.orgId, teamId).map((u) => u.username)).toEqual(["gopher@example.com"]);
     expect(e2e.emulator.state.projectTeams(project.id)).toEqual([{ teamId, roleNames: ["GROUP_READ_ONLY"] }]);
 
@@ -138,10 +147,11 @@ describe("the cloudmanager plugin from Go", () => {
     const mark = e2e.view.mark();
     const destroy = await stack.destroy();
     expect(destroy.result.summary.result).toBe("succeeded");
-    // The member removed and the team taken off the project (in either order), the team deleted last.
+    // The member out of the project, then removed; the team taken off the project; the team deleted last.
     const writes = e2e.view.describeWritesSince(mark);
     expect([...writes].sort()).toEqual(
       [
+        `DELETE /groups/${project.id}/users/${gopher.id} 204`,
         `DELETE /groups/${project.id}/teams/${teamId} 204`,
         `DELETE /orgs/${e2e.orgId}/teams/${teamId} 204`,
         `DELETE /orgs/${e2e.orgId}/users/${gopher.id} 204`,
@@ -173,26 +183,49 @@ func main() {
 		if err != nil {
 			return err
 		}
-		if _, err := cloudmanager.NewOrgMembership(ctx, "gopher", &cloudmanager.OrgMembershipArgs{
+		gopher, err := cloudmanager.NewOrgMembership(ctx, "gopher", &cloudmanager.OrgMembershipArgs{
 			OrgId:    orgId,
 			Username: pulumi.String("gopher@example.com"),
 			Roles:    pulumi.StringArray{pulumi.String("ORG_MEMBER")},
 			TeamIds:  pulumi.StringArray{gophers.TeamId},
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
+		projectId := pulumi.String(config.Require(ctx, "projectId"))
 		services, err := cloudmanager.NewProjectTeam(ctx, "gophersServices", &cloudmanager.ProjectTeamArgs{
 			OrgId:     orgId,
-			ProjectId: pulumi.String(config.Require(ctx, "projectId")),
+			ProjectId: projectId,
 			TeamId:    gophers.TeamId,
 			Roles:     pulumi.StringArray{pulumi.String("GROUP_READ_ONLY")},
 		})
 		if err != nil {
 			return err
 		}
+		// Their own roles in the project, after their membership (so a destroy takes them out of the project first).
+		own, err := cloudmanager.NewProjectMembership(ctx, "gopherServices", &cloudmanager.ProjectMembershipArgs{
+			OrgId:     orgId,
+			ProjectId: projectId,
+			Username:  pulumi.String("gopher@example.com"),
+			Roles:     pulumi.StringArray{pulumi.String("GROUP_DATA_ACCESS_READ_ONLY")},
+		}, pulumi.DependsOn([]pulumi.Resource{gopher}))
+		if err != nil {
+			return err
+		}
+		roster, err := cloudmanager.NewProjectRoster(ctx, "servicesRoster", &cloudmanager.ProjectRosterArgs{
+			OrgId:     orgId,
+			ProjectId: projectId,
+			Managed:   pulumi.StringArray{pulumi.String("gopher@example.com")},
+			Teams:     pulumi.StringArray{gophers.TeamId},
+		}, pulumi.DependsOn([]pulumi.Resource{own, services}))
+		if err != nil {
+			return err
+		}
 		ctx.Export("teamId", gophers.TeamId)
 		ctx.Export("teamStatus", gophers.Status)
 		ctx.Export("projectTeamStatus", services.Status)
+		ctx.Export("projectMembershipStatus", own.Status)
+		ctx.Export("undeclaredUsers", roster.UnmanagedUsers)
 		return nil
 	})
 }
