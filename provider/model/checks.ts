@@ -39,10 +39,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
  * ./team-ref): OrgMembership joins it once it exists; an OrgInvitation cannot change its teams later.
  */
 export function checkPersonInputs(news: PropertyBag, waitingTeams: boolean): CheckResult<PropertyBag> {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
-  };
+  const { failures, fail } = collectFailures();
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
   const username = checkUsername(news["username"]);
@@ -63,6 +60,17 @@ export function checkPersonInputs(news: PropertyBag, waitingTeams: boolean): Che
   }
   const inputs: PropertyBag = { ...news, orgId: orgId.value, username: username.value, roles: roles.value, teamIds: teamIds.value };
   return { inputs };
+}
+
+/** One failure per property, its reasons summarized: every problem is reported at once. */
+function collectFailures(): { failures: CheckFailure[]; fail: (property: string, reasons: string[]) => void } {
+  const failures: CheckFailure[] = [];
+  return {
+    failures,
+    fail: (property, reasons) => {
+      if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
+    },
+  };
 }
 
 /** The normalized value (or the original one when it cannot be normalized) and what is wrong with it. */
@@ -221,10 +229,7 @@ const MAX_IGNORE = 1_000;
  * patterns where `*` matches anything; `prune` a boolean (default false). Same bounds and summaries.
  */
 export function checkOrgRoster(news: PropertyBag): CheckResult<PropertyBag> {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
-  };
+  const { failures, fail } = collectFailures();
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
   const managed = checkUsernameList(news["managed"], "managed", MAX_MANAGED, true);
@@ -294,10 +299,7 @@ const MAX_FOUNDERS = 250;
  * (duplicates in any letter case merged).
  */
 export function checkTeam(news: PropertyBag): CheckResult<PropertyBag> {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
-  };
+  const { failures, fail } = collectFailures();
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
   const name = checkTeamName(news["name"]);
@@ -327,10 +329,7 @@ const PROJECT_ROLES: ReadonlySet<string> = new Set(KNOWN_PROJECT_ROLES);
  * Manager only after the other steps ran).
  */
 export function checkProjectTeam(news: PropertyBag): CheckResult<PropertyBag> {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
-  };
+  const { failures, fail } = collectFailures();
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
   const projectId = checkHexId(news["projectId"], "projectId", "project");
@@ -388,10 +387,7 @@ function checkProjectRoles(value: unknown): Checked {
  * `roles` a non-empty list of the nine project roles (as for a ProjectTeam).
  */
 export function checkProjectMembership(news: PropertyBag): CheckResult<PropertyBag> {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reasons: string[]) => {
-    if (reasons.length > 0) failures.push({ property, reason: summarize(reasons).join("; ") });
-  };
+  const { failures, fail } = collectFailures();
   const orgId = checkOrgId(news["orgId"]);
   fail("orgId", orgId.reasons);
   const projectId = checkHexId(news["projectId"], "projectId", "project");
