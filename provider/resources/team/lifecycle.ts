@@ -1,8 +1,8 @@
 // create, read, update and delete of a Team, in lifecycle order (the table: docs/lifecycle.md).
 // The team is found by name at create (an existing one is adopted, said in a warning), then by its id.
 // Cloud Manager cannot create an empty team: the Team creates it with those of its `founders` who are
-// members, and WAITS (status WAITING, `teamId` "waiting:<name>") while none is; its diff then proposes
-// a replacement at every `up`, which creates it as soon as a founder has accepted. After creation the
+// members, and WAITS (status WAITING, `teamId` "waiting:<name>") while none is; its diff proposes a
+// replacement once a founder is a member (./diff), whose create then makes the team. After creation the
 // Team never changes who is on the team (OrgMembership.teamIds does). Deleting a team that still has
 // roles in a project the program does not take it out of is refused: that would take the project
 // access of its members away behind the program's back.
