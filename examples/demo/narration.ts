@@ -1,8 +1,10 @@
-// What every act of the demo shares: the checked and narrated log (check, heading, table), running
-// one Pulumi operation through the Automation API with its engine events digested, and the few
-// emulator calls an act makes by hand. Nothing here decides what an act tells.
+// What every act of the demo shares: the checked and narrated log (check, heading, table, what was
+// done by hand, what the provider sent and said), running one Pulumi operation through the Automation
+// API with its engine events digested — and the steps every act takes with it (up, destroy, the GitOps
+// gate) checked and reported alike — and the few emulator calls an act makes by hand. Nothing here
+// decides what an act tells.
 
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { DestroyResult, EngineEvent, PreviewResult, Stack, UpResult } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator";
 import { driftOf, stepsOf, type Drift, type Step } from "./engine-events";
 import type { Teardown } from "./teardown";
@@ -35,6 +37,39 @@ export function table(header: string[], rows: string[][]): void {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Something done outside Pulumi, and how (the call that does it), in two columns: `width` is the first's. */
+export function event(what: string, how: string, width: number): void {
+  console.log(`    ${what.padEnd(width)} ${how}`);
+}
+
+/** The requests the provider sent, one a line, as the act's request log shows them. */
+export function printWrites(writes: readonly string[]): void {
+  console.log("    Sent to Cloud Manager by the provider (request log):");
+  if (writes.length === 0) console.log("      nothing but reads");
+  for (const w of writes) console.log(`      ${w}`);
+}
+
+/** The provider's warnings, each once (a refreshing command runs a resource's diff twice: at the refresh and at the plan). */
+export function printWarnings(title: string, warnings: readonly string[]): void {
+  console.log(`    ${title}`);
+  if (warnings.length === 0) console.log("      none");
+  for (const w of new Set(warnings)) console.log(`      ${w}`);
+}
+
+/** Checks that an up or destroy succeeded; `command` is how the act names it ("pulumi up --refresh"). */
+export function checkSucceeded(run: Run<UpResult | DestroyResult>, command: string): void {
+  check(
+    run.result.summary.result === "succeeded",
+    `${command} succeeded (${seconds(run.ms)}): ${JSON.stringify(run.result.summary.resourceChanges)}`,
+  );
+}
+
+/** Where an act reads the requests the provider sent: the log's last sequence number, and the writes after one. */
+export interface WriteLog {
+  lastSeq(): number;
+  writesSince(seq: number): string[];
 }
 
 /** What an act is given: where the repository is, what to undo on the way out, how talkative to be. */
@@ -102,6 +137,58 @@ export class Runner {
     );
     this.context.teardown.signal.throwIfAborted();
     return { result, ...this.digest(events), ms: Date.now() - started };
+  }
+
+  /** `pulumi preview --refresh --expect-no-changes`, the GitOps gate, expected to pass (the act checks its errors). */
+  gate(stack: Stack): Promise<Run<PreviewResult>> {
+    return this.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  }
+
+  /** The GitOps gate, checked to FAIL with the engine's "changes were proposed". */
+  async gateFails(stack: Stack): Promise<Run<unknown>> {
+    const gate = await this.failing((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+    const gateMessage = gate.result instanceof Error ? gate.result.message : "";
+    check(
+      gateMessage.includes("no changes were expected for preview but changes were proposed"),
+      `the gate failed, as a scheduled pipeline job would (${seconds(gate.ms)}): "no changes were expected for preview but changes were proposed"`,
+      gate.result === undefined ? "the preview passed" : gateMessage.split("\n").slice(0, 3),
+    );
+    return gate;
+  }
+
+  /**
+   * An up or destroy that must succeed (`command` names it in the check), then what the provider sent
+   * (read from `log`) and said printed; `checkNoErrors` also checks the engine reported no error.
+   */
+  async applied<R extends UpResult | DestroyResult>(
+    command: string,
+    log: WriteLog,
+    call: (opts: RunOptions) => Promise<R>,
+    checkNoErrors = false,
+  ): Promise<Run<R> & { writes: string[] }> {
+    const before = log.lastSeq();
+    const run = await this.run(call);
+    checkSucceeded(run, command);
+    if (checkNoErrors) check(run.errors.length === 0, "no errors");
+    const writes = log.writesSince(before);
+    printWrites(writes);
+    printWarnings("What the provider said:", run.warnings);
+    return { ...run, writes };
+  }
+
+  /** `pulumi up` (with `--refresh` when asked), through `applied`. */
+  up(
+    stack: Stack,
+    log: WriteLog,
+    refresh = false,
+    command = refresh ? "pulumi up --refresh" : "pulumi up",
+  ): Promise<Run<UpResult> & { writes: string[] }> {
+    return this.applied(command, log, (o) => stack.up({ ...o, ...(refresh ? { refresh } : {}) }));
+  }
+
+  /** `pulumi destroy`, through `applied`, with no error reported. */
+  destroy(stack: Stack, log: WriteLog): Promise<Run<DestroyResult> & { writes: string[] }> {
+    return this.applied("pulumi destroy", log, (o) => stack.destroy(o), true);
   }
 
   digest(events: EngineEvent[]): Omit<Run<unknown>, "result" | "ms"> {
