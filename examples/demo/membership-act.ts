@@ -19,16 +19,15 @@
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, type EngineEvent, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import type { RequestLogEntry } from "../../emulator";
+import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { OrgMembership, OrgRoster } from "../../index";
 import { parsePeople, type Person } from "../org-invitations/declare-org-invitations";
-import { startDemoWorld } from "./demo-world";
+import { inlineStack, startDemoWorld } from "./demo-world";
 import { ORG_MEMBERSHIP_TYPE, ORG_ROSTER_TYPE, resourceName, type Drift } from "./engine-events";
-import { newWorkDir } from "./example-project";
-import { check, controlPlane, heading, lastRequestSeq, leftAlone, opsOf, Runner, seconds, table, type ActContext } from "./narration";
+import { check, controlPlane, event, heading, leftAlone, opsOf, printWarnings, Runner, seconds, table, type ActContext } from "./narration";
+import { orgPathLog } from "./request-log";
 
 // What happens to each of them: everyone accepts in step 2; alice is promoted by hand and set back in
 // step 4; bob and owen leave people.yaml in step 5 (owen, the owner, is kept: retainOnDelete); carol
@@ -104,60 +103,33 @@ function peopleYaml(people: readonly Person[]): string {
 }
 
 export async function membershipAct(context: ActContext): Promise<void> {
-  const { repoRoot, teardown } = context;
+  const { repoRoot } = context;
   const runner = new Runner(context, [ORG_MEMBERSHIP_TYPE, ORG_ROSTER_TYPE]);
   console.log(
     "pulumi-cloudmanager demo, membership act: OrgMembership and OrgRoster through the real Pulumi engine, against a local Cloud Manager",
   );
 
   heading("Setup");
-  const { binDir, pulumiCommand, emulator, org, admin, temp, envVars } = await startDemoWorld(context, { orgName: "Demo Org" });
-  const workDir = newWorkDir("demo-membership", undefined, repoRoot);
-  teardown.folder(workDir);
-  const peopleFile = join(workDir, "people.yaml");
-  writeFileSync(peopleFile, peopleYaml(PEOPLE));
+  const world = await startDemoWorld(context, { orgName: "Demo Org" });
+  const { binDir, emulator, org, admin, temp } = world;
   const projectName = "cloudmanager-demo-membership";
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: "demo", projectName, program: accessProgram(org, peopleFile) },
-    { workDir, pulumiCommand, envVars },
+  const { stack, workDir, peopleFile } = await inlineStack(
+    context,
+    world,
+    "demo-membership",
+    projectName,
+    (file) => accessProgram(org, file),
+    { prune: { value: "false" } },
   );
-  await stack.setAllConfig({
-    prune: { value: "false" },
-    "cloudmanager:baseUrl": { value: emulator.baseUrl },
-    "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
-    "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
-  });
+  writeFileSync(peopleFile, peopleYaml(PEOPLE));
 
   const member = (email: string) => emulator.state.members(org).find((m) => m.username === email);
   const rolesOf = (email: string) => member(email)?.roles.map((r) => r.roleName) ?? [];
   const pendingFor = (email: string) => emulator.state.pendingInvitations(org).filter((i) => i.username === email);
-  const orgPath = `${new URL(emulator.baseUrl).pathname}/orgs/${org}`;
-  /** The writes the stack's own key sent since `after` (a new provider process first collects a Digest challenge: a 401). */
-  const providerWrites = (after: number): RequestLogEntry[] =>
-    emulator.state
-      .requests()
-      .filter(
-        (r) =>
-          r.seq > after &&
-          r.method !== "GET" &&
-          r.status !== 401 &&
-          r.auth.type === "digest" &&
-          r.auth.username === emulator.credentials.publicKey,
-      );
-  const shortPath = (r: RequestLogEntry) => `${r.method} ${r.path.replace(orgPath, "/orgs/{org}")} → ${r.status}`;
-  const wrote = (writes: RequestLogEntry[], method: string, path: string, status: number) =>
-    writes.some((w) => w.method === method && w.path === `${orgPath}${path}` && w.status === status);
-  const printWrites = (writes: RequestLogEntry[]) => {
-    console.log("    Sent to Cloud Manager by the provider (request log):");
-    if (writes.length === 0) console.log("      nothing but reads");
-    for (const w of writes) console.log(`      ${shortPath(w)}`);
-  };
-  /** The provider's warnings, each once (a refreshing command runs a resource's diff twice: at the refresh and at the plan). */
-  const printWarnings = (title: string, warnings: string[]) => {
-    console.log(`    ${title}`);
-    if (warnings.length === 0) console.log("      none");
-    for (const w of new Set(warnings)) console.log(`      ${w}`);
-  };
+  const log = orgPathLog(emulator, org);
+  /** Whether `writes` hold `METHOD /orgs/{org}<path> → status`. */
+  const wrote = (writes: string[], method: string, path: string, status: number) =>
+    writes.includes(`${method} /orgs/{org}${path} → ${status}`);
 
   console.log(`    Pulumi CLI        ${binDir}`);
   console.log(`    Cloud Manager     emulator at ${emulator.baseUrl}, organization "${emulator.org.name}" (${org})`);
@@ -209,9 +181,8 @@ export async function membershipAct(context: ActContext): Promise<void> {
 
   // ---- 2 ----
   heading("2. Meanwhile, outside Pulumi");
-  const event = (what: string, how: string) => console.log(`    ${what.padEnd(50)} ${how}`);
   for (const p of PEOPLE) {
-    event(`${p.email} accepts the invitation`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)");
+    event(`${p.email} accepts the invitation`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)", 50);
     await controlPlane(emulator, `orgs/${org}/invites/${access1[p.email]?.invitationId ?? ""}/accept`);
   }
   check(
@@ -220,11 +191,12 @@ export async function membershipAct(context: ActContext): Promise<void> {
   );
   const userId = (email: string) => member(email)?.id ?? "";
   const ids = Object.fromEntries(PEOPLE.map((p) => [p.email, userId(p.email)]));
-  event(`an admin promotes ${ALICE} to ORG_OWNER`, "(PUT /orgs/{org}/users/{id}/roles with the admin's own API key)");
+  event(`an admin promotes ${ALICE} to ORG_OWNER`, "(PUT /orgs/{org}/users/{id}/roles with the admin's own API key)", 50);
   await admin.updateOrgUserRoles(org, userId(ALICE), ["ORG_OWNER"]);
   event(
     `the admin invites ${STRANGER} in the Cloud Manager UI`,
     "(emulator control plane: POST /__emulator/orgs/{org}/invites as admin@example.com)",
+    50,
   );
   const strangerInvitation = (await controlPlane(emulator, `orgs/${org}/invites`, {
     username: STRANGER,
@@ -237,13 +209,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
 
   // ---- 3 ----
   heading("3. pulumi preview --refresh --expect-no-changes: the GitOps gate");
-  const gate = await runner.failing((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
-  const gateMessage = gate.result instanceof Error ? gate.result.message : "";
-  check(
-    gateMessage.includes("no changes were expected for preview but changes were proposed"),
-    `the gate failed, as a scheduled pipeline job would (${seconds(gate.ms)}): "no changes were expected for preview but changes were proposed"`,
-    gate.result === undefined ? "the preview passed" : gateMessage.split("\n").slice(0, 3),
-  );
+  const gate = await runner.gateFails(stack);
   console.log("    What the refresh found (nothing changed yet):");
   for (const d of inOrder(gate.drift)) console.log(`      ${d.name.padEnd(20)} ${describeAccessDrift(d)}`);
   printWarnings("What the provider said:", gate.warnings);
@@ -286,30 +252,23 @@ export async function membershipAct(context: ActContext): Promise<void> {
   heading("4. prune on, then pulumi up --refresh: converge");
   await stack.setConfig("prune", { value: "true" });
   console.log("    stack config prune = true               (pulumi config set prune true)");
-  const before4 = lastRequestSeq(emulator);
-  const up4 = await runner.run((o) => stack.up({ ...o, refresh: true }));
-  check(
-    up4.result.summary.result === "succeeded",
-    `pulumi up --refresh succeeded (${seconds(up4.ms)}): ${JSON.stringify(up4.result.summary.resourceChanges)}`,
-  );
-  const writes4 = providerWrites(before4);
-  printWrites(writes4);
-  printWarnings("What the provider said:", up4.warnings);
+  const up4 = await runner.up(stack, log, true);
+  const writes4 = up4.writes;
   check(
     wrote(writes4, "PUT", `/users/${ids[ALICE]}/roles`, 200) && rolesOf(ALICE).join() === "ORG_MEMBER",
     `${ALICE}'s roles were set back to ORG_MEMBER (PUT /orgs/{org}/users/${ids[ALICE]}/roles → 200)`,
-    { writes: writes4.map(shortPath), roles: rolesOf(ALICE) },
+    { writes: writes4, roles: rolesOf(ALICE) },
   );
   check(
     up4.warnings.some((w) => w.includes("pruned:") && w.includes(STRANGER) && w.includes(strangerInvitation.id)) &&
       wrote(writes4, "DELETE", `/invites/${strangerInvitation.id}`, 204) &&
       pendingFor(STRANGER).length === 0,
     `${STRANGER}'s invitation was withdrawn ("pruned:", DELETE /orgs/{org}/invites/${strangerInvitation.id} → 204)`,
-    { writes: writes4.map(shortPath), warnings: up4.warnings },
+    { writes: writes4, warnings: up4.warnings },
   );
   check(
     [BOB, CAROL, OWEN].every((email) => opsOf(up4.steps, email).join() === "refresh,same") &&
-      writes4.every((w) => !w.path.includes(ids[BOB] ?? "?") && !w.path.includes(ids[CAROL] ?? "?") && !w.path.includes(ids[OWEN] ?? "?")),
+      writes4.every((w) => !w.includes(ids[BOB] ?? "?") && !w.includes(ids[CAROL] ?? "?") && !w.includes(ids[OWEN] ?? "?")),
     "bob, carol and owen were left alone: nothing sent for them",
     up4.steps,
   );
@@ -319,7 +278,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
     "exported: everyone ACTIVE, with the roles of people.yaml",
     access4,
   );
-  const gate4 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate4 = await runner.gate(stack);
   check(gate4.errors.length === 0, `pulumi preview --refresh --expect-no-changes passes now (${seconds(gate4.ms)})`);
 
   // ---- 5 ----
@@ -331,22 +290,15 @@ export async function membershipAct(context: ActContext): Promise<void> {
   const remaining = PEOPLE.filter((p) => p.email !== BOB);
   writeFileSync(peopleFile, peopleYaml(remaining));
   console.log(`    people.yaml       ${BOB} removed`);
-  const before5 = lastRequestSeq(emulator);
-  const up5 = await runner.run((o) => stack.up({ ...o, refresh: true }));
-  check(
-    up5.result.summary.result === "succeeded",
-    `pulumi up --refresh succeeded (${seconds(up5.ms)}): ${JSON.stringify(up5.result.summary.resourceChanges)}`,
-  );
-  const writes5 = providerWrites(before5);
-  printWrites(writes5);
-  printWarnings("What the provider said:", up5.warnings);
+  const up5 = await runner.up(stack, log, true);
+  const writes5 = up5.writes;
   check(opsOf(up5.steps, BOB).join() === "refresh,delete", `${BOB}'s OrgMembership was deleted`, up5.steps);
   check(
     wrote(writes5, "DELETE", `/users/${ids[BOB]}`, 204) &&
       member(BOB) === undefined &&
       !up5.warnings.some((w) => w.includes("pruned:") || w.includes("nothing to delete")),
     `its delete removed ${BOB} from the organization (DELETE /orgs/{org}/users/${ids[BOB]} → 204; the roster pruned nothing)`,
-    { writes: writes5.map(shortPath), warnings: up5.warnings },
+    { writes: writes5, warnings: up5.warnings },
   );
   if (up5.warnings.some((w) => w.includes("undeclared access") && w.includes(BOB))) {
     console.log(
@@ -357,29 +309,22 @@ export async function membershipAct(context: ActContext): Promise<void> {
   const stays = remaining.filter((p) => p.email !== OWEN);
   writeFileSync(peopleFile, peopleYaml(stays));
   console.log(`    people.yaml       ${OWEN} removed too (his OrgMembership has retainOnDelete: true)`);
-  const before5b = lastRequestSeq(emulator);
-  const up5b = await runner.run((o) => stack.up({ ...o, refresh: true }));
-  check(
-    up5b.result.summary.result === "succeeded",
-    `pulumi up --refresh succeeded (${seconds(up5b.ms)}): ${JSON.stringify(up5b.result.summary.resourceChanges)}`,
-  );
-  const writes5b = providerWrites(before5b);
-  printWrites(writes5b);
-  printWarnings("What the provider said:", up5b.warnings);
+  const up5b = await runner.up(stack, log, true);
+  const writes5b = up5b.writes;
   check(
     opsOf(up5b.steps, OWEN).join() === "refresh,delete" && retainedIn(up5b.events, OWEN),
     `${OWEN}'s OrgMembership left the stack (a "delete" of a retained resource: the provider is not called)`,
     up5b.steps,
   );
   check(writes5b.length === 0 && rolesOf(OWEN).join() === "ORG_OWNER", `${OWEN} is still a member, still ORG_OWNER: nothing was sent`, {
-    writes: writes5b.map(shortPath),
+    writes: writes5b,
     roles: rolesOf(OWEN),
   });
   check(
     !(await membershipsInState(stack)).has(OWEN),
     `${OWEN} is no longer in the stack's state: from now on Pulumi neither manages nor removes him`,
   );
-  const gate5 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate5 = await runner.gate(stack);
   check(
     gate5.errors.length === 0,
     `pulumi preview --refresh --expect-no-changes passes (${seconds(gate5.ms)}): the roster ignores ${OWEN}`,
@@ -389,25 +334,17 @@ export async function membershipAct(context: ActContext): Promise<void> {
   heading("6. pulumi destroy");
   console.log("    destroy deletes every OrgMembership still in the stack: an active member is removed from the organization,");
   console.log(`    a pending invitation withdrawn; one with retainOnDelete is left alone (as ${OWEN}'s was in step 5).`);
-  const before6 = lastRequestSeq(emulator);
-  const destroy = await runner.run((o) => stack.destroy(o));
-  check(
-    destroy.result.summary.result === "succeeded",
-    `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`,
-  );
-  check(destroy.errors.length === 0, "no errors");
-  const writes6 = providerWrites(before6);
-  printWrites(writes6);
-  printWarnings("What the provider said:", destroy.warnings);
+  const destroy = await runner.destroy(stack, log);
+  const writes6 = destroy.writes;
   check(
     [ALICE, CAROL].every((email) => wrote(writes6, "DELETE", `/users/${ids[email]}`, 204) && member(email) === undefined),
     "alice and carol, active members, were removed from the organization: OrgMembership's delete removes a member",
-    writes6.map(shortPath),
+    writes6,
   );
   check(
     writes6.length === 2 && opsOf(destroy.steps, ROSTER).join() === "delete",
     "the roster's delete removed nobody (it owns no one's access)",
-    writes6.map(shortPath),
+    writes6,
   );
   check(
     member(OWEN) !== undefined && rolesOf(OWEN).join() === "ORG_OWNER",
