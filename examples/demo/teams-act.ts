@@ -21,15 +21,14 @@
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
-import type { RequestLogEntry } from "../../emulator";
+import { relative } from "node:path";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { declareOrgMemberships, parseAccessList, type TeamEntry } from "../org-membership/declare-org-memberships";
 import type { Person } from "../people/people";
-import { startDemoWorld } from "./demo-world";
+import { createProjects, inlineStack, startDemoWorld } from "./demo-world";
 import { ORG_MEMBERSHIP_TYPE, ORG_ROSTER_TYPE, PROJECT_TEAM_TYPE, TEAM_TYPE, type Drift } from "./engine-events";
-import { newWorkDir } from "./example-project";
-import { check, controlPlane, heading, lastRequestSeq, leftAlone, opsOf, Runner, seconds, table, type ActContext } from "./narration";
+import { check, controlPlane, event, heading, leftAlone, opsOf, printWarnings, Runner, seconds, table, type ActContext } from "./narration";
+import { NamedIdLog } from "./request-log";
 
 // Two teams, three people (two on dba, one on ops). ops is changed by hand in step 4 and renamed to
 // "operations" in step 7; dba is deleted by hand in step 4, made again in step 6 and removed from
@@ -88,17 +87,14 @@ function accessYaml(teams: readonly TeamEntry[], people: readonly Person[], proj
 }
 
 export async function teamsAct(context: ActContext): Promise<void> {
-  const { repoRoot, teardown } = context;
+  const { repoRoot } = context;
   const runner = new Runner(context, [ORG_MEMBERSHIP_TYPE, ORG_ROSTER_TYPE, TEAM_TYPE, PROJECT_TEAM_TYPE]);
   console.log("pulumi-cloudmanager demo, teams act: Team and ProjectTeam through the real Pulumi engine, against a local Cloud Manager");
 
   heading("Setup");
-  const { binDir, pulumiCommand, emulator, org, admin, temp, envVars } = await startDemoWorld(context, { orgName: "Demo Org" });
-  const projectIds = {} as Record<ProjectName, string>;
-  for (const name of PROJECTS) {
-    const project = (await controlPlane(emulator, `orgs/${org}/groups`, { name })) as { id: string };
-    projectIds[name] = project.id;
-  }
+  const world = await startDemoWorld(context, { orgName: "Demo Org" });
+  const { binDir, emulator, org, admin, temp } = world;
+  const projectIds = await createProjects(world, PROJECTS);
   const { prod } = projectIds;
   const projectName = (id: string) => PROJECTS.find((name) => projectIds[name] === id) ?? id;
   const teamEntries = (names: Record<string, string>, renamed?: { from: string }): TeamEntry[] =>
@@ -108,21 +104,10 @@ export async function teamsAct(context: ActContext): Promise<void> {
       projects: Object.fromEntries(PROJECTS.map((p) => [projectIds[p], ROLES[team]?.[p] ?? []])),
     }));
 
-  const workDir = newWorkDir("demo-teams", undefined, repoRoot);
-  teardown.folder(workDir);
-  const peopleFile = join(workDir, "people.yaml");
+  const stackProject = "cloudmanager-demo-teams";
+  const { stack, workDir, peopleFile } = await inlineStack(context, world, "demo-teams", stackProject, (file) => teamsProgram(org, file));
   const writePeople = (teams: TeamEntry[], people: Person[]) => writeFileSync(peopleFile, accessYaml(teams, people, projectName));
   writePeople(teamEntries({ [DBA]: DBA, [OPS]: OPS }), PEOPLE);
-  const stackProject = "cloudmanager-demo-teams";
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: "demo", projectName: stackProject, program: teamsProgram(org, peopleFile) },
-    { workDir, pulumiCommand, envVars },
-  );
-  await stack.setAllConfig({
-    "cloudmanager:baseUrl": { value: emulator.baseUrl },
-    "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
-    "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
-  });
 
   // ---- what Cloud Manager holds, read from the emulator ----
   const teamNamed = (name: string) => emulator.state.teams(org).find((t) => t.name === name);
@@ -141,44 +126,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
   const member = (email: string) => emulator.state.members(org).find((m) => m.username === email);
 
   // ---- the request log, with ids shown as names ----
-  const apiBase = new URL(emulator.baseUrl).pathname;
-  const idNames = new Map<string, string>([[org, "org"], ...PROJECTS.map((p) => [projectIds[p], p] as [string, string])]);
-  const learnIds = () => {
-    for (const t of emulator.state.teams(org)) idNames.set(t.id, t.name);
-    for (const m of emulator.state.members(org)) idNames.set(m.id, m.username.split("@")[0] ?? m.username);
-  };
-  const shortPath = (r: RequestLogEntry) =>
-    `${r.method} ${r.path.slice(apiBase.length).replace(/[0-9a-f]{24}/g, (id) => `{${idNames.get(id) ?? id}}`)} → ${r.status}`;
-  /**
-   * The writes the stack's own key sent since `after` (a new provider process first collects a Digest
-   * challenge: a 401), as `METHOD path → status` with ids shown as the names they have now (so read at once).
-   */
-  const providerWrites = (after: number): string[] => {
-    learnIds();
-    return emulator.state
-      .requests()
-      .filter(
-        (r) =>
-          r.seq > after &&
-          r.method !== "GET" &&
-          r.status !== 401 &&
-          r.auth.type === "digest" &&
-          r.auth.username === emulator.credentials.publicKey,
-      )
-      .map(shortPath);
-  };
+  const log = new NamedIdLog(emulator, org, projectIds);
   const wrote = (writes: string[], line: string) => writes.includes(line);
-  const printWrites = (writes: string[]) => {
-    console.log("    Sent to Cloud Manager by the provider (request log):");
-    if (writes.length === 0) console.log("      nothing but reads");
-    for (const w of writes) console.log(`      ${w}`);
-  };
-  /** The provider's warnings, each once (a refreshing command runs a resource's diff twice: at the refresh and at the plan). */
-  const printWarnings = (title: string, warnings: string[]) => {
-    console.log(`    ${title}`);
-    if (warnings.length === 0) console.log("      none");
-    for (const w of new Set(warnings)) console.log(`      ${w}`);
-  };
   const showTeams = () =>
     table(
       ["team", "id", "members", ...PROJECTS.map((p) => `roles in ${p}`)],
@@ -202,15 +151,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
 
   // ---- 1 ----
   heading("1. pulumi up while everyone is only invited");
-  let before = lastRequestSeq(emulator);
-  const up1 = await runner.run((o) => stack.up(o));
-  check(
-    up1.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up1.ms)}): ${JSON.stringify(up1.result.summary.resourceChanges)}`,
-  );
-  const writes1 = providerWrites(before);
-  printWrites(writes1);
-  printWarnings("What the provider said:", up1.warnings);
+  const up1 = await runner.up(stack, log);
+  const writes1 = up1.writes;
   const teams1 = teamsOf(up1.result.outputs);
   const projectTeams1 = projectTeamsOf(up1.result.outputs);
   table(
@@ -251,9 +193,7 @@ export async function teamsAct(context: ActContext): Promise<void> {
   heading("2. Meanwhile, outside Pulumi: everyone accepts");
   for (const p of PEOPLE) {
     const [invitation] = pendingFor(p.email);
-    console.log(
-      `    ${`${p.email} accepts the invitation`.padEnd(50)} (emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)`,
-    );
+    event(`${p.email} accepts the invitation`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)", 50);
     await controlPlane(emulator, `orgs/${org}/invites/${invitation?.id ?? ""}/accept`);
   }
   check(
@@ -263,15 +203,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
 
   // ---- 3 ----
   heading("3. pulumi up: the teams are made, with their people and their project roles");
-  before = lastRequestSeq(emulator);
-  const up3 = await runner.run((o) => stack.up(o));
-  check(
-    up3.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up3.ms)}): ${JSON.stringify(up3.result.summary.resourceChanges)}`,
-  );
-  const writes3 = providerWrites(before);
-  printWrites(writes3);
-  printWarnings("What the provider said:", up3.warnings);
+  const up3 = await runner.up(stack, log);
+  const writes3 = up3.writes;
   showTeams();
   const teams3 = teamsOf(up3.result.outputs);
   const dba3 = teamNamed(DBA);
@@ -299,19 +232,24 @@ export async function teamsAct(context: ActContext): Promise<void> {
     up3.result.outputs,
   );
   check(!writes3.some((w) => w.includes("/invites")), "no invitation sent again", writes3);
-  const gate3 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate3 = await runner.gate(stack);
   check(gate3.errors.length === 0, `the gate, pulumi preview --refresh --expect-no-changes, passes (${seconds(gate3.ms)})`);
 
   // ---- 4 ----
   heading("4. Meanwhile, outside Pulumi: an admin changes a team's roles and deletes the other team");
   const dbaId = dba3?.id ?? "";
   const opsId = ops3?.id ?? "";
-  const event = (what: string, how: string) => console.log(`    ${what.padEnd(56)} ${how}`);
-  event(`the admin gives ${OPS} ${HAND_ROLES.join(", ")} in prod`, "(PATCH /groups/{prod}/teams/{ops} with the admin's own API key)");
+  const width = 56;
+  event(
+    `the admin gives ${OPS} ${HAND_ROLES.join(", ")} in prod`,
+    "(PATCH /groups/{prod}/teams/{ops} with the admin's own API key)",
+    width,
+  );
   await admin.setProjectTeamRoles(prod, opsId, HAND_ROLES);
   event(
     `the admin takes ${DBA} off both projects and deletes it`,
     "(DELETE /groups/{…}/teams/{dba}, DELETE /orgs/{org}/teams/{dba}: the admin's key)",
+    width,
   );
   for (const p of PROJECTS) await admin.removeTeamFromProject(projectIds[p], dbaId);
   await admin.deleteTeam(org, dbaId);
@@ -326,13 +264,7 @@ export async function teamsAct(context: ActContext): Promise<void> {
 
   // ---- 5 ----
   heading("5. pulumi preview --refresh --expect-no-changes: the GitOps gate");
-  const gate = await runner.failing((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
-  const gateMessage = gate.result instanceof Error ? gate.result.message : "";
-  check(
-    gateMessage.includes("no changes were expected for preview but changes were proposed"),
-    `the gate failed, as a scheduled pipeline job would (${seconds(gate.ms)}): "no changes were expected for preview but changes were proposed"`,
-    gate.result === undefined ? "the preview passed" : gateMessage.split("\n").slice(0, 3),
-  );
+  const gate = await runner.gateFails(stack);
   const planned = [DBA, OPS, ...[DBA, OPS].flatMap((t) => PROJECTS.map((p) => pt(t, p))), ...PEOPLE.map((p) => p.email)];
   console.log("    What the refresh found (a Team's projectIds, read afresh, left out):");
   for (const name of planned) {
@@ -372,15 +304,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
 
   // ---- 6 ----
   heading("6. pulumi up --refresh: put back");
-  before = lastRequestSeq(emulator);
-  const up6 = await runner.run((o) => stack.up({ ...o, refresh: true }));
-  check(
-    up6.result.summary.result === "succeeded",
-    `pulumi up --refresh succeeded (${seconds(up6.ms)}): ${JSON.stringify(up6.result.summary.resourceChanges)}`,
-  );
-  const writes6 = providerWrites(before);
-  printWrites(writes6);
-  printWarnings("What the provider said:", up6.warnings);
+  const up6 = await runner.up(stack, log, true);
+  const writes6 = up6.writes;
   if (up6.warnings.some((w) => w.includes("nothing to delete") || w.includes("nothing to remove"))) {
     console.log(
       '    (The "nothing to remove/delete" lines are the replaced resources\' deletes: the old dba and its roles were gone already.)',
@@ -403,7 +328,7 @@ export async function teamsAct(context: ActContext): Promise<void> {
   );
   const teams6 = teamsOf(up6.result.outputs);
   check(teams6[DBA]?.teamId === dba6?.id && teams6[OPS]?.teamId === opsId, "exported: the new id of dba, the same id of ops", teams6);
-  const gate6 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate6 = await runner.gate(stack);
   check(gate6.errors.length === 0, `the gate passes (${seconds(gate6.ms)})`);
 
   // ---- 7 ----
@@ -413,15 +338,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
   console.log(`    people.yaml       - name: ${OPS_RENAMED}`);
   console.log(`                        renamedFrom: ${OPS}          (so the resources keep their identity: Pulumi aliases)`);
   console.log(`                      ${CAROL}: teams: [${OPS_RENAMED}]`);
-  before = lastRequestSeq(emulator);
-  const up7 = await runner.run((o) => stack.up(o));
-  check(
-    up7.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up7.ms)}): ${JSON.stringify(up7.result.summary.resourceChanges)}`,
-  );
-  const writes7 = providerWrites(before);
-  printWrites(writes7);
-  printWarnings("What the provider said:", up7.warnings);
+  const up7 = await runner.up(stack, log);
+  const writes7 = up7.writes;
   const teams7 = teamsOf(up7.result.outputs);
   check(
     teams7[OPS_RENAMED]?.teamId === opsId && teamNamed(OPS_RENAMED)?.id === opsId && teamNamed(OPS) === undefined,
@@ -442,7 +360,7 @@ export async function teamsAct(context: ActContext): Promise<void> {
     `the engine updated the Team and left its ProjectTeams as they were (found under their former names)`,
     up7.steps,
   );
-  const gate7 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate7 = await runner.gate(stack);
   check(gate7.errors.length === 0, `the gate passes (${seconds(gate7.ms)})`);
 
   // ---- 8 ----
@@ -451,15 +369,8 @@ export async function teamsAct(context: ActContext): Promise<void> {
   writePeople(teamEntries({ [OPS]: OPS_RENAMED }, { from: OPS }), withoutDba);
   console.log(`    people.yaml       the ${DBA} entry removed from teams:, and ${DBA} from ${ALICE}'s and ${BOB}'s teams`);
   const dbaNow = dba6?.id ?? "";
-  before = lastRequestSeq(emulator);
-  const up8 = await runner.run((o) => stack.up(o));
-  check(
-    up8.result.summary.result === "succeeded",
-    `one pulumi up succeeded (${seconds(up8.ms)}): ${JSON.stringify(up8.result.summary.resourceChanges)}`,
-  );
-  const writes8 = providerWrites(before);
-  printWrites(writes8);
-  printWarnings("What the provider said:", up8.warnings);
+  const up8 = await runner.up(stack, log, false, "one pulumi up");
+  const writes8 = up8.writes;
   check(
     PROJECTS.every((p) => wrote(writes8, `DELETE /groups/{${p}}/teams/{${DBA}} → 204`)) &&
       wrote(writes8, `DELETE /orgs/{org}/teams/{${DBA}} → 204`),
@@ -480,21 +391,13 @@ export async function teamsAct(context: ActContext): Promise<void> {
     `the engine deleted the ProjectTeams, then the Team (dependency order)`,
     up8.steps,
   );
-  const gate8 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate8 = await runner.gate(stack);
   check(gate8.errors.length === 0, `the gate passes (${seconds(gate8.ms)})`);
 
   // ---- 9 ----
   heading("9. pulumi destroy");
-  before = lastRequestSeq(emulator);
-  const destroy = await runner.run((o) => stack.destroy(o));
-  check(
-    destroy.result.summary.result === "succeeded",
-    `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`,
-  );
-  check(destroy.errors.length === 0, "no errors");
-  const writes9 = providerWrites(before);
-  printWrites(writes9);
-  printWarnings("What the provider said:", destroy.warnings);
+  const destroy = await runner.destroy(stack, log);
+  const writes9 = destroy.writes;
   check(emulator.state.teams(org).length === 0, "no team left in the organization", emulator.state.teams(org));
   check(
     PROJECTS.every((p) => emulator.state.projectTeams(projectIds[p]).length === 0),
