@@ -24,13 +24,12 @@
 // Every step's outcome is checked; anything unexpected ends the demo with exit code 1.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, type PulumiFn } from "@pulumi/pulumi/automation";
-import type { RequestLogEntry } from "../../emulator";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { declareOrgMemberships, parseAccessList, type TeamEntry, type UndeclaredCounts } from "../org-membership/declare-org-memberships";
 import type { Person } from "../people/people";
-import { startDemoWorld } from "./demo-world";
+import { createProjects, inlineStack, startDemoWorld } from "./demo-world";
 import {
   ORG_MEMBERSHIP_TYPE,
   ORG_ROSTER_TYPE,
@@ -40,8 +39,21 @@ import {
   TEAM_TYPE,
   type Drift,
 } from "./engine-events";
-import { newWorkDir } from "./example-project";
-import { check, controlPlane, heading, lastRequestSeq, leftAlone, opsOf, Runner, seconds, table, type ActContext } from "./narration";
+import {
+  check,
+  controlPlane,
+  event as eventIn,
+  heading,
+  lastRequestSeq,
+  leftAlone,
+  opsOf,
+  printWarnings,
+  Runner,
+  seconds,
+  table,
+  type ActContext,
+} from "./narration";
+import { NamedIdLog } from "./request-log";
 
 const PROJECTS = ["prod", "analytics"] as const;
 type ProjectName = (typeof PROJECTS)[number];
@@ -105,7 +117,7 @@ function accessYaml(teams: readonly TeamEntry[], people: readonly Person[], proj
 }
 
 export async function projectsAct(context: ActContext): Promise<void> {
-  const { repoRoot, teardown } = context;
+  const { repoRoot } = context;
   const runner = new Runner(context, [
     ORG_MEMBERSHIP_TYPE,
     ORG_ROSTER_TYPE,
@@ -119,12 +131,9 @@ export async function projectsAct(context: ActContext): Promise<void> {
   );
 
   heading("Setup");
-  const { binDir, pulumiCommand, emulator, org, admin, temp, envVars } = await startDemoWorld(context, { orgName: "Demo Org" });
-  const projectIds = {} as Record<ProjectName, string>;
-  for (const name of PROJECTS) {
-    const project = (await controlPlane(emulator, `orgs/${org}/groups`, { name })) as { id: string };
-    projectIds[name] = project.id;
-  }
+  const world = await startDemoWorld(context, { orgName: "Demo Org" });
+  const { binDir, emulator, org, admin, temp } = world;
+  const projectIds = await createProjects(world, PROJECTS);
   const { prod, analytics } = projectIds;
   // Whoever made the projects owns them: a Project Owner of their own in both, from before Pulumi.
   await controlPlane(emulator, `orgs/${org}/users`, { username: OWNER, roles: ["ORG_MEMBER"] });
@@ -142,22 +151,17 @@ export async function projectsAct(context: ActContext): Promise<void> {
   });
   const PEOPLE: Person[] = [person(ALICE, [DBA]), person(BOB), person(CAROL), person(DAVE)];
 
-  const workDir = newWorkDir("demo-projects", undefined, repoRoot);
-  teardown.folder(workDir);
-  const peopleFile = join(workDir, "people.yaml");
+  const stackProject = "cloudmanager-demo-projects";
+  const { stack, workDir, peopleFile } = await inlineStack(
+    context,
+    world,
+    "demo-projects",
+    stackProject,
+    (file) => projectsProgram(org, file),
+    { prune: { value: "false" } },
+  );
   const writePeople = (people: Person[]) => writeFileSync(peopleFile, accessYaml(TEAMS, people, projectName));
   writePeople(PEOPLE);
-  const stackProject = "cloudmanager-demo-projects";
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: "demo", projectName: stackProject, program: projectsProgram(org, peopleFile) },
-    { workDir, pulumiCommand, envVars },
-  );
-  await stack.setAllConfig({
-    prune: { value: "false" },
-    "cloudmanager:baseUrl": { value: emulator.baseUrl },
-    "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
-    "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
-  });
 
   // ---- what Cloud Manager holds, read from the emulator ----
   const member = (email: string) => emulator.state.members(org).find((m) => m.username === email);
@@ -178,46 +182,8 @@ export async function projectsAct(context: ActContext): Promise<void> {
   const declared = (email: string, project: ProjectName) => [...(OWN_ROLES[email]?.[project] ?? [])].sort();
   const same = (a: readonly string[], b: readonly string[]) => JSON.stringify(a) === JSON.stringify(b);
 
-  // ---- the request log, with ids shown as names ----
-  const apiBase = new URL(emulator.baseUrl).pathname;
-  const idNames = new Map<string, string>([[org, "org"], ...PROJECTS.map((p) => [projectIds[p], p] as [string, string])]);
-  const learnIds = () => {
-    for (const t of emulator.state.teams(org)) idNames.set(t.id, t.name);
-    for (const m of emulator.state.members(org)) idNames.set(m.id, m.username.split("@")[0] ?? m.username);
-  };
-  const shortPath = (r: RequestLogEntry) =>
-    `${r.method} ${r.path.slice(apiBase.length).replace(/[0-9a-f]{24}/g, (id) => `{${idNames.get(id) ?? id}}`)} → ${r.status}`;
-  /**
-   * The writes the stack's own key sent since `after` (a new provider process first collects a Digest
-   * challenge: a 401), as `METHOD path → status` with ids shown as the names they have now, sorted
-   * (steps run in parallel, in any order).
-   */
-  const providerWrites = (after: number): string[] => {
-    learnIds();
-    return emulator.state
-      .requests()
-      .filter(
-        (r) =>
-          r.seq > after &&
-          r.method !== "GET" &&
-          r.status !== 401 &&
-          r.auth.type === "digest" &&
-          r.auth.username === emulator.credentials.publicKey,
-      )
-      .map(shortPath)
-      .sort();
-  };
-  const printWrites = (writes: string[]) => {
-    console.log("    Sent to Cloud Manager by the provider (request log):");
-    if (writes.length === 0) console.log("      nothing but reads");
-    for (const w of writes) console.log(`      ${w}`);
-  };
-  /** The provider's warnings, each once (a refreshing command runs a resource's diff twice: at the refresh and at the plan). */
-  const printWarnings = (title: string, warnings: string[]) => {
-    console.log(`    ${title}`);
-    if (warnings.length === 0) console.log("      none");
-    for (const w of new Set(warnings)) console.log(`      ${w}`);
-  };
+  // ---- the request log, with ids shown as names, sorted (steps run in parallel, in any order) ----
+  const log = new NamedIdLog(emulator, org, projectIds, true);
   /** Who has what in each project, as Cloud Manager holds it. */
   const showProjects = () => {
     const rows: string[][] = [];
@@ -227,16 +193,16 @@ export async function projectsAct(context: ActContext): Promise<void> {
         if (roles.length > 0) rows.push([p, u.username, "own roles", roles.join(", ")]);
       }
       for (const t of emulator.state.projectTeams(projectIds[p])) {
-        rows.push([p, `team ${idNames.get(t.teamId) ?? t.teamId}`, "team's roles", [...t.roleNames].sort().join(", ")]);
+        rows.push([p, `team ${log.nameOf(t.teamId)}`, "team's roles", [...t.roleNames].sort().join(", ")]);
       }
       for (const i of projectInvitations(p)) rows.push([p, i.username, "project invitation", i.roles.join(", ")]);
     }
-    learnIds();
+    log.learnIds();
     table(["project", "who", "how", "roles"], rows);
   };
   const grant = (email: string, project: ProjectName) => `${email}/${projectIds[project]}`;
   const rosterOf = (project: ProjectName) => `roster/${projectIds[project]}`;
-  const event = (what: string, how: string) => console.log(`    ${what.padEnd(58)} ${how}`);
+  const event = (what: string, how: string) => eventIn(what, how, 58);
 
   console.log(`    Pulumi CLI        ${binDir}`);
   console.log(`    Cloud Manager     emulator at ${emulator.baseUrl}, organization "${emulator.org.name}" (${org})`);
@@ -256,15 +222,8 @@ export async function projectsAct(context: ActContext): Promise<void> {
 
   // ---- 1 ----
   heading("1. pulumi up while everyone is only invited");
-  let before = lastRequestSeq(emulator);
-  const up1 = await runner.run((o) => stack.up(o));
-  check(
-    up1.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up1.ms)}): ${JSON.stringify(up1.result.summary.resourceChanges)}`,
-  );
-  const writes1 = providerWrites(before);
-  printWrites(writes1);
-  printWarnings("What the provider said:", up1.warnings);
+  const up1 = await runner.up(stack, log);
+  const writes1 = up1.writes;
   const grants1 = outputOf<Record<string, string>>(up1.result.outputs, "projectMemberships");
   table(
     ["person", "project", "own roles (people.yaml)", "status"],
@@ -300,10 +259,10 @@ export async function projectsAct(context: ActContext): Promise<void> {
     outputOf<Record<string, { status: string }>>(up1.result.outputs, "teams")[DBA]?.status === "WAITING",
     `${DBA} WAITS too (Cloud Manager cannot create an empty team), and its project roles with it`,
   );
-  before = lastRequestSeq(emulator);
-  const gate1 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  let before = lastRequestSeq(emulator);
+  const gate1 = await runner.gate(stack);
   check(
-    gate1.errors.length === 0 && providerWrites(before).length === 0,
+    gate1.errors.length === 0 && log.writesSince(before).length === 0,
     `the gate passes while they are invited: waiting is not drift (${seconds(gate1.ms)}), and sends nothing`,
   );
 
@@ -318,19 +277,12 @@ export async function projectsAct(context: ActContext): Promise<void> {
     PEOPLE.every((p) => member(p.email) !== undefined),
     `all ${PEOPLE.length} are members of the organization now, with no project role yet`,
   );
-  learnIds();
+  log.learnIds();
 
   // ---- 3 ----
   heading("3. pulumi up: the team is made with its roles, bob and carol get their own");
-  before = lastRequestSeq(emulator);
-  const up3 = await runner.run((o) => stack.up(o));
-  check(
-    up3.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up3.ms)}): ${JSON.stringify(up3.result.summary.resourceChanges)}`,
-  );
-  const writes3 = providerWrites(before);
-  printWrites(writes3);
-  printWarnings("What the provider said:", up3.warnings);
+  const up3 = await runner.up(stack, log);
+  const writes3 = up3.writes;
   showProjects();
   const dbaId = teamNamed(DBA)?.id;
   check(
@@ -362,7 +314,7 @@ export async function projectsAct(context: ActContext): Promise<void> {
     PROJECTS.every((p) => same(ownRoles(p, OWNER), ["GROUP_OWNER"])),
     `${OWNER} is still the Project Owner of both (ignored: neither reported nor touched)`,
   );
-  const gate3 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate3 = await runner.gate(stack);
   check(gate3.errors.length === 0, `the gate, pulumi preview --refresh --expect-no-changes, passes (${seconds(gate3.ms)})`);
 
   // ---- 4 ----
@@ -380,7 +332,7 @@ export async function projectsAct(context: ActContext): Promise<void> {
     roles: GUEST_ROLES,
     inviterUsername: ADMIN_USER,
   })) as { id: string; createdAt: string };
-  idNames.set(guestInvitation.id, "guest's invitation");
+  log.name(guestInvitation.id, "guest's invitation");
   event(`the admin raises ${BOB} to ${BOB_RAISED.join(", ")} in prod`, "(PUT /groups/{prod}/users/{bob}/roles with the admin's API key)");
   await admin.setProjectUserRoles(prod, bobId, BOB_RAISED);
   showProjects();
@@ -394,13 +346,7 @@ export async function projectsAct(context: ActContext): Promise<void> {
   // ---- 5 ----
   heading("5. pulumi preview --refresh --expect-no-changes: the GitOps gate");
   before = lastRequestSeq(emulator);
-  const gate = await runner.failing((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
-  const gateMessage = gate.result instanceof Error ? gate.result.message : "";
-  check(
-    gateMessage.includes("no changes were expected for preview but changes were proposed"),
-    `the gate failed, as a scheduled pipeline job would (${seconds(gate.ms)}): "no changes were expected for preview but changes were proposed"`,
-    gate.result === undefined ? "the preview passed" : gateMessage.split("\n").slice(0, 3),
-  );
+  const gate = await runner.gateFails(stack);
   const watched = [grant(BOB, "prod"), grant(BOB, "analytics"), grant(CAROL, "analytics"), rosterOf("prod"), rosterOf("analytics")];
   console.log("    What the refresh found:");
   for (const d of gate.drift.filter((d) => watched.includes(d.name))) {
@@ -445,21 +391,14 @@ export async function projectsAct(context: ActContext): Promise<void> {
     "the plan updates bob's roles in prod and both projects' rosters; the rest is left alone",
     gate.steps,
   );
-  check(providerWrites(before).length === 0, "a preview sends nothing");
+  check(log.writesSince(before).length === 0, "a preview sends nothing");
 
   // ---- 6 ----
   heading("6. prune on, then pulumi up --refresh: put back and removed");
   await stack.setConfig("prune", { value: "true" });
   console.log("    stack config prune = true               (pulumi config set prune true; in GitOps: the merge's --config prune=true)");
-  before = lastRequestSeq(emulator);
-  const up6 = await runner.run((o) => stack.up({ ...o, refresh: true }));
-  check(
-    up6.result.summary.result === "succeeded",
-    `pulumi up --refresh succeeded (${seconds(up6.ms)}): ${JSON.stringify(up6.result.summary.resourceChanges)}`,
-  );
-  const writes6 = providerWrites(before);
-  printWrites(writes6);
-  printWarnings("What the provider said:", up6.warnings);
+  const up6 = await runner.up(stack, log, true);
+  const writes6 = up6.writes;
   showProjects();
   check(
     same(writes6, [
@@ -494,22 +433,15 @@ export async function projectsAct(context: ActContext): Promise<void> {
   );
   await stack.setConfig("prune", { value: "false" });
   console.log("    stack config prune = false              (back to report-only, as the scheduled gate runs)");
-  const gate6 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate6 = await runner.gate(stack);
   check(gate6.errors.length === 0, `the gate passes (${seconds(gate6.ms)})`);
 
   // ---- 7 ----
   heading(`7. people.yaml drops ${CAROL}'s project role (she stays listed), then pulumi up`);
   writePeople(PEOPLE.map((p) => (p.email === CAROL ? { email: p.email, roles: p.roles } : p)));
   console.log(`    people.yaml       ${CAROL}: the projects: entry removed`);
-  before = lastRequestSeq(emulator);
-  const up7 = await runner.run((o) => stack.up(o));
-  check(
-    up7.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up7.ms)}): ${JSON.stringify(up7.result.summary.resourceChanges)}`,
-  );
-  const writes7 = providerWrites(before);
-  printWrites(writes7);
-  printWarnings("What the provider said:", up7.warnings);
+  const up7 = await runner.up(stack, log);
+  const writes7 = up7.writes;
   check(same(writes7, ["DELETE /groups/{analytics}/users/{carol} → 204"]), "one request: carol taken out of analytics", writes7);
   check(
     opsOf(up7.steps, grant(CAROL, "analytics")).join() === "delete" && leftAlone(opsOf(up7.steps, CAROL)),
@@ -520,22 +452,15 @@ export async function projectsAct(context: ActContext): Promise<void> {
     member(CAROL) !== undefined && ownRoles("analytics", CAROL).length === 0,
     `${CAROL} left analytics and is still a member of the organization`,
   );
-  const gate7 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate7 = await runner.gate(stack);
   check(gate7.errors.length === 0, `the gate passes (${seconds(gate7.ms)})`);
 
   // ---- 8 ----
   heading("8. pulumi destroy");
   const ownerId = member(OWNER)?.id ?? "?";
   before = lastRequestSeq(emulator);
-  const destroy = await runner.run((o) => stack.destroy(o));
-  check(
-    destroy.result.summary.result === "succeeded",
-    `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`,
-  );
-  check(destroy.errors.length === 0, "no errors");
-  const writes8 = providerWrites(before);
-  printWrites(writes8);
-  printWarnings("What the provider said:", destroy.warnings);
+  const destroy = await runner.destroy(stack, log);
+  const writes8 = destroy.writes;
   check(
     emulator.state.requests().every((r) => r.seq <= before || !r.path.includes(ownerId)) &&
       PROJECTS.every((p) => same(ownRoles(p, OWNER), ["GROUP_OWNER"])) &&
