@@ -12,13 +12,15 @@
 
 import { relative } from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import { startDemoWorld } from "./demo-world";
+import { providerConfig, startDemoWorld } from "./demo-world";
 import { ORG_INVITATION_TYPE, type Drift } from "./engine-events";
 import { prepareExampleProject } from "./example-project";
 import {
   check,
+  checkSucceeded,
   controlPlane,
   describeDrift,
+  event as eventIn,
   heading,
   lastRequestSeq,
   leftAlone,
@@ -75,10 +77,8 @@ export async function invitationAct(context: ActContext): Promise<void> {
   // A Cloud Manager version that still lists expired invitations: the provider then sees the
   // expiry date has passed. (Where it hides them, a vanished invitation reads as EXPIRED only once
   // the expiry date recorded at `up` has passed — 30 days, longer than a demo.)
-  const { binDir, pulumiCommand, emulator, org, admin, temp, envVars } = await startDemoWorld(context, {
-    orgName: "Demo Org",
-    expiredInvitations: "visible",
-  });
+  const world = await startDemoWorld(context, { orgName: "Demo Org", expiredInvitations: "visible" });
+  const { binDir, pulumiCommand, emulator, org, admin, temp, envVars } = world;
   const project = prepareExampleProject("demo", peopleYaml());
   teardown.folder(project.workDir);
 
@@ -86,9 +86,7 @@ export async function invitationAct(context: ActContext): Promise<void> {
   await stack.setAllConfig({
     orgId: { value: org },
     peopleFile: { value: project.peopleFile },
-    "cloudmanager:baseUrl": { value: emulator.baseUrl },
-    "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
-    "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
+    ...providerConfig(world),
   });
   const pendingFor = (email: string) =>
     emulator.state.pendingInvitations(org).filter((i) => i.username === email && Date.parse(i.expiresAt) > Date.now());
@@ -131,7 +129,7 @@ export async function invitationAct(context: ActContext): Promise<void> {
   // ---- 2 ----
   heading("2. Meanwhile, outside Pulumi");
   const id = (email: string) => first.get(email)?.invitationId ?? "";
-  const event = (what: string, how: string) => console.log(`    ${what.padEnd(46)} ${how}`);
+  const event = (what: string, how: string) => eventIn(what, how, 46);
   event(`${ALICE} accepts the invitation`, "(emulator control plane: POST /__emulator/orgs/{org}/invites/{id}/accept)");
   await controlPlane(emulator, `orgs/${org}/invites/${id(ALICE)}/accept`);
   event(`an admin revokes ${BOB}'s invitation`, "(DELETE /orgs/{org}/invites/{id} with the admin's own API key)");
@@ -144,14 +142,7 @@ export async function invitationAct(context: ActContext): Promise<void> {
 
   // ---- 3 ----
   heading("3. pulumi preview --refresh --expect-no-changes: the GitOps gate");
-  const gateSeen = await runner.failing((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
-  const gate = gateSeen.result;
-  const gateMessage = gate instanceof Error ? gate.message : "";
-  check(
-    gateMessage.includes("no changes were expected for preview but changes were proposed"),
-    `the gate failed, as a scheduled pipeline job would (${seconds(gateSeen.ms)}): "no changes were expected for preview but changes were proposed"`,
-    gate === undefined ? "the preview passed" : gateMessage.split("\n").slice(0, 3),
-  );
+  const gateSeen = await runner.gateFails(stack);
   console.log("    What drifted (found by the refresh, nothing changed yet):");
   for (const d of inPeopleOrder(gateSeen.drift)) console.log(`      ${d.name.padEnd(20)} ${describeDrift(d)}`);
   const planned = (name: string) => opsOf(gateSeen.steps, name);
@@ -191,10 +182,7 @@ export async function invitationAct(context: ActContext): Promise<void> {
   );
   const up2 = await runner.run((o) => stack.up(o));
   const ops = (name: string) => opsOf(up2.steps, name);
-  check(
-    up2.result.summary.result === "succeeded",
-    `pulumi up succeeded (${seconds(up2.ms)}): ${JSON.stringify(up2.result.summary.resourceChanges)}`,
-  );
+  checkSucceeded(up2, "pulumi up");
   check(ops(BOB).includes("replace") && ops(CAROL).includes("replace"), "bob's and carol's invitations were re-sent (replaced)", up2.steps);
   check(
     ops(ALICE).join() === "same" && ops(DAVE).join() === "same",
@@ -225,17 +213,14 @@ export async function invitationAct(context: ActContext): Promise<void> {
     "exported statuses: alice ACCEPTED; bob, carol and dave PENDING",
     statuses2,
   );
-  const gate2 = await runner.run((o) => stack.preview({ ...o, refresh: true, expectNoChanges: true }));
+  const gate2 = await runner.gate(stack);
   check(gate2.errors.length === 0, `pulumi preview --refresh --expect-no-changes passes now (${seconds(gate2.ms)})`);
 
   // ---- 5 ----
   heading("5. pulumi destroy");
   const beforeDestroy = lastRequestSeq(emulator);
   const destroy = await runner.run((o) => stack.destroy(o));
-  check(
-    destroy.result.summary.result === "succeeded",
-    `pulumi destroy succeeded (${seconds(destroy.ms)}): ${JSON.stringify(destroy.result.summary.resourceChanges)}`,
-  );
+  checkSucceeded(destroy, "pulumi destroy");
   check(destroy.errors.length === 0, "no errors");
   console.log("    Reported by the provider:");
   for (const w of destroy.warnings) console.log(`      ${w}`);
