@@ -13,9 +13,10 @@
 // its own (Cloud Manager's CANNOT_DEMOTE_LAST_OWNER / CANNOT_DELETE_LAST_OWNER, checked first here).
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isCloudManagerError, isExpired, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
+import { isExpired, isNotFoundAnswer, pickPendingInvitation, sameSet } from "../../../sdk";
 import type { OrgUser, Project, ProjectUser } from "../../../sdk/types";
 import { sameUsername } from "../../access/identity";
+import { findProject, ofThisOrg } from "../../access/projects";
 import { senderOf } from "../../access/invitations";
 import { memberNamed } from "../../access/org-rules";
 import { resourceNameOf, type StepContext } from "../../deployment/deployment-ledger";
@@ -300,29 +301,15 @@ export function declaredTwiceInProject(inputs: { projectId: string; username: st
   );
 }
 
-/**
- * Where the project is: one of this organization's, from the deployment's view of its projects or
- * else from a read of its own (a project made after the view was read); or not (`elsewhere`: what
- * these credentials can read of it, for the refusal to name its organization). Cloud Manager saying
- * there is no such project, or that these credentials do not reach it (NOT_IN_GROUP), is "not";
- * any other failure fails.
- */
+/** The project of this organization, or (`elsewhere`) what these credentials can read of it, for the refusal to name its organization. */
 async function locateProject(api: OrgApi, projectId: string): Promise<{ project: Project } | { elsewhere: Project | undefined }> {
-  const listed = (await orFail(api.projects(), `Reading the projects of organization ${api.orgId}`)).find((p) => p.id === projectId);
-  if (listed !== undefined) return { project: listed };
-  let read: Project | undefined;
-  try {
-    read = await api.project(projectId);
-  } catch (e) {
-    if (!isNotFoundAnswer(e) && !(isCloudManagerError(e) && e.errorCode === "NOT_IN_GROUP"))
-      throw providerError(`Reading project ${projectId}`, e);
-  }
-  return read !== undefined && read.orgId.toLowerCase() === api.orgId.toLowerCase() ? { project: read } : { elsewhere: read };
+  const found = await findProject(api, projectId);
+  const project = ofThisOrg(api, found);
+  return project !== undefined ? { project } : { elsewhere: found };
 }
 
 async function projectOf(api: OrgApi, projectId: string): Promise<Project | undefined> {
-  const located = await locateProject(api, projectId);
-  return "project" in located ? located.project : undefined;
+  return ofThisOrg(api, await findProject(api, projectId));
 }
 
 async function membersOf(api: OrgApi): Promise<readonly OrgUser[]> {

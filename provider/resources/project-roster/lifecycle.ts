@@ -18,6 +18,7 @@ import { isCloudManagerError, isExpired, isNotFoundAnswer, sameSet } from "../..
 import type { Project } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
 import { senderOf } from "../../access/invitations";
+import { findProject, ofThisOrg } from "../../access/projects";
 import { rosterTests } from "../../access/roster-rules";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
@@ -307,13 +308,13 @@ async function provenGone(e: unknown, what: string, stillListed: () => Promise<b
 }
 
 async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
-  const project = (await orFail(api.projects(), `Reading the projects of organization ${api.orgId}`)).find((p) => p.id === projectId);
+  const found = await findProject(api, projectId);
+  const project = ofThisOrg(api, found);
   if (project !== undefined) return project;
-  const elsewhere = await api.project(projectId).catch(() => undefined);
   const where =
-    elsewhere === undefined
+    found === undefined
       ? `project ${projectId} is not a project of organization ${api.orgId}`
-      : `project "${elsewhere.name}" (${elsewhere.id}) is of organization ${elsewhere.orgId}, not ${api.orgId}`;
+      : `project "${found.name}" (${found.id}) is of organization ${found.orgId}, not ${api.orgId}`;
   throw new Error(codedMessage("PROJECT_NOT_IN_ORG", `${where}. Fix projectId or orgId. Nothing was sent.`));
 }
 

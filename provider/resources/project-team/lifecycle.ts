@@ -6,8 +6,9 @@
 // nothing: the ProjectTeam is replaced once the Team's `teamId` changes.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isCloudManagerError, isNotFoundAnswer, sameSet } from "../../../sdk";
+import { isNotFoundAnswer, sameSet } from "../../../sdk";
 import type { Project, Team } from "../../../sdk/types";
+import { findProject, ofThisOrg } from "../../access/projects";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { codedMessage } from "../../errors/codes";
@@ -125,10 +126,6 @@ export async function deleteProjectTeam(api: OrgApi, parsed: { projectId: string
 
 // ---- steps ----
 
-async function projectsOf(api: OrgApi): Promise<readonly Project[]> {
-  return orFail(api.projects(), `Reading the projects of organization ${api.orgId}`);
-}
-
 async function teamsOf(api: OrgApi): Promise<readonly Team[]> {
   return orFail(api.teams(), `Reading the teams of organization ${api.orgId}`);
 }
@@ -138,27 +135,6 @@ async function teamsNow(api: OrgApi): Promise<readonly Team[]> {
     api.call((c) => c.listTeams(api.orgId)),
     `Reading the teams of organization ${api.orgId}`,
   );
-}
-
-/**
- * The project: from this deployment's view of the organization's projects, else from its own read (a
- * project made during the run, after the view was read — by another provider of the same program —
- * or one of another organization). Undefined when Cloud Manager says there is no such project, or that
- * these credentials do not reach it (NOT_IN_GROUP: another organization's); any other failure fails.
- */
-async function findProject(api: OrgApi, projectId: string): Promise<Project | undefined> {
-  const listed = (await projectsOf(api)).find((p) => p.id === projectId);
-  if (listed !== undefined) return listed;
-  try {
-    return await api.project(projectId);
-  } catch (e) {
-    if (isNotFoundAnswer(e) || (isCloudManagerError(e) && e.errorCode === "NOT_IN_GROUP")) return undefined;
-    throw providerError(`Reading project ${projectId}`, e);
-  }
-}
-
-function ofThisOrg(api: OrgApi, project: Project | undefined): Project | undefined {
-  return project !== undefined && project.orgId.toLowerCase() === api.orgId.toLowerCase() ? project : undefined;
 }
 
 /** Whether the project's teams, from a read that starts now, still list the team (a project gone lists none). */
