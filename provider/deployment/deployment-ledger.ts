@@ -38,6 +38,7 @@
 // Memory is bounded by the number of resources in the deployment (the process ends with it).
 
 import { usernameKey } from "../../sdk";
+import { warn } from "./notices";
 import type { OrgApi } from "./org-api";
 import type { PeerChannel } from "./peer-channel";
 
@@ -162,6 +163,11 @@ export class DeploymentLedger {
    */
   wasChecked(urn: string | undefined): boolean {
     return urn === undefined || this.checkedUrns.has(urn);
+  }
+
+  /** Warns the user, once per deployment (the engine calls diff more than once for one resource). */
+  warnOnce(notice: string): void {
+    if (this.firstTime(notice)) warn(notice);
   }
 
   /** True the first time `notice` is asked in this deployment (a notice the engine's repeated calls would repeat). */

@@ -66,7 +66,7 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
   if (invitations.length + members.length > 0 && ledger.wasChecked(urnOf(news)))
-    warnOnce(ledger, undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
+    ledger.warnOnce(undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
   return { changes: inputsChanged || invitations.length + members.length > 0 };
 }
 
@@ -97,7 +97,7 @@ export async function updateOrgRoster(
   // An ignored person is never pruned: nothing to warn about.
   const { ignored } = rosterTests(inputs, new Set());
   const exposed = leaving.filter((u) => !ignored(u));
-  if (exposed.length > 0) warnOnce(ledger, leavingNotice(api.orgId, exposed));
+  if (exposed.length > 0) ledger.warnOnce(leavingNotice(api.orgId, exposed));
   return { outs: await enforce(api, inputs, ledger, leaving) };
 }
 
@@ -127,14 +127,9 @@ async function enforce(
     await prune(api, found, ledger);
     found = await findUnmanaged(api, scope, ledger);
   } else if (found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
-    warnOnce(ledger, undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
+    ledger.warnOnce(undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
   }
   return { ...inputs, ...found };
-}
-
-/** The engine calls diff more than once for one resource (refresh, then plan): say the same thing once. */
-function warnOnce(ledger: DeploymentLedger, message: string): void {
-  if (ledger.firstTime(message)) warn(message);
 }
 
 async function prune(
@@ -144,8 +139,7 @@ async function prune(
 ): Promise<void> {
   for (const invitation of found.unmanagedInvitations) {
     if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
-      warnOnce(
-        ledger,
+      ledger.warnOnce(
         `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} was sent by another API key or service ` +
           `account (${invitation.inviterUsername}), i.e. another automation; declare ${invitation.username} where that automation ` +
           `is managed, add them to \`ignore\`, or withdraw it by hand (docs/several-stacks.md).`,

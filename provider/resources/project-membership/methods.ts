@@ -41,14 +41,7 @@ export function projectMembershipMethods(deployment: Deployment) {
         olds["status"] === "PENDING" && typeof orgId === "string" && typeof username === "string"
           ? await deployment.withOrgApi(orgId, async (api) => memberNamed(await api.members(), username) !== undefined).catch(() => true)
           : false;
-      return diffProjectMembership(
-        olds,
-        news,
-        (notice) => {
-          if (deployment.ledger.firstTime(notice)) warn(notice);
-        },
-        isMember,
-      );
+      return diffProjectMembership(olds, news, (notice) => deployment.ledger.warnOnce(notice), isMember);
     },
 
     async create(inputs) {

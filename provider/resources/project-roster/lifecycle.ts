@@ -81,7 +81,7 @@ export function diffProjectRoster(olds: PropertyBag, news: PropertyBag, ledger: 
   const count = found.unmanagedUsers.length + found.unmanagedInvitations.length + found.unmanagedTeams.length;
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
-  if (count > 0 && ledger.wasChecked(urnOf(news))) warnOnce(ledger, undeclaredNotice(old.projectId, found, next.prune));
+  if (count > 0 && ledger.wasChecked(urnOf(news))) ledger.warnOnce(undeclaredNotice(old.projectId, found, next.prune));
   return { changes: inputsChanged || count > 0 };
 }
 
@@ -143,7 +143,7 @@ async function enforce(
       unmanagedTeams: after.unmanagedTeams.filter((t) => !gone.has(t.teamId.toLowerCase())),
     };
   } else if (count(found) > 0) {
-    warnOnce(ledger, undeclaredNotice(inputs.projectId, found, false));
+    ledger.warnOnce(undeclaredNotice(inputs.projectId, found, false));
   }
   return { ...inputs, ...found };
 }
@@ -213,8 +213,7 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
   const gone = new Set<string>();
   for (const invitation of found.unmanagedInvitations) {
     if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
-      warnOnce(
-        ledger,
+      ledger.warnOnce(
         `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} to ${where} was sent by another API key or service account ` +
           `(${invitation.inviterUsername}), i.e. another automation; declare it where that automation is managed, add ${invitation.username} to \`ignore\`, or withdraw it by hand.`,
       );
@@ -268,8 +267,7 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
       if (user === undefined) return;
       const otherOwners = now.some((u) => u.id !== user.id && u.projectRoles.includes(OWNER));
       if (user.projectRoles.includes(OWNER) && !otherOwners) {
-        warnOnce(
-          ledger,
+        ledger.warnOnce(
           `not pruned: ${user.username} is the only Project Owner of ${where} with the role given directly; give another person GROUP_OWNER there first.`,
         );
         return;
@@ -316,10 +314,6 @@ async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
       ? `project ${projectId} is not a project of organization ${api.orgId}`
       : `project "${found.name}" (${found.id}) is of organization ${found.orgId}, not ${api.orgId}`;
   throw new Error(codedMessage("PROJECT_NOT_IN_ORG", `${where}. Fix projectId or orgId. Nothing was sent.`));
-}
-
-function warnOnce(ledger: DeploymentLedger, message: string): void {
-  if (ledger.firstTime(message)) warn(message);
 }
 
 function undeclaredNotice(projectId: string, found: Found, prune: boolean): string {

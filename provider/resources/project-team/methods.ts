@@ -35,9 +35,7 @@ export function projectTeamMethods(deployment: Deployment) {
     },
 
     async diff(_id, olds, news) {
-      return diffProjectTeam(olds, news, (notice) => {
-        if (deployment.ledger.firstTime(notice)) warn(notice);
-      });
+      return diffProjectTeam(olds, news, (notice) => deployment.ledger.warnOnce(notice));
     },
 
     async create(inputs) {

@@ -58,14 +58,7 @@ export function teamMethods(deployment: Deployment) {
               })
               .catch(() => true)
           : false;
-      return diffTeam(
-        olds,
-        news,
-        (notice) => {
-          if (deployment.ledger.firstTime(notice)) warn(notice);
-        },
-        founderIsMember,
-      );
+      return diffTeam(olds, news, (notice) => deployment.ledger.warnOnce(notice), founderIsMember);
     },
 
     async create(inputs) {
