@@ -1,5 +1,6 @@
 import * as tls from "node:tls";
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from "undici";
+import type * as Undici from "undici";
+import type { Dispatcher } from "undici";
 import { CloudManagerError, isCloudManagerError } from "../errors/cloud-manager-error";
 import { responseTooLargeError } from "../errors/error-messages";
 import { NetworkFailure } from "../errors/failures";
@@ -26,18 +27,29 @@ export interface HttpTransportOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+// undici costs about 28 ms to load; a provider process whose operations send nothing (a preview
+// with no change, a no-op refresh of another resource type) should not pay it, so it is required
+// at the first send, not when this module or a client is loaded.
+let undiciModule: typeof Undici | undefined;
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (above)
+  undiciModule ??= require("undici") as typeof Undici;
+  return undiciModule;
+}
+
 /**
  * One HTTP attempt over undici's `request` with ONE explicit keep-alive dispatcher (never the global
- * one). Reads the whole body, so every response frees its connection, 401s included, but never more
+ * one), made at the first send. Reads the whole body, so every response frees its connection, 401s included, but never more
  * than `maxResponseBytes`: past that the connection is dropped and CLOUD_MANAGER_RESPONSE_TOO_LARGE
  * thrown (a CloudManagerError, which the retrying layer passes through: a retry would read it again).
  */
 export class HttpTransport {
-  readonly dispatcher: Dispatcher;
   readonly proxied: boolean;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly closing = new AbortController();
+  private readonly makeDispatcher: () => Dispatcher;
+  private madeDispatcher: Dispatcher | undefined;
 
   constructor(options: HttpTransportOptions) {
     this.timeoutMs = options.requestTimeoutMs;
@@ -48,18 +60,24 @@ export class HttpTransport {
     const agentOptions = { keepAliveTimeout: 4_000, connect: tlsOptions };
     const proxy = proxySettings(options.env ?? process.env);
     this.proxied = proxy !== undefined;
-    this.dispatcher =
+    this.makeDispatcher = () =>
       proxy === undefined
-        ? new Agent(agentOptions)
+        ? new (undici().Agent)(agentOptions)
         : // requestTls: TLS to the API host through a CONNECT tunnel; proxyTls: to an https:// proxy.
-          new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tlsOptions, proxyTls: tlsOptions });
+          new (undici().EnvHttpProxyAgent)({ ...agentOptions, ...proxy, requestTls: tlsOptions, proxyTls: tlsOptions });
+  }
+
+  /** The keep-alive dispatcher, made (and undici loaded) on first use. */
+  get dispatcher(): Dispatcher {
+    this.madeDispatcher ??= this.makeDispatcher();
+    return this.madeDispatcher;
   }
 
   readonly send = async (req: WireRequest): Promise<WireResponse> => {
     if (this.closing.signal.aborted) throw closedError(req);
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]);
     try {
-      const response = await request(req.url, {
+      const response = await undici().request(req.url, {
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,
@@ -105,7 +123,8 @@ export class HttpTransport {
 
   async close(): Promise<void> {
     this.closing.abort();
-    await this.dispatcher.close();
+    // Never used: nothing to close, and no reason to load undici now.
+    await this.madeDispatcher?.close();
   }
 }
 
