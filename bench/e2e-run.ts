@@ -124,9 +124,8 @@ function apiLogSince(emulator: RunningEmulator, seq: number): RequestLogEntry[] 
   return apiRequests(emulator.state.requests().filter((entry) => entry.seq > seq));
 }
 
-/** What the organization must hold after a phase of the real program. */
-function checkOutcome(fixture: Fixture, phase: Phase, log: readonly RequestLogEntry[], where: string): void {
-  const { emulator, invitations: n } = fixture;
+/** What the organization must hold after a phase of a program of `n` invitations. */
+export function checkOutcome(emulator: RunningEmulator, n: number, phase: Phase, log: readonly RequestLogEntry[], where: string): void {
   const org = emulator.org.id;
   const pending = emulator.state.pendingInvitations(org);
   if (phase === "destroy") {
@@ -186,7 +185,7 @@ async function runRepetition(
           throw new OutcomeError(`${where} failed: ${briefError(e)}`, { cause: e });
         }
         const log = apiLogSince(fixture.emulator, mark);
-        if (program === "real") checkOutcome(fixture, phase, log, where);
+        if (program === "real") checkOutcome(fixture.emulator, fixture.invitations, phase, log, where);
         samples.push({ invitations, repetition, program, phase, ms, apiRequests: log.length, byKind: countKinds(log) });
         line.push(`${PROGRAM_LABEL[program]} ${seconds(ms)} (${log.length} API requests)`);
         // The stored provider as up writes it and as refresh rewrites it (first repetition; it does not change).
@@ -261,7 +260,7 @@ export async function runRateLimited(
       } catch (e) {
         throw new OutcomeError(`${where} failed: ${briefError(e)}`, { cause: e });
       }
-      checkOutcome(fixture, "up", log, where);
+      checkOutcome(fixture.emulator, fixture.invitations, "up", log, where);
     }
     const sample: RateLimitedSample = {
       kind: spec.kind,
