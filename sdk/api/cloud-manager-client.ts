@@ -97,7 +97,12 @@ interface Listing<T> {
   noun: string;
   /** What may have changed meanwhile when a page repeats an entry: "members", "teams". */
   changing: string;
+  /** Told after each page: entries listed so far, and the server's `totalCount` (Infinity when it gives none). */
+  onPage?: PageListener;
 }
+
+/** Told after each page of a listing: entries listed so far and the total the server announced (Infinity when none). */
+export type PageListener = (listed: number, total: number) => void;
 
 /**
  * Typed client for the Cloud Manager / Ops Manager Public API (v1.0): organization invitations,
@@ -274,15 +279,16 @@ export class CloudManagerClient {
   /**
    * Every user of the organization, all pages (500 per page). A server whose paging cannot be right
    * ends the listing with CLOUD_MANAGER_RESPONSE_ERROR instead of returning duplicates or never ending
-   * (see listAllPages).
+   * (see listAllPages). `onPage` is told the progress after each page (for a progress display).
    */
-  async listOrgUsers(orgId: string): Promise<OrgUser[]> {
+  async listOrgUsers(orgId: string, options: { onPage?: PageListener } = {}): Promise<OrgUser[]> {
     return this.listAllPages({
       spec: { segments: ["orgs", id(orgId, "orgId"), "users"], orgId, subject: `organization ${orgId}` },
       parse: parseUserPage,
       keyOf: byId,
       noun: "user",
       changing: "members",
+      ...(options.onPage === undefined ? {} : { onPage: options.onPage }),
     });
   }
 
@@ -913,6 +919,7 @@ export class CloudManagerClient {
         entries.push(entry);
       }
       if (entries.length > page.totalCount) throw broken(`${entries.length} ${noun}s so far, but totalCount says ${page.totalCount}`);
+      listing.onPage?.(entries.length, page.totalCount);
       const hasNext = page.links.some((link) => link.rel === "next");
       if (page.results.length === 0 || !hasNext || entries.length >= page.totalCount) break;
       // totalCount is Infinity when the server leaves it out: then only the hard cap applies.

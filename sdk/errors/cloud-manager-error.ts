@@ -36,6 +36,7 @@ export interface CloudManagerErrorInit {
   attempts?: number;
   request?: { method: string; url: string; headers: Record<string, string> };
   authenticated?: boolean;
+  credentialsRefused?: boolean;
   hasErrorBody?: boolean;
   cause?: unknown;
 }
@@ -80,6 +81,13 @@ export class CloudManagerError extends Error {
    * (a proxy, a wrong host), OAuth-style token endpoint errors, and errors without an HTTP answer.
    */
   readonly hasErrorBody: boolean;
+  /**
+   * True for a 401 about the credentials themselves (the server challenged again: a wrong key pair, a
+   * deleted key, a token it does not know); false for any other error, a 401 without a challenge
+   * included — that one refuses the credential's ROLES (USER_UNAUTHORIZED, NOT_IN_GROUP): the key is
+   * right but may not do this.
+   */
+  readonly credentialsRefused: boolean;
 
   constructor(init: CloudManagerErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -96,6 +104,7 @@ export class CloudManagerError extends Error {
     this.request = init.request === undefined ? undefined : redactRequest(init.request);
     this.authenticated = init.authenticated;
     this.hasErrorBody = init.hasErrorBody ?? false;
+    this.credentialsRefused = init.credentialsRefused ?? false;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -119,6 +128,7 @@ export class CloudManagerError extends Error {
       request: this.request,
       authenticated: this.authenticated,
       hasErrorBody: this.hasErrorBody,
+      credentialsRefused: this.credentialsRefused,
       cause: describeCause(this.cause),
     };
   }

@@ -210,6 +210,8 @@ export function apiError(response: WireResponse, ctx: CallContext): CloudManager
     attempts,
     request: requestOf(ctx),
     authenticated: response.authenticated,
+    credentialsRefused:
+      status === 401 && (response.credentialsRejected === true || headerValue(response, "www-authenticate") !== undefined),
     hasErrorBody: isApiErrorBody(response.body, status),
   });
 }
