@@ -49,6 +49,35 @@ function pulumi(workDir: string, args: string[]): Promise<CliRun> {
   });
 }
 
+/** The GitOps workflow's `pulumi …` command of `job` (examples/gitops/cloud-manager-membership.yml), as its step writes it. */
+function workflowCommand(job: "preview" | "apply"): { command: string; env: Record<string, string> } {
+  const workflow = parse(readFileSync(join(REPO_ROOT, "examples", "gitops", "cloud-manager-membership.yml"), "utf8")) as {
+    env: Record<string, string>;
+    jobs: Record<string, { steps: { run?: string }[] }>;
+  };
+  const command = workflow.jobs[job]?.steps.map((step) => step.run?.trim() ?? "").find((run) => run.startsWith("pulumi "));
+  if (command === undefined) throw new Error(`the workflow's ${job} job runs no pulumi command`);
+  const env = Object.fromEntries(Object.entries(workflow.env).filter(([name]) => name.startsWith("POLICY_")));
+  return { command, env };
+}
+
+/** Runs the workflow's `job` step through bash as the runner would: the repository is this one, the project `workDir`. */
+function runWorkflowStep(job: "preview" | "apply", workDir: string, stack: string): Promise<CliRun> {
+  const { command, env } = workflowCommand(job);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("bash", ["-c", `${command} --color never`], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...e2e.env, ...env, GITHUB_WORKSPACE: REPO_ROOT, PULUMI_PROJECT_DIR: workDir, PULUMI_STACK: stack },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, output }));
+  });
+}
+
 /** A project folder under this file's work root: the example's Pulumi.yaml, `main` pointing back at the compiled example. */
 function exampleProject(peopleYaml: string): { workDir: string; peopleFile: string } {
   const project = parse(readFileSync(join(EXAMPLE, "Pulumi.yaml"), "utf8")) as { name: string; main: string };
@@ -108,8 +137,27 @@ describe("the enforcement example (examples/org-membership)", () => {
     expect(red.output).toMatch(/warning: cloudmanager: undeclared access in organization [0-9a-f]{24}: stranger@example\.com \(invited by/);
     expect(e2e.view.writesSince(mark)).toEqual([]);
 
-    // The merge to main: `pulumi up --refresh --config prune=true`.
-    const merge = await pulumi(workDir, ["up", "--refresh", "--yes", "--config", "prune=true", ...args]);
+    // The pull request's preview, with the workflow's policy pack (examples/org-membership/policy.json):
+    // the list passes the rules; prune is off, so the stranger is named, not removed.
+    const review = await runWorkflowStep("preview", workDir, stack.name);
+    expect(review.code).toBe(0);
+    expect(review.output).toMatch(/Policy Packs run:\s+Name\s+Version\s+cloudmanager-access\|local\|/);
+    expect(review.output).toContain("stranger@example.com");
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+
+    // The merge's pruning up with no break-glass account in `ignore`: the pack's prune-needs-ignore rule
+    // stops it before anything is sent.
+    await stack.stack.removeConfig("ignore");
+    const unsafe = await runWorkflowStep("apply", workDir, stack.name);
+    expect(unsafe.code).not.toBe(0);
+    expect(unsafe.output).toContain("prune-needs-ignore");
+    expect(unsafe.output).toContain("[mandatory]");
+    expect(e2e.view.writesSince(mark)).toEqual([]);
+    expect(e2e.view.pendingFor("stranger@example.com").id).toBe(invited.id);
+    await stack.stack.setConfig("ignore", { value: JSON.stringify(["*@break-glass.example.com"]) });
+
+    // The merge to main, as the workflow's apply job runs it: `pulumi up --refresh --config prune=true` with the pack.
+    const merge = await runWorkflowStep("apply", workDir, stack.name);
     expect(merge.code).toBe(0);
     expect(merge.output).toContain(`pruned: withdrawing the invitation ${invited.id} for stranger@example.com`);
     expect(e2e.view.describeWritesSince(mark)).toEqual([`DELETE /orgs/${e2e.orgId}/invites/${invited.id} 204`]);

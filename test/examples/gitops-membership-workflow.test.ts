@@ -16,6 +16,7 @@ import { diffProjectRoster } from "../../provider/resources/project-roster/lifec
 import { diffProjectTeam } from "../../provider/resources/project-team/diff";
 import { diffTeam } from "../../provider/resources/team/diff";
 import { orgEnvVar } from "../../provider/runtime/credentials";
+import { RULES } from "../../policy/names";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -93,7 +94,7 @@ describe("examples/gitops membership workflow", () => {
     const apply = workflow.jobs["apply"];
     expect(apply?.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
     const commands = pulumiCommands(apply);
-    expect(commands).toEqual([expect.stringMatching(/^pulumi up .*--refresh .*--yes .*--config prune=true$/) as unknown]);
+    expect(commands).toEqual([expect.stringMatching(/^pulumi up .*--refresh .*--yes .*--config prune=true /) as unknown]);
     // prune=true nowhere else: no other job runs up, sets prune, or passes it.
     for (const [name, job] of Object.entries(workflow.jobs)) {
       if (name === "apply") continue;
@@ -103,6 +104,19 @@ describe("examples/gitops membership workflow", () => {
       }
     }
     expect(text).not.toMatch(/config set .*prune/);
+  });
+
+  it("checks the pull request's preview and the merge's up against the shipped policy pack and the example's policy config", () => {
+    const packOptions = '--policy-pack "$GITHUB_WORKSPACE/$POLICY_PACK" --policy-pack-config "$GITHUB_WORKSPACE/$POLICY_CONFIG"';
+    expect(workflow.env["POLICY_PACK"]).toBe("policy");
+    expect(existsSync(join(ROOT, workflow.env["POLICY_PACK"] ?? "", "PulumiPolicy.yaml"))).toBe(true);
+    expect(workflow.env["POLICY_CONFIG"]).toBe("examples/org-membership/policy.json");
+    const config = JSON.parse(readFileSync(join(ROOT, workflow.env["POLICY_CONFIG"] ?? ""), "utf8")) as Record<string, unknown>;
+    // Every rule named: the pack's levels are set in the file the review sees, not by default.
+    expect(Object.keys(config).sort()).toEqual(Object.values(RULES).sort());
+    for (const job of ["preview", "apply"]) expect(pulumiCommands(workflow.jobs[job])[0]).toContain(packOptions);
+    // The gate judges Cloud Manager against the declarations, not the declarations themselves.
+    expect(pulumiCommands(workflow.jobs["drift-check"])[0]).not.toContain("--policy-pack");
   });
 
   it("takes Cloud Manager credentials from secrets, as environment variables (never stack config)", () => {
@@ -208,23 +222,28 @@ describe("examples/gitops membership workflow", () => {
         ignore: ["owner@example.com"],
         prune: false,
       });
-      const none = { unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] };
+      const none = { unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} };
       const notices: string[] = [];
       const previous = setNoticeSink((n) => notices.push(n));
       try {
         const ledger = new DeploymentLedger();
         const production = inputs(PRODUCTION, ["bob@example.com"]);
-        const dave = { username: "dave@example.com", userId: "6b15e11d022f86b44888a8e0", roles: ["GROUP_DATA_ACCESS_ADMIN"] };
-        expect(diffProjectRoster({ ...production, ...none, unmanagedUsers: [dave] }, production, ledger)).toEqual({ changes: true });
+        const firstSeen = "2026-12-06T22:26:50.000Z";
+        const dave = { userId: "6b15e11d022f86b44888a8e0", roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen };
+        expect(diffProjectRoster({ ...production, ...none, unmanagedUsers: { "dave@example.com": dave } }, production, ledger)).toEqual({
+          changes: true,
+        });
         const analytics = inputs(ANALYTICS, ["bob@example.com", "carol@example.com"]);
         const guest = {
-          username: "guest@example.net",
           invitationId: "6b15e12918330516b00b9656",
           roles: ["GROUP_READ_ONLY"],
           inviterUsername: "admin@example.com",
           createdAt: "2026-12-06T22:26:49Z",
+          firstSeen,
         };
-        expect(diffProjectRoster({ ...analytics, ...none, unmanagedInvitations: [guest] }, analytics, ledger)).toEqual({ changes: true });
+        expect(
+          diffProjectRoster({ ...analytics, ...none, unmanagedInvitations: { "guest@example.net": guest } }, analytics, ledger),
+        ).toEqual({ changes: true });
       } finally {
         setNoticeSink(previous);
       }

@@ -2,10 +2,17 @@
 // promises — the scheduled gate `preview --expect-no-changes`, `up` only on main — with the
 // Cloud Manager credentials taken from secrets.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { parsePeople } from "../../examples/org-invitations/declare-org-invitations";
+import { domainsConfig, invitationRolesConfig, orgOwnersConfig } from "../../policy/config";
+import { RULES } from "../../policy/names";
+import { invitationRoleViolations } from "../../policy/rules/invitation-roles";
+import { orgOwnerFindings } from "../../policy/rules/owner-limits";
+import { usernameDomainViolations } from "../../policy/rules/username-domains";
+import { ORG, resource } from "../policy/support";
 
 interface Job {
   if?: string;
@@ -18,7 +25,8 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const text = readFileSync(join(__dirname, "../../examples/gitops/cloud-manager-invitations.yml"), "utf8");
+const ROOT = join(__dirname, "../..");
+const text = readFileSync(join(ROOT, "examples/gitops/cloud-manager-invitations.yml"), "utf8");
 const workflow = parse(text) as Workflow;
 
 function pulumiCommands(job: Job | undefined): string[] {
@@ -48,6 +56,34 @@ describe("examples/gitops workflow", () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       if (name !== "apply") for (const command of pulumiCommands(job)) expect(command).toMatch(/^pulumi preview /);
     }
+  });
+
+  it("checks the pull request's preview and the merge's up against the shipped policy pack, which the shipped people.yaml passes", () => {
+    const packOptions = '--policy-pack "$GITHUB_WORKSPACE/$POLICY_PACK" --policy-pack-config "$GITHUB_WORKSPACE/$POLICY_CONFIG"';
+    expect(existsSync(join(ROOT, workflow.env["POLICY_PACK"] ?? "", "PulumiPolicy.yaml"))).toBe(true);
+    for (const job of ["preview", "apply"]) expect(pulumiCommands(workflow.jobs[job])[0]).toContain(packOptions);
+    const config = JSON.parse(readFileSync(join(ROOT, workflow.env["POLICY_CONFIG"] ?? ""), "utf8")) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const settings = (rule: string) => {
+      const { enforcementLevel: _level, ...rest } = config[rule] ?? {};
+      return rest;
+    };
+    // The example program declares one OrgInvitation per person of people.yaml.
+    const people = parsePeople(readFileSync(join(ROOT, "examples/org-invitations/people.yaml"), "utf8"));
+    const invitations = people.map((p) => resource("OrgInvitation", p.email, { orgId: ORG, username: p.email, roles: p.roles }));
+    const domains = domainsConfig(RULES.domains, settings(RULES.domains));
+    expect(domains.domains).not.toEqual([]);
+    expect(invitations.flatMap((d) => usernameDomainViolations(d, domains))).toEqual([]);
+    const reserved = invitationRolesConfig(RULES.invitationRoles, settings(RULES.invitationRoles));
+    expect(reserved.roles).toEqual(["ORG_OWNER"]);
+    expect(invitations.flatMap((d) => invitationRoleViolations(d, reserved))).toEqual([]);
+    expect(orgOwnerFindings(invitations, orgOwnersConfig(RULES.orgOwners, settings(RULES.orgOwners)))).toEqual([]);
+    // The rules do bite on this file: an owner by invitation, or a stranger's domain, is named.
+    const owner = resource("OrgInvitation", "x", { orgId: ORG, username: "x@gmail.com", roles: ["ORG_OWNER"] });
+    expect(invitationRoleViolations(owner, reserved)).toHaveLength(1);
+    expect(usernameDomainViolations(owner, domains)).toHaveLength(1);
   });
 
   it("takes Cloud Manager credentials from secrets, as environment variables (never stack config)", () => {

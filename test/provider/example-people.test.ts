@@ -16,7 +16,7 @@ describe("Example_People", () => {
     expect(people).toEqual([
       { email: "alice@example.com", roles: ["ORG_MEMBER", "ORG_GROUP_CREATOR"] },
       { email: "bob@example.com", roles: ["ORG_READ_ONLY"] },
-      { email: "carol@example.com", roles: ["ORG_OWNER"] },
+      { email: "carol@example.com", roles: ["ORG_MEMBER", "ORG_BILLING_ADMIN"] },
     ]);
   });
 
