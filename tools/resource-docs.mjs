@@ -104,10 +104,13 @@ function between(text, name, body, file) {
   return `${text.slice(0, from + begin.length)}\n\n${body}\n\n${text.slice(to)}`;
 }
 
+/** Links to other files of this repository mean nothing in generated SDK docs: their text stays. */
+const withoutRelativeLinks = (markdown) => markdown.replace(/\[([^\]]+)\]\((?![a-z]+:)[^)]*\)/g, "$1");
+
 /** The schema description: its hand-written paragraph, then the page's examples and import. */
 function description(current, examples, importText) {
   const head = current.includes(EXAMPLES_MARK) ? current.slice(0, current.indexOf(EXAMPLES_MARK)) : current;
-  return `${head}${EXAMPLES_MARK}\n## Example Usage\n{{% example %}}\n${examples}\n{{% /example %}}\n{{% /examples %}}\n\n## Import\n\n${importText}`;
+  return `${head}${EXAMPLES_MARK}\n## Example Usage\n{{% example %}}\n${examples}\n{{% /example %}}\n{{% /examples %}}\n\n## Import\n\n${withoutRelativeLinks(importText)}`;
 }
 
 export async function sync(write) {
