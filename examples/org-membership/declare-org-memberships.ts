@@ -179,9 +179,10 @@ export function declareOrgMemberships(
           .all([r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])
           // Empty until the roster has looked (a preview of a new one).
           .apply(([users, invitations, teamsFound]): UndeclaredCounts => ({
-            users: users?.length ?? 0,
-            invitations: invitations?.length ?? 0,
-            teams: teamsFound?.length ?? 0,
+            // Maps keyed by username (teams by name).
+            users: Object.keys(users ?? {}).length,
+            invitations: Object.keys(invitations ?? {}).length,
+            teams: Object.keys(teamsFound ?? {}).length,
           })),
       ]),
     ),

@@ -24,6 +24,8 @@ export interface ResourceSchema {
 export interface SchemaProperty {
   type?: string;
   items?: SchemaProperty;
+  /** A map's values (the rosters' outputs keyed by username). */
+  additionalProperties?: SchemaProperty;
   $ref?: string;
   description?: string;
   secret?: boolean;

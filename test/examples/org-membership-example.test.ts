@@ -29,9 +29,11 @@ const PROJECT_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectMembe
 const PROJECT_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectRoster";
 /** What the mock's ProjectRoster in STAGING "finds": one stranger and one team, to count. */
 const FOUND_IN_STAGING = {
-  unmanagedUsers: [{ username: "mallory@example.net", userId: "5f1b2c3d4e5f6a7b8c9d0e40", roles: ["GROUP_OWNER"] }],
-  unmanagedInvitations: [],
-  unmanagedTeams: [{ teamId: "5f1b2c3d4e5f6a7b8c9d0e41", name: "shadow", roles: ["GROUP_READ_ONLY"] }],
+  unmanagedUsers: {
+    "mallory@example.net": { userId: "5f1b2c3d4e5f6a7b8c9d0e40", roles: ["GROUP_OWNER"], firstSeen: "2026-01-01T00:00:00.000Z" },
+  },
+  unmanagedInvitations: {},
+  unmanagedTeams: { shadow: { teamId: "5f1b2c3d4e5f6a7b8c9d0e41", roles: ["GROUP_READ_ONLY"], firstSeen: "2026-01-01T00:00:00.000Z" } },
 };
 
 /** The id the mock gives a Team: 24 hex characters derived from its resource name. */
@@ -58,7 +60,7 @@ beforeAll(async () => {
         }
         if (args.type === PROJECT_ROSTER_TYPE) {
           const found =
-            inputs["projectId"] === STAGING ? FOUND_IN_STAGING : { unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] };
+            inputs["projectId"] === STAGING ? FOUND_IN_STAGING : { unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} };
           return { id: `${ORG_ID}/${String(inputs["projectId"])}/roster`, state: { ...inputs, ...found } };
         }
         return { id: `${ORG_ID}/${args.name}`, state: { ...inputs, status: "PENDING" } };

@@ -47,7 +47,9 @@ type Kind<T> = [T] extends [boolean]
       ? "string[]"
       : [T] extends [readonly object[]]
         ? "object[]"
-        : "unsupported";
+        : [T] extends [Record<string, object>]
+          ? "object map"
+          : "unsupported";
 
 /** Each property of T: its kind once unwrapped (pulumi.Input, Output) and whether it must be present. */
 type Shape<T> = {
@@ -119,8 +121,8 @@ const rosterOutputs: Shape<OrgRosterOutputs> = {
   managed: list,
   ignore: list,
   prune: { kind: "boolean", required: true },
-  unmanagedInvitations: { kind: "object[]", required: true },
-  unmanagedMembers: { kind: "object[]", required: true },
+  unmanagedInvitations: { kind: "object map", required: true },
+  unmanagedMembers: { kind: "object map", required: true },
 };
 const rosterClass: Shape<ClassOutputs<OrgRoster>> = rosterOutputs;
 
@@ -176,31 +178,31 @@ const projectRosterOutputs: Shape<ProjectRosterOutputs> = {
   teams: list,
   ignore: list,
   prune: { kind: "boolean", required: true },
-  unmanagedUsers: { kind: "object[]", required: true },
-  unmanagedInvitations: { kind: "object[]", required: true },
-  unmanagedTeams: { kind: "object[]", required: true },
+  unmanagedUsers: { kind: "object map", required: true },
+  unmanagedInvitations: { kind: "object map", required: true },
+  unmanagedTeams: { kind: "object map", required: true },
 };
 const projectRosterClass: Shape<ClassOutputs<ProjectRoster>> = projectRosterOutputs;
 
 const unmanagedInvitation: Shape<UnmanagedInvitation> = {
-  username: s,
   roles: list,
   invitationId: s,
   inviterUsername: s,
   createdAt: s,
   extra: { kind: "boolean", required: false },
+  firstSeen: s,
 };
-const unmanagedMember: Shape<UnmanagedMember> = { username: s, roles: list, userId: s };
-const unmanagedProjectUser: Shape<UnmanagedProjectUser> = { username: s, userId: s, roles: list };
+const unmanagedMember: Shape<UnmanagedMember> = { roles: list, userId: s, firstSeen: s };
+const unmanagedProjectUser: Shape<UnmanagedProjectUser> = { userId: s, roles: list, firstSeen: s };
 const unmanagedProjectInvitation: Shape<UnmanagedProjectInvitation> = {
-  username: s,
   invitationId: s,
   roles: list,
   inviterUsername: s,
   createdAt: s,
   extra: { kind: "boolean", required: false },
+  firstSeen: s,
 };
-const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { teamId: s, name: s, roles: list };
+const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { teamId: s, roles: list, firstSeen: s };
 
 const schema = loadSchema();
 
@@ -209,6 +211,7 @@ function kindOf(property: SchemaProperty): string {
     const items = property.items ?? {};
     return items.type === "string" ? "string[]" : items.$ref !== undefined ? "object[]" : `array of ${JSON.stringify(items)}`;
   }
+  if (property.type === "object" && property.additionalProperties?.$ref !== undefined) return "object map";
   return property.type ?? JSON.stringify(property);
 }
 
@@ -251,8 +254,8 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(typeShape("cloudmanager:index:UnmanagedInvitation")).toEqual(unmanagedInvitation);
     expect(typeShape("cloudmanager:index:UnmanagedMember")).toEqual(unmanagedMember);
     const roster = resource("cloudmanager:index:OrgRoster").properties;
-    expect(roster["unmanagedInvitations"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedInvitation");
-    expect(roster["unmanagedMembers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
+    expect(roster["unmanagedInvitations"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedInvitation");
+    expect(roster["unmanagedMembers"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
   });
 
   test("ProjectRoster's object types are UnmanagedProjectUser, UnmanagedProjectInvitation and UnmanagedProjectTeam", () => {
@@ -262,9 +265,9 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(typeShape("cloudmanager:index:UnmanagedProjectInvitation")).toEqual(unmanagedProjectInvitation);
     expect(typeShape("cloudmanager:index:UnmanagedProjectTeam")).toEqual(unmanagedProjectTeam);
     const roster = resource("cloudmanager:index:ProjectRoster").properties;
-    expect(roster["unmanagedUsers"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectUser");
-    expect(roster["unmanagedInvitations"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectInvitation");
-    expect(roster["unmanagedTeams"]?.items?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectTeam");
+    expect(roster["unmanagedUsers"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectUser");
+    expect(roster["unmanagedInvitations"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectInvitation");
+    expect(roster["unmanagedTeams"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectTeam");
   });
 
   test.each(["cloudmanager:index:ProjectTeam", "cloudmanager:index:ProjectMembership"])(

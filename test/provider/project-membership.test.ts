@@ -153,14 +153,15 @@ describe("ProjectRoster", () => {
     const roster = { orgId: h.orgId, projectId, managed: ["alice@example.com"], __urn: urn("ProjectRoster", "prod") };
     const { id, state } = await up(runtime.projectRoster, roster);
     const userId = (username: string) => h.emulator.state.projectUsers(projectId).find((u) => u.username === username)?.id;
-    expect(state["unmanagedUsers"]).toEqual([
-      { username: "owner@example.com", userId: userId("owner@example.com"), roles: ["GROUP_OWNER"] },
-      { username: "stranger@evil.example", userId: userId("stranger@evil.example"), roles: ["GROUP_DATA_ACCESS_ADMIN"] },
-    ]);
-    expect(state["unmanagedInvitations"]).toEqual([
-      expect.objectContaining({ username: "guest@evil.example", roles: ["GROUP_READ_ONLY"] }),
-    ]);
-    expect(state["unmanagedTeams"]).toEqual([{ teamId: team.id, name: "shadow", roles: ["GROUP_OWNER"] }]);
+    const firstSeen = expect.any(String) as unknown;
+    expect(state["unmanagedUsers"]).toEqual({
+      "owner@example.com": { userId: userId("owner@example.com"), roles: ["GROUP_OWNER"], firstSeen },
+      "stranger@evil.example": { userId: userId("stranger@evil.example"), roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen },
+    });
+    expect(state["unmanagedInvitations"]).toEqual({
+      "guest@evil.example": expect.objectContaining({ roles: ["GROUP_READ_ONLY"] }) as unknown,
+    });
+    expect(state["unmanagedTeams"]).toEqual({ shadow: { teamId: team.id, roles: ["GROUP_OWNER"], firstSeen } });
     expect(await runtime.projectRoster.diff(id, state, roster)).toMatchObject({ changes: true });
     expect(h.notices.join("\n")).toMatch(
       /undeclared access in project .*stranger@evil.example \(GROUP_DATA_ACCESS_ADMIN\).*guest@evil.example.*team "shadow"/,
@@ -173,9 +174,9 @@ describe("ProjectRoster", () => {
     ).toHaveLength(3);
     expect(h.notices.join("\n")).toMatch(/not pruned: owner@example.com is the only Project Owner/);
     expect(pruned.outs).toMatchObject({
-      unmanagedInvitations: [],
-      unmanagedTeams: [],
-      unmanagedUsers: [{ username: "owner@example.com" }],
+      unmanagedInvitations: {},
+      unmanagedTeams: {},
+      unmanagedUsers: { "owner@example.com": {} },
     });
     expect(ownRoles(projectId, "stranger@evil.example")).toEqual([]);
     expect(h.emulator.state.members(h.orgId).map((m) => m.username)).toContain("stranger@evil.example");

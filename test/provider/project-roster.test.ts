@@ -86,24 +86,26 @@ describe("reporting undeclared access", () => {
     await declareAlice(prod);
     const made = await create(roster, args());
     expect(made.id).toBe(`${h.orgId}/${prod}/roster`);
-    expect(made.state["unmanagedUsers"]).toEqual([
-      { username: "stranger@evil.example", userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"] },
-    ]);
-    expect(made.state["unmanagedInvitations"]).toEqual([
-      {
-        username: "guest@evil.example",
+    // Keyed by username (teams by name); firstSeen is the time of this read.
+    const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
+    expect(made.state["unmanagedUsers"]).toEqual({
+      "stranger@evil.example": { userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen },
+    });
+    expect(made.state["unmanagedInvitations"]).toEqual({
+      "guest@evil.example": {
         invitationId: guest.id,
         roles: ["GROUP_READ_ONLY"],
         inviterUsername: "admin@example.com",
         createdAt: guest.createdAt,
+        firstSeen,
       },
-    ]);
-    expect(made.state["unmanagedTeams"]).toEqual([{ teamId: shadow.id, name: "shadow", roles: ["GROUP_OWNER"] }]);
+    });
+    expect(made.state["unmanagedTeams"]).toEqual({ shadow: { teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen } });
     expect(JSON.stringify(made.state["unmanagedUsers"])).not.toContain("dan@example.com");
     expect(writeLog(h)).toEqual([]);
     expect(h.notices).toEqual([
       expect.stringContaining(
-        `undeclared access in project ${prod}: stranger@evil.example (GROUP_DATA_ACCESS_ADMIN); ` +
+        `undeclared access in project ${prod} (3 entries): stranger@evil.example (GROUP_DATA_ACCESS_ADMIN); ` +
           `guest@evil.example (invited by admin@example.com at ${guest.createdAt}: GROUP_READ_ONLY); team "shadow" (GROUP_OWNER). ` +
           "Declare them (ProjectMembership, ProjectTeam), add them to `ignore` or `teams`, or set `prune: true`",
       ),
@@ -134,7 +136,7 @@ describe("reporting undeclared access", () => {
       roster,
       args({ managed: ["owner@example.com", "stranger@evil.example"], ignore: ["guest@evil.example"] }),
     );
-    expect(undeclared.state).toMatchObject({ unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [{ name: "shadow" }] });
+    expect(undeclared.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: { shadow: {} } });
     await nextCommand();
     await declareAlice(prod);
     const checked = await runtime.projectTeam.check(
@@ -149,7 +151,7 @@ describe("reporting undeclared access", () => {
     );
     expect(checked.failures ?? []).toEqual([]);
     const read = await refresh(roster, undeclared);
-    expect(read.state).toMatchObject({ unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] });
+    expect(read.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
     expect(h.emulator.state.projectUsers(prod, { flattenTeams: true }).map((u) => u.username)).toContain("dan@example.com");
   });
 
@@ -162,9 +164,9 @@ describe("reporting undeclared access", () => {
       roster,
       args({ managed: ["owner@example.com", "stranger@evil.example"], ignore: ["guest@evil.example"], teams: [] }),
     );
-    expect(made.state["unmanagedInvitations"]).toEqual([
-      expect.objectContaining({ invitationId: extra.id, username: "Alice@example.com", roles: ["GROUP_OWNER"], extra: true }),
-    ]);
+    expect(made.state["unmanagedInvitations"]).toEqual({
+      "Alice@example.com": expect.objectContaining({ invitationId: extra.id, roles: ["GROUP_OWNER"], extra: true }) as unknown,
+    });
     // What it would do: alice's own roles become GROUP_OWNER and GROUP_READ_ONLY, which no resource declares.
     h.emulator.state.acceptProjectInvitation(prod, extra.id);
     expect(ownRoles(h, prod, "alice@example.com")).toEqual(["GROUP_OWNER", "GROUP_READ_ONLY"]);
@@ -179,7 +181,7 @@ describe("prune", () => {
     await nextCommand();
     await declareAlice(prod);
     const { result, marks } = await withMarkedNotices(h, () => change(roster, made, args({ prune: true })));
-    expect(result.state).toMatchObject({ unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] });
+    expect(result.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
     // Positions in the raw request log (Digest challenges included), which is what a mark counts.
     const name = namer(h);
     const log = h.requests().map((r) => `${r.method} ${name(r.path)} ${r.status}`);
@@ -230,7 +232,7 @@ describe("prune", () => {
     expect(h.notices.join("\n")).toMatch(
       /not pruned: owner@example.com is the only Project Owner of project "prod" .* with the role given directly; give another person GROUP_OWNER there first/,
     );
-    expect(pruned.state["unmanagedUsers"]).toEqual([expect.objectContaining({ username: "owner@example.com", roles: ["GROUP_OWNER"] })]);
+    expect(pruned.state["unmanagedUsers"]).toEqual({ "owner@example.com": expect.objectContaining({ roles: ["GROUP_OWNER"] }) as unknown });
     expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/teams/{team:shadow} 204"]);
     expect(ownRoles(h, prod, "owner@example.com")).toEqual(["GROUP_OWNER"]);
 
@@ -246,7 +248,7 @@ describe("prune", () => {
     );
     expect(writeLog(h)).toHaveLength(1);
     expect(writeLog(h)[0]).toMatch(/^DELETE \/groups\/\{prod\}\/users\/\{(owner|second)\} 204$/);
-    expect(again.state["unmanagedUsers"]).toHaveLength(1);
+    expect(Object.keys(again.state["unmanagedUsers"] as object)).toHaveLength(1);
     expect(
       h.emulator.state.projectUsers(prod).filter((u) => u.roles.some((r) => r.groupId === prod && r.roleName === "GROUP_OWNER")),
     ).toHaveLength(1);
@@ -307,7 +309,7 @@ describe("prune", () => {
     const made = await create(roster, args({ ignore: ["*@break-glass.example.com", "guest@*"], teams: [], prune: true }));
     expect(h.notices.join("\n")).toMatch(/pruned: taking stranger@evil.example \(GROUP_DATA_ACCESS_ADMIN\) out of project "prod"/);
     expect(ownRoles(h, prod, "stranger@evil.example")).toEqual([]);
-    expect(made.state["unmanagedUsers"]).toEqual([]);
+    expect(made.state["unmanagedUsers"]).toEqual({});
   });
 
   it("managed and declared people in any letter case; an expired project invitation (even when listed) is neither reported nor pruned", async () => {
@@ -318,7 +320,7 @@ describe("prune", () => {
     await nextCommand();
     expect((await pm.check({}, memberArgs(h.orgId, prod, "ALICE@Example.COM", ["GROUP_READ_ONLY"]))).failures ?? []).toEqual([]);
     const made = await create(roster, args({ managed: ["OWNER@example.com", "Stranger@Evil.Example"], teams: [], prune: true }));
-    expect(made.state).toMatchObject({ unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] });
+    expect(made.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
     expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/teams/{team:shadow} 204"]);
   });
 
@@ -383,7 +385,7 @@ describe("prune", () => {
     expect(h.notices.join("\n")).toContain(
       `not pruned: the invitation ${theirs.id} for contractor@example.com to project "prod" (${prod}) was sent by another API key or service account (${otherKey.publicKey})`,
     );
-    expect(made.state["unmanagedInvitations"]).toEqual([
+    expect(Object.values(made.state["unmanagedInvitations"] as object)).toEqual([
       expect.objectContaining({ invitationId: theirs.id, inviterUsername: otherKey.publicKey }),
     ]);
     expect(h.emulator.state.pendingProjectInvitations(prod).map((i) => i.id)).toEqual([theirs.id]);
@@ -394,7 +396,7 @@ describe("prune", () => {
     const { prod, args } = await world();
     await declareAlice(prod);
     const made = await create(roster, args({ prune: false }));
-    expect(made.state["unmanagedUsers"]).toHaveLength(1);
+    expect(Object.keys(made.state["unmanagedUsers"] as object)).toHaveLength(1);
     expect(writeLog(h)).toEqual([]);
   });
 });
@@ -412,7 +414,7 @@ describe("refusals", () => {
     );
     const stored: Stored = {
       id: `${h.orgId}/${foreign.id}/roster`,
-      state: { ...rosterArgs(h.orgId, foreign.id), unmanagedUsers: [] },
+      state: { ...rosterArgs(h.orgId, foreign.id), unmanagedUsers: {} },
     };
     expect((await failure(roster.read(stored.id, stored.state))).message).toMatch(/PROJECT_NOT_IN_ORG/);
     expect(writeLog(h)).toEqual([]);
@@ -422,5 +424,59 @@ describe("refusals", () => {
     const checked = await roster.check({}, rosterArgs(h.orgId, "prod", { managed: ["alice"], teams: ["shadow"] }));
     expect(checked.failures?.map((f) => f.property).sort()).toEqual(["managed", "projectId", "teams"]);
     expect(requestLog(h)).toEqual([]);
+  });
+});
+
+describe("outputs keyed by username, teams by name (issue 22, item 4)", () => {
+  it("a state written with arrays (0.1.x): diff names what it holds, read and update write the maps", async () => {
+    const { prod, stranger, guest, shadow, args } = await world();
+    await declareAlice(prod);
+    const inputs = (await roster.check({}, args())).inputs ?? {};
+    const old: Stored = {
+      id: `${h.orgId}/${prod}/roster`,
+      state: {
+        ...inputs,
+        unmanagedUsers: [{ username: "stranger@evil.example", userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"] }],
+        unmanagedInvitations: [
+          {
+            username: "guest@evil.example",
+            invitationId: guest.id,
+            roles: ["GROUP_READ_ONLY"],
+            inviterUsername: "admin@example.com",
+            createdAt: guest.createdAt,
+          },
+        ],
+        unmanagedTeams: [{ teamId: shadow.id, name: "shadow", roles: ["GROUP_OWNER"] }],
+      },
+    };
+    expect(await previewDiff(roster, old, args())).toEqual({ changes: true });
+    expect(h.notices.join("\n")).toMatch(
+      /\(3 entries\): stranger@evil\.example \(GROUP_DATA_ACCESS_ADMIN\); guest@evil\.example .*; team "shadow"/,
+    );
+    const read = await refresh(roster, old);
+    expect(Object.keys(read.state["unmanagedUsers"] as object)).toEqual(["stranger@evil.example"]);
+    expect(Object.keys(read.state["unmanagedInvitations"] as object)).toEqual(["guest@evil.example"]);
+    expect(read.state["unmanagedTeams"]).toEqual({
+      shadow: { teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen: expect.any(String) as unknown },
+    });
+    await nextCommand();
+    await declareAlice(prod);
+    const pruned = await change(roster, old, args({ prune: true }));
+    expect(pruned.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
+    expect(writeLog(h)).toHaveLength(3);
+  });
+
+  it("a newcomer since the stored outputs is named first at up, with the count of what is new", async () => {
+    const { prod, args } = await world();
+    await declareAlice(prod);
+    const made = await create(roster, args());
+    addMember("zed@evil.example");
+    h.emulator.state.setProjectUserRoles(prod, "zed@evil.example", ["GROUP_OWNER"]);
+    await nextCommand();
+    await declareAlice(prod);
+    await change(roster, made, args());
+    expect(h.notices.at(-1)).toMatch(
+      /undeclared access in project [0-9a-f]{24} \(4 entries, 1 new since the last read\): zed@evil\.example \(GROUP_OWNER\); stranger@/,
+    );
   });
 });

@@ -56,17 +56,19 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     const news = await checked(roster({ ignore: ["*@break-glass.example.com"] }));
     const created = await r.create(news);
     expect(created.id).toBe(`${h.orgId}/roster`);
+    // Keyed by username; firstSeen is the time of this read.
+    const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
     expect(created.outs).toMatchObject({
-      unmanagedInvitations: [
-        {
-          username: "bob@example.com",
+      unmanagedInvitations: {
+        "bob@example.com": {
           roles: ["ORG_MEMBER"],
           invitationId: bob.id,
           inviterUsername: bob.inviterUsername,
           createdAt: bob.createdAt,
+          firstSeen,
         },
-      ],
-      unmanagedMembers: [{ username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id }],
+      },
+      unmanagedMembers: { "carol@example.com": { roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen } },
     });
     expect(writes(h)).toEqual([]);
     await h.newDeployment(); // the next preview
@@ -79,7 +81,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     expect(await r.diff(created.id, state, news)).toEqual({ changes: true });
     expect(h.notices).toHaveLength(1);
     expect(h.notices[0]).toMatch(
-      /undeclared access in organization [0-9a-f]{24}: carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by .*\)\. Declare them/,
+      /undeclared access in organization [0-9a-f]{24} \(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by .*\)\. Declare them/,
     );
     // Declared in the program now: nothing left to report.
     const declaredNow = await checked(
@@ -93,7 +95,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     await h.newDeployment();
     const news = await checked(roster());
     const created = await r.create(news);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
     expect(await r.diff(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER }, news)).toEqual({
       changes: false,
     });
@@ -105,7 +107,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     await h.outside.createInvitation(h.orgId, { username: "stranger@example.com", roles: ["ORG_OWNER"] });
     await h.newDeployment();
     const read = await r.read(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
-    expect(read.props?.unmanagedInvitations).toMatchObject([{ username: "stranger@example.com", roles: ["ORG_OWNER"] }]);
+    expect(read.props?.unmanagedInvitations).toMatchObject({ "stranger@example.com": { roles: ["ORG_OWNER"] } });
   });
 });
 
@@ -124,7 +126,7 @@ describe("OrgRoster prune", () => {
       `DELETE /invites/${bob.id} 204`,
       `DELETE /users/${carol.id} 204`,
     ]);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
     expect(h.notices.filter((n) => n.includes("pruned:"))).toEqual([
       expect.stringMatching(/pruned: withdrawing the invitation [0-9a-f]{24} for bob@example.com .*no resource declares/) as unknown,
       expect.stringMatching(/pruned: removing carol@example.com \(ORG_READ_ONLY\)/) as unknown,
@@ -153,7 +155,7 @@ describe("OrgRoster prune", () => {
     );
     const created = await r.create(await checked(roster({ managed: [], prune: true })));
     expect(writes(h)).toEqual([]);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [{ username: "only-owner@example.com" }] });
+    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: { "only-owner@example.com": {} } });
     expect(h.notices.some((n) => /not pruned: only-owner@example.com is the last Organization Owner/.test(n))).toBe(true);
   });
 });
@@ -164,14 +166,14 @@ describe("OrgRoster and people leaving the program", () => {
     h.emulator.state.addOrgUser(h.orgId, { username: "bob@example.com", roles: ["ORG_MEMBER"] });
     await h.newDeployment();
     const first = await r.create(await checked(roster({ managed: ["alice@example.com", "bob@example.com"], prune: true })));
-    expect(first.outs).toMatchObject({ unmanagedInvitations: [], unmanagedMembers: [] });
+    expect(first.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
     await h.newDeployment();
     h.emulator.state.clearRequests();
     // The engine updates the roster before it deletes bob's OrgMembership (removed from the program).
     const olds = { ...(first.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
     const updated = await r.update(first.id, olds, await checked(roster({ managed: ["alice@example.com"], prune: true })));
     expect(writes(h)).toEqual([]);
-    expect(updated.outs).toMatchObject({ unmanagedMembers: [] });
+    expect(updated.outs).toMatchObject({ unmanagedMembers: {} });
     // Said in this run, not only when the next pruning run would remove him (issue 16, item 9).
     expect(h.notices.filter((n) => n.includes("bob@example.com"))).toEqual([
       expect.stringMatching(/bob@example.com leaves the roster .* not pruned now .* retainOnDelete.* add them to `ignore`/) as unknown,
@@ -179,7 +181,7 @@ describe("OrgRoster and people leaving the program", () => {
     // Kept (retainOnDelete) and no longer declared: the next refresh reports him.
     await h.newDeployment();
     const read = await r.read(first.id, { ...(updated.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
-    expect(read.props?.unmanagedMembers).toMatchObject([{ username: "bob@example.com" }]);
+    expect(Object.keys(read.props?.unmanagedMembers ?? {})).toEqual(["bob@example.com"]);
   });
 
   it("says nothing about someone leaving the list whom an ignore pattern keeps anyway", async () => {
@@ -206,9 +208,9 @@ describe("OrgRoster diff and prune", () => {
     expect(await r.diff(created.id, state, await checked(roster({ prune: false })))).toEqual({ changes: false });
     const withStranger = {
       ...state,
-      unmanagedInvitations: [
-        { username: "x@example.com", roles: ["ORG_MEMBER"], invitationId: "a".repeat(24), inviterUsername: "k", createdAt: "t" },
-      ],
+      unmanagedInvitations: {
+        "x@example.com": { roles: ["ORG_MEMBER"], invitationId: "a".repeat(24), inviterUsername: "k", createdAt: "t", firstSeen: "t" },
+      },
     };
     expect(await r.diff(created.id, withStranger, await checked(roster({ prune: false })))).toEqual({ changes: true });
   });
@@ -227,9 +229,90 @@ describe("OrgRoster diff and prune", () => {
     );
     const state = {
       ...(created.outs as PropertyBag),
-      unmanagedMembers: [{ username: "dee@example.com", roles: ["ORG_MEMBER"], userId: "b".repeat(24) }],
+      unmanagedMembers: { "dee@example.com": { roles: ["ORG_MEMBER"], userId: "b".repeat(24), firstSeen: "t" } },
       __provider: PROVIDER_PLACEHOLDER,
     };
     expect(await r.diff(created.id, state, await checked(roster()))).toEqual({ changes: false });
+  });
+});
+
+describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
+  const glass = { ignore: ["*@break-glass.example.com"] };
+  type Entries = Record<string, { firstSeen?: string }>;
+  it("a refresh keeps each entry's firstSeen; a newcomer is stamped anew and the gate names it first", async () => {
+    await world();
+    const news = await checked(roster(glass));
+    const created = await r.create(news);
+    // The last read, long ago: its entries keep that time.
+    const long = "2020-01-01T00:00:00.000Z";
+    const aged = (m: unknown) =>
+      Object.fromEntries(Object.entries(m as Record<string, object>).map(([k, v]) => [k, { ...v, firstSeen: long }]));
+    const outs = created.outs as PropertyBag;
+    const state = {
+      ...outs,
+      unmanagedInvitations: aged(outs["unmanagedInvitations"]),
+      unmanagedMembers: aged(outs["unmanagedMembers"]),
+      __provider: PROVIDER_PLACEHOLDER,
+    };
+    h.emulator.state.addOrgUser(h.orgId, { username: "zed@evil.example", roles: ["ORG_OWNER"] });
+    await h.newDeployment();
+    const read = await r.read(created.id, state);
+    const members = (read.props?.unmanagedMembers ?? {}) as Entries;
+    expect(members["carol@example.com"]?.firstSeen).toBe(long);
+    expect((read.props?.unmanagedInvitations as Entries)["bob@example.com"]?.firstSeen).toBe(long);
+    expect(members["zed@evil.example"]?.firstSeen).not.toBe(long);
+    h.notices.length = 0;
+    await r.check({}, news);
+    expect(await r.diff(created.id, { ...read.props, __provider: PROVIDER_PLACEHOLDER }, news)).toEqual({ changes: true });
+    expect(h.notices).toEqual([
+      expect.stringMatching(
+        /undeclared access in organization [0-9a-f]{24} \(3 entries\): zed@evil\.example \(member: ORG_OWNER\); carol@/,
+      ),
+    ]);
+  });
+
+  it("up names what is new since the stored outputs first, with its count", async () => {
+    await world();
+    const news = await checked(roster(glass));
+    const created = await r.create(news);
+    h.emulator.state.addOrgUser(h.orgId, { username: "zed@evil.example", roles: ["ORG_MEMBER"] });
+    await h.newDeployment();
+    h.notices.length = 0;
+    await r.update(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER }, news);
+    expect(h.notices).toEqual([
+      expect.stringMatching(/undeclared access in organization [0-9a-f]{24} \(3 entries, 1 new since the last read\): zed@evil\.example/),
+    ]);
+  });
+
+  it("a state written with arrays (0.1.x): read, diff and update work and write the maps", async () => {
+    const { bob, carol } = await world();
+    const news = await checked(roster(glass));
+    const olds: PropertyBag = {
+      ...news,
+      unmanagedInvitations: [
+        { username: "bob@example.com", roles: ["ORG_MEMBER"], invitationId: bob.id, inviterUsername: "k", createdAt: bob.createdAt },
+      ],
+      unmanagedMembers: [{ username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id }],
+      __provider: PROVIDER_PLACEHOLDER,
+    };
+    const id = `${h.orgId}/roster`;
+    await r.check({}, news);
+    expect(await r.diff(id, olds, news)).toEqual({ changes: true });
+    expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
+    const read = await r.read(id, olds);
+    expect(Object.keys(read.props?.unmanagedMembers ?? {})).toEqual(["carol@example.com"]);
+    expect(read.props?.unmanagedInvitations).toMatchObject({
+      "bob@example.com": { invitationId: bob.id, firstSeen: expect.any(String) as unknown },
+    });
+    await h.newDeployment();
+    const updated = await r.update(
+      id,
+      olds,
+      await checked(roster({ ...glass, managed: ["alice@example.com", "carol@example.com"], prune: true })),
+    );
+    expect(writes(h).map((w) => `${w.method} ${w.path.replace(`/api/public/v1.0/orgs/${h.orgId}`, "")} ${w.status}`)).toEqual([
+      `DELETE /invites/${bob.id} 204`,
+    ]);
+    expect(updated.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
   });
 });

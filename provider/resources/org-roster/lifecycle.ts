@@ -21,16 +21,42 @@ import { describeGone, isAutomation, senderOf, withdraw } from "../../access/inv
 import { removeMember } from "../../access/members";
 import { orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
+import {
+  keyedOutput,
+  previousByKey,
+  readTime,
+  storedEntries,
+  usernameOfKey,
+  type FoundEntry,
+  type StoredEntry,
+} from "../../access/roster-outputs";
 import { rosterTests } from "../../access/roster-rules";
+import { summarise, type Reported } from "../../access/roster-summary";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { orFail } from "../../errors/provider-error";
-import { isUnknown, listOf, recordsOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
+import { isUnknown, listOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
 import { rosterResourceId, type OrgRosterInputs, type OrgRosterOutputs, type UnmanagedInvitation, type UnmanagedMember } from "./model";
 
-/** Names listed in one warning before the rest are counted. */
-const NAMED = 10;
+/** Names listed in one warning before the rest are counted (./roster-summary's limit, the leaving notice's too). */
+const NAMED = 50;
+const OUTPUTS = ["unmanagedMembers", "unmanagedInvitations"] as const;
+
+/** What a read finds, in the API's order, keyed by username: the outputs' entries before their `firstSeen`. */
+type Found = {
+  invitations: FoundEntry<Omit<UnmanagedInvitation, "firstSeen">>[];
+  members: FoundEntry<Omit<UnmanagedMember, "firstSeen">>[];
+};
+type Entries = { invitations: StoredEntry<UnmanagedInvitation>[]; members: StoredEntry<UnmanagedMember>[] };
+
+/** The stored outputs of the last read as entries: maps, or the arrays of a state written before them. */
+function storedFound(bag: PropertyBag): Entries {
+  return {
+    invitations: storedEntries<UnmanagedInvitation>(bag["unmanagedInvitations"], "username"),
+    members: storedEntries<UnmanagedMember>(bag["unmanagedMembers"], "username"),
+  };
+}
 
 export function rosterInputsOf(bag: PropertyBag): OrgRosterInputs {
   const list = (v: unknown) => listOf(v) ?? [];
@@ -58,15 +84,14 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   // What was found at the last read, less what the program now manages, ignores or declares.
   const isUnmanaged = rosterTests(next, ledger.declaredIn(String(olds["orgId"]))).unmanaged;
   const stillUnmanaged = (username: string) => !knownNews || isUnmanaged(username);
+  const stored = storedFound(olds);
   // An extra invitation of a declared person stays undeclared access whoever declares the person.
-  const invitations = recordsOf<UnmanagedInvitation>(olds["unmanagedInvitations"]).filter(
-    (i) => i.extra === true || stillUnmanaged(i.username),
-  );
-  const members = recordsOf<UnmanagedMember>(olds["unmanagedMembers"]).filter((m) => stillUnmanaged(m.username));
+  const invitations = stored.invitations.filter((i) => i.extra === true || stillUnmanaged(usernameOfKey(i.key)));
+  const members = stored.members.filter((m) => stillUnmanaged(m.key));
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
   if (invitations.length + members.length > 0 && ledger.wasChecked(urnOf(news)))
-    ledger.warnOnce(undeclaredNotice(String(olds["orgId"]), invitations, members, next.prune));
+    ledger.warnOnce(undeclaredNotice(String(olds["orgId"]), { invitations, members }, next.prune));
   return { changes: inputsChanged || invitations.length + members.length > 0 };
 }
 
@@ -77,28 +102,29 @@ export async function createOrgRoster(
   inputs: OrgRosterInputs,
   ledger: DeploymentLedger,
 ): Promise<CreateResult<OrgRosterOutputs>> {
-  return { id: rosterResourceId(inputs.orgId), outs: await enforce(api, inputs, ledger) };
+  return { id: rosterResourceId(inputs.orgId), outs: await enforce(api, inputs, ledger, {}) };
 }
 
 export async function readOrgRoster(api: OrgApi, props: PropertyBag, ledger: DeploymentLedger): Promise<ReadResult<OrgRosterOutputs>> {
   const inputs = rosterInputsOf(props);
-  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...(await findUnmanaged(api, inputs, ledger)) } };
+  const found = await findUnmanaged(api, inputs, ledger);
+  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...keyed(found, storedFound(props)) } };
 }
 
-/** `previouslyManaged`: `managed` at the last up; those who leave it now are left to their own resources in this deployment. */
+/** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
 export async function updateOrgRoster(
   api: OrgApi,
   inputs: OrgRosterInputs,
-  previouslyManaged: readonly string[],
+  olds: PropertyBag,
   ledger: DeploymentLedger,
 ): Promise<UpdateResult<OrgRosterOutputs>> {
   const managed = new Set(inputs.managed.map(usernameKey));
-  const leaving = previouslyManaged.filter((u) => !managed.has(usernameKey(u)));
+  const leaving = rosterInputsOf(olds).managed.filter((u) => !managed.has(usernameKey(u)));
   // An ignored person is never pruned: nothing to warn about.
   const { ignored } = rosterTests(inputs, new Set());
   const exposed = leaving.filter((u) => !ignored(u));
   if (exposed.length > 0) ledger.warnOnce(leavingNotice(api.orgId, exposed));
-  return { outs: await enforce(api, inputs, ledger, leaving) };
+  return { outs: await enforce(api, inputs, ledger, olds, leaving) };
 }
 
 /**
@@ -114,58 +140,82 @@ function leavingNotice(orgId: string, leaving: readonly string[]): string {
   );
 }
 
-/** Records the undeclared access; with `prune`, removes it first (one line per person). */
+/**
+ * Records the undeclared access; with `prune`, removes it first (one line per person). `olds`: the
+ * stored outputs (none at create): what they hold keeps its `firstSeen`, the rest is new.
+ */
 async function enforce(
   api: OrgApi,
   inputs: OrgRosterInputs,
   ledger: DeploymentLedger,
+  olds: PropertyBag,
   leaving: readonly string[] = [],
 ): Promise<OrgRosterOutputs> {
   const scope = { ...inputs, managed: [...inputs.managed, ...leaving] };
+  const previous = storedFound(olds);
   let found = await findUnmanaged(api, scope, ledger);
-  if (inputs.prune && found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
+  const count = (f: Found) => f.invitations.length + f.members.length;
+  if (inputs.prune && count(found) > 0) {
     await prune(api, found, ledger);
     found = await findUnmanaged(api, scope, ledger);
-  } else if (found.unmanagedInvitations.length + found.unmanagedMembers.length > 0) {
-    ledger.warnOnce(undeclaredNotice(api.orgId, found.unmanagedInvitations, found.unmanagedMembers, false));
+    return { ...inputs, ...keyed(found, previous) };
   }
-  return { ...inputs, ...found };
+  const outs = keyed(found, previous);
+  if (count(found) > 0) {
+    const seen = new Set([...previous.invitations, ...previous.members].map((e) => e.key));
+    const entries = storedFound(outs);
+    ledger.warnOnce(undeclaredNotice(api.orgId, entries, false, olds["unmanagedMembers"] === undefined ? undefined : seen));
+  }
+  return { ...inputs, ...outs };
 }
 
-async function prune(
-  api: OrgApi,
-  found: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">,
-  ledger: DeploymentLedger,
-): Promise<void> {
-  for (const invitation of found.unmanagedInvitations) {
+/** The outputs of `found`: maps keyed by username, each entry's `firstSeen` kept from `previous` (the last read's) or now. */
+function keyed(found: Found, previous: Entries): Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers"> {
+  const now = readTime();
+  return {
+    unmanagedInvitations: keyedOutput(
+      found.invitations,
+      previousByKey(previous.invitations, (i) => i.invitationId),
+      now,
+    ),
+    unmanagedMembers: keyedOutput(
+      found.members,
+      previousByKey(previous.members, (m) => m.userId),
+      now,
+    ),
+  };
+}
+
+async function prune(api: OrgApi, found: Found, ledger: DeploymentLedger): Promise<void> {
+  for (const { key: username, value: invitation } of found.invitations) {
     if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
       ledger.warnOnce(
-        `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} was sent by another API key or service ` +
-          `account (${invitation.inviterUsername}), i.e. another automation; declare ${invitation.username} where that automation ` +
+        `not pruned: the invitation ${invitation.invitationId} for ${username} was sent by another API key or service ` +
+          `account (${invitation.inviterUsername}), i.e. another automation; declare ${username} where that automation ` +
           `is managed, add them to \`ignore\`, or withdraw it by hand (docs/several-stacks.md).`,
       );
       continue;
     }
     // Said before the request: an interrupted run still leaves its audit trail.
     warn(
-      `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername} at ${invitation.createdAt}), ` +
+      `pruned: withdrawing the invitation ${invitation.invitationId} for ${username} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername} at ${invitation.createdAt}), ` +
         `${invitation.extra === true ? "an invitation their declared access does not include" : "which no resource declares"}.`,
     );
     const outcome = await withdraw(
       api,
       invitation.invitationId,
-      invitation.username,
-      `Pruning the invitation ${invitation.invitationId} for ${invitation.username}`,
+      username,
+      `Pruning the invitation ${invitation.invitationId} for ${username}`,
     );
     if (outcome.kind === "already-gone") {
       warn(
         outcome.retried
-          ? `pruned: the invitation ${invitation.invitationId} for ${invitation.username} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
-          : `pruned nothing for ${invitation.username}: the invitation was already gone (${outcome.reason === undefined ? "no longer pending" : describeGone(outcome.reason, invitation.username)}).`,
+          ? `pruned: the invitation ${invitation.invitationId} for ${username} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for ${username}: the invitation was already gone (${outcome.reason === undefined ? "no longer pending" : describeGone(outcome.reason, username)}).`,
       );
     }
   }
-  for (const unmanaged of found.unmanagedMembers) {
+  for (const { value: unmanaged } of found.members) {
     const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
     const member = members.find((m) => m.id === unmanaged.userId);
     if (!member) continue;
@@ -198,11 +248,7 @@ async function prune(
  * and the extra pending invitations of declared people (all of a member's; all but the one their
  * resource holds otherwise).
  */
-async function findUnmanaged(
-  api: OrgApi,
-  inputs: OrgRosterInputs,
-  ledger: DeploymentLedger,
-): Promise<Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">> {
+async function findUnmanaged(api: OrgApi, inputs: OrgRosterInputs, ledger: DeploymentLedger): Promise<Found> {
   const { unmanaged, ignored } = rosterTests(inputs, ledger.declaredIn(api.orgId));
   const pending = await orFail(api.pending(), `Reading the pending invitations of organization ${api.orgId}`);
   const members = await orFail(api.members(), `Reading the members of organization ${api.orgId}`);
@@ -211,32 +257,24 @@ async function findUnmanaged(
   const memberNames = new Set(members.map((m) => usernameKey(m.username)));
   const held = heldInvitations(live);
   const extra = (i: Invitation): boolean => memberNames.has(usernameKey(i.username)) || held.get(usernameKey(i.username)) !== i.id;
-  const invitations: UnmanagedInvitation[] = [];
+  // In the API's order: the gate orders by firstSeen and createdAt (./roster-summary), the outputs are maps.
+  const invitations: Found["invitations"] = [];
   for (const i of live) {
-    if (unmanaged(i.username)) invitations.push(invitationEntry(i));
-    else if (!ignored(i.username) && extra(i)) invitations.push({ ...invitationEntry(i), extra: true });
+    if (unmanaged(i.username)) invitations.push(invitationEntry(i, false));
+    else if (!ignored(i.username) && extra(i)) invitations.push(invitationEntry(i, true));
   }
-  return {
-    unmanagedInvitations: invitations.sort((a, b) => a.username.localeCompare(b.username)),
-    unmanagedMembers: members
-      .filter((m) => unmanaged(m.username))
-      .map((m) => memberEntry(m, api.orgId))
-      .sort((a, b) => a.username.localeCompare(b.username)),
-  };
+  const found: Found["members"] = [];
+  for (const m of members) if (unmanaged(m.username)) found.push(memberEntry(m, api.orgId));
+  return { invitations, members: found };
 }
 
-function invitationEntry(i: Invitation): UnmanagedInvitation {
-  return {
-    username: i.username,
-    roles: [...i.roles].sort(),
-    invitationId: i.id,
-    inviterUsername: i.inviterUsername,
-    createdAt: i.createdAt,
-  };
+function invitationEntry(i: Invitation, extra: boolean): Found["invitations"][number] {
+  const value = { roles: [...i.roles].sort(), invitationId: i.id, inviterUsername: i.inviterUsername, createdAt: i.createdAt };
+  return { key: i.username, id: i.id, value: extra ? { ...value, extra: true } : value };
 }
 
-function memberEntry(m: OrgUser, orgId: string): UnmanagedMember {
-  return { username: m.username, roles: orgRolesOf(m, orgId).sort(), userId: m.id };
+function memberEntry(m: OrgUser, orgId: string): Found["members"][number] {
+  return { key: m.username, id: m.id, value: { roles: orgRolesOf(m, orgId).sort(), userId: m.id } };
 }
 
 /** Per person (`usernameKey`), the id of the pending invitation their resource holds: the one the client's rule picks. */
@@ -256,23 +294,26 @@ function heldInvitations(live: readonly Invitation[]): Map<string, string> {
   return held;
 }
 
-function undeclaredNotice(
-  orgId: string,
-  invitations: readonly UnmanagedInvitation[],
-  members: readonly UnmanagedMember[],
-  prune: boolean,
-): string {
-  const names = [
-    ...members.map((m) => `${m.username} (member: ${m.roles.join(", ") || "no org role"})`),
-    ...invitations.map(
-      (i) =>
-        `${i.username} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
-    ),
+/** The gate's warning: what is new first, then newest first, at most NAMED names and the count of the rest (./roster-summary). */
+function undeclaredNotice(orgId: string, found: Entries, prune: boolean, previous?: ReadonlySet<string>): string {
+  const reported: Reported[] = [
+    ...found.members.map((m) => ({
+      kind: "member",
+      key: m.key,
+      text: `${m.key} (member: ${m.roles.join(", ") || "no org role"})`,
+      firstSeen: m.firstSeen,
+    })),
+    ...found.invitations.map((i) => ({
+      kind: "invitation",
+      key: i.key,
+      text: `${usernameOfKey(i.key)} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+      firstSeen: i.firstSeen,
+      createdAt: i.createdAt,
+    })),
   ];
-  const listed = names.slice(0, NAMED).join("; ") + (names.length > NAMED ? `; and ${names.length - NAMED} more` : "");
-  const automation = invitations.some((i) => isAutomation(i.inviterUsername));
+  const automation = found.invitations.some((i) => isAutomation(i.inviterUsername));
   return (
-    `undeclared access in organization ${orgId}: ${listed}. ` +
+    `undeclared access in organization ${orgId} ${summarise(reported, { outputs: OUTPUTS, previous })}. ` +
     (prune
       ? "prune is on: `pulumi up` withdraws these invitations and removes these members" +
         (automation ? " (an invitation sent by another API key or service account is reported, never pruned)." : ".")

@@ -24,8 +24,7 @@ export function orgRosterMethods(deployment: Deployment) {
     },
     async update(id, olds, news) {
       const orgId = parseRosterId(id);
-      const previous = rosterInputsOf(olds).managed;
-      return deployment.withOrgApi(orgId, (api) => updateOrgRoster(api, { ...rosterInputsOf(news), orgId }, previous, deployment.ledger));
+      return deployment.withOrgApi(orgId, (api) => updateOrgRoster(api, { ...rosterInputsOf(news), orgId }, olds, deployment.ledger));
     },
     delete: async () => undefined,
   } satisfies ResourceMethods;

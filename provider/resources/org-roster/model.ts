@@ -2,23 +2,25 @@
 // pending invitations and members whose usernames the program does not manage — so a GitOps gate
 // fails on them, and with `prune` removes them.
 
-/** An invitation pending for someone the program does not manage. */
+/** An invitation pending for someone the program does not manage; keyed by the invitee's username in the outputs. */
 export type UnmanagedInvitation = {
-  username: string;
   roles: string[];
   invitationId: string;
   inviterUsername: string;
   createdAt: string;
   /** True for an invitation of a DECLARED person that their resource does not hold (they are a member already, or a duplicate). */
   extra?: boolean;
+  /** When the roster first found it (ISO 8601: the time of that up or refresh). */
+  firstSeen: string;
 };
 
-/** A member the program does not manage. */
+/** A member the program does not manage; keyed by username in the outputs. */
 export type UnmanagedMember = {
-  username: string;
   /** Roles in this organization. */
   roles: string[];
   userId: string;
+  /** When the roster first found them (ISO 8601). */
+  firstSeen: string;
 };
 
 /** The checked inputs. */
@@ -32,9 +34,13 @@ export type OrgRosterInputs = {
   prune: boolean;
 };
 
+/**
+ * The outputs: maps keyed by username (a person's second pending invitation by `username#invitationId`),
+ * so that one person more or less is a one-entry diff.
+ */
 export type OrgRosterOutputs = OrgRosterInputs & {
-  unmanagedInvitations: UnmanagedInvitation[];
-  unmanagedMembers: UnmanagedMember[];
+  unmanagedInvitations: Record<string, UnmanagedInvitation>;
+  unmanagedMembers: Record<string, UnmanagedMember>;
 };
 
 export function rosterResourceId(orgId: string): string {

@@ -26,10 +26,10 @@ export class OrgRoster extends pulumi.dynamic.Resource {
   declare public readonly managed: pulumi.Output<string[]>;
   declare public readonly ignore: pulumi.Output<string[]>;
   declare public readonly prune: pulumi.Output<boolean>;
-  /** Pending invitations for people the program does not manage (as of the last up or refresh). */
-  declare public readonly unmanagedInvitations: pulumi.Output<UnmanagedInvitation[]>;
-  /** Members the program does not manage (as of the last up or refresh). */
-  declare public readonly unmanagedMembers: pulumi.Output<UnmanagedMember[]>;
+  /** Pending invitations for people the program does not manage, keyed by the invitee's username (as of the last up or refresh). */
+  declare public readonly unmanagedInvitations: pulumi.Output<Record<string, UnmanagedInvitation>>;
+  /** Members the program does not manage, keyed by username (as of the last up or refresh). */
+  declare public readonly unmanagedMembers: pulumi.Output<Record<string, UnmanagedMember>>;
 
   constructor(name: string, args: OrgRosterArgs, opts?: pulumi.CustomResourceOptions) {
     refuseCloudmanagerProvider("OrgRoster", name, opts);

@@ -19,13 +19,23 @@ import type { Project } from "../../../sdk/types";
 import { usernameKey } from "../../access/identity";
 import { senderOf } from "../../access/invitations";
 import { findProject, ofThisOrg } from "../../access/projects";
+import {
+  keyedOutput,
+  previousByKey,
+  readTime,
+  storedEntries,
+  usernameOfKey,
+  type FoundEntry,
+  type StoredEntry,
+} from "../../access/roster-outputs";
 import { rosterTests } from "../../access/roster-rules";
+import { summarise, type Reported } from "../../access/roster-summary";
 import type { DeploymentLedger } from "../../deployment/deployment-ledger";
 import { warn } from "../../deployment/notices";
 import type { OrgApi } from "../../deployment/org-api";
 import { codedMessage } from "../../errors/codes";
 import { orFail, providerError } from "../../errors/provider-error";
-import { isUnknown, listOf, recordsOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
+import { isUnknown, listOf, stringOf, urnOf, type PropertyBag } from "../../model/property-bag";
 import {
   projectRosterResourceId,
   type ProjectRosterInputs,
@@ -35,11 +45,54 @@ import {
   type UnmanagedProjectUser,
 } from "./model";
 
-/** Names listed in one warning before the rest are counted. */
-const NAMED = 10;
 const OWNER = "GROUP_OWNER";
+const OUTPUTS = ["unmanagedUsers", "unmanagedInvitations", "unmanagedTeams"] as const;
 
-type Found = Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams">;
+/** What a read finds, in the API's order, keyed by username (teams by name): the outputs' entries before their `firstSeen`. */
+type Found = {
+  users: FoundEntry<Omit<UnmanagedProjectUser, "firstSeen">>[];
+  invitations: FoundEntry<Omit<UnmanagedProjectInvitation, "firstSeen">>[];
+  teams: FoundEntry<Omit<UnmanagedProjectTeam, "firstSeen">>[];
+};
+type Entries = {
+  users: StoredEntry<UnmanagedProjectUser>[];
+  invitations: StoredEntry<UnmanagedProjectInvitation>[];
+  teams: StoredEntry<UnmanagedProjectTeam>[];
+};
+
+/** The stored outputs of the last read as entries: maps, or the arrays of a state written before them. */
+function storedFound(bag: PropertyBag): Entries {
+  return {
+    users: storedEntries<UnmanagedProjectUser>(bag["unmanagedUsers"], "username"),
+    invitations: storedEntries<UnmanagedProjectInvitation>(bag["unmanagedInvitations"], "username"),
+    teams: storedEntries<UnmanagedProjectTeam>(bag["unmanagedTeams"], "name"),
+  };
+}
+
+/** The outputs of `found`: maps, each entry's `firstSeen` kept from `previous` (the last read's) or now. */
+function keyed(found: Found, previous: Entries): Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams"> {
+  const now = readTime();
+  return {
+    unmanagedUsers: keyedOutput(
+      found.users,
+      previousByKey(previous.users, (u) => u.userId),
+      now,
+    ),
+    unmanagedInvitations: keyedOutput(
+      found.invitations,
+      previousByKey(previous.invitations, (i) => i.invitationId),
+      now,
+    ),
+    unmanagedTeams: keyedOutput(
+      found.teams,
+      previousByKey(previous.teams, (t) => t.teamId),
+      now,
+    ),
+  };
+}
+
+const countOf = (f: { users: unknown[]; invitations: unknown[]; teams: unknown[] }) =>
+  f.users.length + f.invitations.length + f.teams.length;
 
 export function projectRosterInputsOf(bag: PropertyBag): ProjectRosterInputs {
   const list = (v: unknown) => listOf(v) ?? [];
@@ -68,17 +121,8 @@ export function diffProjectRoster(olds: PropertyBag, news: PropertyBag, ledger: 
     !sameSet(old.managed, next.managed, true) ||
     !sameSet(old.ignore, next.ignore, true) ||
     !sameSet(old.teams, next.teams, true);
-  const found = stillUndeclared(
-    {
-      unmanagedUsers: recordsOf<UnmanagedProjectUser>(olds["unmanagedUsers"]),
-      unmanagedInvitations: recordsOf<UnmanagedProjectInvitation>(olds["unmanagedInvitations"]),
-      unmanagedTeams: recordsOf<UnmanagedProjectTeam>(olds["unmanagedTeams"]),
-    },
-    next,
-    ledger,
-    knownNews,
-  );
-  const count = found.unmanagedUsers.length + found.unmanagedInvitations.length + found.unmanagedTeams.length;
+  const found = stillUndeclared(storedFound(olds), next, ledger, knownNews);
+  const count = countOf(found);
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
   if (count > 0 && ledger.wasChecked(urnOf(news))) ledger.warnOnce(undeclaredNotice(old.projectId, found, next.prune));
@@ -92,60 +136,67 @@ export async function createProjectRoster(
   inputs: ProjectRosterInputs,
   ledger: DeploymentLedger,
 ): Promise<CreateResult<ProjectRosterOutputs>> {
-  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), outs: await enforce(api, inputs, ledger) };
+  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), outs: await enforce(api, inputs, ledger, {}) };
 }
 
+/** `olds`: the stored outputs (what they hold keeps its `firstSeen`). */
 export async function readProjectRoster(
   api: OrgApi,
   inputs: ProjectRosterInputs,
+  olds: PropertyBag,
   ledger: DeploymentLedger,
 ): Promise<ReadResult<ProjectRosterOutputs>> {
   const project = await projectOf(api, inputs.projectId);
-  return {
-    id: projectRosterResourceId(inputs.orgId, inputs.projectId),
-    props: { ...inputs, ...(await findUndeclared(api, project, inputs, ledger)) },
-  };
+  const found = await findUndeclared(api, project, inputs, ledger);
+  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), props: { ...inputs, ...keyed(found, storedFound(olds)) } };
 }
 
-/** `previouslyManaged`: `managed` at the last up; those who leave it now are left to their own resources in this deployment. */
+/** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
 export async function updateProjectRoster(
   api: OrgApi,
   inputs: ProjectRosterInputs,
-  previous: Pick<ProjectRosterInputs, "managed" | "teams">,
+  olds: PropertyBag,
   ledger: DeploymentLedger,
 ): Promise<UpdateResult<ProjectRosterOutputs>> {
+  const previous = projectRosterInputsOf(olds);
   const managed = new Set(inputs.managed.map(usernameKey));
   const teams = new Set(inputs.teams.map((t) => t.toLowerCase()));
   const leaving = previous.managed.filter((u) => !managed.has(usernameKey(u)));
   const leavingTeams = previous.teams.filter((t) => !teams.has(t.toLowerCase()));
-  return { outs: await enforce(api, inputs, ledger, { managed: leaving, teams: leavingTeams }) };
+  return { outs: await enforce(api, inputs, ledger, olds, { managed: leaving, teams: leavingTeams }) };
 }
 
 // ---- steps ----
 
+/** `olds`: the stored outputs (none at create): what they hold keeps its `firstSeen`, the rest is new. */
 async function enforce(
   api: OrgApi,
   inputs: ProjectRosterInputs,
   ledger: DeploymentLedger,
+  olds: PropertyBag,
   leaving: Pick<ProjectRosterInputs, "managed" | "teams"> = { managed: [], teams: [] },
 ): Promise<ProjectRosterOutputs> {
   const project = await projectOf(api, inputs.projectId);
   const scope = { ...inputs, managed: [...inputs.managed, ...leaving.managed], teams: [...inputs.teams, ...leaving.teams] };
+  const previous = storedFound(olds);
   let found = await findUndeclared(api, project, scope, ledger);
-  const count = (f: Found) => f.unmanagedUsers.length + f.unmanagedInvitations.length + f.unmanagedTeams.length;
-  if (inputs.prune && count(found) > 0) {
+  if (inputs.prune && countOf(found) > 0) {
     const gone = await prune(api, project, found, ledger);
     // What a 404 proved gone is not in this deployment's views of the project (no write of ours removed it).
     const after = await findUndeclared(api, project, scope, ledger);
     found = {
-      unmanagedUsers: after.unmanagedUsers.filter((u) => !gone.has(u.userId)),
-      unmanagedInvitations: after.unmanagedInvitations.filter((i) => !gone.has(i.invitationId)),
-      unmanagedTeams: after.unmanagedTeams.filter((t) => !gone.has(t.teamId.toLowerCase())),
+      users: after.users.filter((u) => !gone.has(u.id)),
+      invitations: after.invitations.filter((i) => !gone.has(i.id)),
+      teams: after.teams.filter((t) => !gone.has(t.id.toLowerCase())),
     };
-  } else if (count(found) > 0) {
-    ledger.warnOnce(undeclaredNotice(inputs.projectId, found, false));
+    return { ...inputs, ...keyed(found, previous) };
   }
-  return { ...inputs, ...found };
+  const outs = keyed(found, previous);
+  if (countOf(found) > 0) {
+    const seen = new Set([...previous.users, ...previous.invitations, ...previous.teams].map((e) => e.key));
+    ledger.warnOnce(undeclaredNotice(inputs.projectId, storedFound(outs), false, olds["unmanagedUsers"] === undefined ? undefined : seen));
+  }
+  return { ...inputs, ...outs };
 }
 
 async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRosterInputs, ledger: DeploymentLedger): Promise<Found> {
@@ -161,44 +212,48 @@ async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRost
   const names = new Map(
     (await orFail(api.teams(), `Reading the teams of organization ${api.orgId}`)).map((t) => [t.id.toLowerCase(), t.name]),
   );
-  const byName = (a: { username: string }, b: { username: string }) => a.username.localeCompare(b.username);
+  // In the API's order: the gate orders by firstSeen and createdAt (./roster-summary), the outputs are maps.
   return {
-    unmanagedUsers: users
+    users: users
       .filter((u) => u.projectRoles.length > 0 && unmanaged(u.username))
-      .map((u) => ({ username: u.username, userId: u.id, roles: [...u.projectRoles].sort() }))
-      .sort(byName),
+      .map((u) => ({ key: u.username, id: u.id, value: { userId: u.id, roles: [...u.projectRoles].sort() } })),
     // Every live project invitation that no ignore pattern matches: no resource of ours sends one
     // (ProjectMembership waits for the organization's invitation), so one for a declared person is an
     // extra way in (accepting it ADDS its roles to theirs).
-    unmanagedInvitations: invitations
+    invitations: invitations
       .filter((i) => !isExpired(i.expiresAt) && !ignored(i.username))
       .map((i) => ({
-        username: i.username,
-        invitationId: i.id,
-        roles: [...i.roles].sort(),
-        inviterUsername: i.inviterUsername,
-        createdAt: i.createdAt,
-        ...(unmanaged(i.username) ? {} : { extra: true }),
-      }))
-      .sort(byName),
-    unmanagedTeams: assigned
+        key: i.username,
+        id: i.id,
+        value: {
+          invitationId: i.id,
+          roles: [...i.roles].sort(),
+          inviterUsername: i.inviterUsername,
+          createdAt: i.createdAt,
+          ...(unmanaged(i.username) ? {} : { extra: true }),
+        },
+      })),
+    teams: assigned
       .filter((t) => !teamsManaged.has(t.teamId.toLowerCase()))
-      .map((t) => ({ teamId: t.teamId, name: names.get(t.teamId.toLowerCase()) ?? t.teamId, roles: [...t.roleNames].sort() }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .map((t) => ({
+        key: names.get(t.teamId.toLowerCase()) ?? t.teamId,
+        id: t.teamId,
+        value: { teamId: t.teamId, roles: [...t.roleNames].sort() },
+      })),
   };
 }
 
 /** What was found, less what is now managed, declared or ignored (`known`: the inputs are known; otherwise all stays). */
-function stillUndeclared(found: Found, inputs: ProjectRosterInputs, ledger: DeploymentLedger, known: boolean): Found {
+function stillUndeclared(found: Entries, inputs: ProjectRosterInputs, ledger: DeploymentLedger, known: boolean): Entries {
   if (!known) return found;
   const declared = ledger.declaredInProject(inputs.projectId);
   const { unmanaged, ignored } = rosterTests(inputs, declared.usernames);
   const teams = new Set([...inputs.teams.map((t) => t.toLowerCase()), ...declared.teamIds]);
   return {
-    unmanagedUsers: found.unmanagedUsers.filter((u) => unmanaged(u.username)),
+    users: found.users.filter((u) => unmanaged(u.key)),
     // An extra invitation of a declared person stays undeclared access whoever declares the person.
-    unmanagedInvitations: found.unmanagedInvitations.filter((i) => !ignored(i.username)),
-    unmanagedTeams: found.unmanagedTeams.filter((t) => !teams.has(t.teamId.toLowerCase())),
+    invitations: found.invitations.filter((i) => !ignored(usernameOfKey(i.key))),
+    teams: found.teams.filter((t) => !teams.has(t.teamId.toLowerCase())),
   };
 }
 
@@ -211,19 +266,19 @@ function stillUndeclared(found: Found, inputs: ProjectRosterInputs, ledger: Depl
 async function prune(api: OrgApi, project: Project, found: Found, ledger: DeploymentLedger): Promise<Set<string>> {
   const where = `project "${project.name}" (${project.id})`;
   const gone = new Set<string>();
-  for (const invitation of found.unmanagedInvitations) {
+  for (const { key: username, value: invitation } of found.invitations) {
     if (senderOf(invitation.inviterUsername, api.credentialId) === "another automation") {
       ledger.warnOnce(
-        `not pruned: the invitation ${invitation.invitationId} for ${invitation.username} to ${where} was sent by another API key or service account ` +
-          `(${invitation.inviterUsername}), i.e. another automation; declare it where that automation is managed, add ${invitation.username} to \`ignore\`, or withdraw it by hand.`,
+        `not pruned: the invitation ${invitation.invitationId} for ${username} to ${where} was sent by another API key or service account ` +
+          `(${invitation.inviterUsername}), i.e. another automation; declare it where that automation is managed, add ${username} to \`ignore\`, or withdraw it by hand.`,
       );
       continue;
     }
     warn(
-      `pruned: withdrawing the invitation ${invitation.invitationId} for ${invitation.username} to ${where} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}), ` +
+      `pruned: withdrawing the invitation ${invitation.invitationId} for ${username} to ${where} (${invitation.roles.join(", ")}; sent by ${invitation.inviterUsername}), ` +
         `${invitation.extra === true ? "an invitation their declared roles do not include" : "which no resource declares"}.`,
     );
-    const what = `Pruning the invitation ${invitation.invitationId} for ${invitation.username} to ${where}`;
+    const what = `Pruning the invitation ${invitation.invitationId} for ${username} to ${where}`;
     try {
       await api.deleteProjectInvitation(project.id, invitation.invitationId);
     } catch (e) {
@@ -233,30 +288,30 @@ async function prune(api: OrgApi, project: Project, found: Found, ledger: Deploy
       gone.add(invitation.invitationId);
       warn(
         retried
-          ? `pruned: the invitation ${invitation.invitationId} for ${invitation.username} to ${where} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
-          : `pruned nothing for ${invitation.username}: the invitation to ${where} was already gone.`,
+          ? `pruned: the invitation ${invitation.invitationId} for ${username} to ${where} is gone: an earlier attempt of this DELETE most likely withdrew it (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for ${username}: the invitation to ${where} was already gone.`,
       );
     }
   }
-  for (const team of found.unmanagedTeams) {
+  for (const { key: name, value: team } of found.teams) {
     warn(
-      `pruned: taking team "${team.name}" (${team.teamId}; ${team.roles.join(", ")}) off ${where}; no ProjectTeam declares it (the team itself stays).`,
+      `pruned: taking team "${name}" (${team.teamId}; ${team.roles.join(", ")}) off ${where}; no ProjectTeam declares it (the team itself stays).`,
     );
     try {
       await api.removeTeamFromProject(project.id, team.teamId);
     } catch (e) {
-      const retried = await provenGone(e, `Pruning team "${team.name}" from ${where}`, async () =>
+      const retried = await provenGone(e, `Pruning team "${name}" from ${where}`, async () =>
         (await api.call((c) => c.listProjectTeams(project.id))).some((t) => t.teamId.toLowerCase() === team.teamId.toLowerCase()),
       );
       gone.add(team.teamId.toLowerCase());
       warn(
         retried
-          ? `pruned: team "${team.name}" is off ${where}: an earlier attempt of this DELETE most likely took it off (its answer was lost, and the retry found nothing to delete).`
-          : `pruned nothing for team "${team.name}": it was already off ${where}.`,
+          ? `pruned: team "${name}" is off ${where}: an earlier attempt of this DELETE most likely took it off (its answer was lost, and the retry found nothing to delete).`
+          : `pruned nothing for team "${name}": it was already off ${where}.`,
       );
     }
   }
-  for (const entry of found.unmanagedUsers) {
+  for (const { value: entry } of found.users) {
     const users = await orFail(api.projectUsers(project.id), `Reading the users of ${where}`);
     const listed = users.find((u) => u.id === entry.userId);
     if (listed === undefined) continue;
@@ -316,18 +371,21 @@ async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
   throw new Error(codedMessage("PROJECT_NOT_IN_ORG", `${where}. Fix projectId or orgId. Nothing was sent.`));
 }
 
-function undeclaredNotice(projectId: string, found: Found, prune: boolean): string {
-  const names = [
-    ...found.unmanagedUsers.map((u) => `${u.username} (${u.roles.join(", ")})`),
-    ...found.unmanagedInvitations.map(
-      (i) =>
-        `${i.username} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
-    ),
-    ...found.unmanagedTeams.map((t) => `team "${t.name}" (${t.roles.join(", ")})`),
+/** The gate's warning: what is new first, then newest first, at most 50 names and the count of the rest (../../access/roster-summary). */
+function undeclaredNotice(projectId: string, found: Entries, prune: boolean, previous?: ReadonlySet<string>): string {
+  const reported: Reported[] = [
+    ...found.users.map((u) => ({ kind: "user", key: u.key, text: `${u.key} (${u.roles.join(", ")})`, firstSeen: u.firstSeen })),
+    ...found.invitations.map((i) => ({
+      kind: "invitation",
+      key: i.key,
+      text: `${usernameOfKey(i.key)} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+      firstSeen: i.firstSeen,
+      createdAt: i.createdAt,
+    })),
+    ...found.teams.map((t) => ({ kind: "team", key: t.key, text: `team "${t.key}" (${t.roles.join(", ")})`, firstSeen: t.firstSeen })),
   ];
-  const listed = names.slice(0, NAMED).join("; ") + (names.length > NAMED ? `; and ${names.length - NAMED} more` : "");
   return (
-    `undeclared access in project ${projectId}: ${listed}. ` +
+    `undeclared access in project ${projectId} ${summarise(reported, { outputs: OUTPUTS, previous })}. ` +
     (prune
       ? "prune is on: `pulumi up` takes these people out of the project, withdraws these invitations and takes these teams off it."
       : "Declare them (ProjectMembership, ProjectTeam), add them to `ignore` or `teams`, or set `prune: true` to remove them at `pulumi up`.")

@@ -21,13 +21,12 @@ export function projectRosterMethods(deployment: Deployment) {
     async read(id, props) {
       const { orgId, projectId } = parseProjectRosterId(id);
       const inputs = { ...projectRosterInputsOf(props ?? {}), orgId, projectId };
-      return deployment.withOrgApi(orgId, (api) => readProjectRoster(api, inputs, deployment.ledger));
+      return deployment.withOrgApi(orgId, (api) => readProjectRoster(api, inputs, props ?? {}, deployment.ledger));
     },
     async update(id, olds, news) {
       const { orgId, projectId } = parseProjectRosterId(id);
-      const previous = projectRosterInputsOf(olds);
       return deployment.withOrgApi(orgId, (api) =>
-        updateProjectRoster(api, { ...projectRosterInputsOf(news), orgId, projectId }, previous, deployment.ledger),
+        updateProjectRoster(api, { ...projectRosterInputsOf(news), orgId, projectId }, olds, deployment.ledger),
       );
     },
     delete: async () => undefined,

@@ -2,22 +2,33 @@
 // — people with roles of their own, pending project invitations, teams with roles — so the GitOps gate
 // fails on them, and with `prune` removes them. OrgRoster's rules, one level down.
 
-/** A person with roles of their own in the project that the program does not manage. */
-export type UnmanagedProjectUser = { username: string; userId: string; roles: string[] };
+/** A person with roles of their own in the project that the program does not manage; keyed by username in the outputs. */
+export type UnmanagedProjectUser = {
+  userId: string;
+  roles: string[];
+  /** When the roster first found them (ISO 8601: the time of that up or refresh). */
+  firstSeen: string;
+};
 
-/** A pending project invitation for someone the program does not manage. */
+/** A pending project invitation for someone the program does not manage; keyed by the invitee's username in the outputs. */
 export type UnmanagedProjectInvitation = {
-  username: string;
   invitationId: string;
   roles: string[];
   inviterUsername: string;
   createdAt: string;
   /** True for an invitation of a DECLARED person: no resource sends project invitations, so accepting it would add roles nobody declared. */
   extra?: boolean;
+  /** When the roster first found it (ISO 8601). */
+  firstSeen: string;
 };
 
-/** A team with roles in the project that no ProjectTeam declares and `teams` does not list. */
-export type UnmanagedProjectTeam = { teamId: string; name: string; roles: string[] };
+/** A team with roles in the project that no ProjectTeam declares and `teams` does not list; keyed by its name in the outputs. */
+export type UnmanagedProjectTeam = {
+  teamId: string;
+  roles: string[];
+  /** When the roster first found it (ISO 8601). */
+  firstSeen: string;
+};
 
 export type ProjectRosterInputs = {
   orgId: string;
@@ -31,10 +42,11 @@ export type ProjectRosterInputs = {
   prune: boolean;
 };
 
+/** The outputs: maps keyed by username (teams by name), so that one person more or less is a one-entry diff. */
 export type ProjectRosterOutputs = ProjectRosterInputs & {
-  unmanagedUsers: UnmanagedProjectUser[];
-  unmanagedInvitations: UnmanagedProjectInvitation[];
-  unmanagedTeams: UnmanagedProjectTeam[];
+  unmanagedUsers: Record<string, UnmanagedProjectUser>;
+  unmanagedInvitations: Record<string, UnmanagedProjectInvitation>;
+  unmanagedTeams: Record<string, UnmanagedProjectTeam>;
 };
 
 export function projectRosterResourceId(orgId: string, projectId: string): string {

@@ -33,12 +33,12 @@ export class ProjectRoster extends pulumi.dynamic.Resource {
   declare public readonly teams: pulumi.Output<string[]>;
   declare public readonly ignore: pulumi.Output<string[]>;
   declare public readonly prune: pulumi.Output<boolean>;
-  /** People with roles of their own in the project that the program does not manage (as of the last up or refresh). */
-  declare public readonly unmanagedUsers: pulumi.Output<UnmanagedProjectUser[]>;
-  /** Pending project invitations for people the program does not manage. */
-  declare public readonly unmanagedInvitations: pulumi.Output<UnmanagedProjectInvitation[]>;
-  /** Teams with roles in the project that the program does not manage. */
-  declare public readonly unmanagedTeams: pulumi.Output<UnmanagedProjectTeam[]>;
+  /** People with roles of their own in the project that the program does not manage, keyed by username (as of the last up or refresh). */
+  declare public readonly unmanagedUsers: pulumi.Output<Record<string, UnmanagedProjectUser>>;
+  /** Pending project invitations for people the program does not manage, keyed by the invitee's username. */
+  declare public readonly unmanagedInvitations: pulumi.Output<Record<string, UnmanagedProjectInvitation>>;
+  /** Teams with roles in the project that the program does not manage, keyed by team name. */
+  declare public readonly unmanagedTeams: pulumi.Output<Record<string, UnmanagedProjectTeam>>;
 
   constructor(name: string, args: ProjectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     refuseCloudmanagerProvider("ProjectRoster", name, opts);
