@@ -143,10 +143,11 @@ function writeProgram(p: Program): void {
 const cli = useProjectCli("test/e2e/projects.test.ts", () => e2e, project);
 const { pulumi, mustPulumi, up } = cli;
 
+/** A person's own roles nobody declared, keyed by username in the roster's `unmanagedUsers`. */
 interface UnmanagedUser {
-  username: string;
   userId: string;
   roles: string[];
+  firstSeen: string;
 }
 
 interface Outputs {
@@ -156,7 +157,13 @@ interface Outputs {
   grantStates: Record<string, { status: string; roles: string[]; userId?: string }>;
   rosterStates: Record<
     string,
-    { managed: string[]; teams: string[]; unmanagedUsers: UnmanagedUser[]; unmanagedInvitations: unknown[]; unmanagedTeams: unknown[] }
+    {
+      managed: string[];
+      teams: string[];
+      unmanagedUsers: Record<string, UnmanagedUser>;
+      unmanagedInvitations: Record<string, unknown>;
+      unmanagedTeams: Record<string, unknown>;
+    }
   >;
 }
 
@@ -282,13 +289,13 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     expect(Object.values(out.grantStates).map((g) => g.status)).toEqual(["PENDING", "PENDING", "PENDING"]);
     // The owner is ignored; nobody else has access: the rosters found nothing.
     expect(out.rosterStates).toEqual({
-      "prod-roster": { managed: [BOB], teams: ["waiting:dba"], unmanagedUsers: [], unmanagedInvitations: [], unmanagedTeams: [] },
+      "prod-roster": { managed: [BOB], teams: ["waiting:dba"], unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} },
       "analytics-roster": {
         managed: [BOB, CAROL],
         teams: ["waiting:dba"],
-        unmanagedUsers: [],
-        unmanagedInvitations: [],
-        unmanagedTeams: [],
+        unmanagedUsers: {},
+        unmanagedInvitations: {},
+        unmanagedTeams: {},
       },
     });
 
@@ -326,8 +333,8 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       "carol-analytics": { status: "ACTIVE", roles: ["GROUP_DATA_ACCESS_READ_ONLY"], userId: named.carol },
     });
     expect(Object.values(out.rosterStates).map((r) => [r.teams, r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
-      [[dba.id], [], [], []],
-      [[dba.id], [], [], []],
+      [[dba.id], {}, {}, {}],
+      [[dba.id], {}, {}, {}],
     ]);
 
     // The gate is green, sends nothing, and reads each project's users and invitations once.
@@ -401,8 +408,8 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     expect(pendingProjectInvitations(analytics.id)).toEqual([]);
     out = await outputs(stack);
     expect(Object.values(out.rosterStates).map((r) => [r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
-      [[], [], []],
-      [[], [], []],
+      [{}, {}, {}],
+      [{}, {}, {}],
     ]);
     const greenAgain = await pulumi(stack, GATE);
     expect(greenAgain.code, greenAgain.output).toBe(0);
@@ -474,9 +481,9 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       expect((await outputs(stack)).rosterStates["reports-roster"]).toEqual({
         managed: [erin],
         teams: [],
-        unmanagedUsers: [],
-        unmanagedInvitations: [],
-        unmanagedTeams: [],
+        unmanagedUsers: {},
+        unmanagedInvitations: {},
+        unmanagedTeams: {},
       });
       const mark = e2e.view.mark();
       leftOutGate = await pulumi(stack, GATE);

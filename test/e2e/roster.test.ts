@@ -13,6 +13,9 @@ import { builtPackage } from "./harness/built-package";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { errorDiagnostics, providerWarnings, StackOperationError, type TestStack } from "./harness/test-stack";
 
+/** A username as a literal inside a RegExp. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 let e2e: E2eContext;
 useE2e("roster", (context) => (e2e = context));
 
@@ -150,8 +153,9 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
     expect(notice).toContain(`${STRANGER} (invited by admin@example.com at ${invited.createdAt}: ORG_GROUP_CREATOR)`);
     expect(notice).toContain("set `prune: true` to remove them at `pulumi up`");
     // The refresh diff names them too, as the roster's outputs.
-    expect(red.output).toMatch(new RegExp(`unmanagedInvitations[^]*username\\s*: "${STRANGER}"`));
-    expect(red.output).toMatch(new RegExp(`unmanagedMembers[^]*username\\s*: "${BY_HAND}"`));
+    // Keyed by username: each person is one entry of the diff.
+    expect(red.output).toMatch(new RegExp(`unmanagedInvitations[^]*\\+ "?${escapeRegExp(STRANGER)}"?\\s*: \\{`));
+    expect(red.output).toMatch(new RegExp(`unmanagedMembers[^]*\\+ "?${escapeRegExp(BY_HAND)}"?\\s*: \\{`));
     expect(red.output).toMatch(/~ pulumi-nodejs:dynamic\/cloudmanager:OrgRoster: \(update\)/);
 
     // `up` (prune false, as on every run but a merge to main): recorded, reported, nothing sent.
@@ -163,16 +167,17 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
     expect(providerWarnings(up).filter((w) => w.includes("pruned"))).toEqual([]);
     const outputs = await stack.outputs();
     expect(outputs["statuses"]).toEqual({ alice: "PENDING", bob: "ACTIVE" });
-    expect(outputs["unmanagedInvitations"]).toEqual([
-      {
-        username: STRANGER,
+    const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
+    expect(outputs["unmanagedInvitations"]).toEqual({
+      [STRANGER]: {
         roles: ["ORG_GROUP_CREATOR"],
         invitationId: invited.id,
         inviterUsername: "admin@example.com",
         createdAt: invited.createdAt,
+        firstSeen,
       },
-    ]);
-    expect(outputs["unmanagedMembers"]).toEqual([{ username: BY_HAND, roles: ["ORG_READ_ONLY"], userId: added.id }]);
+    });
+    expect(outputs["unmanagedMembers"]).toEqual({ [BY_HAND]: { roles: ["ORG_READ_ONLY"], userId: added.id, firstSeen } });
     // Cloud Manager as it was.
     expect(e2e.view.pendingFor(STRANGER).id).toBe(invited.id);
     expect(memberNames()).toEqual([BREAK_GLASS, BOB, BY_HAND].sort());
@@ -215,8 +220,8 @@ describe("OrgRoster with prune: up removes the undeclared access", () => {
     expect(up.output).toContain(`pruned: withdrawing the invitation ${invited.id} for ${STRANGER}`);
     expect(up.output).toContain(`pruned: removing ${BY_HAND}`);
     const outputs = await stack.outputs();
-    expect(outputs["unmanagedInvitations"]).toEqual([]);
-    expect(outputs["unmanagedMembers"]).toEqual([]);
+    expect(outputs["unmanagedInvitations"]).toEqual({});
+    expect(outputs["unmanagedMembers"]).toEqual({});
     // Only they went: the declared people and the ignored owner stay.
     expect([...e2e.view.pendingByUser().keys()]).toEqual([ALICE]);
     expect(memberNames()).toEqual([BREAK_GLASS, BOB].sort());
