@@ -1,8 +1,8 @@
 // The `cloudmanager` provider plugin from Python, as far as this machine allows: tools/gen-sdks.sh
 // generates the Python SDK from plugin/schema.json with `pulumi package gen-sdk --language python`
 // (through pulumi-language-python, which tools/pulumi-cli/ensure-pulumi.sh puts next to `pulumi`), and
-// every generated .py byte-compiles with `python3 -m py_compile`. No Python package registry is
-// reachable here to install the `pulumi` package, so no Python program is run.
+// every generated .py byte-compiles with `python3 -m py_compile`, and the docstrings carry the schema's
+// examples. No Python program is run: what blocks it here is in docs/plugin-and-languages.md, "Python".
 //
 // A missing Python host (or its pulumi-language-python-exec) or a missing python3 fails with what to
 // do, never skips.
@@ -91,6 +91,11 @@ describe("the cloudmanager plugin from Python", () => {
     expect(invitation).toMatch(/class OrgInvitation\(pulumi\.CustomResource\)/);
     expect(invitation).toContain("cloudmanager:index:OrgInvitation");
     expect(readFileSync(join(root, "pulumi_cloudmanager", "org_roster.py"), "utf8")).toMatch(/class OrgRoster\(pulumi\.CustomResource\)/);
+    // The class's docstring carries the schema's example (its Python block) and import section.
+    const team = readFileSync(join(root, "pulumi_cloudmanager", "team.py"), "utf8");
+    expect(team).toContain("## Example Usage");
+    expect(team).toContain('dba = cloudmanager.Team("dba", org_id=org_id, name="dba", founders=["alice@example.com"])');
+    expect(team).toContain("pulumi import cloudmanager:index:Team dba 5f1b2c3d4e5f6a7b8c9d0e1f/name:dba");
 
     // One process for all of them: py_compile exits non-zero, naming the file, on the first that does not compile.
     await mustRun(python, ["-m", "py_compile", ...pyFiles], root);
