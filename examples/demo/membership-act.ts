@@ -63,9 +63,10 @@ interface Access {
   invitationId?: string;
 }
 
+/** The roster's outputs, keyed by username. */
 interface Unmanaged {
-  invitations: { username: string; roles: string[]; invitationId: string; inviterUsername: string }[];
-  members: { username: string; roles: string[]; userId: string }[];
+  invitations: Record<string, { roles: string[]; invitationId: string; inviterUsername: string }>;
+  members: Record<string, { roles: string[]; userId: string }>;
 }
 
 /** The GitOps shape: people.yaml becomes one OrgMembership each, plus the roster of the organization. */
@@ -174,7 +175,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
   );
   const unmanaged1 = unmanagedOf(up1.result.outputs);
   check(
-    unmanaged1.invitations.length === 0 && unmanaged1.members.length === 0,
+    Object.keys(unmanaged1.invitations).length === 0 && Object.keys(unmanaged1.members).length === 0,
     "the roster found no access that nobody declared",
     unmanaged1,
   );
@@ -230,7 +231,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
   );
   const strangerFound = driftOf(gate.drift, ROSTER, "unmanagedInvitations")?.[1];
   check(
-    Array.isArray(strangerFound) && strangerFound.some((i) => (i as { username?: unknown }).username === STRANGER),
+    typeof strangerFound === "object" && strangerFound !== null && Object.hasOwn(strangerFound, STRANGER),
     `drift names ${STRANGER}: the roster's unmanagedInvitations lists the invitation`,
     gate.drift,
   );
@@ -405,7 +406,7 @@ function accessOf(outputs: Record<string, { value: unknown }>): Record<string, A
 
 function unmanagedOf(outputs: Record<string, { value: unknown }>): Unmanaged {
   const value = outputs["unmanaged"]?.value as Partial<Unmanaged> | undefined;
-  return { invitations: value?.invitations ?? [], members: value?.members ?? [] };
+  return { invitations: value?.invitations ?? {}, members: value?.members ?? {} };
 }
 
 /** People in the order of the list, then the roster. */
@@ -427,9 +428,12 @@ function describeAccessDrift(drift: Drift): string {
   for (const [key, [before, after]] of Object.entries(drift.changes)) {
     if (key === "status" || key === "roles") parts.push(`${key} ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     if (key === "unmanagedInvitations" || key === "unmanagedMembers") {
-      const names = (list: unknown) =>
-        Array.isArray(list)
-          ? `[${list.map((e) => `${String((e as { username?: unknown }).username)} (${String((e as { roles?: unknown[] }).roles?.join(", "))})`).join(", ")}]`
+      // Keyed by username.
+      const names = (found: unknown) =>
+        typeof found === "object" && found !== null
+          ? `[${Object.entries(found)
+              .map(([username, e]) => `${username} (${String((e as { roles?: unknown[] }).roles?.join(", "))})`)
+              .join(", ")}]`
           : "[]";
       parts.push(`${key} ${names(before)} → ${names(after)}`);
     }
