@@ -7,7 +7,7 @@
 // test/e2e/plugin-front-door.test.ts.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as ts from "typescript";
@@ -48,6 +48,11 @@ describe("docs/resources", () => {
     const run = spawnSync(process.execPath, [join(ROOT, "tools", "resource-docs.mjs"), "--check"], { cwd: ROOT, encoding: "utf8" });
     expect(run.stdout + run.stderr).toContain("in step");
     expect(run.status).toBe(0);
+  });
+
+  test("one page per schema resource, and no other page", () => {
+    expect(readdirSync(join(ROOT, "docs", "resources")).sort()).toEqual(RESOURCE_PAGES.map(([, file]) => file).sort());
+    expect(RESOURCE_PAGES.map(([name]) => `cloudmanager:index:${name}`).sort()).toEqual(Object.keys(schema.resources).sort());
   });
 
   test.each(RESOURCE_PAGES)("%s: overview, one example in TypeScript, YAML, Go and Python, inputs, outputs, import", (name, file) => {
