@@ -19,6 +19,11 @@ afterEach(() => {
 });
 
 describe("OrgLimiter", () => {
+  it("lets 8 calls per organization run at once by default: the CLI's own parallelism on a 2-CPU runner", () => {
+    expect(new OrgLimiter({ report: () => {} }).concurrency).toBe(8);
+    expect(new OrgLimiter({ concurrency: 0.5, report: () => {} }).concurrency).toBe(1);
+  });
+
   it("runs at most `concurrency` calls per organization at once, and organizations independently", async () => {
     const limiter = new OrgLimiter({ concurrency: 3, report: () => {} });
     const inFlight = new Map<string, number>();
