@@ -28,6 +28,8 @@ export interface E2eBenchArgs {
   skipCheckpoints: boolean;
   /** --parallel for the CLI fronts' runs (floor included); undefined: the CLI's default. */
   parallel: number | undefined;
+  /** Sample CPU time by process (engine, language host, program, provider) of every CLI run. */
+  cpu: boolean;
   /** Print one JSON line after the report. */
   json: boolean;
   help: boolean;
@@ -49,6 +51,7 @@ export const E2E_BENCH_USAGE = `Usage: npm run bench:e2e -- [options]
                         rate-limited runs (default cli,plugin,api)
   --phases P[,P…]       phases of the cli and plugin fronts, from up,preview,refresh,destroy; up first (default all)
   --skip-checkpoints    run the cli and plugin fronts (and their floor) with PULUMI_SKIP_CHECKPOINTS=true
+  --cpu                 sample the CPU time of each CLI run's processes (engine, language host, program, provider)
   --parallel P          pass --parallel P to every CLI command (default: the CLI's own, 4 x GOMAXPROCS)
   --json                after the report, print its figures as one JSON line
   --help`;
@@ -85,6 +88,7 @@ export function parseE2eBenchArgs(argv: readonly string[]): E2eBenchArgs {
       front: { type: "string", default: DEFAULT_FRONTS.join(",") },
       phases: { type: "string", default: PHASES.join(",") },
       "skip-checkpoints": { type: "boolean", default: false },
+      cpu: { type: "boolean", default: false },
       parallel: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -102,6 +106,7 @@ export function parseE2eBenchArgs(argv: readonly string[]): E2eBenchArgs {
     fronts: DEFAULT_FRONTS.filter((f) => fronts.includes(f)),
     phases: PHASES.filter((p) => phases.includes(p)),
     skipCheckpoints: values["skip-checkpoints"],
+    cpu: values.cpu,
     parallel: values.parallel === undefined ? undefined : wholeNumber("parallel", values.parallel, 1),
     repeat: repeat ?? DEFAULT_REPEAT,
     rateLimitedRepeat: repeat ?? DEFAULT_RATE_LIMITED_REPEAT,

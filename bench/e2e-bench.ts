@@ -62,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let cli: CliBenchResult | undefined;
   if (cliPrograms.length > 0) {
     const cliStarted = performance.now();
-    const settings = { skipCheckpoints: args.skipCheckpoints, parallel: args.parallel };
+    const settings = { skipCheckpoints: args.skipCheckpoints, parallel: args.parallel, cpu: args.cpu };
     env.progress("CLI fronts: npm pack and npm install of the package into a folder outside the repository");
     const install = await packAndInstall(env);
     const cliSizes: CliSizeResult[] = [];

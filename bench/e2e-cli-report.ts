@@ -4,6 +4,7 @@
 // invitation, time per invitation across sizes, and the targets table. Pure: no engine and no
 // emulator, so the tests run it on made-up samples.
 
+import { CPU_ROLES, type CpuRole } from "./cpu-by-process";
 import { fixed, formatTable, formatTargets, median, PHASES, seconds, verdictOf, type Phase, type TargetRow } from "./e2e-report";
 
 /**
@@ -43,6 +44,8 @@ export interface CliSample {
   byKind: Record<string, number>;
   /** os.loadavg()[0] just before the phase ran. */
   load1: number;
+  /** CPU milliseconds by process role (--cpu only). */
+  cpuMs?: Record<CpuRole, number>;
 }
 
 /** Engine settings every run of the bench used (the same for every program). */
@@ -51,6 +54,8 @@ export interface CliEngineSettings {
   skipCheckpoints: boolean;
   /** --parallel given to every command; undefined: the CLI's default (4 x GOMAXPROCS). */
   parallel: number | undefined;
+  /** CPU time by process was sampled (--cpu). */
+  cpu: boolean;
 }
 
 export interface CliSizeResult {
@@ -77,6 +82,8 @@ export interface CliPhaseSummary {
   /** The repetition with the most requests, per invitation (what the targets judge). */
   worstRequestsPerInvitation: number;
   load1: number;
+  /** Median CPU milliseconds by process role; undefined without --cpu. */
+  cpuMs: Record<CpuRole, number> | undefined;
 }
 
 export function summarizeCliSize(size: CliSizeResult): CliPhaseSummary[] {
@@ -105,9 +112,16 @@ export function summarizeCliSize(size: CliSizeResult): CliPhaseSummary[] {
         requestsPerInvitation: median(mine.map((s) => s.apiRequests)) / n,
         worstRequestsPerInvitation: mine.length > 0 ? Math.max(...mine.map((s) => s.apiRequests)) / n : Number.NaN,
         load1: median(mine.map((s) => s.load1)),
+        cpuMs: cpuMedians(mine),
       } satisfies CliPhaseSummary;
     }),
   );
+}
+
+function cpuMedians(samples: readonly CliSample[]): Record<CpuRole, number> | undefined {
+  const measured = samples.flatMap((s) => (s.cpuMs === undefined ? [] : [s.cpuMs]));
+  if (measured.length === 0) return undefined;
+  return Object.fromEntries(CPU_ROLES.map((role) => [role, median(measured.map((m) => m[role]))])) as Record<CpuRole, number>;
 }
 
 /**
@@ -238,6 +252,21 @@ export function formatCliReport(result: CliBenchResult, apiFloors: ApiFloors = n
       return `${phase} ${seconds(cli)}${automation === undefined ? "" : ` (Automation API no-op: ${seconds(automation)})`}`;
     });
     out.push(`  floors: minimal no-op under the CLI ${floors.join("; ")}`);
+    if (summaries.some((s) => s.cpuMs !== undefined)) {
+      out.push("  CPU by process (medians, seconds; sampled from /proc every 100 ms; YAML's program runs inside its language host):");
+      out.push(
+        ...formatTable(
+          ["phase", "program", ...CPU_ROLES, "wall"],
+          summaries.map((s) => [
+            s.phase,
+            CLI_PROGRAM_LABEL[s.program],
+            ...CPU_ROLES.map((role) => (s.cpuMs === undefined ? "n/a" : (s.cpuMs[role] / 1000).toFixed(2))),
+            (s.ms / 1000).toFixed(2),
+          ]),
+          [false, false, ...CPU_ROLES.map(() => true), true],
+        ).map((line) => `    ${line}`),
+      );
+    }
     const last = Math.max(0, ...size.samples.map((s) => s.repetition));
     for (const program of size.programs.filter((p) => p !== "noop")) {
       out.push(`  API requests of ${CLI_PROGRAM_LABEL[program]} by kind (repetition ${last}):`);

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
+import { sampleCpu, type CpuSampler } from "./cpu-by-process";
 import type { RequestLogEntry } from "../emulator/types";
 import { ENV_VARS } from "../provider";
 import { type CliEngineSettings, type CliProgram, type CliSizeResult, CLI_PROGRAM_LABEL } from "./e2e-cli-report";
@@ -27,10 +28,17 @@ export interface CommandResult {
   output: string;
 }
 
-/** Runs `command` to its end, stdout and stderr together; `env` is its whole environment. */
-export function runCommand(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+/** Runs `command` to its end, stdout and stderr together; `env` is its whole environment; `started` gets its pid. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  started?: (pid: number) => void,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    if (child.pid !== undefined) started?.(child.pid);
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
@@ -271,15 +279,29 @@ async function runCliRepetition(
         const mark = lastSeq(emulator);
         const load1 = loadavg()[0] ?? Number.NaN;
         const args = [...phaseArgs(phase, settings.parallel), "--stack", "bench", "--non-interactive", "--color", "never"];
+        let sampler: CpuSampler | undefined;
         const started = performance.now();
-        const run = await runCommand(join(env.binDir, "pulumi"), args, dir, runEnv);
+        const run = await runCommand(join(env.binDir, "pulumi"), args, dir, runEnv, (pid) => {
+          if (settings.cpu) sampler = sampleCpu(pid);
+        });
         const ms = performance.now() - started;
+        const cpuMs = sampler?.stop();
         if (run.code !== 0) throw new OutcomeError(`${where}: pulumi ${args.join(" ")} exited with ${run.code}:\n    ${tail(run.output)}`);
         if (run.output.includes(emulator.credentials.privateKey)) throw new OutcomeError(`${where}: the output shows the private key`);
         const log = apiLogSince(emulator, mark);
         if (program !== "noop") checkOutcome(emulator, n, phase, log, where);
         else if (log.length > 0) throw new OutcomeError(`${where}: the no-op sent ${log.length} API request(s)`);
-        size.samples.push({ invitations: n, repetition, program, phase, ms, apiRequests: log.length, byKind: countKinds(log), load1 });
+        size.samples.push({
+          invitations: n,
+          repetition,
+          program,
+          phase,
+          ms,
+          apiRequests: log.length,
+          byKind: countKinds(log),
+          load1,
+          ...(cpuMs === undefined ? {} : { cpuMs }),
+        });
         line.push(`${CLI_PROGRAM_LABEL[program]} ${seconds(ms)} (${log.length} API requests)`);
       }
       env.progress(`CLI N=${n} repetition ${repetition}/${size.repetitions} ${phase}: ${line.join(", ")}`);

@@ -162,7 +162,7 @@ describe("bench:e2e CLI summaries and targets", () => {
 
   it("prints both floors, the engine settings and the table", () => {
     const text = formatCliReport(
-      { sizes: [small], settings: { skipCheckpoints: true, parallel: 32 }, problems: [], elapsedMs: 1000 },
+      { sizes: [small], settings: { skipCheckpoints: true, parallel: 32, cpu: false }, problems: [], elapsedMs: 1000 },
       new Map([[50, { up: 2000 }]]),
     );
     expect(text).toContain("engine settings: PULUMI_SKIP_CHECKPOINTS=true, --parallel 32");
