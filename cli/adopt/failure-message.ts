@@ -13,7 +13,7 @@ export function failureMessage(e: unknown, context: { orgId: string; credentialS
   const call = e.method !== undefined && e.path !== undefined ? `${e.method} ${e.path}` : "the call";
   const answer = [e.status, e.errorCode].filter((x) => x !== undefined).join(" ");
   const said = e.detail === undefined ? "" : ` Cloud Manager says: ${e.detail}`;
-  if (e.status === 401 && e.credentialsRefused) {
+  if (e.credentialsRefused) {
     return `the credentials from ${context.credentialSource} were refused (${answer} on ${call}): the key (or service account) is wrong, deleted or disabled. ${e.message}`;
   }
   if (e.status === 401) {

@@ -83,7 +83,8 @@ export class CloudManagerError extends Error {
   readonly hasErrorBody: boolean;
   /**
    * True for a 401 about the credentials themselves (the server challenged again: a wrong key pair, a
-   * deleted key, a token it does not know); false for any other error, a 401 without a challenge
+   * deleted key, a token it does not know; the token endpoint refused the service account's id or
+   * secret); false for any other error, a 401 without a challenge
    * included — that one refuses the credential's ROLES (USER_UNAUTHORIZED, NOT_IN_GROUP): the key is
    * right but may not do this.
    */

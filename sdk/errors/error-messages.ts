@@ -269,6 +269,8 @@ export function tokenEndpointError(response: WireResponse, tokenUrl: URL, client
     attempts: response.attempts,
     // No token was issued, so no API request carried one.
     authenticated: false,
+    // The token endpoint refusing the client (401, or OAuth's invalid_client) is about the account itself.
+    credentialsRefused: response.status === 401 || errorCode === "invalid_client",
     hasErrorBody: isApiErrorBody(response.body, response.status),
   });
 }

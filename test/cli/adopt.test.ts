@@ -165,6 +165,24 @@ describe("adopt's failures", () => {
     expect(readOnly.stdout).toBe(owner.stdout);
   });
 
+  it("a service account works like a key; a wrong secret names the account, never the secret", async () => {
+    const account = emulator.serviceAccount;
+    if (account === undefined) throw new Error("the emulator has no service account");
+    const env = { MCLI_OPS_MANAGER_URL: emulator.baseUrl, SOURCE_DATE_EPOCH: keyEnv(emulator)["SOURCE_DATE_EPOCH"] };
+    const good = await adopt(emulator, [], {
+      ...env,
+      CLOUDMANAGER_CLIENT_ID: account.clientId,
+      CLOUDMANAGER_CLIENT_SECRET: account.clientSecret,
+    });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toBe((await adopt(emulator)).stdout);
+    const wrong = "mdb_sa_sk_wrongwrongwrong";
+    const bad = await adopt(emulator, [], { ...env, CLOUDMANAGER_CLIENT_ID: account.clientId, CLOUDMANAGER_CLIENT_SECRET: wrong });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(account.clientId);
+    expect(bad.stderr).not.toContain(wrong);
+  });
+
   it("no credentials: says which variables to set; bad arguments: exit 2 naming the flag", async () => {
     const none = await adopt(emulator, [], { MCLI_OPS_MANAGER_URL: emulator.baseUrl });
     expect(none.code).toBe(1);
