@@ -24,13 +24,14 @@ export interface IgnoreSuggestion {
  * the others, as it would at the OrgMembership's check.
  */
 export function usernameProblem(username: string): string | undefined {
-  if (username !== username.trim()) return "it has spaces around it, which an email address never has";
-  if (INVISIBLE.test(username)) return "it contains an invisible or control character";
-  if (username.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
-  const mixed = mixedScriptProblem(username);
-  if (mixed !== undefined) return `it mixes scripts (a lookalike address)`;
-  if (!EMAIL.test(username)) return "it is not an email address (an API-key or service user?)";
-  if (username.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) return `the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`;
+  // Trimmed first, as the check does (and as usernames are compared: sdk/api/username.ts).
+  const trimmed = username.trim();
+  if (trimmed === "") return "it is empty";
+  if (INVISIBLE.test(trimmed)) return "it contains an invisible or control character";
+  if (trimmed.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
+  if (mixedScriptProblem(trimmed) !== undefined) return `it mixes scripts (a lookalike address)`;
+  if (!EMAIL.test(trimmed)) return "it is not an email address (an API-key or service user?)";
+  if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) return `the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`;
   return undefined;
 }
 

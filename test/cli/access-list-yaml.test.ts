@@ -6,6 +6,7 @@ import { accessListYaml } from "../../cli/adopt/access-list-yaml";
 import type { AdoptedAccess } from "../../cli/adopt/adopted-access";
 import { ignoreCommands, shellQuote, usernameProblem } from "../../cli/adopt/ignore-suggestions";
 import { parseAccessList } from "../../examples/people/access-list";
+import { checkPersonInputs } from "../../provider/model/checks";
 
 const DIGITS = "012345678901234567890123"; // a number to YAML unless quoted
 const EXPONENT = "123456789012345678901e23";
@@ -52,8 +53,31 @@ describe("who is left out", () => {
     expect(usernameProblem("svc-backup")).toContain("not an email address");
     expect(usernameProblem("\u0430lice@example.com")).toContain("mixes scripts");
     expect(usernameProblem("alice\u200b@example.com")).toContain("invisible");
-    expect(usernameProblem(" alice@example.com")).toContain("spaces");
+    expect(usernameProblem("   ")).toBe("it is empty");
     expect(usernameProblem(`${"x".repeat(65)}@example.com`)).toContain('before "@"');
+  });
+
+  it("agrees with OrgMembership's check, username by username (the rules are kept in two places)", () => {
+    const usernames = [
+      "alice@example.com",
+      "Alice.O'Neil+ops@example.co.uk",
+      "svc-backup",
+      "no-dot@localhost",
+      "two@@example.com",
+      "\u0430lice@example.com",
+      "alice\u200b@example.com",
+      " alice@example.com",
+      "   ",
+      `${"x".repeat(64)}@example.com`,
+      `${"x".repeat(65)}@example.com`,
+      `a@${"b".repeat(250)}.com`,
+      "\u0430\u043b\u0438\u0441\u0430@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+    ];
+    for (const username of usernames) {
+      const refused =
+        (checkPersonInputs({ orgId: "5f1b2c3d4e5f6a7b8c9d0e1f", username, roles: ["ORG_MEMBER"] }, false).failures ?? []).length > 0;
+      expect([username, usernameProblem(username) !== undefined]).toEqual([username, refused]);
+    }
   });
 
   it("prints commands a shell runs as written, quotes included", () => {
