@@ -8,13 +8,13 @@
 // notes, and the `pulumi config set --path 'ignore[N]' …` commands for the accounts not written.
 
 import { parseArgs } from "node:util";
-import { resolveConnection } from "../../provider/runtime/credentials";
+import { resolveConnection, type ResolvedConnection } from "../../provider/runtime/credentials";
 import { CloudManagerClient } from "../../sdk";
 import type { CommandIo } from "../command-io";
 import { writeFileAtomically } from "../output-file";
 import { Progress } from "../progress";
 import { accessListYaml } from "./access-list-yaml";
-import { adoptAccess } from "./adopted-access";
+import { adoptAccess, type AdoptedAccess } from "./adopted-access";
 import { failureMessage } from "./failure-message";
 import { ignoreCommands, oneLine } from "./ignore-suggestions";
 import { readOrganization } from "./read-organization";
@@ -72,7 +72,7 @@ export async function runAdopt(argv: readonly string[], io: CommandIo): Promise<
     return 1;
   };
 
-  let connection;
+  let connection: ResolvedConnection;
   try {
     connection = resolveConnection(args.baseUrl === undefined ? {} : { baseUrl: args.baseUrl }, io.env, args.orgId);
   } catch (e) {
@@ -88,7 +88,7 @@ export async function runAdopt(argv: readonly string[], io: CommandIo): Promise<
   });
   const progress = new Progress(io.stderr, args.progress ?? io.stderr.isTTY === true);
   let text: string;
-  let access;
+  let access: AdoptedAccess;
   try {
     const snapshot = await readOrganization(client, args.orgId, progress);
     access = adoptAccess(snapshot, { ignore: args.ignore });
