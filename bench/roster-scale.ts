@@ -1,0 +1,360 @@
+// `npm run bench:roster`: the rosters over large organizations (issue 22, item 4), through the real
+// engine (Automation API, as bench:e2e's "api" front). Per size: an in-process emulator seeded over
+// its control plane with M members and I pending invitations; a stack with an OrgRoster managing 50
+// people and those 50 as OrgMemberships (all already members: adopted, nothing sent). Printed per
+// size: the requests per list at up and at refresh (pages of 500), the dynamic provider process's peak
+// resident memory (the kernel's high-water mark, VmHWM, read from /proc while it runs), the state's
+// size and the part the roster's two outputs take (and what the same entries took as 0.1's arrays),
+// the median refresh time, then, after one newcomer joins by hand, the `preview --diff --refresh`
+// output's size and the gate's warning (whom it names first). Last: the refresh ratio of the largest
+// size to the smallest, and the targets.
+// A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
+// name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
+// ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
+
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { startEmulator, type RunningEmulator } from "../emulator";
+import type { RequestLogEntry } from "../emulator/types";
+import { findRepoRoot } from "../examples/demo/example-project";
+import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
+import { OrgMembership, OrgRoster } from "../index";
+import { ENV_VARS } from "../provider";
+
+const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3]
+  --sizes    members:invitations per run, comma-separated (default 1000:250,20000:5000)
+  --managed  people the roster manages, each an OrgMembership (default 50)
+  --repeat   refreshes timed per size (default 3; the median is printed)`;
+
+const TARGET_PEAK_BYTES = 300 * 1000 * 1000;
+const TARGET_RATIO = 3;
+const NEWCOMER = "zed-newcomer@evil.example";
+
+interface SizeFigures {
+  members: number;
+  invitations: number;
+  /** GET requests of each list, by operation: pages of the members list, reads of the invitations. */
+  reads: Record<"up" | "refresh" | "preview", { memberPages: number; invitationReads: number; other: number }>;
+  refreshSeconds: number[];
+  providerPeakBytes: number;
+  stateBytes: number;
+  rosterOutputBytes: number;
+  /** The same entries as 0.1's arrays (username inside each entry, no firstSeen). */
+  arrayShapeBytes: number;
+  rosterEntries: number;
+  diffBytes: number;
+  diffLines: number;
+  /** Lines marked +, - or ~ (a change); the others are context. */
+  markedLines: number;
+  /** Lines of the preview that mention the newcomer (the one change). */
+  newcomerLines: number;
+  gateNotice: string;
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { sizes: { type: "string" }, managed: { type: "string" }, repeat: { type: "string" }, help: { type: "boolean" } },
+    }));
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  const sizes = (values.sizes ?? "1000:250,20000:5000").split(",").map((s) => s.split(":").map(Number));
+  const managed = Number(values.managed ?? 50);
+  const repeat = Number(values.repeat ?? 3);
+  if (
+    sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n) || n < 0) || (s[0] ?? 0) < managed) ||
+    !Number.isInteger(managed) ||
+    managed < 1 ||
+    !Number.isInteger(repeat) ||
+    repeat < 1
+  ) {
+    console.error(
+      `--sizes must be members:invitations pairs with at least --managed members; --managed and --repeat whole numbers.\n${USAGE}`,
+    );
+    return 2;
+  }
+  const repoRoot = findRepoRoot();
+  const binDir = await ensurePulumiCli(repoRoot);
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
+  const results: SizeFigures[] = [];
+  const problems: string[] = [];
+  for (const [members = 0, invitations = 0] of sizes) {
+    process.stderr.write(`roster bench: ${members} members, ${invitations} invitations…\n`);
+    const figures = await runSize({ repoRoot, binDir, pulumiCommand }, members, invitations, managed, repeat);
+    results.push(figures);
+    printSize(figures);
+    for (const [op, r] of Object.entries(figures.reads)) {
+      if (r.memberPages !== Math.ceil((members + (op === "preview" ? 1 : 0)) / 500) || r.invitationReads !== 1) {
+        problems.push(
+          `${members} members, ${op}: ${r.memberPages} member pages and ${r.invitationReads} invitation reads (one paged read each expected)`,
+        );
+      }
+    }
+    const first = /\): ([^ ;]+)/.exec(figures.gateNotice)?.[1];
+    if (first !== NEWCOMER) problems.push(`${members} members: the gate named ${first ?? "nobody"} first, not the newcomer ${NEWCOMER}`);
+  }
+  printSummary(results, managed);
+  for (const p of problems) console.log(`PROBLEM: ${p}`);
+  return problems.length > 0 ? 1 : 0;
+}
+
+interface Env {
+  repoRoot: string;
+  binDir: string;
+  pulumiCommand: PulumiCommand;
+}
+
+async function runSize(env: Env, members: number, invitations: number, managed: number, repeat: number): Promise<SizeFigures> {
+  const emulator = await startEmulator({ orgName: "RosterBench" });
+  const temp = mkdtempSync(join(tmpdir(), "roster-bench-"));
+  mkdirSync(join(env.repoRoot, ".e2e-work"), { recursive: true });
+  // Inside the repository: the provider process resolves pulumi-cloudmanager/provider/runtime from it.
+  const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-bench-"));
+  const sampler = new PeakSampler();
+  try {
+    const org = emulator.org.id;
+    seed(emulator, members, invitations);
+    const usernames = Array.from({ length: managed }, (_, i) => memberName(i));
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: `roster-${members}`, projectName: "cloudmanager-roster-bench", program: program(org, usernames) },
+      {
+        workDir,
+        pulumiCommand: env.pulumiCommand,
+        envVars: {
+          PATH: [env.binDir, join(env.repoRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":"),
+          PULUMI_HOME: join(temp, "home"),
+          PULUMI_BACKEND_URL: `file://${mkdirAndReturn(join(temp, "backend"))}`,
+          PULUMI_CONFIG_PASSPHRASE: "",
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+          ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
+        },
+      },
+    );
+    await stack.setAllConfig({
+      "cloudmanager:baseUrl": { value: emulator.baseUrl },
+      "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
+      "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
+    });
+    sampler.start();
+    let mark = lastSeq(emulator);
+    await stack.up();
+    const upReads = listReads(emulator, mark, org);
+
+    const refreshSeconds: number[] = [];
+    let refreshReads = upReads;
+    for (let i = 0; i < repeat; i++) {
+      mark = lastSeq(emulator);
+      const started = performance.now();
+      await stack.refresh();
+      refreshSeconds.push((performance.now() - started) / 1000);
+      refreshReads = listReads(emulator, mark, org);
+    }
+    const state = await stateFigures(stack);
+
+    // One person more, added by hand: what the gate and `preview --diff` show of it.
+    emulator.state.addOrgUser(org, { username: NEWCOMER, roles: ["ORG_MEMBER"] });
+    mark = lastSeq(emulator);
+    const preview = await stack.preview({ diff: true, refresh: true });
+    const previewReads = listReads(emulator, mark, org);
+    sampler.stop();
+    const text = preview.stdout;
+    const lines = text.split("\n");
+    if (process.env["ROSTER_BENCH_DUMP"])
+      writeFileSync(`${process.env["ROSTER_BENCH_DUMP"]}-${members}.txt`, `${text}\n--- stderr ---\n${preview.stderr}`);
+    // Warnings go to stderr (Automation API); the display of the plan to stdout.
+    const notice = `${preview.stderr}\n${text}`.split("\n").find((line) => line.includes("undeclared access in organization")) ?? "";
+    return {
+      members,
+      invitations,
+      reads: { up: upReads, refresh: refreshReads, preview: previewReads },
+      refreshSeconds,
+      providerPeakBytes: sampler.peakBytes,
+      ...state,
+      diffBytes: Buffer.byteLength(text),
+      diffLines: lines.length,
+      // What the display marks as added, removed or changed; the rest is context it prints around a change.
+      markedLines: lines.filter((line) => /^\s*[+~-] /.test(line)).length,
+      newcomerLines: lines.filter((line) => line.includes(NEWCOMER)).length,
+      gateNotice: notice.trim(),
+    };
+  } finally {
+    sampler.stop();
+    await emulator.close();
+    rmSync(workDir, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+function mkdirAndReturn(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const memberName = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
+
+/** Members (the first an Organization Owner) and pending invitations, over the in-process control plane. */
+function seed(emulator: RunningEmulator, members: number, invitations: number): void {
+  const org = emulator.org.id;
+  for (let i = 0; i < members; i++) {
+    emulator.state.addOrgUser(org, { username: memberName(i), roles: [i === 0 ? "ORG_OWNER" : "ORG_MEMBER"] });
+  }
+  for (let i = 0; i < invitations; i++) {
+    emulator.state.inviteAs(
+      org,
+      { username: `invitee${String(i).padStart(5, "0")}@example.com`, roles: ["ORG_MEMBER"] },
+      "admin@example.com",
+    );
+  }
+  emulator.state.clearRequests();
+}
+
+/** An OrgRoster managing `usernames`, and each of them as an OrgMembership (already members: adopted). */
+function program(orgId: string, usernames: readonly string[]): PulumiFn {
+  return async () => {
+    const statuses: Record<string, pulumi.Output<string>> = {};
+    usernames.forEach((username, i) => {
+      statuses[username] = new OrgMembership(`person-${i}`, { orgId, username, roles: [i === 0 ? "ORG_OWNER" : "ORG_MEMBER"] }).status;
+    });
+    const roster = new OrgRoster("roster", { orgId, managed: [...usernames] });
+    return { statuses, rosterId: roster.id };
+  };
+}
+
+function lastSeq(emulator: RunningEmulator): number {
+  return emulator.state.requests().reduce((max, entry) => Math.max(max, entry.seq), 0);
+}
+
+/** GETs of the organization's members (pages) and pending invitations since `seq`; other API requests. */
+function listReads(emulator: RunningEmulator, seq: number, org: string): { memberPages: number; invitationReads: number; other: number } {
+  const log: RequestLogEntry[] = emulator.state.requests().filter((e) => e.seq > seq && e.path.startsWith("/api/") && e.status !== 401);
+  const isList = (e: RequestLogEntry, what: string) => e.method === "GET" && e.path.endsWith(`/orgs/${org}/${what}`);
+  const memberPages = log.filter((e) => isList(e, "users")).length;
+  const invitationReads = log.filter((e) => isList(e, "invites")).length;
+  return { memberPages, invitationReads, other: log.length - memberPages - invitationReads };
+}
+
+async function stateFigures(
+  stack: Stack,
+): Promise<Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "arrayShapeBytes" | "rosterEntries">> {
+  const exported = await stack.exportStack();
+  const deployment = exported.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] };
+  const roster = (deployment.resources ?? []).find((r) => r.type === "pulumi-nodejs:dynamic/cloudmanager:OrgRoster");
+  const outputs = roster?.outputs ?? {};
+  const maps = { unmanagedInvitations: outputs["unmanagedInvitations"] ?? {}, unmanagedMembers: outputs["unmanagedMembers"] ?? {} };
+  // What 0.1 stored for the same entries: arrays with the username inside each entry, no firstSeen.
+  const asArray = (map: unknown) =>
+    Object.entries(map as Record<string, Record<string, unknown>>).map(([username, entry]) => {
+      const { firstSeen: _firstSeen, ...rest } = entry;
+      return { username, ...rest };
+    });
+  const arrays = { unmanagedInvitations: asArray(maps.unmanagedInvitations), unmanagedMembers: asArray(maps.unmanagedMembers) };
+  return {
+    stateBytes: Buffer.byteLength(JSON.stringify(exported)),
+    rosterOutputBytes: Buffer.byteLength(JSON.stringify(maps)),
+    arrayShapeBytes: Buffer.byteLength(JSON.stringify(arrays)),
+    rosterEntries: arrays.unmanagedInvitations.length + arrays.unmanagedMembers.length,
+  };
+}
+
+/**
+ * The dynamic provider processes this bench started (descendants of this process whose command line
+ * names the dynamic-provider host): their high-water mark of resident memory (VmHWM), read every
+ * 100 ms while they run. VmHWM is the kernel's own peak, so a sample misses nothing before it.
+ */
+class PeakSampler {
+  peakBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    this.timer = setInterval(() => this.sample(), 100);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sample();
+  }
+
+  private sample(): void {
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
+        if (!cmdline.includes("dynamic-provider") || !descendsFrom(Number(name), process.pid)) continue;
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${name}/status`, "utf8"))?.[1];
+        if (hwm !== undefined) this.peakBytes = Math.max(this.peakBytes, Number(hwm) * 1024);
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+  }
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  let current = pid;
+  for (let depth = 0; depth < 10 && current > 1; depth++) {
+    const ppid = /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${current}/status`, "utf8"))?.[1];
+    if (ppid === undefined) return false;
+    current = Number(ppid);
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} KB`;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+function printSize(f: SizeFigures): void {
+  console.log(`\n${f.members.toLocaleString("en-US")} members, ${f.invitations.toLocaleString("en-US")} pending invitations`);
+  for (const [op, r] of Object.entries(f.reads)) {
+    console.log(`  ${op.padEnd(8)} member pages ${r.memberPages}, invitation reads ${r.invitationReads}, other API requests ${r.other}`);
+  }
+  console.log(
+    `  refresh: ${f.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.refreshSeconds).toFixed(2)} s)`,
+  );
+  console.log(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)}`);
+  console.log(
+    `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
+      `(as 0.1's arrays: ${kb(f.arrayShapeBytes)})`,
+  );
+  console.log(
+    `  one newcomer, preview --diff --refresh: ${kb(f.diffBytes)}, ${f.diffLines} lines, ${f.markedLines} marked +/-/~ (the rest unchanged context), ` +
+      `${f.newcomerLines} naming the newcomer`,
+  );
+  console.log(`  gate: ${f.gateNotice.length > 300 ? `${f.gateNotice.slice(0, 300)}…` : f.gateNotice} (${f.gateNotice.length} characters)`);
+}
+
+function printSummary(results: readonly SizeFigures[], managed: number): void {
+  if (results.length === 0) return;
+  const small = results[0];
+  const large = results[results.length - 1];
+  if (small === undefined || large === undefined) return;
+  const ratio = median(large.refreshSeconds) / median(small.refreshSeconds);
+  const peak = Math.max(...results.map((r) => r.providerPeakBytes));
+  console.log(`\nroster managing ${managed} (+ ${managed} OrgMemberships); targets (issue 22, item 4):`);
+  console.log(
+    `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
+  );
+  console.log(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
