@@ -34,7 +34,8 @@ export function keyedOutput<T extends object>(
     const key = Object.hasOwn(out, entry.key) ? `${entry.key}#${entry.id}` : entry.key;
     const before = previous.get(key);
     const firstSeen = before !== undefined && before.id === entry.id && before.firstSeen !== undefined ? before.firstSeen : now;
-    out[key] = { ...entry.value, firstSeen };
+    // Defined, not assigned: a username Cloud Manager lists is data, even one spelled "__proto__".
+    Object.defineProperty(out, key, { value: { ...entry.value, firstSeen }, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -95,6 +95,13 @@ describe("the outputs keyed by username", () => {
     });
   });
 
+  it("a key spelled like an object's own property is an entry like any other", () => {
+    const out = keyedOutput([{ key: "__proto__", id: "a".repeat(24), value: { roles: ["ORG_MEMBER"] } }], new Map(), THIS_READ);
+    expect(Object.keys(out)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(`{"__proto__":{"roles":["ORG_MEMBER"],"firstSeen":"${THIS_READ}"}}`));
+  });
+
   it("a person's second invitation is keyed username#invitationId, and reads back as that person", () => {
     const second = "f".repeat(24);
     const out = keyedOutput(
