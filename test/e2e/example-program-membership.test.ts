@@ -498,9 +498,11 @@ describe("the enforcement example with project roles (people.yaml gives people r
     const red = await pulumi(workDir, gate);
     expect(red.code, red.output).toBe(7);
     expect(red.output).toContain("no changes were expected for preview but changes were proposed");
-    expect(red.output).toContain(`warning: cloudmanager: undeclared access in project ${prod.id}: ${DAVE} (GROUP_DATA_ACCESS_ADMIN).`);
     expect(red.output).toContain(
-      `warning: cloudmanager: undeclared access in project ${analytics.id}: ${GUEST} (invited by ${ADMIN} at ${guest.createdAt}: GROUP_READ_ONLY).`,
+      `warning: cloudmanager: undeclared access in project ${prod.id} (1 entry): ${DAVE} (GROUP_DATA_ACCESS_ADMIN).`,
+    );
+    expect(red.output).toContain(
+      `warning: cloudmanager: undeclared access in project ${analytics.id} (1 entry): ${GUEST} (invited by ${ADMIN} at ${guest.createdAt}: GROUP_READ_ONLY).`,
     );
     expect(red.output).toContain(
       `warning: cloudmanager: ${BOB} in project "production" has GROUP_OWNER; \`pulumi up\` sets GROUP_READ_ONLY.`,

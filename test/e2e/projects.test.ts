@@ -363,9 +363,9 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     const said = warnings(red.output);
     expect(said).toEqual(
       expect.arrayContaining([
-        expect.stringContaining(`undeclared access in project ${prod.id}: ${STRANGER} (GROUP_DATA_ACCESS_ADMIN).`),
+        expect.stringContaining(`undeclared access in project ${prod.id} (1 entry): ${STRANGER} (GROUP_DATA_ACCESS_ADMIN).`),
         expect.stringContaining(
-          `undeclared access in project ${analytics.id}: ${GUEST} (invited by ${ADMIN} at ${guestInvitation.createdAt}: GROUP_READ_ONLY).`,
+          `undeclared access in project ${analytics.id} (1 entry): ${GUEST} (invited by ${ADMIN} at ${guestInvitation.createdAt}: GROUP_READ_ONLY).`,
         ),
         expect.stringContaining(`${BOB} in project "prod" has GROUP_OWNER; \`pulumi up\` sets GROUP_READ_ONLY.`),
       ]),
