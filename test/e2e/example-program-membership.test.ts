@@ -53,12 +53,13 @@ function pulumi(workDir: string, args: string[]): Promise<CliRun> {
 function workflowCommand(job: "preview" | "apply"): { command: string; env: Record<string, string> } {
   const workflow = parse(readFileSync(join(REPO_ROOT, "examples", "gitops", "cloud-manager-membership.yml"), "utf8")) as {
     env: Record<string, string>;
-    jobs: Record<string, { steps: { run?: string }[] }>;
+    jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }>;
   };
-  const command = workflow.jobs[job]?.steps.map((step) => step.run?.trim() ?? "").find((run) => run.startsWith("pulumi "));
-  if (command === undefined) throw new Error(`the workflow's ${job} job runs no pulumi command`);
-  const env = Object.fromEntries(Object.entries(workflow.env).filter(([name]) => name.startsWith("POLICY_")));
-  return { command, env };
+  const step = workflow.jobs[job]?.steps.find((s) => s.run?.trim().startsWith("pulumi ") === true);
+  if (step?.run === undefined) throw new Error(`the workflow's ${job} job runs no pulumi command`);
+  // The workflow's policy settings and the step's own environment (the apply step's engine settings).
+  const env = { ...Object.fromEntries(Object.entries(workflow.env).filter(([name]) => name.startsWith("POLICY_"))), ...step.env };
+  return { command: step.run.trim(), env };
 }
 
 /** Runs the workflow's `job` step through bash as the runner would: the repository is this one, the project `workDir`. */

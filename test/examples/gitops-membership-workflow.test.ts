@@ -22,7 +22,7 @@ import { parse } from "yaml";
 
 interface Job {
   if?: string;
-  steps: { run?: string; uses?: string; with?: Record<string, unknown> }[];
+  steps: { run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> }[];
 }
 
 interface Workflow {
@@ -117,6 +117,13 @@ describe("examples/gitops membership workflow", () => {
     for (const job of ["preview", "apply"]) expect(pulumiCommands(workflow.jobs[job])[0]).toContain(packOptions);
     // The gate judges Cloud Manager against the declarations, not the declarations themselves.
     expect(pulumiCommands(workflow.jobs["drift-check"])[0]).not.toContain("--policy-pack");
+  });
+
+  it("only the pruning apply skips the engine's intermediate checkpoints (a killed run's unrecorded invitation is pruned by the next)", () => {
+    const steps = Object.entries(workflow.jobs).flatMap(([name, job]) => job.steps.map((step) => ({ name, step })));
+    const skipping = steps.filter(({ step }) => step.env?.["PULUMI_SKIP_CHECKPOINTS"] === "true");
+    expect(skipping.map(({ name }) => name)).toEqual(["apply"]);
+    expect(skipping[0]?.step.run).toContain("--config prune=true");
   });
 
   it("takes Cloud Manager credentials from secrets, as environment variables (never stack config)", () => {

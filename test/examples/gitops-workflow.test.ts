@@ -16,7 +16,7 @@ import { ORG, resource } from "../policy/support";
 
 interface Job {
   if?: string;
-  steps: { run?: string; uses?: string; with?: Record<string, unknown> }[];
+  steps: { run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> }[];
 }
 
 interface Workflow {
@@ -84,6 +84,12 @@ describe("examples/gitops workflow", () => {
     const owner = resource("OrgInvitation", "x", { orgId: ORG, username: "x@gmail.com", roles: ["ORG_OWNER"] });
     expect(invitationRoleViolations(owner, reserved)).toHaveLength(1);
     expect(usernameDomainViolations(owner, domains)).toHaveLength(1);
+  });
+
+  it("keeps the engine's checkpoints: without a roster nothing would withdraw an unrecorded invitation of a killed run", () => {
+    const settings = [workflow.env, ...Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.env ?? {}))];
+    for (const env of settings) expect(env).not.toHaveProperty("PULUMI_SKIP_CHECKPOINTS");
+    expect(text).not.toMatch(/^\s*PULUMI_SKIP_CHECKPOINTS:/m);
   });
 
   it("takes Cloud Manager credentials from secrets, as environment variables (never stack config)", () => {
