@@ -33,20 +33,21 @@ interface CliRun {
   output: string;
 }
 
-/** Runs `pulumi <args>` in the project folder with the suite's environment, as a CI job would. */
-function pulumi(workDir: string, args: string[]): Promise<CliRun> {
+/** Runs `file args` in `cwd` with the suite's environment and `env`; stdout and stderr as one text. */
+function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(e2e.cli.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], {
-      cwd: workDir,
-      env: { ...process.env, ...e2e.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(file, args, { cwd, env: { ...process.env, ...e2e.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, output }));
   });
+}
+
+/** Runs `pulumi <args>` in the project folder with the suite's environment, as a CI job would. */
+function pulumi(workDir: string, args: string[]): Promise<CliRun> {
+  return run(join(e2e.cli.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"], workDir);
 }
 
 /** The GitOps workflow's `pulumi …` command of `job` (examples/gitops/cloud-manager-membership.yml), as its step writes it. */
@@ -65,17 +66,11 @@ function workflowCommand(job: "preview" | "apply"): { command: string; env: Reco
 /** Runs the workflow's `job` step through bash as the runner would: the repository is this one, the project `workDir`. */
 function runWorkflowStep(job: "preview" | "apply", workDir: string, stack: string): Promise<CliRun> {
   const { command, env } = workflowCommand(job);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("bash", ["-c", `${command} --color never`], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...e2e.env, ...env, GITHUB_WORKSPACE: REPO_ROOT, PULUMI_PROJECT_DIR: workDir, PULUMI_STACK: stack },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, output }));
+  return run("bash", ["-c", `${command} --color never`], REPO_ROOT, {
+    ...env,
+    GITHUB_WORKSPACE: REPO_ROOT,
+    PULUMI_PROJECT_DIR: workDir,
+    PULUMI_STACK: stack,
   });
 }
 
