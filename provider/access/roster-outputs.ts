@@ -31,7 +31,11 @@ export function keyedOutput<T extends object>(
 ): Record<string, T & Stamped> {
   const out: Record<string, T & Stamped> = {};
   for (const entry of found) {
-    const key = Object.hasOwn(out, entry.key) ? `${entry.key}#${entry.id}` : entry.key;
+    // "__proto__" is never a key: the engine hands olds back through protobuf's Struct.toJavaScript,
+    // which assigns (`ret[key] = …`), so that entry would become the map's prototype and vanish from
+    // the next diff — a team or user so named would never be reported or pruned. It is keyed
+    // `__proto__#id` instead (nameOfKey reads it back).
+    const key = Object.hasOwn(out, entry.key) || entry.key === "__proto__" ? `${entry.key}#${entry.id}` : entry.key;
     const before = previous.get(key);
     const firstSeen = before !== undefined && before.id === entry.id && before.firstSeen !== undefined ? before.firstSeen : now;
     // Defined, not assigned: a username Cloud Manager lists is data, even one spelled "__proto__".
@@ -57,6 +61,11 @@ export function storedEntries<T extends object>(value: unknown, keyField: string
   return Object.entries(value as Record<string, unknown>)
     .filter((e): e is [string, Record<string, unknown>] => typeof e[1] === "object" && e[1] !== null)
     .map(([key, v]) => ({ ...(v as T), key }));
+}
+
+/** The username or team name a member, user or team entry's key stands for (only "__proto__" is ever suffixed: keyedOutput). */
+export function nameOfKey(key: string): string {
+  return key.startsWith("__proto__#") ? "__proto__" : key;
 }
 
 /** The username an entry key stands for (`username#invitationId` for a person's second invitation). */

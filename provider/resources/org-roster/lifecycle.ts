@@ -25,6 +25,7 @@ import {
   keyedOutput,
   previousByKey,
   readTime,
+  nameOfKey,
   storedEntries,
   usernameOfKey,
   type FoundEntry,
@@ -87,7 +88,7 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   const stored = storedFound(olds);
   // An extra invitation of a declared person stays undeclared access whoever declares the person.
   const invitations = stored.invitations.filter((i) => i.extra === true || stillUnmanaged(usernameOfKey(i.key)));
-  const members = stored.members.filter((m) => stillUnmanaged(m.key));
+  const members = stored.members.filter((m) => stillUnmanaged(nameOfKey(m.key)));
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
   if (invitations.length + members.length > 0 && ledger.wasChecked(urnOf(news)))
@@ -300,7 +301,7 @@ function undeclaredNotice(orgId: string, found: Entries, prune: boolean, previou
     ...found.members.map((m) => ({
       kind: "member",
       key: m.key,
-      text: `${m.key} (member: ${m.roles.join(", ") || "no org role"})`,
+      text: `${nameOfKey(m.key)} (member: ${m.roles.join(", ") || "no org role"})`,
       firstSeen: m.firstSeen,
     })),
     ...found.invitations.map((i) => ({

@@ -23,6 +23,7 @@ import {
   keyedOutput,
   previousByKey,
   readTime,
+  nameOfKey,
   storedEntries,
   usernameOfKey,
   type FoundEntry,
@@ -250,7 +251,7 @@ function stillUndeclared(found: Entries, inputs: ProjectRosterInputs, ledger: De
   const { unmanaged, ignored } = rosterTests(inputs, declared.usernames);
   const teams = new Set([...inputs.teams.map((t) => t.toLowerCase()), ...declared.teamIds]);
   return {
-    users: found.users.filter((u) => unmanaged(u.key)),
+    users: found.users.filter((u) => unmanaged(nameOfKey(u.key))),
     // An extra invitation of a declared person stays undeclared access whoever declares the person.
     invitations: found.invitations.filter((i) => !ignored(usernameOfKey(i.key))),
     teams: found.teams.filter((t) => !teams.has(t.teamId.toLowerCase())),
@@ -374,7 +375,7 @@ async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
 /** The gate's warning: what is new first, then newest first, at most 50 names and the count of the rest (../../access/roster-summary). */
 function undeclaredNotice(projectId: string, found: Entries, prune: boolean, previous?: ReadonlySet<string>): string {
   const reported: Reported[] = [
-    ...found.users.map((u) => ({ kind: "user", key: u.key, text: `${u.key} (${u.roles.join(", ")})`, firstSeen: u.firstSeen })),
+    ...found.users.map((u) => ({ kind: "user", key: u.key, text: `${nameOfKey(u.key)} (${u.roles.join(", ")})`, firstSeen: u.firstSeen })),
     ...found.invitations.map((i) => ({
       kind: "invitation",
       key: i.key,
@@ -382,7 +383,12 @@ function undeclaredNotice(projectId: string, found: Entries, prune: boolean, pre
       firstSeen: i.firstSeen,
       createdAt: i.createdAt,
     })),
-    ...found.teams.map((t) => ({ kind: "team", key: t.key, text: `team "${t.key}" (${t.roles.join(", ")})`, firstSeen: t.firstSeen })),
+    ...found.teams.map((t) => ({
+      kind: "team",
+      key: t.key,
+      text: `team "${nameOfKey(t.key)}" (${t.roles.join(", ")})`,
+      firstSeen: t.firstSeen,
+    })),
   ];
   return (
     `undeclared access in project ${projectId} ${summarise(reported, { outputs: OUTPUTS, previous })}. ` +

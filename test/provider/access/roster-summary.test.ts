@@ -1,7 +1,7 @@
 // The rosters' gate message over large organizations (issue 22, item 4): what is new is named first,
 // then the newest, at most 50 names, and a count of the rest that points at the outputs holding them.
 import { describe, expect, it } from "vitest";
-import { keyedOutput, storedEntries, usernameOfKey } from "../../../provider/access/roster-outputs";
+import { keyedOutput, nameOfKey, storedEntries, usernameOfKey } from "../../../provider/access/roster-outputs";
 import { NAMED, orderNewestFirst, summarise, type Reported } from "../../../provider/access/roster-summary";
 
 const OUTPUTS = ["unmanagedMembers", "unmanagedInvitations"];
@@ -95,11 +95,20 @@ describe("the outputs keyed by username", () => {
     });
   });
 
-  it("a key spelled like an object's own property is an entry like any other", () => {
-    const out = keyedOutput([{ key: "__proto__", id: "a".repeat(24), value: { roles: ["ORG_MEMBER"] } }], new Map(), THIS_READ);
-    expect(Object.keys(out)).toEqual(["__proto__"]);
+  it("a name spelled __proto__ is keyed __proto__#id (the engine's Struct would make that key the prototype) and reads back by name", () => {
+    const id = "a".repeat(24);
+    const out = keyedOutput([{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"] } }], new Map(), THIS_READ);
+    expect(Object.keys(out)).toEqual([`__proto__#${id}`]);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
-    expect(JSON.parse(JSON.stringify(out))).toEqual(JSON.parse(`{"__proto__":{"roles":["ORG_MEMBER"],"firstSeen":"${THIS_READ}"}}`));
+    expect(nameOfKey(`__proto__#${id}`)).toBe("__proto__");
+    expect(nameOfKey("alice@x.com")).toBe("alice@x.com");
+    // Its firstSeen is kept like any other entry's.
+    const again = keyedOutput(
+      [{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"] } }],
+      new Map([[`__proto__#${id}`, { id, firstSeen: LAST_READ }]]),
+      THIS_READ,
+    );
+    expect(again[`__proto__#${id}`]?.firstSeen).toBe(LAST_READ);
   });
 
   it("a person's second invitation is keyed username#invitationId, and reads back as that person", () => {
