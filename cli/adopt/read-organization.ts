@@ -6,6 +6,7 @@
 
 import type { CloudManagerClient, Invitation, OrgUser } from "../../sdk";
 import type { Progress } from "../progress";
+import { orgRolesOf } from "../../provider/access/org-rules";
 
 /** A member: their username and this organization's roles and teams. */
 export interface MemberRecord {
@@ -73,10 +74,12 @@ export async function readOrganization(client: CloudManagerClient, orgId: string
   return { org: { id: org.id, name: org.name }, members, invitations, teams, projects };
 }
 
-/** This organization's roles only: a user's list may carry other organizations' and projects' roles. */
+/**
+ * This organization's roles only, by the provider's own rule (OrgMembership compares exactly these):
+ * a user's list also carries other organizations', projects' and (Ops Manager) global roles.
+ */
 function memberOf(user: OrgUser, orgId: string): MemberRecord {
-  const roles = user.roles.filter((r) => r.groupId === undefined && (r.orgId === undefined || r.orgId === orgId)).map((r) => r.roleName);
-  return { username: user.username, roles: [...new Set(roles)], teamIds: [...user.teamIds] };
+  return { username: user.username, roles: [...new Set(orgRolesOf(user, orgId))], teamIds: [...user.teamIds] };
 }
 
 function invitationOf(i: Invitation): InvitationRecord {
