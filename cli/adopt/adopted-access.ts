@@ -47,6 +47,16 @@ export function adoptAccess(snapshot: OrganizationSnapshot, options: { ignore?: 
   const notes: string[] = [];
   const patterns = new IgnorePatterns(options.ignore ?? []);
   const unclassified: IgnoreSuggestion[] = [];
+  // `ignore` entries are patterns in which `*` matches anything, with no escape: an account whose
+  // name holds a `*` cannot be ignored alone (a service user named "*" would exempt everyone from the
+  // gate and from prune), so it is a note, never a ready-to-run command.
+  const leaveOut = (entry: string, reason: string): void => {
+    if (entry.includes("*")) {
+      notes.push(
+        `${reason}; its name holds "*", which \`ignore\` reads as a wildcard matching other accounts, so no ignore entry is suggested: the gate will report it until the account is removed or renamed`,
+      );
+    } else unclassified.push({ entry, reason });
+  };
   const teamName = new Map(snapshot.teams.map((t) => [t.id, t.name]));
   /** Left out (ignored or unclassifiable), by username key: not reported again below. */
   const leftOut = new Set<string>();
@@ -62,7 +72,7 @@ export function adoptAccess(snapshot: OrganizationSnapshot, options: { ignore?: 
     const problem = usernameProblem(username);
     if (problem === undefined) return true;
     leftOut.add(key);
-    unclassified.push({ entry: username, reason: `${what} "${username}" is not written as a person: ${problem}` });
+    leaveOut(username, `${what} "${username}" is not written as a person: ${problem}`);
     return false;
   };
 
@@ -82,10 +92,7 @@ export function adoptAccess(snapshot: OrganizationSnapshot, options: { ignore?: 
     if (!classify(member.username, "member")) continue;
     if (member.roles.length === 0) {
       leftOut.add(usernameKey(member.username));
-      unclassified.push({
-        entry: member.username,
-        reason: `member "${member.username}" has no organization role, so no entry can declare them`,
-      });
+      leaveOut(member.username, `member "${member.username}" has no organization role, so no entry can declare them`);
       continue;
     }
     people.set(usernameKey(member.username), {

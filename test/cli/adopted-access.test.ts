@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { adoptAccess } from "../../cli/adopt/adopted-access";
+import { compileWildcard } from "../../provider/access/wildcard";
 import type { OrganizationSnapshot } from "../../cli/adopt/read-organization";
 
 const ORG = { id: "5f1b2c3d4e5f6a7b8c9d0e1f", name: "Acme" };
@@ -66,5 +67,27 @@ describe("adoptAccess", () => {
     expect(notes).toContain(`It has roles in "quiet" (${P1})`);
     // With the team gone from the file, nobody names project "quiet": its roster does not exist, nor does the gate look there.
     expect(notes).toContain("the gate does not look at this project");
+  });
+
+  it("never suggests an ignore entry holding a `*`: ignore reads it as a wildcard that would exempt others (found in review)", () => {
+    const starred: OrganizationSnapshot = {
+      ...snapshot,
+      members: [
+        { username: "*", roles: ["ORG_MEMBER"], teamIds: [] },
+        { username: "a*@example.com", roles: [], teamIds: [] },
+        { username: "svc user", roles: ["ORG_MEMBER"], teamIds: [] },
+        { username: "alice@example.com", roles: ["ORG_OWNER"], teamIds: [] },
+      ],
+      invitations: [],
+    };
+    const access = adoptAccess(starred);
+    const widened = access.ignore.filter((s) => compileWildcard(s.entry)("alice@example.com")).map((s) => s.entry);
+    expect(widened).toEqual([]);
+    expect(access.ignore.map((s) => s.entry)).toContain("svc user");
+    const notes = access.notes.join("\n");
+    expect(notes).toContain('member "*" is not written as a person');
+    expect(notes).toContain('member "a*@example.com" has no organization role');
+    expect(notes).toContain("no ignore entry is suggested: the gate will report it");
+    expect(access.people.map((p) => p.email)).toEqual(["alice@example.com"]);
   });
 });
