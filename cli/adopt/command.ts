@@ -19,7 +19,7 @@ import { failureMessage } from "./failure-message";
 import { ignoreCommands, oneLine } from "./ignore-suggestions";
 import { readOrganization } from "./read-organization";
 
-export const ADOPT_USAGE = `Usage: pulumi-cloudmanager adopt --org <organization id> [options] > people.yaml
+export const ADOPT_USAGE = `Usage: pulumi-cloudmanager adopt --org <organization id> [options] [--out people.yaml]
 
 Reads the organization (GET requests only) and writes the people.yaml of examples/org-membership:
 its teams with their project roles, and every member and pending invitation with their roles, teams
