@@ -1,16 +1,20 @@
 // Who adopt does NOT write as a person: accounts the enforcement example could not declare, and the
 // ones the user names with --ignore (break-glass accounts). Each becomes an entry of the stack config
-// `ignore`, which both rosters honour: never reported, never pruned. The rules for a username are the
-// ones OrgMembership's check applies (provider/model/checks.ts), so that nothing written here is
-// refused at `pulumi preview`: an address a person could be invited by, in one script.
+// `ignore`, which both rosters honour: never reported, never pruned. The rules for a username are
+// OrgMembership's own (provider/access/identity.ts addressProblem, which its check applies), so that
+// nothing written here is refused at `pulumi preview`.
 
-import { mixedScriptProblem } from "../../provider/access/identity";
+import { addressProblem, MAX_EMAIL_LENGTH, MAX_LOCAL_PART_LENGTH, type AddressProblem } from "../../provider/access/identity";
 import { compileWildcard, type WildcardTest } from "../../provider/access/wildcard";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const MAX_EMAIL_LENGTH = 254;
-const MAX_LOCAL_PART_LENGTH = 64;
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+/** Adopt's words for what the provider's address rules found. */
+const WHY: Record<AddressProblem["kind"], string> = {
+  invisible: "it contains an invisible or control character",
+  "too-long": `it is longer than ${MAX_EMAIL_LENGTH} characters`,
+  "mixed-script": "it mixes scripts (a lookalike address)",
+  "not-an-email": "it is not an email address (an API-key or service user?)",
+  "local-part-too-long": `the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`,
+};
 
 /** One entry for the stack config `ignore`: a username or a pattern, and why. */
 export interface IgnoreSuggestion {
@@ -27,12 +31,8 @@ export function usernameProblem(username: string): string | undefined {
   // Trimmed first, as the check does (and as usernames are compared: sdk/api/username.ts).
   const trimmed = username.trim();
   if (trimmed === "") return "it is empty";
-  if (INVISIBLE.test(trimmed)) return "it contains an invisible or control character";
-  if (trimmed.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
-  if (mixedScriptProblem(trimmed) !== undefined) return `it mixes scripts (a lookalike address)`;
-  if (!EMAIL.test(trimmed)) return "it is not an email address (an API-key or service user?)";
-  if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) return `the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`;
-  return undefined;
+  const problem = addressProblem(trimmed);
+  return problem === undefined ? undefined : WHY[problem.kind];
 }
 
 /** The user's --ignore patterns, each with the accounts it matched (for the suggestion's reason). */

@@ -68,3 +68,40 @@ export function mixedScriptProblem(username: string): string | undefined {
 function codePoint(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
+
+// Deliberately loose: Cloud Manager is the authority on addresses; this catches typos such as a
+// missing "@" or a name pasted where the email belongs, before anything is sent.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 5321 §4.5.3.1: 254 characters for an address as a path, 64 for its local part. */
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_LOCAL_PART_LENGTH = 64;
+// Control, format (zero-width space, soft hyphen, direction marks, BOM), surrogate, private-use and
+// unassigned characters, and line/paragraph separators: invisible in a review, never in an address.
+export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
+/** Why a (trimmed, non-empty) username cannot be a person's address, in the order the rules apply. */
+export type AddressProblem =
+  | { kind: "invisible"; codePoint: string; position: number }
+  | { kind: "too-long" }
+  | { kind: "mixed-script"; detail: string }
+  | { kind: "not-an-email" }
+  | { kind: "local-part-too-long" };
+
+/**
+ * The one set of rules for a person's username: OrgMembership's and OrgInvitation's check
+ * (../model/checks.ts) and adopt (cli/) word the answer their own way, but never disagree on it.
+ */
+export function addressProblem(trimmed: string): AddressProblem | undefined {
+  const invisible = INVISIBLE.exec(trimmed);
+  if (invisible !== null) {
+    const codePoint = (invisible[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    return { kind: "invisible", codePoint, position: invisible.index + 1 };
+  }
+  if (trimmed.length > MAX_EMAIL_LENGTH) return { kind: "too-long" };
+  // A lookalike (a Cyrillic "а" in a Latin address) would invite someone else than the reviewer read.
+  const mixed = mixedScriptProblem(trimmed);
+  if (mixed !== undefined) return { kind: "mixed-script", detail: mixed };
+  if (!EMAIL.test(trimmed)) return { kind: "not-an-email" };
+  if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) return { kind: "local-part-too-long" };
+  return undefined;
+}

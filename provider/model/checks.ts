@@ -5,7 +5,7 @@
 
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import { KNOWN_ORG_ROLES, KNOWN_PROJECT_ROLES } from "../../sdk/types";
-import { mixedScriptProblem } from "../access/identity";
+import { addressProblem, INVISIBLE, MAX_EMAIL_LENGTH, MAX_LOCAL_PART_LENGTH, type AddressProblem } from "../access/identity";
 import { matchesEverything } from "../access/wildcard";
 import { warn } from "../deployment/notices";
 import { codedMessage } from "../errors/codes";
@@ -13,16 +13,10 @@ import { isUnknown, type PropertyBag } from "./property-bag";
 import { waitingTeamName } from "./team-ref";
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
-// Deliberately loose: Cloud Manager is the authority on addresses; this catches typos such as a
-// missing "@" or a name pasted where the email belongs, before anything is sent.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const KNOWN_ROLES: ReadonlySet<string> = new Set(KNOWN_ORG_ROLES);
 
 // Bounds, so that a runaway value (a file pasted into a field, a generated list) gets one short,
 // readable error instead of megabytes of reasons and thousands of warnings.
-/** RFC 5321 §4.5.3.1: 254 characters for an address as a path, 64 for its local part. */
-const MAX_EMAIL_LENGTH = 254;
-const MAX_LOCAL_PART_LENGTH = 64;
 /** Cloud Manager has six organization roles; a list far longer than that is a mistake. */
 const MAX_ROLES = 32;
 /** Teams an organization may have (Cloud Manager allows 250). */
@@ -30,9 +24,6 @@ const MAX_TEAM_IDS = 250;
 /** Problems listed per property before the rest are counted; values are shown shortened. */
 const MAX_REASONS = 10;
 const MAX_SHOWN_CHARS = 80;
-// Control, format (zero-width space, soft hyphen, direction marks, BOM), surrogate, private-use and
-// unassigned characters, and line/paragraph separators: invisible in a review, never in an address.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 
 /**
  * `waitingTeams`: a `teamIds` entry may be a Team that waits for a founder (`waiting:<name>`,
@@ -90,39 +81,34 @@ function checkOrgId(value: unknown): Checked {
   return { value: value.toLowerCase(), reasons: [] };
 }
 
+/** The check's words for what addressProblem found. */
+function addressReason(value: string, problem: AddressProblem): string {
+  switch (problem.kind) {
+    case "invisible":
+      return (
+        `${shown(value)} contains an invisible or control character (U+${problem.codePoint} at position ${problem.position}); ` +
+        `type the address again instead of pasting it`
+      );
+    case "too-long":
+      return `${shown(value)} is not an email address: it is longer than ${MAX_EMAIL_LENGTH} characters`;
+    case "mixed-script":
+      return codedMessage("MIXED_SCRIPT_USERNAME", problem.detail);
+    case "not-an-email":
+      return `${shown(value)} is not an email address; Cloud Manager usernames are emails`;
+    case "local-part-too-long":
+      return `${shown(value)} is not an email address: the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`;
+  }
+}
+
 function checkUsername(value: unknown): Checked {
   if (isUnknown(value)) return { value, reasons: [] };
   if (typeof value !== "string" || value.trim() === "") {
     return { value, reasons: ["username is required: the email address of the person to invite"] };
   }
   const trimmed = value.trim();
-  const invisible = INVISIBLE.exec(trimmed);
-  if (invisible !== null) {
-    const code = (invisible[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
-    return {
-      value,
-      reasons: [
-        `${shown(value)} contains an invisible or control character (U+${code} at position ${invisible.index + 1}); ` +
-          `type the address again instead of pasting it`,
-      ],
-    };
-  }
-  if (trimmed.length > MAX_EMAIL_LENGTH) {
-    return { value, reasons: [`${shown(value)} is not an email address: it is longer than ${MAX_EMAIL_LENGTH} characters`] };
-  }
-  // A lookalike (a Cyrillic "а" in a Latin address) would invite someone else than the reviewer read.
-  const mixed = mixedScriptProblem(trimmed);
-  if (mixed !== undefined) return { value, reasons: [codedMessage("MIXED_SCRIPT_USERNAME", mixed)] };
-  if (!EMAIL.test(trimmed)) {
-    return { value, reasons: [`${shown(value)} is not an email address; Cloud Manager usernames are emails`] };
-  }
-  if (trimmed.lastIndexOf("@") > MAX_LOCAL_PART_LENGTH) {
-    return {
-      value,
-      reasons: [`${shown(value)} is not an email address: the part before "@" is longer than ${MAX_LOCAL_PART_LENGTH} characters`],
-    };
-  }
-  return { value: trimmed, reasons: [] };
+  const problem = addressProblem(trimmed);
+  if (problem === undefined) return { value: trimmed, reasons: [] };
+  return { value, reasons: [addressReason(value, problem)] };
 }
 
 function checkRoles(value: unknown): Checked & { unknownOrgRoles: string[] } {
