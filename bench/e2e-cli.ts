@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { sampleCpu, type CpuSampler } from "./cpu-by-process";
 import type { RequestLogEntry } from "../emulator/types";
@@ -91,7 +91,12 @@ export async function packAndInstall(env: BenchEnvironment): Promise<PackedInsta
       npmEnv,
       "npm install of the packed tarball (it needs the npm registry or npm's cache)",
     );
-    return { temp, nodeModules: join(install, "node_modules"), remove: () => rmSync(temp, { recursive: true, force: true }) };
+    const nodeModules = join(install, "node_modules");
+    for (const [name, text] of Object.entries(NOOP_PROVIDER_PACKAGE)) {
+      mkdirSync(join(nodeModules, NOOP_PROVIDER, dirname(name)), { recursive: true });
+      writeFileSync(join(nodeModules, NOOP_PROVIDER, name), text);
+    }
+    return { temp, nodeModules, remove: () => rmSync(temp, { recursive: true, force: true }) };
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
     throw e;
@@ -123,9 +128,17 @@ exports.statuses = statuses;
   };
 }
 
+/** The floor's provider: a package installed beside pulumi-cloudmanager whose module is the provider. */
+export const NOOP_PROVIDER = "cloudmanager-bench-noop";
+export const NOOP_PROVIDER_PACKAGE: Record<string, string> = {
+  "package.json": JSON.stringify({ name: NOOP_PROVIDER, version: "1.0.0", main: "index.js" }),
+  "index.js": `"use strict";\nexports.create = async (inputs) => ({ id: inputs.name });\n`,
+};
+
 /**
  * The floor: N dynamic resources whose provider has `create` only (the engine's defaults stand in
- * for the rest), so its stored provider is as small as JavaScript allows; each exports its id.
+ * for the rest) and is a module under node_modules, so Pulumi stores it as one `require` line, as it
+ * stores pulumi-cloudmanager's installed providers: as small as JavaScript allows. Each exports its id.
  */
 export function noopProgramFiles(count: number): Record<string, string> {
   const names = JSON.stringify(resourceNames(count));
@@ -134,7 +147,7 @@ export function noopProgramFiles(count: number): Record<string, string> {
     "package.json": JSON.stringify({ name: "bench-noop", private: true, main: "index.js" }),
     "index.js": `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const provider = { create: async (inputs) => ({ id: inputs.name }) };
+const provider = require("${NOOP_PROVIDER}");
 class Noop extends pulumi.dynamic.Resource {
   constructor(name) { super(provider, name, { name }, undefined, "bench", "Noop"); }
 }

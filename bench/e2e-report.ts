@@ -50,7 +50,7 @@ export interface StoredProviderFigures {
   maxBytes: number;
   /** No private key or client secret anywhere in the program's resources. */
   noSecret: boolean;
-  /** Every `__provider` requires pulumi-cloudmanager/provider/runtime (loads the installed runtime). */
+  /** Every `__provider` requires the installed pulumi-cloudmanager (its runtime or the type's stored module). */
   loadsRuntime: boolean;
 }
 
@@ -188,7 +188,9 @@ export interface StateResourceLike {
   outputs?: Record<string, unknown>;
 }
 
-export const RUNTIME_REQUIRE = /require\(\s*["']pulumi-cloudmanager\/provider\/runtime["']\s*\)/;
+/** The thin provider's require of the runtime, or (installed) the require of the type's stored module. */
+export const RUNTIME_REQUIRE =
+  /require\(\s*["']pulumi-cloudmanager\/(?:provider\/runtime|dist\/provider\/resources\/[a-z-]+\/stored\.js)["']\s*\)/;
 
 /** The `__provider` figures of the resources of one type, from a state export. */
 export function storedProviderFigures(
@@ -620,7 +622,7 @@ export function formatReport(result: E2eBenchResult): string {
       (p) =>
         `${PROGRAM_LABEL[p.program]} ${p.minBytes === p.maxBytes ? group(p.maxBytes) : `${group(p.minBytes)}-${group(p.maxBytes)}`} B over ${p.resources} resources` +
         (p.program === "real"
-          ? ` (${p.noSecret ? "no secret" : "SECRET FOUND"}; ${p.loadsRuntime ? "requires pulumi-cloudmanager/provider/runtime" : "NO RUNTIME REQUIRE"})`
+          ? ` (${p.noSecret ? "no secret" : "SECRET FOUND"}; ${p.loadsRuntime ? "requires the installed pulumi-cloudmanager" : "NO RUNTIME REQUIRE"})`
           : ""),
     );
     out.push(`  stored __provider per resource (state export after up and after refresh): ${providers.join("; ") || "not measured"}`);

@@ -216,6 +216,14 @@ describe("bench:e2e stored provider", () => {
     expect(storedProviderFigures("real", leaky, type, ["the-private-key"]).noSecret).toBe(false);
     const frozen = [{ type, outputs: { __provider: "exports.handler = () => ({ create: async () => ({ id: 'x' }) });" } }];
     expect(storedProviderFigures("real", frozen, type, []).loadsRuntime).toBe(false);
+    const installed =
+      'exports.handler = __f0;\nconst provider = require("pulumi-cloudmanager/dist/provider/resources/org-invitation/stored.js");';
+    expect(
+      storedProviderFigures("real", [{ type, inputs: { __provider: installed }, outputs: { __provider: installed } }], type, [])
+        .loadsRuntime,
+    ).toBe(true);
+    const elsewhere = installed.replace("pulumi-cloudmanager", "pulumi-cloudmanager-fork");
+    expect(storedProviderFigures("real", [{ type, outputs: { __provider: elsewhere } }], type, []).loadsRuntime).toBe(false);
   });
 });
 

@@ -2,10 +2,22 @@
 // files, the commands of each phase, the rotation of the order, the summaries against the minimal
 // no-op, the growth across sizes and the targets table, on made-up samples. No Pulumi CLI runs here
 // and no time is asserted: the bench's figures are a report.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseE2eBenchArgs } from "../../bench/e2e-args";
-import { noopProgramFiles, phaseArgs, pluginProgramFiles, realProgramFiles, rotation } from "../../bench/e2e-cli";
+import {
+  NOOP_PROVIDER,
+  NOOP_PROVIDER_PACKAGE,
+  noopProgramFiles,
+  phaseArgs,
+  pluginProgramFiles,
+  realProgramFiles,
+  rotation,
+} from "../../bench/e2e-cli";
 import {
   cliGrowth,
   cliTargetRows,
@@ -56,10 +68,34 @@ describe("bench:e2e CLI programs", () => {
     expect(program).toContain(`orgId: "${ORG}"`);
   });
 
-  it("the no-op's provider is create alone and needs nothing of ours", () => {
+  it("the no-op's provider is a module of create alone, needs nothing of ours, and is stored as one require line", () => {
     const program = noopProgramFiles(2)["index.js"] as string;
-    expect(program).toContain("const provider = { create: async (inputs) => ({ id: inputs.name }) };");
+    expect(program).toContain(`const provider = require("${NOOP_PROVIDER}");`);
     expect(program).not.toContain("pulumi-cloudmanager");
+    // Serialized as dynamic.Resource does, from a folder where the package lies under node_modules.
+    const dir = mkdtempSync(join(tmpdir(), "cm-bench-noop-"));
+    try {
+      for (const [name, text] of Object.entries(NOOP_PROVIDER_PACKAGE)) {
+        mkdirSync(join(dir, "node_modules", NOOP_PROVIDER, dirname(name)), { recursive: true });
+        writeFileSync(join(dir, "node_modules", NOOP_PROVIDER, name), text);
+      }
+      const pulumi = JSON.stringify(resolve(__dirname, "../../node_modules/@pulumi/pulumi"));
+      const script = `const provider = require("${NOOP_PROVIDER}");
+        require(${pulumi}).runtime.serializeFunction(() => provider, { allowSecrets: true })
+          .then((sf) => process.stdout.write(JSON.stringify({ text: sf.text, methods: Object.keys(provider) })));`;
+      const out = JSON.parse(
+        execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+      ) as {
+        text: string;
+        methods: string[];
+      };
+      expect(out.methods).toEqual(["create"]);
+      expect(out.text).toContain(`const provider = require("${NOOP_PROVIDER}/index.js");`);
+      expect(out.text.match(/require\(/g)).toHaveLength(1);
+      expect(Buffer.byteLength(out.text)).toBeLessThanOrEqual(300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("the plugin program is YAML of N cloudmanager:OrgInvitation on the installed plugin, the org id quoted", () => {

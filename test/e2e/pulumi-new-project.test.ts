@@ -113,9 +113,12 @@ describe("a project made like `pulumi new typescript`, with the packed package i
     expect(up.result.summary.resourceChanges).toEqual({ create: 2 }); // the invitation and the stack
     expect(await stack.outputs()).toEqual({ status: "PENDING", embedded: "Embedded" });
     expect(e2e.view.pendingFor("alice@example.com").roles).toEqual(["ORG_MEMBER"]);
-    // The stored provider loads the runtime the project installed.
+    // Installed, the stored provider is one require of the type's module in the project's copy.
     const [invitation] = (await stack.invitations()).values();
-    expect(String(invitation?.outputs?.["__provider"])).toContain("pulumi-cloudmanager/provider/runtime");
+    for (const stored of [invitation?.inputs?.["__provider"], invitation?.outputs?.["__provider"]]) {
+      expect(String(stored)).toContain('require("pulumi-cloudmanager/dist/provider/resources/org-invitation/stored.js")');
+      expect(Buffer.byteLength(String(stored))).toBeLessThanOrEqual(400);
+    }
 
     writeFileSync(join(fresh.dir, "tsconfig.json"), TSCONFIG_NODENEXT);
     const again = await stack.preview({ expectNoChanges: true });

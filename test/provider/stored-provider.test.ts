@@ -4,7 +4,7 @@
 // the emulator. Built output (dist/) is what users install, so this runs on `npm run build`'s output.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -247,5 +247,110 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
 
   it("keeps the same text for every resource, so the state grows by a fixed small amount per resource", () => {
     expect(readFileSync(file, "utf8")).toBe(serialized.text);
+  });
+});
+
+// Installed (the package under node_modules, as users have it), each resource class stores its type's
+// stored module by its package path: one `require` line instead of the thin provider's methods.
+const FOLDERS: Record<string, string> = {
+  OrgInvitation: "org-invitation",
+  OrgMembership: "org-membership",
+  OrgRoster: "org-roster",
+  Team: "team",
+  ProjectTeam: "project-team",
+  ProjectMembership: "project-membership",
+  ProjectRoster: "project-roster",
+};
+
+// Every resource class of the installed copy, constructed under Pulumi's mock monitor: type → stored text,
+// and whether the program process loaded the runtime (it must not: the provider process loads it).
+const SERIALIZE_INSTALLED = `
+const pulumi = require("@pulumi/pulumi");
+const cm = require("pulumi-cloudmanager");
+(async () => {
+  const stored = {};
+  await pulumi.runtime.setMocks({
+    newResource: (args) => { stored[args.type.split(":").pop()] = args.inputs.__provider; return { id: args.id || "x/y", state: args.inputs }; },
+    call: () => ({}),
+  });
+  const orgId = "5f1b2c3d4e5f6a7b8c9d0e1f", projectId = "6a1b2c3d4e5f6a7b8c9d0e1f";
+  new cm.OrgInvitation("i", { orgId, username: "i@example.com", roles: ["ORG_MEMBER"] });
+  new cm.OrgMembership("m", { orgId, username: "m@example.com", roles: ["ORG_MEMBER"] });
+  new cm.OrgRoster("r", { orgId, managed: [] });
+  new cm.Team("t", { orgId, name: "t" });
+  new cm.ProjectTeam("pt", { orgId, projectId, teamId: "7a1b2c3d4e5f6a7b8c9d0e1f", roles: ["GROUP_READ_ONLY"] });
+  new cm.ProjectMembership("pm", { orgId, projectId, username: "p@example.com", roles: ["GROUP_READ_ONLY"] });
+  new cm.ProjectRoster("pr", { orgId, projectId, managed: [] });
+  await new Promise((r) => setTimeout(r, 500));
+  const runtimeLoaded = Object.keys(require.cache).some((p) => p.includes("provider/runtime/index.js"));
+  process.stdout.write(JSON.stringify({ stored, runtimeLoaded }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+describe("StoredModule_WhenInstalled", () => {
+  let emulator: RunningEmulator;
+  // Inside the repository (.e2e-work is ignored), so the copy's own dependencies resolve through the
+  // repository's node_modules while the copy itself lies under a node_modules folder.
+  const project = join(ROOT, ".e2e-work", `stored-module-${process.pid}`);
+  let stored: Record<string, string>;
+  let runtimeLoaded: boolean;
+
+  beforeAll(async () => {
+    expect(existsSync(join(ROOT, "dist/provider/runtime/index.js")), "run `npm run build` first").toBe(true);
+    const installed = join(project, "node_modules/pulumi-cloudmanager");
+    mkdirSync(installed, { recursive: true });
+    // Its own package.json: without it the repository's would make "pulumi-cloudmanager" a self-reference.
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "stored-module-project", private: true }));
+    cpSync(join(ROOT, "package.json"), join(installed, "package.json"));
+    cpSync(join(ROOT, "dist"), join(installed, "dist"), { recursive: true });
+    emulator = await startEmulator();
+    const run = await runNode(SERIALIZE_INSTALLED, project);
+    expect(run.code, run.stderr).toBe(0);
+    ({ stored, runtimeLoaded } = JSON.parse(run.stdout) as { stored: Record<string, string>; runtimeLoaded: boolean });
+  }, 60_000);
+  afterAll(async () => {
+    await emulator.close();
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it("stores each type as one require of its own module: at most 400 bytes, nothing else captured", () => {
+    expect(Object.keys(stored).sort()).toEqual(Object.keys(FOLDERS).sort());
+    for (const [type, text] of Object.entries(stored)) {
+      expect({ type, bytes: Buffer.byteLength(text) }).toEqual({ type, bytes: Math.min(Buffer.byteLength(text), 400) });
+      expect(text).toContain(`require("pulumi-cloudmanager/dist/provider/resources/${FOLDERS[type]}/stored.js")`);
+      expect(text.match(/require\(/g)).toHaveLength(1);
+    }
+    expect(runtimeLoaded).toBe(false);
+  });
+
+  it("runs the whole lifecycle from a fresh process where the package is installed, on that copy's runtime", async () => {
+    const file = join(project, "invitation-provider.js");
+    writeFileSync(file, stored["OrgInvitation"] ?? "");
+    const config = {
+      "cloudmanager:baseUrl": emulator.baseUrl,
+      "cloudmanager:publicKey": emulator.credentials.publicKey,
+      "cloudmanager:privateKey": emulator.credentials.privateKey,
+    };
+    const run = await runNode(DRIVE, project, {
+      STORED_PROVIDER_FILE: file,
+      STACK_CONFIG: JSON.stringify(config),
+      ORG_ID: emulator.org.id,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as DriveResult;
+    expect(out.create.outs.status).toBe("PENDING");
+    expect(out.update.outs.roles).toEqual(["ORG_READ_ONLY"]);
+    expect(emulator.state.pendingInvitations(emulator.org.id)).toEqual([]);
+    expect(out.runtimePath).toBe(join(project, "node_modules/pulumi-cloudmanager/dist/provider/runtime/index.js"));
+  });
+
+  it("names the missing module when the package is not installed where the provider runs", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "cm-stored-module-empty-"));
+    const script = `
+      try { require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))})(${JSON.stringify(stored["OrgMembership"] ?? "")}).handler(); }
+      catch (e) { process.stdout.write(e.message); }`;
+    const run = await runNode(script, empty);
+    rmSync(empty, { recursive: true, force: true });
+    expect(run.stdout).toContain("Cannot find module 'pulumi-cloudmanager/dist/provider/resources/org-membership/stored.js'");
   });
 });

@@ -6,6 +6,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { OrgInvitationStatus } from "./model";
 
 export interface OrgInvitationArgs {
@@ -91,6 +93,6 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
       inviterUsername: undefined,
       orgName: undefined,
     };
-    super(storedProvider, name, props, opts, "cloudmanager", "OrgInvitation");
+    super(storedProviderOf(stored, storedProvider), name, props, opts, "cloudmanager", "OrgInvitation");
   }
 }

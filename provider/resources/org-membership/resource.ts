@@ -7,6 +7,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedMembershipProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { OrgMembershipStatus } from "./model";
 
 export interface OrgMembershipArgs {
@@ -67,6 +69,6 @@ export class OrgMembership extends pulumi.dynamic.Resource {
       inviterUsername: undefined,
       orgName: undefined,
     };
-    super(storedMembershipProvider, name, props, opts, "cloudmanager", "OrgMembership");
+    super(storedProviderOf(stored, storedMembershipProvider), name, props, opts, "cloudmanager", "OrgMembership");
   }
 }

@@ -6,6 +6,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedRosterProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
 
 export interface OrgRosterArgs {
@@ -42,6 +44,6 @@ export class OrgRoster extends pulumi.dynamic.Resource {
       unmanagedInvitations: undefined,
       unmanagedMembers: undefined,
     };
-    super(storedRosterProvider, name, props, opts, "cloudmanager", "OrgRoster");
+    super(storedProviderOf(stored, storedRosterProvider), name, props, opts, "cloudmanager", "OrgRoster");
   }
 }

@@ -6,6 +6,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectMembershipProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { ProjectMembershipStatus } from "./model";
 
 export interface ProjectMembershipArgs {
@@ -66,6 +68,6 @@ export class ProjectMembership extends pulumi.dynamic.Resource {
       userId: undefined,
       projectName: undefined,
     };
-    super(storedProjectMembershipProvider, name, props, opts, "cloudmanager", "ProjectMembership");
+    super(storedProviderOf(stored, storedProjectMembershipProvider), name, props, opts, "cloudmanager", "ProjectMembership");
   }
 }

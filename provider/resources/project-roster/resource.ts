@@ -7,6 +7,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectRosterProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
 
 export interface ProjectRosterArgs {
@@ -54,6 +56,6 @@ export class ProjectRoster extends pulumi.dynamic.Resource {
       unmanagedInvitations: undefined,
       unmanagedTeams: undefined,
     };
-    super(storedProjectRosterProvider, name, props, opts, "cloudmanager", "ProjectRoster");
+    super(storedProviderOf(stored, storedProjectRosterProvider), name, props, opts, "cloudmanager", "ProjectRoster");
   }
 }

@@ -6,6 +6,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectTeamProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { ProjectTeamStatus } from "./model";
 
 export interface ProjectTeamArgs {
@@ -44,6 +46,6 @@ export class ProjectTeam extends pulumi.dynamic.Resource {
       teamName: undefined,
       projectName: undefined,
     };
-    super(storedProjectTeamProvider, name, props, opts, "cloudmanager", "ProjectTeam");
+    super(storedProviderOf(stored, storedProjectTeamProvider), name, props, opts, "cloudmanager", "ProjectTeam");
   }
 }

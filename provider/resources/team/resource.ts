@@ -7,6 +7,8 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedTeamProvider } from "../stored-provider";
+import { storedProviderOf } from "../stored-module";
+import * as stored from "./stored";
 import type { TeamStatus } from "./model";
 
 export interface TeamArgs {
@@ -66,6 +68,6 @@ export class Team extends pulumi.dynamic.Resource {
       projectIds: undefined,
       waitingFor: undefined,
     };
-    super(storedTeamProvider, name, props, opts, "cloudmanager", "Team");
+    super(storedProviderOf(stored, storedTeamProvider), name, props, opts, "cloudmanager", "Team");
   }
 }
