@@ -8,7 +8,7 @@ import { PHASES, type Phase } from "./e2e-report";
  * "plugin" a Pulumi YAML program through the provider plugin, under the CLI. Both CLI fronts are
  * measured against the minimal no-op under the CLI.
  */
-export const FRONTS = ["api", "cli", "plugin"] as const;
+export const FRONTS = ["api", "cli", "plugin", "shaped"] as const;
 export type Front = (typeof FRONTS)[number];
 
 export interface E2eBenchArgs {
@@ -39,6 +39,8 @@ export const DEFAULT_INVITATIONS = [50];
 export const DEFAULT_REPEAT = 3;
 export const DEFAULT_RATE_LIMITED_REPEAT = 1;
 export const DEFAULT_FRONTS: readonly Front[] = ["cli", "plugin", "api"];
+/** Every front in the order they run: the CLI ones first. */
+const FRONT_ORDER: readonly Front[] = ["cli", "plugin", "shaped", "api"];
 
 export const E2E_BENCH_USAGE = `Usage: npm run bench:e2e -- [options]
   --invitations N[,N…]  program sizes: invitations per stack, comma-separated (default 50; issue 9 uses 50,500)
@@ -47,8 +49,9 @@ export const E2E_BENCH_USAGE = `Usage: npm run bench:e2e -- [options]
   --no-rate-limited     skip the two rate-limited \`up\`s of 40 (by default they run with the api front)
   --front F[,F…]        cli: the pulumi CLI on a JavaScript program in its own folder, the packed package installed;
                         plugin: a Pulumi YAML program of cloudmanager:OrgInvitation under the CLI; both against the
-                        minimal no-op under the CLI; api: the Automation API's inline programs (issue 9) and the
-                        rate-limited runs (default cli,plugin,api)
+                        minimal no-op under the CLI; shaped: a no-op with OrgInvitation's keys and methods under
+                        the CLI (our code's cost: real vs shaped); api: the Automation API's inline programs
+                        (issue 9) and the rate-limited runs (default cli,plugin,api)
   --phases P[,P…]       phases of the cli and plugin fronts, from up,preview,refresh,destroy; up first (default all)
   --skip-checkpoints    run the cli and plugin fronts (and their floor) with PULUMI_SKIP_CHECKPOINTS=true
   --cpu                 sample the CPU time of each CLI run's processes (engine, language host, program, provider)
@@ -103,7 +106,7 @@ export function parseE2eBenchArgs(argv: readonly string[]): E2eBenchArgs {
   return {
     invitations: invitations.sort((a, b) => a - b),
     // A fixed order whatever the flag's: the CLI fronts, then the Automation API.
-    fronts: DEFAULT_FRONTS.filter((f) => fronts.includes(f)),
+    fronts: FRONT_ORDER.filter((f) => fronts.includes(f)),
     phases: PHASES.filter((p) => phases.includes(p)),
     skipCheckpoints: values["skip-checkpoints"],
     cpu: values.cpu,

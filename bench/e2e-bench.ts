@@ -58,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const cliPrograms: CliProgram[] = [
     ...(args.fronts.includes("cli") ? (["real"] as const) : []),
     ...(args.fronts.includes("plugin") ? (["plugin"] as const) : []),
+    ...(args.fronts.includes("shaped") ? (["shaped"] as const) : []),
   ];
   let cli: CliBenchResult | undefined;
   if (cliPrograms.length > 0) {

@@ -11,11 +11,18 @@ import { fixed, formatTable, formatTargets, median, PHASES, seconds, verdictOf, 
  * The CLI's programs: "real" (N OrgInvitation in a JavaScript program), "plugin" (N
  * cloudmanager:OrgInvitation in a Pulumi YAML program, through the provider plugin) and "noop" (N
  * dynamic resources whose provider is `create` alone: the smallest stored provider the language
- * allows). The no-op is the floor of both other programs.
+ * allows). The no-op is the floor of both other programs. "shaped" (`--front shaped`): N dynamic
+ * resources with OrgInvitation's keys and a provider of its methods that sends nothing, to tell our
+ * code's cost (real vs shaped) from the shape's (shaped vs no-op); it has no target of its own.
  */
-export const CLI_PROGRAMS = ["real", "plugin", "noop"] as const;
+export const CLI_PROGRAMS = ["real", "plugin", "noop", "shaped"] as const;
 export type CliProgram = (typeof CLI_PROGRAMS)[number];
-export const CLI_PROGRAM_LABEL: Record<CliProgram, string> = { real: "real (CLI)", plugin: "plugin (YAML)", noop: "minimal no-op" };
+export const CLI_PROGRAM_LABEL: Record<CliProgram, string> = {
+  real: "real (CLI)",
+  plugin: "plugin (YAML)",
+  noop: "minimal no-op",
+  shaped: "shaped no-op",
+};
 
 /** The targets of issue 22, each "value <= target", judged under the CLI against the minimal no-op. */
 export const CLI_TARGETS = {
@@ -156,7 +163,7 @@ export function cliGrowth(summaries: readonly CliPhaseSummary[]): CliGrowth[] {
 export function cliTargetRows(summaries: readonly CliPhaseSummary[]): TargetRow[] {
   const rows: TargetRow[] = [];
   for (const s of summaries) {
-    if (s.program === "noop") continue;
+    if (s.program === "noop" || s.program === "shaped") continue;
     const who = `${CLI_PROGRAM_LABEL[s.program]}, N=${s.invitations}`;
     rows.push({
       measure: `${who}: ${s.phase} / minimal no-op ${s.phase} (CLI floor, medians of ${s.runs})`,
@@ -268,7 +275,7 @@ export function formatCliReport(result: CliBenchResult, apiFloors: ApiFloors = n
       );
     }
     const last = Math.max(0, ...size.samples.map((s) => s.repetition));
-    for (const program of size.programs.filter((p) => p !== "noop")) {
+    for (const program of size.programs.filter((p) => p === "real" || p === "plugin")) {
       out.push(`  API requests of ${CLI_PROGRAM_LABEL[program]} by kind (repetition ${last}):`);
       for (const phase of size.phases) {
         const sample = size.samples.find((s) => s.repetition === last && s.program === program && s.phase === phase);

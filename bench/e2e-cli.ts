@@ -92,9 +92,14 @@ export async function packAndInstall(env: BenchEnvironment): Promise<PackedInsta
       "npm install of the packed tarball (it needs the npm registry or npm's cache)",
     );
     const nodeModules = join(install, "node_modules");
-    for (const [name, text] of Object.entries(NOOP_PROVIDER_PACKAGE)) {
-      mkdirSync(join(nodeModules, NOOP_PROVIDER, dirname(name)), { recursive: true });
-      writeFileSync(join(nodeModules, NOOP_PROVIDER, name), text);
+    for (const [pkg, files] of [
+      [NOOP_PROVIDER, NOOP_PROVIDER_PACKAGE],
+      [SHAPED_PROVIDER, SHAPED_PROVIDER_PACKAGE],
+    ] as const) {
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(join(nodeModules, pkg, dirname(name)), { recursive: true });
+        writeFileSync(join(nodeModules, pkg, name), text);
+      }
     }
     return { temp, nodeModules, remove: () => rmSync(temp, { recursive: true, force: true }) };
   } catch (e) {
@@ -158,6 +163,69 @@ exports.ids = ids;
   };
 }
 
+/** The shaped no-op's provider: OrgInvitation's keys and value sizes, none of its logic (no request). */
+export const SHAPED_PROVIDER = "cloudmanager-bench-shaped";
+export const SHAPED_PROVIDER_PACKAGE: Record<string, string> = {
+  "package.json": JSON.stringify({ name: SHAPED_PROVIDER, version: "1.0.0", main: "index.js" }),
+  "index.js": `"use strict";
+const { createHash } = require("node:crypto");
+const hex = (text) => createHash("sha1").update(text).digest("hex").slice(0, 24);
+exports.check = async (olds, news) => ({ inputs: news });
+exports.diff = async (id, olds, news) => ({ changes: JSON.stringify(olds.roles) !== JSON.stringify(news.roles) });
+exports.create = async (inputs) => {
+  const now = new Date();
+  const outs = {
+    ...inputs,
+    teamIds: [],
+    invitationId: hex(inputs.username),
+    status: "PENDING",
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 30 * 86400000).toISOString(),
+    inviterUsername: "bench-admin@example.com",
+    orgName: "Bench Organization",
+  };
+  return { id: inputs.orgId + "/" + outs.invitationId, outs };
+};
+exports.read = async (id, props) => ({ id, props });
+exports.update = async (id, olds, news) => ({ outs: { ...olds, ...news } });
+exports.delete = async () => {};
+`,
+};
+
+/**
+ * The shaped no-op: N dynamic resources declared exactly as OrgInvitation declares itself (the same
+ * 12 keys, `__urn` included, each exporting its status) on a provider of the same methods that sends
+ * nothing: against the real program it isolates our code; against the minimal no-op, the cost of the
+ * resource's shape in the engine and @pulumi/pulumi.
+ */
+export function shapedProgramFiles(count: number, orgId: string): Record<string, string> {
+  const names = JSON.stringify(resourceNames(count));
+  return {
+    "Pulumi.yaml": "name: bench-shaped\nruntime: nodejs\n",
+    "package.json": JSON.stringify({ name: "bench-shaped", private: true, main: "index.js" }),
+    "index.js": `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const provider = require("${SHAPED_PROVIDER}");
+const TYPE = "pulumi-nodejs:dynamic/bench:Shaped";
+class Shaped extends pulumi.dynamic.Resource {
+  constructor(name, args) {
+    super(provider, name, {
+      __urn: pulumi.createUrn(name, TYPE),
+      orgId: args.orgId, username: args.username, roles: args.roles, teamIds: undefined,
+      invitationId: undefined, status: undefined, createdAt: undefined, expiresAt: undefined,
+      inviterUsername: undefined, orgName: undefined,
+    }, undefined, "bench", "Shaped");
+  }
+}
+const statuses = {};
+for (const name of ${names}) {
+  statuses[name] = new Shaped(name, { orgId: ${JSON.stringify(orgId)}, username: name + "@example.com", roles: ["ORG_MEMBER"] }).status;
+}
+exports.statuses = statuses;
+`,
+  };
+}
+
 /** The plugin's front door: a Pulumi YAML program of N cloudmanager:OrgInvitation, each exporting its status. */
 export function pluginProgramFiles(count: number, orgId: string): Record<string, string> {
   const names = resourceNames(count);
@@ -181,6 +249,7 @@ export const CLI_RESOURCE_TYPE: Record<CliProgram, string> = {
   real: "pulumi-nodejs:dynamic/cloudmanager:OrgInvitation",
   plugin: "cloudmanager:index:OrgInvitation",
   noop: "pulumi-nodejs:dynamic/bench:Noop",
+  shaped: "pulumi-nodejs:dynamic/bench:Shaped",
 };
 
 /** The arguments of each phase (the stack and output flags are added by the runner). */
@@ -255,7 +324,9 @@ async function withCliProjects<T>(
           ? realProgramFiles(invitations, CLI_ORG_ID)
           : program === "plugin"
             ? pluginProgramFiles(invitations, CLI_ORG_ID)
-            : noopProgramFiles(invitations);
+            : program === "shaped"
+              ? shapedProgramFiles(invitations, CLI_ORG_ID)
+              : noopProgramFiles(invitations);
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
       symlinkSync(install.nodeModules, join(dir, "node_modules"));
       await mustRun(join(env.binDir, "pulumi"), ["stack", "init", "bench", "--non-interactive"], dir, runEnv, `stack init of ${program}`);
@@ -302,7 +373,7 @@ async function runCliRepetition(
         if (run.code !== 0) throw new OutcomeError(`${where}: pulumi ${args.join(" ")} exited with ${run.code}:\n    ${tail(run.output)}`);
         if (run.output.includes(emulator.credentials.privateKey)) throw new OutcomeError(`${where}: the output shows the private key`);
         const log = apiLogSince(emulator, mark);
-        if (program !== "noop") checkOutcome(emulator, n, phase, log, where);
+        if (program === "real" || program === "plugin") checkOutcome(emulator, n, phase, log, where);
         else if (log.length > 0) throw new OutcomeError(`${where}: the no-op sent ${log.length} API request(s)`);
         size.samples.push({
           invitations: n,

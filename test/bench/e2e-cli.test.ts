@@ -3,7 +3,7 @@
 // no-op, the growth across sizes and the targets table, on made-up samples. No Pulumi CLI runs here
 // and no time is asserted: the bench's figures are a report.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,11 +12,14 @@ import { parseE2eBenchArgs } from "../../bench/e2e-args";
 import {
   NOOP_PROVIDER,
   NOOP_PROVIDER_PACKAGE,
+  SHAPED_PROVIDER,
+  SHAPED_PROVIDER_PACKAGE,
   noopProgramFiles,
   phaseArgs,
   pluginProgramFiles,
   realProgramFiles,
   rotation,
+  shapedProgramFiles,
 } from "../../bench/e2e-cli";
 import {
   cliGrowth,
@@ -41,15 +44,15 @@ describe("bench:e2e CLI flags", () => {
   });
 
   it("takes fronts and phases in any order (run in a fixed one), --skip-checkpoints and --parallel", () => {
-    const args = parseE2eBenchArgs(["--front", "plugin,cli", "--phases", "up,destroy", "--skip-checkpoints", "--parallel", "64"]);
-    expect(args.fronts).toEqual(["cli", "plugin"]);
+    const args = parseE2eBenchArgs(["--front", "plugin,shaped,cli", "--phases", "up,destroy", "--skip-checkpoints", "--parallel", "64"]);
+    expect(args.fronts).toEqual(["cli", "plugin", "shaped"]);
     expect(args.phases).toEqual(["up", "destroy"]);
     expect(args.skipCheckpoints).toBe(true);
     expect(args.parallel).toBe(64);
   });
 
   it("refuses an unknown front or phase, a repeated one, phases not starting with up and --parallel 0", () => {
-    expect(() => parseE2eBenchArgs(["--front", "cli,go"])).toThrow(/--front takes api, cli, plugin; got "go"/);
+    expect(() => parseE2eBenchArgs(["--front", "cli,go"])).toThrow(/--front takes api, cli, plugin, shaped; got "go"/);
     expect(() => parseE2eBenchArgs(["--front", "cli,cli"])).toThrow(/--front lists a value twice/);
     expect(() => parseE2eBenchArgs(["--phases", "preview,up"])).toThrow(/--phases must start with up/);
     expect(() => parseE2eBenchArgs(["--phases", "up,apply"])).toThrow(/--phases takes up, preview, refresh, destroy/);
@@ -98,6 +101,37 @@ describe("bench:e2e CLI programs", () => {
     }
   });
 
+  it("the shaped no-op declares OrgInvitation's keys and its provider returns OrgInvitation's outputs, sending nothing", async () => {
+    const program = shapedProgramFiles(2, ORG)["index.js"] as string;
+    expect(program).toContain(`const provider = require("${SHAPED_PROVIDER}");`);
+    expect(program).not.toContain("pulumi-cloudmanager");
+    const schema = JSON.parse(readFileSync(resolve(__dirname, "../../plugin/schema.json"), "utf8")) as {
+      resources: Record<string, { properties: Record<string, unknown> }>;
+    };
+    const outputs = Object.keys(schema.resources["cloudmanager:index:OrgInvitation"]?.properties ?? {});
+    // Every output OrgInvitation declares is declared by the shaped class, with __urn as OrgInvitation sets it.
+    for (const key of [...outputs, "__urn"]) expect(program).toMatch(new RegExp(`\\b${key}: `));
+    const dir = mkdtempSync(join(tmpdir(), "cm-bench-shaped-"));
+    try {
+      writeFileSync(join(dir, "provider.js"), SHAPED_PROVIDER_PACKAGE["index.js"] as string);
+      const script = `const p = require("./provider.js");
+        p.create({ __urn: "urn:x", orgId: "${ORG}", username: "a@example.com", roles: ["ORG_MEMBER"] })
+          .then(async (c) => process.stdout.write(JSON.stringify({ id: c.id, keys: Object.keys(c.outs).sort(), read: await p.read(c.id, c.outs), same: await p.diff(c.id, c.outs, c.outs) })));`;
+      const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" })) as {
+        id: string;
+        keys: string[];
+        read: { id: string };
+        same: { changes: boolean };
+      };
+      expect(out.keys).toEqual([...outputs, "__urn"].sort());
+      expect(out.id).toMatch(new RegExp(`^${ORG}/[0-9a-f]{24}$`));
+      expect(out.read.id).toBe(out.id);
+      expect(out.same.changes).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the plugin program is YAML of N cloudmanager:OrgInvitation on the installed plugin, the org id quoted", () => {
     const parsed = parse(pluginProgramFiles(12, ORG)["Pulumi.yaml"] as string) as {
       runtime: string;
@@ -133,22 +167,27 @@ describe("bench:e2e CLI programs", () => {
 function size(
   invitations: number,
   repetitions: number,
-  ms: Record<CliProgram, number>,
+  ms: Partial<Record<CliProgram, number>>,
   requests: Partial<Record<Phase, number>>,
   worst: Partial<Record<Phase, number>> = {},
 ): CliSizeResult {
-  const programs: CliProgram[] = ["real", "plugin", "noop"];
+  const programs = (Object.keys(ms) as CliProgram[]).filter((p) => ms[p] !== undefined);
   const samples: CliSample[] = [];
   for (let repetition = 1; repetition <= repetitions; repetition++) {
     for (const phase of PHASES) {
       for (const program of programs) {
-        const base = program === "noop" ? 0 : repetition === repetitions ? (worst[phase] ?? requests[phase] ?? 0) : (requests[phase] ?? 0);
+        const base =
+          program === "noop" || program === "shaped"
+            ? 0
+            : repetition === repetitions
+              ? (worst[phase] ?? requests[phase] ?? 0)
+              : (requests[phase] ?? 0);
         samples.push({
           invitations,
           repetition,
           program,
           phase,
-          ms: ms[program] * (1 + repetition / 100),
+          ms: (ms[program] ?? 0) * (1 + repetition / 100),
           apiRequests: base,
           byKind: {},
           load1: 1.5,
@@ -194,6 +233,11 @@ describe("bench:e2e CLI summaries and targets", () => {
     // preview has a ratio row but no request target
     expect(rows.filter((r) => r.measure.includes("API requests per invitation, preview"))).toEqual([]);
     expect(rows).toHaveLength(2 * 2 * (4 + 3));
+    // The shaped no-op is a diagnostic: its ratio is in the summary, never a target row.
+    const withShaped = size(50, 3, { real: 1100, plugin: 1200, noop: 1000, shaped: 1050 }, { up: 52, refresh: 2, destroy: 51 });
+    const shapedUp = summarizeCliSize(withShaped).find((x) => x.program === "shaped" && x.phase === "up");
+    expect(shapedUp?.ratio).toBeCloseTo(1.05, 6);
+    expect(cliTargetRows(summarizeCliSize(withShaped)).filter((r) => r.measure.startsWith("shaped"))).toEqual([]);
   });
 
   it("prints both floors, the engine settings and the table", () => {
