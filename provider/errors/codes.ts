@@ -31,7 +31,8 @@ export const PROVIDER_ERROR_CODES = {
       "`MCLI_OPS_MANAGER_CA_CERTIFICATE` (the path of a PEM file holding your Ops Manager's CA certificate, or the PEM itself)",
   },
   CLOUDMANAGER_PROVIDER_NOT_INSTALLED: {
-    summary: "the provider process cannot load `pulumi-cloudmanager` (the stored provider loads the installed package at every call)",
+    summary:
+      "the provider process cannot load `pulumi-cloudmanager` (the stored provider loads the installed package at every call); a resource stored by an installed package says instead `Cannot find module 'pulumi-cloudmanager/dist/provider/resources/<type>/stored.js'`",
     advice: "`npm install pulumi-cloudmanager` in the Pulumi project (not globally), then run the command again",
   },
   CLOUDMANAGER_PLUGIN_BROKEN: {

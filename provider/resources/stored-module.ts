@@ -5,6 +5,7 @@
 // twice per resource and rewritten in every checkpoint). Outside node_modules (this repository's own
 // tests, a linked checkout) the serializer would copy the module by value, so the resources fall back
 // to the thin provider there (`storedProviderOf`). Both load the same installed runtime at call time.
+// Those paths are in users' state from then on: a stored.ts never moves or changes its name.
 // package.json exports these files under their own paths: the serializer names the file through the
 // package's exports only when it can resolve the package from @pulumi/pulumi's folder (not so under
 // pnpm's strict layout, for one), and writes its plain path otherwise; both are then the same string.
