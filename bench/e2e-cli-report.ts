@@ -219,7 +219,12 @@ export function formatCliReport(result: CliBenchResult, apiFloors: ApiFloors = n
   out.push(
     "  programs: real = N OrgInvitation (a JavaScript program: no TypeScript compile in any program); plugin = a Pulumi YAML " +
       "program of N cloudmanager:OrgInvitation (the provider plugin); minimal no-op = N dynamic resources whose provider is " +
-      "`create` alone (the smallest stored provider JavaScript allows), the floor of BOTH other programs",
+      "`create` alone, an installed module stored as one `require` line (the smallest stored provider JavaScript allows), " +
+      "the floor of BOTH other programs" +
+      (result.sizes.some((size) => size.programs.includes("shaped"))
+        ? "; shaped no-op = N dynamic resources with OrgInvitation's keys on a provider of its methods that sends nothing " +
+          "(no target: real / shaped is our code, shaped / minimal no-op the resource's shape)"
+        : ""),
   );
   out.push(
     "  commands: up --yes --skip-preview; preview --expect-no-changes; refresh --yes --skip-preview --expect-no-changes; " +

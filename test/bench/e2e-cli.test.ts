@@ -249,5 +249,15 @@ describe("bench:e2e CLI summaries and targets", () => {
     expect(text).toContain("floors: minimal no-op under the CLI up 1.03 s (Automation API no-op: 2.00 s); preview 1.03 s;");
     expect(text).toMatch(/real \(CLI\), N=50: up \/ minimal no-op up \(CLI floor, medians of 5\)\s+1\.10\s+<= 1\.15\s+MET/);
     expect(text).toContain("Outcomes (CLI): every run ended as expected");
+    expect(text).not.toContain("shaped no-op");
+    const shaped = size(50, 3, { real: 1100, noop: 1000, shaped: 1050 }, { up: 52, refresh: 2, destroy: 51 });
+    const withShaped = formatCliReport({
+      sizes: [shaped],
+      settings: { skipCheckpoints: false, parallel: undefined, cpu: false },
+      problems: [],
+      elapsedMs: 1000,
+    });
+    expect(withShaped).toContain("shaped no-op = N dynamic resources with OrgInvitation's keys");
+    expect(withShaped).toMatch(/up\s+shaped no-op\s+1\.\d\d s\s+1\.05/);
   });
 });
