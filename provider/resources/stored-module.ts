@@ -7,8 +7,9 @@
 // to the thin provider there (`storedProviderOf`). Both load the same installed runtime at call time.
 // Those paths are in users' state from then on: a stored.ts never moves or changes its name.
 // package.json exports these files under their own paths: the serializer names the file through the
-// package's exports only when it can resolve the package from @pulumi/pulumi's folder (not so under
-// pnpm's strict layout, for one), and writes its plain path otherwise; both are then the same string.
+// package's exports only when it can resolve the package from @pulumi/pulumi's folder (not so in this
+// repository's test layout, nor, by the same rule, under pnpm's strict one), and writes its plain path
+// otherwise; both are then the same string.
 
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { relative, sep } from "node:path";
