@@ -50,15 +50,20 @@ export function storedModule(name: ResourceName): StoredModule {
 const decided = new WeakMap<object, boolean>();
 
 /**
- * `stored` (a type's ./<folder>/stored module) when Pulumi's serializer will store it as a `require`:
- * it is a module in Node's require cache whose path, seen from the working directory, goes through
- * node_modules (the serializer's own rule, @pulumi/pulumi runtime/closure/createClosure.js). Else `thin`.
+ * `stored` (a type's ./<folder>/stored module) when Pulumi's serializer will store it as
+ * `require("pulumi-cloudmanager/…")`: it is a module in Node's require cache whose path, seen from the
+ * working directory, names pulumi-cloudmanager right after the node_modules segment the serializer
+ * cuts at (the first; the last under pnpm's `.pnpm` store: @pulumi/pulumi runtime/closure/createClosure.js).
+ * Else `thin`: a linked copy, or a copy nested in another package's node_modules, whose path the
+ * serializer would write as a deep path into that other package.
  */
 export function storedProviderOf<T extends object>(stored: object, thin: T): T | StoredModule {
   let asModule = decided.get(stored);
   if (asModule === undefined) {
     const file = Object.keys(require.cache).find((path) => require.cache[path]?.exports === stored);
-    asModule = file !== undefined && relative(process.cwd(), file).split(sep).includes("node_modules");
+    const parts = file === undefined ? [] : relative(process.cwd(), file).split(sep);
+    const cut = parts.includes(".pnpm") ? parts.lastIndexOf("node_modules") : parts.indexOf("node_modules");
+    asModule = cut >= 0 && parts[cut + 1] === "pulumi-cloudmanager";
     decided.set(stored, asModule);
   }
   return asModule ? (stored as StoredModule) : thin;

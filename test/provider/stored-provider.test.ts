@@ -264,9 +264,9 @@ const FOLDERS: Record<string, string> = {
 
 // Every resource class of the installed copy, constructed under Pulumi's mock monitor: type → stored text,
 // and whether the program process loaded the runtime (it must not: the provider process loads it).
-const SERIALIZE_INSTALLED = `
+const serializeInstalled = (pkg: string): string => `
 const pulumi = require("@pulumi/pulumi");
-const cm = require("pulumi-cloudmanager");
+const cm = require("${pkg}");
 (async () => {
   const stored = {};
   await pulumi.runtime.setMocks({
@@ -304,7 +304,7 @@ describe("StoredModule_WhenInstalled", () => {
     cpSync(join(ROOT, "package.json"), join(installed, "package.json"));
     cpSync(join(ROOT, "dist"), join(installed, "dist"), { recursive: true });
     emulator = await startEmulator();
-    const run = await runNode(SERIALIZE_INSTALLED, project);
+    const run = await runNode(serializeInstalled("pulumi-cloudmanager"), project);
     expect(run.code, run.stderr).toBe(0);
     ({ stored, runtimeLoaded } = JSON.parse(run.stdout) as { stored: Record<string, string>; runtimeLoaded: boolean });
   }, 60_000);
@@ -321,6 +321,30 @@ describe("StoredModule_WhenInstalled", () => {
       expect(text.match(/require\(/g)).toHaveLength(1);
     }
     expect(runtimeLoaded).toBe(false);
+  });
+
+  it("stores the thin provider for a copy nested in another package's node_modules (the serializer would name a deep path into that package)", async () => {
+    const wrapper = join(project, "node_modules/wrapper");
+    const nested = join(wrapper, "node_modules/pulumi-cloudmanager");
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(
+      join(wrapper, "package.json"),
+      JSON.stringify({ name: "wrapper", version: "1.0.0", main: "index.js", exports: { ".": "./index.js" } }),
+    );
+    writeFileSync(join(wrapper, "index.js"), `module.exports = require("pulumi-cloudmanager");`);
+    cpSync(join(ROOT, "package.json"), join(nested, "package.json"));
+    cpSync(join(ROOT, "dist"), join(nested, "dist"), { recursive: true });
+    const run = await runNode(serializeInstalled("wrapper"), project);
+    expect(run.code, run.stderr).toBe(0);
+    const { stored: fromNested } = JSON.parse(run.stdout) as { stored: Record<string, string> };
+    expect(Object.keys(fromNested).sort()).toEqual(Object.keys(FOLDERS).sort());
+    for (const [type, text] of Object.entries(fromNested)) {
+      expect({ type, thin: text.includes('require("pulumi-cloudmanager/provider/runtime")'), deep: text.includes("stored.js") }).toEqual({
+        type,
+        thin: true,
+        deep: false,
+      });
+    }
   });
 
   it("runs the whole lifecycle from a fresh process where the package is installed, on that copy's runtime", async () => {
