@@ -114,15 +114,23 @@ function cliPath(env: BenchEnvironment): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The three programs, as project files
+// The programs, as project files
+
+/** A JavaScript Pulumi project named `name` whose program is `index`. */
+function nodeProject(name: string, index: string): Record<string, string> {
+  return {
+    "Pulumi.yaml": `name: ${name}\nruntime: nodejs\n`,
+    "package.json": JSON.stringify({ name, private: true, main: "index.js" }),
+    "index.js": index,
+  };
+}
 
 /** The real program: N OrgInvitation, each exporting its status. JavaScript, so no program pays a TypeScript compile. */
 export function realProgramFiles(count: number, orgId: string): Record<string, string> {
   const names = JSON.stringify(resourceNames(count));
-  return {
-    "Pulumi.yaml": "name: bench-real\nruntime: nodejs\n",
-    "package.json": JSON.stringify({ name: "bench-real", private: true, main: "index.js" }),
-    "index.js": `"use strict";
+  return nodeProject(
+    "bench-real",
+    `"use strict";
 const { OrgInvitation } = require("pulumi-cloudmanager");
 const statuses = {};
 for (const name of ${names}) {
@@ -130,7 +138,7 @@ for (const name of ${names}) {
 }
 exports.statuses = statuses;
 `,
-  };
+  );
 }
 
 /** The floor's provider: a package installed beside pulumi-cloudmanager whose module is the provider. */
@@ -147,10 +155,9 @@ export const NOOP_PROVIDER_PACKAGE: Record<string, string> = {
  */
 export function noopProgramFiles(count: number): Record<string, string> {
   const names = JSON.stringify(resourceNames(count));
-  return {
-    "Pulumi.yaml": "name: bench-noop\nruntime: nodejs\n",
-    "package.json": JSON.stringify({ name: "bench-noop", private: true, main: "index.js" }),
-    "index.js": `"use strict";
+  return nodeProject(
+    "bench-noop",
+    `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const provider = require("${NOOP_PROVIDER}");
 class Noop extends pulumi.dynamic.Resource {
@@ -160,7 +167,7 @@ const ids = {};
 for (const name of ${names}) ids[name] = new Noop(name).id;
 exports.ids = ids;
 `,
-  };
+  );
 }
 
 /** The shaped no-op's provider: OrgInvitation's keys and value sizes, none of its logic (no request). */
@@ -200,10 +207,9 @@ exports.delete = async () => {};
  */
 export function shapedProgramFiles(count: number, orgId: string): Record<string, string> {
   const names = JSON.stringify(resourceNames(count));
-  return {
-    "Pulumi.yaml": "name: bench-shaped\nruntime: nodejs\n",
-    "package.json": JSON.stringify({ name: "bench-shaped", private: true, main: "index.js" }),
-    "index.js": `"use strict";
+  return nodeProject(
+    "bench-shaped",
+    `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const provider = require("${SHAPED_PROVIDER}");
 const TYPE = "pulumi-nodejs:dynamic/bench:Shaped";
@@ -223,7 +229,7 @@ for (const name of ${names}) {
 }
 exports.statuses = statuses;
 `,
-  };
+  );
 }
 
 /** The plugin's front door: a Pulumi YAML program of N cloudmanager:OrgInvitation, each exporting its status. */
