@@ -1,10 +1,10 @@
 import * as tls from "node:tls";
-import type * as Undici from "undici";
 import type { Dispatcher } from "undici";
 import { CloudManagerError, isCloudManagerError } from "../errors/cloud-manager-error";
 import { responseTooLargeError } from "../errors/error-messages";
 import { NetworkFailure } from "../errors/failures";
 import { pathOf, type WireRequest, type WireResponse } from "../wire";
+import { undiciParts } from "./undici-parts";
 
 /**
  * 8 MiB. The largest answers are a page of 500 organization users (an entry is 0.3-1 KB, more with many
@@ -27,18 +27,8 @@ export interface HttpTransportOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-// undici costs about 28 ms to load; a provider process whose operations send nothing (a preview
-// with no change, a no-op refresh of another resource type) should not pay it, so it is required
-// at the first send, not when this module or a client is loaded.
-let undiciModule: typeof Undici | undefined;
-function undici(): typeof Undici {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use on purpose (above)
-  undiciModule ??= require("undici") as typeof Undici;
-  return undiciModule;
-}
-
 /**
- * One HTTP attempt over undici's `request` with ONE explicit keep-alive dispatcher (never the global
+ * One HTTP attempt over undici's `request` (./undici-parts) with ONE explicit keep-alive dispatcher (never the global
  * one), made at the first send. Reads the whole body, so every response frees its connection, 401s included, but never more
  * than `maxResponseBytes`: past that the connection is dropped and CLOUD_MANAGER_RESPONSE_TOO_LARGE
  * thrown (a CloudManagerError, which the retrying layer passes through: a retry would read it again).
@@ -62,9 +52,9 @@ export class HttpTransport {
     this.proxied = proxy !== undefined;
     this.makeDispatcher = () =>
       proxy === undefined
-        ? new (undici().Agent)(agentOptions)
+        ? new (undiciParts().Agent)(agentOptions)
         : // requestTls: TLS to the API host through a CONNECT tunnel; proxyTls: to an https:// proxy.
-          new (undici().EnvHttpProxyAgent)({ ...agentOptions, ...proxy, requestTls: tlsOptions, proxyTls: tlsOptions });
+          new (undiciParts().EnvHttpProxyAgent())({ ...agentOptions, ...proxy, requestTls: tlsOptions, proxyTls: tlsOptions });
   }
 
   /** The keep-alive dispatcher, made (and undici loaded) on first use. */
@@ -77,11 +67,12 @@ export class HttpTransport {
     if (this.closing.signal.aborted) throw closedError(req);
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.closing.signal]);
     try {
-      const response = await undici().request(req.url, {
+      const response = await this.dispatcher.request({
+        origin: req.url.origin,
+        path: pathOf(req.url),
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,
-        dispatcher: this.dispatcher,
         signal,
       });
       const body = await this.readBody(req, response);
