@@ -6,8 +6,12 @@
 // resident memory (the kernel's high-water mark, VmHWM, read from /proc while it runs), the state's
 // size and the part the roster's two outputs take (and what the same entries took as 0.1's arrays),
 // the median refresh time, then, after one newcomer joins by hand, the `preview --diff --refresh`
-// output's size and the gate's warning (whom it names first). Last: the refresh ratio of the largest
-// size to the smallest, and the targets.
+// output's size and the gate's warning (whom it names first). Then the same provider figures for a
+// no-op that carries the roster's outputs: a stack of one dynamic resource whose provider returns the
+// real roster's exported outputs at create and what the engine sent at read (no request, none of our
+// code), beside 50 minimal no-ops for the memberships: what the dynamic-provider host costs for outputs
+// of that size, whoever returns them. Last: the refresh ratio of the largest size to the smallest, and
+// the targets.
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
@@ -24,6 +28,8 @@ import { findRepoRoot } from "../examples/demo/example-project";
 import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
 import { OrgMembership, OrgRoster } from "../index";
 import { ENV_VARS } from "../provider";
+import { CarrierResource } from "./carrier-program";
+import { NoopResource } from "./e2e-programs";
 
 const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3]
   --sizes    members:invitations per run, comma-separated (default 1000:250,20000:5000)
@@ -33,6 +39,9 @@ const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--m
 const TARGET_PEAK_BYTES = 300 * 1000 * 1000;
 const TARGET_RATIO = 3;
 const NEWCOMER = "zed-newcomer@evil.example";
+const ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
+
+type PhasePeaks = Partial<Record<"up" | "refresh" | "preview", number>>;
 
 interface SizeFigures {
   members: number;
@@ -41,6 +50,10 @@ interface SizeFigures {
   reads: Record<"up" | "refresh" | "preview", { memberPages: number; invitationReads: number; other: number }>;
   refreshSeconds: number[];
   providerPeakBytes: number;
+  /** The provider process's peak (VmHWM) by phase: up, the refreshes, the preview. */
+  peakByPhase: PhasePeaks;
+  /** The no-op carrying the same outputs: its provider's peak by phase, its refresh times. */
+  carrier: { peakByPhase: PhasePeaks; refreshSeconds: number[] };
   stateBytes: number;
   rosterOutputBytes: number;
   /** The same entries as 0.1's arrays (username inside each entry, no firstSeen). */
@@ -121,27 +134,13 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
   mkdirSync(join(env.repoRoot, ".e2e-work"), { recursive: true });
   // Inside the repository: the provider process resolves pulumi-cloudmanager/provider/runtime from it.
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-bench-"));
+  const peakByPhase: PhasePeaks = {};
   const sampler = new PeakSampler();
   try {
     const org = emulator.org.id;
     seed(emulator, members, invitations);
     const usernames = Array.from({ length: managed }, (_, i) => memberName(i));
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: `roster-${members}`, projectName: "cloudmanager-roster-bench", program: program(org, usernames) },
-      {
-        workDir,
-        pulumiCommand: env.pulumiCommand,
-        envVars: {
-          PATH: [env.binDir, join(env.repoRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":"),
-          PULUMI_HOME: join(temp, "home"),
-          PULUMI_BACKEND_URL: `file://${mkdirAndReturn(join(temp, "backend"))}`,
-          PULUMI_CONFIG_PASSPHRASE: "",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-          ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
-        },
-      },
-    );
+    const stack = await benchStack(env, `roster-${members}`, program(org, usernames), workDir, temp);
     await stack.setAllConfig({
       "cloudmanager:baseUrl": { value: emulator.baseUrl },
       "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
@@ -151,6 +150,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     let mark = lastSeq(emulator);
     await stack.up();
     const upReads = listReads(emulator, mark, org);
+    peakByPhase.up = sampler.restart();
 
     const refreshSeconds: number[] = [];
     let refreshReads = upReads;
@@ -161,6 +161,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
       refreshSeconds.push((performance.now() - started) / 1000);
       refreshReads = listReads(emulator, mark, org);
     }
+    peakByPhase.refresh = sampler.restart();
     const state = await stateFigures(stack);
 
     // One person more, added by hand: what the gate and `preview --diff` show of it.
@@ -168,7 +169,9 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     mark = lastSeq(emulator);
     const preview = await stack.preview({ diff: true, refresh: true });
     const previewReads = listReads(emulator, mark, org);
+    peakByPhase.preview = sampler.restart();
     sampler.stop();
+    const carrier = await runCarrier(env, stack, join(temp, "carrier"), managed, repeat);
     const text = preview.stdout;
     const lines = text.split("\n");
     if (process.env["ROSTER_BENCH_DUMP"])
@@ -180,7 +183,9 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
       invitations,
       reads: { up: upReads, refresh: refreshReads, preview: previewReads },
       refreshSeconds,
-      providerPeakBytes: sampler.peakBytes,
+      providerPeakBytes: Math.max(...Object.values(peakByPhase)),
+      peakByPhase,
+      carrier,
       ...state,
       diffBytes: Buffer.byteLength(text),
       diffLines: lines.length,
@@ -194,6 +199,60 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     await emulator.close();
     rmSync(workDir, { recursive: true, force: true });
     rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** A stack of `program` in `workDir`, with its own file backend and PULUMI_HOME under `temp`. */
+function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: string, temp: string): Promise<Stack> {
+  return LocalWorkspace.createOrSelectStack(
+    { stackName, projectName: "cloudmanager-roster-bench", program },
+    {
+      workDir,
+      pulumiCommand: env.pulumiCommand,
+      envVars: {
+        PATH: [env.binDir, join(env.repoRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":"),
+        PULUMI_HOME: join(temp, "home"),
+        PULUMI_BACKEND_URL: `file://${mkdirAndReturn(join(temp, "backend"))}`,
+        PULUMI_CONFIG_PASSPHRASE: "",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
+      },
+    },
+  );
+}
+
+/**
+ * The no-op that carries the real roster's outputs (exported from `real`), beside `managed` minimal
+ * no-ops: up, `repeat` refreshes and a `preview --diff --refresh`; its provider's peak by phase and the refresh times.
+ */
+async function runCarrier(env: Env, real: Stack, temp: string, managed: number, repeat: number): Promise<SizeFigures["carrier"]> {
+  const exported = await real.exportStack();
+  const resources = (exported.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
+  const { __provider: _provider, ...outputs } = resources.find((r) => r.type === ROSTER_TYPE)?.outputs ?? {};
+  mkdirSync(temp, { recursive: true });
+  const file = join(temp, "roster-outputs.json");
+  writeFileSync(file, JSON.stringify(outputs));
+  const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-carrier-"));
+  const sampler = new PeakSampler();
+  try {
+    const stack = await benchStack(env, "carrier", carrierProgram(file, managed), workDir, temp);
+    sampler.start();
+    await stack.up();
+    const up = sampler.restart();
+    const refreshSeconds: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const started = performance.now();
+      await stack.refresh();
+      refreshSeconds.push((performance.now() - started) / 1000);
+    }
+    const refresh = sampler.restart();
+    // The real preview's work without its newcomer: a refresh of every resource, then the diffs.
+    await stack.preview({ diff: true, refresh: true });
+    return { peakByPhase: { up, refresh, preview: sampler.restart() }, refreshSeconds };
+  } finally {
+    sampler.stop();
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 
@@ -229,6 +288,15 @@ function program(orgId: string, usernames: readonly string[]): PulumiFn {
     });
     const roster = new OrgRoster("roster", { orgId, managed: [...usernames] });
     return { statuses, rosterId: roster.id };
+  };
+}
+
+/** The carrier and `managed` minimal no-ops (standing for the memberships). */
+function carrierProgram(file: string, managed: number): PulumiFn {
+  return async () => {
+    new CarrierResource("roster", file);
+    for (let i = 0; i < managed; i++) new NoopResource(`person-${i}`);
+    return {};
   };
 }
 
@@ -276,9 +344,22 @@ async function stateFigures(
 class PeakSampler {
   peakBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Processes seen in this phase; at a restart they retire, so one ending late is not counted in the next. */
+  private readonly seen = new Set<number>();
+  private readonly retired = new Set<number>();
 
   start(): void {
     this.timer = setInterval(() => this.sample(), 100);
+  }
+
+  /** The peak since the start or the last restart (one last sample first); then counts from zero. */
+  restart(): number {
+    this.sample();
+    const peak = this.peakBytes;
+    this.peakBytes = 0;
+    for (const pid of this.seen) this.retired.add(pid);
+    this.seen.clear();
+    return peak;
   }
 
   stop(): void {
@@ -292,7 +373,9 @@ class PeakSampler {
       if (!/^\d+$/.test(name)) continue;
       try {
         const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
-        if (!cmdline.includes("dynamic-provider") || !descendsFrom(Number(name), process.pid)) continue;
+        const pid = Number(name);
+        if (this.retired.has(pid) || !cmdline.includes("dynamic-provider") || !descendsFrom(pid, process.pid)) continue;
+        this.seen.add(pid);
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${name}/status`, "utf8"))?.[1];
         if (hwm !== undefined) this.peakBytes = Math.max(this.peakBytes, Number(hwm) * 1024);
       } catch {
@@ -325,7 +408,15 @@ function printSize(f: SizeFigures): void {
   console.log(
     `  refresh: ${f.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.refreshSeconds).toFixed(2)} s)`,
   );
-  console.log(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)}`);
+  const phases = (p: PhasePeaks) =>
+    Object.entries(p)
+      .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
+      .join(", ");
+  console.log(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phases(f.peakByPhase)})`);
+  console.log(
+    `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; ` +
+      `refresh ${f.carrier.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.carrier.refreshSeconds).toFixed(2)} s)`,
+  );
   console.log(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
       `(as 0.1's arrays: ${kb(f.arrayShapeBytes)})`,
@@ -349,6 +440,13 @@ function printSummary(results: readonly SizeFigures[], managed: number): void {
     `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
   );
   console.log(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
+  for (const r of results) {
+    const byPhase = Object.entries(r.peakByPhase).map(([phase, bytes]) => {
+      const carried = r.carrier.peakByPhase[phase as keyof PhasePeaks] ?? 0;
+      return `${phase} ${mb(bytes)} vs ${mb(carried)} (ours ${mb(bytes - carried)})`;
+    });
+    console.log(`    ${r.members.toLocaleString("en-US")} members, real vs the no-op carrying the same outputs: ${byPhase.join("; ")}`);
+  }
 }
 
 main().then(

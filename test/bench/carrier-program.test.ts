@@ -1,0 +1,30 @@
+// bench:roster's carrier must carry the real roster's outputs unchanged and do nothing else, or the
+// "host's share" it measures would not be the same outputs.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { carrierProvider } from "../../bench/carrier-program";
+
+const dir = mkdtempSync(join(tmpdir(), "carrier-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the carrier no-op", () => {
+  it("creates with the file's outputs, reads back what the engine sent, and sees no change", async () => {
+    const outputs = {
+      orgId: "5f1b2c3d4e5f6a7b8c9d0e1f",
+      managed: ["a@example.com"],
+      unmanagedMembers: { "b@example.com": { roles: ["ORG_MEMBER"], userId: "u1", firstSeen: "2026-12-07T00:00:00.000Z" } },
+      unmanagedInvitations: {},
+    };
+    const file = join(dir, "outputs.json");
+    writeFileSync(file, JSON.stringify(outputs));
+    const created = await carrierProvider.create({ file });
+    if (created.outs === undefined) throw new Error("the carrier created no outputs");
+    expect(created).toEqual({ id: "carrier", outs: { ...outputs, file } });
+    const read = await carrierProvider.read?.("carrier", created.outs);
+    expect(read).toEqual({ id: "carrier", props: created.outs });
+    expect(await carrierProvider.diff?.("carrier", created.outs, { file })).toEqual({});
+  });
+});
