@@ -1,6 +1,8 @@
 // bench:roster's carrier: a dynamic resource that returns outputs of a given size and does nothing else.
 // Its create returns the JSON of a file (the real OrgRoster's outputs, exported from its stack); its
-// read returns what the engine sent; its diff sees no change. No request, none of our code: what the
+// read returns what the engine sent, plus the members of `<file>.joined` when that file exists (the
+// bench's newcomer, who joins before the preview as in the real stack); like the real roster, its diff
+// reports a change while anyone is in its unmanaged maps. No request, none of our code: what the
 // dynamic-provider host and the engine cost for a resource carrying those outputs, whoever returns them.
 
 import * as pulumi from "@pulumi/pulumi";
@@ -15,8 +17,9 @@ export const carrierProvider: pulumi.dynamic.ResourceProvider<CarrierInputs, Rec
   async check(_olds, news) {
     return { inputs: news };
   },
-  async diff() {
-    return {};
+  async diff(_id, olds) {
+    const count = (map: unknown) => Object.keys(map ?? {}).length;
+    return { changes: count(olds["unmanagedMembers"]) + count(olds["unmanagedInvitations"]) > 0 };
   },
   async create(inputs) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host gives the serialized provider `require`
@@ -24,7 +27,12 @@ export const carrierProvider: pulumi.dynamic.ResourceProvider<CarrierInputs, Rec
     return { id: "carrier", outs: { ...(JSON.parse(fs.readFileSync(inputs.file, "utf8")) as Record<string, unknown>), file: inputs.file } };
   },
   async read(id, props) {
-    return { id, props };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host gives the serialized provider `require`
+    const fs = require("node:fs") as typeof import("node:fs");
+    const joined = `${String(props?.["file"])}.joined`;
+    if (props === undefined || !fs.existsSync(joined)) return { id, props };
+    const members = { ...(props["unmanagedMembers"] as object), ...(JSON.parse(fs.readFileSync(joined, "utf8")) as object) };
+    return { id, props: { ...props, unmanagedMembers: members } };
   },
   async update() {
     return {};

@@ -9,8 +9,8 @@
 // output's size and the gate's warning (whom it names first). Then the same provider figures for a
 // no-op that carries the roster's outputs: a stack of one dynamic resource whose provider returns the
 // real roster's exported outputs at create and what the engine sent at read (no request, none of our
-// code), beside 50 minimal no-ops for the memberships: what the dynamic-provider host costs for outputs
-// of that size, whoever returns them. Last: the refresh ratio of the largest size to the smallest, and
+// code; the newcomer joins it too before its preview), beside 50 minimal no-ops for the memberships:
+// what the dynamic-provider host costs for outputs of that size, whoever returns them. Last: the refresh ratio of the largest size to the smallest, and
 // the targets.
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
@@ -247,7 +247,9 @@ async function runCarrier(env: Env, real: Stack, temp: string, managed: number, 
       refreshSeconds.push((performance.now() - started) / 1000);
     }
     const refresh = sampler.restart();
-    // The real preview's work without its newcomer: a refresh of every resource, then the diffs.
+    // The real preview's work: the newcomer joins, then a refresh of every resource and the diffs.
+    const newcomer = { [NEWCOMER]: { roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() } };
+    writeFileSync(`${file}.joined`, JSON.stringify(newcomer));
     await stack.preview({ diff: true, refresh: true });
     return { peakByPhase: { up, refresh, preview: sampler.restart() }, refreshSeconds };
   } finally {
@@ -439,6 +441,8 @@ function printSummary(results: readonly SizeFigures[], managed: number): void {
   console.log(
     `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
   );
+  const carried = median(large.carrier.refreshSeconds) / median(small.carrier.refreshSeconds);
+  console.log(`    the no-op carrying the same outputs: ${carried.toFixed(2)}× (the host's and the engine's own growth)`);
   console.log(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
   for (const r of results) {
     const byPhase = Object.entries(r.peakByPhase).map(([phase, bytes]) => {

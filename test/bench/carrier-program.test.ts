@@ -25,6 +25,18 @@ describe("the carrier no-op", () => {
     expect(created).toEqual({ id: "carrier", outs: { ...outputs, file } });
     const read = await carrierProvider.read?.("carrier", created.outs);
     expect(read).toEqual({ id: "carrier", props: created.outs });
-    expect(await carrierProvider.diff?.("carrier", created.outs, { file })).toEqual({});
+    // Like the real roster: anyone undeclared is a change.
+    expect(await carrierProvider.diff?.("carrier", created.outs, { file })).toEqual({ changes: true });
+    expect(await carrierProvider.diff?.("carrier", { ...created.outs, unmanagedMembers: {} }, { file })).toEqual({ changes: false });
+  });
+
+  it("adds the members of <file>.joined at read, keeping the others", async () => {
+    const file = join(dir, "joined.json");
+    const outputs = { unmanagedMembers: { "b@example.com": { roles: ["ORG_MEMBER"] } }, unmanagedInvitations: {}, file };
+    writeFileSync(file, JSON.stringify(outputs));
+    expect(await carrierProvider.read?.("carrier", outputs)).toEqual({ id: "carrier", props: outputs });
+    writeFileSync(`${file}.joined`, JSON.stringify({ "zed@example.com": { roles: ["ORG_MEMBER"] } }));
+    const read = await carrierProvider.read?.("carrier", outputs);
+    expect(read?.props?.["unmanagedMembers"]).toEqual({ "b@example.com": { roles: ["ORG_MEMBER"] }, "zed@example.com": { roles: ["ORG_MEMBER"] } });
   });
 });
