@@ -37,6 +37,9 @@ describe("the carrier no-op", () => {
     expect(await carrierProvider.read?.("carrier", outputs)).toEqual({ id: "carrier", props: outputs });
     writeFileSync(`${file}.joined`, JSON.stringify({ "zed@example.com": { roles: ["ORG_MEMBER"] } }));
     const read = await carrierProvider.read?.("carrier", outputs);
-    expect(read?.props?.["unmanagedMembers"]).toEqual({ "b@example.com": { roles: ["ORG_MEMBER"] }, "zed@example.com": { roles: ["ORG_MEMBER"] } });
+    expect(read?.props?.["unmanagedMembers"]).toEqual({
+      "b@example.com": { roles: ["ORG_MEMBER"] },
+      "zed@example.com": { roles: ["ORG_MEMBER"] },
+    });
   });
 });
