@@ -10,8 +10,8 @@
 // no-op that carries the roster's outputs: a stack of one dynamic resource whose provider returns the
 // real roster's exported outputs at create and what the engine sent at read (no request, none of our
 // code; the newcomer joins it too before its preview), beside 50 minimal no-ops for the memberships:
-// what the dynamic-provider host costs for outputs of that size, whoever returns them. Last: the refresh ratio of the largest size to the smallest, and
-// the targets.
+// what the dynamic-provider host costs for outputs of that size, whoever returns them. Last: the
+// refresh ratio of the largest size to the smallest, and the targets.
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
@@ -224,7 +224,8 @@ function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: str
 
 /**
  * The no-op that carries the real roster's outputs (exported from `real`), beside `managed` minimal
- * no-ops: up, `repeat` refreshes and a `preview --diff --refresh`; its provider's peak by phase and the refresh times.
+ * no-ops: up, `repeat` refreshes and a `preview --diff --refresh`; its provider's peak by phase and the
+ * refresh times.
  */
 async function runCarrier(env: Env, real: Stack, temp: string, managed: number, repeat: number): Promise<SizeFigures["carrier"]> {
   const exported = await real.exportStack();
