@@ -8,13 +8,13 @@
 // included). It runs with the repository root as its working directory, so the package the text
 // loads is the current build in dist/, found through the self-link node_modules/pulumi-cloudmanager.
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RequestLogEntry, type RunningEmulator } from "../../emulator";
 import { CloudManagerClient, type Invitation } from "../../sdk";
+import { runNodeScript } from "../support/node-script";
 
 const ROOT = resolve(__dirname, "../..");
 const FIXTURES = join(ROOT, "test/fixtures/state-0.1.0");
@@ -91,24 +91,7 @@ async function deployment(steps: Step[]): Promise<Deployment> {
     "cloudmanager:privateKey": emulator.credentials.privateKey,
   };
   emulator.state.clearRequests();
-  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    // A clean environment: no credential variables leak in from the machine running the tests.
-    const child = spawn(process.execPath, ["-e", HOST], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        HOME: process.env["HOME"] ?? "",
-        STACK_CONFIG: JSON.stringify(stackConfig),
-        STEPS_FILE: stepsFile,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  const run = await runNodeScript(HOST, ROOT, { STACK_CONFIG: JSON.stringify(stackConfig), STEPS_FILE: stepsFile });
   expect(run.code, run.stderr).toBe(0);
   const parsed = JSON.parse(run.stdout) as Omit<Deployment, "code" | "stderr">;
   return { ...parsed, code: run.code, stderr: run.stderr };

@@ -3,34 +3,14 @@
 // process with require-from-string (what the dynamic-provider host uses), its methods called against
 // the emulator. Built output (dist/) is what users install, so this runs on `npm run build`'s output.
 
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { runNodeScript } from "../support/node-script";
 
 const ROOT = resolve(__dirname, "../..");
-const NODE = process.execPath;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runNode(script: string, cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    // A clean environment: no credential variables leak in from the machine running the tests.
-    const child = spawn(NODE, ["-e", script], { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
 
 // Serializes the stored provider from the built package the way dynamic.Resource does
 // (node_modules/@pulumi/pulumi/dynamic/index.js: serializeFunction(() => provider, { allowSecrets: true })),
@@ -122,7 +102,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
   beforeAll(async () => {
     expect(existsSync(join(ROOT, "dist/provider/runtime/index.js")), "run `npm run build` first").toBe(true);
     emulator = await startEmulator({ serviceAccount: { clientId: "mdb_sa_id_stored", clientSecret: "mdb_sa_sk_never-in-state" } });
-    const run = await runNode(SERIALIZE, ROOT);
+    const run = await runNodeScript(SERIALIZE, ROOT);
     // (stderr carries Node's deprecation notices from the serializer's scan of the built-in modules.)
     expect(run.code, run.stderr).toBe(0);
     serialized = JSON.parse(run.stdout) as typeof serialized;
@@ -137,7 +117,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
   });
 
   it("is small for every resource type: each stored provider at most 2,000 bytes", async () => {
-    const run = await runNode(SERIALIZE_EACH, ROOT);
+    const run = await runNodeScript(SERIALIZE_EACH, ROOT);
     expect(run.code, run.stderr).toBe(0);
     const sizes = JSON.parse(run.stdout) as Record<string, number>;
     expect(Object.keys(sizes).sort()).toEqual([
@@ -191,7 +171,11 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
       "cloudmanager:publicKey": emulator.credentials.publicKey,
       "cloudmanager:privateKey": emulator.credentials.privateKey,
     };
-    const run = await runNode(DRIVE, ROOT, { STORED_PROVIDER_FILE: file, STACK_CONFIG: JSON.stringify(config), ORG_ID: emulator.org.id });
+    const run = await runNodeScript(DRIVE, ROOT, {
+      STORED_PROVIDER_FILE: file,
+      STACK_CONFIG: JSON.stringify(config),
+      ORG_ID: emulator.org.id,
+    });
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as DriveResult;
     expect(out.check.failures).toBeUndefined();
@@ -227,7 +211,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
       provider.configure({ config: { get: () => undefined } })
         .then(() => provider.read("a/b", {}))
         .then((r) => process.stdout.write(JSON.stringify(r)));`;
-    const run = await runNode(script, project);
+    const run = await runNodeScript(script, project);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ id: "a/b", props: { upgradedRuntime: "9.9.9" } });
   });
@@ -239,7 +223,7 @@ describe("StoredProvider_AsTheEngineUsesIt", () => {
       const provider = require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))})(require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8")).handler();
       // The host runs configure first in every provider process; that is where the runtime is loaded.
       Promise.resolve().then(() => provider.configure({ config: { get: () => undefined } })).catch((e) => { process.stdout.write(e.message); });`;
-    const run = await runNode(script, empty);
+    const run = await runNodeScript(script, empty);
     expect(run.stdout).toMatch(
       /^CLOUDMANAGER_PROVIDER_NOT_INSTALLED: npm install pulumi-cloudmanager in .*empty-project: .*Cannot find module 'pulumi-cloudmanager\/provider\/runtime'/,
     );
@@ -304,7 +288,7 @@ describe("StoredModule_WhenInstalled", () => {
     cpSync(join(ROOT, "package.json"), join(installed, "package.json"));
     cpSync(join(ROOT, "dist"), join(installed, "dist"), { recursive: true });
     emulator = await startEmulator();
-    const run = await runNode(serializeInstalled("pulumi-cloudmanager"), project);
+    const run = await runNodeScript(serializeInstalled("pulumi-cloudmanager"), project);
     expect(run.code, run.stderr).toBe(0);
     ({ stored, runtimeLoaded } = JSON.parse(run.stdout) as { stored: Record<string, string>; runtimeLoaded: boolean });
   }, 60_000);
@@ -334,7 +318,7 @@ describe("StoredModule_WhenInstalled", () => {
     writeFileSync(join(wrapper, "index.js"), `module.exports = require("pulumi-cloudmanager");`);
     cpSync(join(ROOT, "package.json"), join(nested, "package.json"));
     cpSync(join(ROOT, "dist"), join(nested, "dist"), { recursive: true });
-    const run = await runNode(serializeInstalled("wrapper"), project);
+    const run = await runNodeScript(serializeInstalled("wrapper"), project);
     expect(run.code, run.stderr).toBe(0);
     const { stored: fromNested } = JSON.parse(run.stdout) as { stored: Record<string, string> };
     expect(Object.keys(fromNested).sort()).toEqual(Object.keys(FOLDERS).sort());
@@ -355,7 +339,7 @@ describe("StoredModule_WhenInstalled", () => {
       "cloudmanager:publicKey": emulator.credentials.publicKey,
       "cloudmanager:privateKey": emulator.credentials.privateKey,
     };
-    const run = await runNode(DRIVE, project, {
+    const run = await runNodeScript(DRIVE, project, {
       STORED_PROVIDER_FILE: file,
       STACK_CONFIG: JSON.stringify(config),
       ORG_ID: emulator.org.id,
@@ -373,7 +357,7 @@ describe("StoredModule_WhenInstalled", () => {
     const script = `
       try { require(${JSON.stringify(join(ROOT, "node_modules/require-from-string"))})(${JSON.stringify(stored["OrgMembership"] ?? "")}).handler(); }
       catch (e) { process.stdout.write(e.message); }`;
-    const run = await runNode(script, empty);
+    const run = await runNodeScript(script, empty);
     rmSync(empty, { recursive: true, force: true });
     expect(run.stdout).toContain("Cannot find module 'pulumi-cloudmanager/dist/provider/resources/org-membership/stored.js'");
   });

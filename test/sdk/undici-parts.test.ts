@@ -2,13 +2,13 @@
 // proved on the installed, exactly pinned undici in a fresh Node process on the built client (what a
 // provider process runs), and the fallback to undici's index when a file is not where it was.
 
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadUndiciParts, UNDICI_PART_FILES } from "../../sdk/transport/undici-parts";
+import { runNodeScript } from "../support/node-script";
 
 const ROOT = resolve(__dirname, "../..");
 const nodeRequire: (id: string) => unknown = createRequire(__filename);
@@ -40,21 +40,9 @@ t.send({ method: "GET", url: new URL(process.env.TARGET), headers: { accept: "ap
 });
 `;
 
-function sendFromFreshProcess(target: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-e", SEND_ONCE], { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", TARGET: target } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
-
 describe("undici's parts", () => {
   it("a provider process's request loads undici's agent and request files, never its index (no fetch, WebSocket, caches or mocks)", async () => {
-    const run = await sendFromFreshProcess(`${origin}/api/public/v1.0/orgs?pageNum=2`);
+    const run = await runNodeScript(SEND_ONCE, ROOT, { TARGET: `${origin}/api/public/v1.0/orgs?pageNum=2` });
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { status: number; body: string; loaded: string[] };
     expect(out.status).toBe(200);
