@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type Deployment, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import type { RequestLogEntry } from "../emulator/types";
 import { findRepoRoot } from "../examples/demo/example-project";
@@ -156,13 +156,14 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     let refreshReads = upReads;
     for (let i = 0; i < repeat; i++) {
       mark = lastSeq(emulator);
-      const started = performance.now();
-      await stack.refresh();
-      refreshSeconds.push((performance.now() - started) / 1000);
+      refreshSeconds.push(await timedRefresh(stack));
       refreshReads = listReads(emulator, mark, org);
     }
     peakByPhase.refresh = sampler.restart();
-    const state = await stateFigures(stack);
+    // Exported once: the preview below writes no state, so the carrier takes the same outputs.
+    const exported = await stack.exportStack();
+    const rosterOutputs = rosterOutputsOf(exported);
+    const state = stateFigures(exported, rosterOutputs);
 
     // One person more, added by hand: what the gate and `preview --diff` show of it.
     emulator.state.addOrgUser(org, { username: NEWCOMER, roles: ["ORG_MEMBER"] });
@@ -171,7 +172,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     const previewReads = listReads(emulator, mark, org);
     peakByPhase.preview = sampler.restart();
     sampler.stop();
-    const carrier = await runCarrier(env, stack, join(temp, "carrier"), managed, repeat);
+    const carrier = await runCarrier(env, rosterOutputs, join(temp, "carrier"), managed, repeat);
     const text = preview.stdout;
     const lines = text.split("\n");
     if (process.env["ROSTER_BENCH_DUMP"])
@@ -223,14 +224,17 @@ function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: str
 }
 
 /**
- * The no-op that carries the real roster's outputs (exported from `real`), beside `managed` minimal
+ * The no-op that carries the real roster's `outputs` (as exported from its stack), beside `managed` minimal
  * no-ops: up, `repeat` refreshes and a `preview --diff --refresh`; its provider's peak by phase and the
  * refresh times.
  */
-async function runCarrier(env: Env, real: Stack, temp: string, managed: number, repeat: number): Promise<SizeFigures["carrier"]> {
-  const exported = await real.exportStack();
-  const resources = (exported.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
-  const { __provider: _provider, ...outputs } = resources.find((r) => r.type === ROSTER_TYPE)?.outputs ?? {};
+async function runCarrier(
+  env: Env,
+  outputs: Record<string, unknown>,
+  temp: string,
+  managed: number,
+  repeat: number,
+): Promise<SizeFigures["carrier"]> {
   mkdirSync(temp, { recursive: true });
   const file = join(temp, "roster-outputs.json");
   writeFileSync(file, JSON.stringify(outputs));
@@ -242,11 +246,7 @@ async function runCarrier(env: Env, real: Stack, temp: string, managed: number, 
     await stack.up();
     const up = sampler.restart();
     const refreshSeconds: number[] = [];
-    for (let i = 0; i < repeat; i++) {
-      const started = performance.now();
-      await stack.refresh();
-      refreshSeconds.push((performance.now() - started) / 1000);
-    }
+    for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
     const refresh = sampler.restart();
     // The real preview's work: the newcomer joins, then a refresh of every resource and the diffs.
     const newcomer = { [NEWCOMER]: { roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() } };
@@ -257,6 +257,13 @@ async function runCarrier(env: Env, real: Stack, temp: string, managed: number, 
     sampler.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** One `pulumi refresh`, in seconds. */
+async function timedRefresh(stack: Stack): Promise<number> {
+  const started = performance.now();
+  await stack.refresh();
+  return (performance.now() - started) / 1000;
 }
 
 function mkdirAndReturn(dir: string): string {
@@ -316,13 +323,17 @@ function listReads(emulator: RunningEmulator, seq: number, org: string): { membe
   return { memberPages, invitationReads, other: log.length - memberPages - invitationReads };
 }
 
-async function stateFigures(
-  stack: Stack,
-): Promise<Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "arrayShapeBytes" | "rosterEntries">> {
-  const exported = await stack.exportStack();
+/** The roster's outputs in an exported state, without its stored provider. */
+function rosterOutputsOf(exported: Deployment): Record<string, unknown> {
   const deployment = exported.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] };
-  const roster = (deployment.resources ?? []).find((r) => r.type === "pulumi-nodejs:dynamic/cloudmanager:OrgRoster");
-  const outputs = roster?.outputs ?? {};
+  const { __provider: _provider, ...outputs } = (deployment.resources ?? []).find((r) => r.type === ROSTER_TYPE)?.outputs ?? {};
+  return outputs;
+}
+
+function stateFigures(
+  exported: Deployment,
+  outputs: Record<string, unknown>,
+): Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "arrayShapeBytes" | "rosterEntries"> {
   const maps = { unmanagedInvitations: outputs["unmanagedInvitations"] ?? {}, unmanagedMembers: outputs["unmanagedMembers"] ?? {} };
   // What 0.1 stored for the same entries: arrays with the username inside each entry, no firstSeen.
   const asArray = (map: unknown) =>
