@@ -16,7 +16,7 @@ import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { API_PREFIX, describeRequest } from "./harness/emulator-view";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
 import { GATE, summary, warnings } from "./harness/project-cli";
-import { mustRunCommand, runCommand } from "./harness/run-command";
+import { mustRunCommand, runCommand } from "../support/run-command";
 import { writeFileSync } from "node:fs";
 
 let e2e: E2eContext;

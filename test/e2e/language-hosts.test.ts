@@ -13,7 +13,7 @@ import { existsSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { runCommand } from "./harness/run-command";
+import { runCommand } from "../support/run-command";
 
 let e2e: E2eContext;
 useE2e("language-hosts", (context) => (e2e = context), { withdrawAfterEach: false });

@@ -21,7 +21,7 @@ import { pluginLocalStack, runPulumi } from "../plugin/plugin-e2e";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
-import { mustRunCommand, runCommand } from "./harness/run-command";
+import { mustRunCommand, runCommand } from "../support/run-command";
 
 let e2e: E2eContext;
 useE2e("plugin-front-door", (context) => (e2e = context));

@@ -15,7 +15,7 @@ import { delimiter, join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { mustRunCommand } from "./harness/run-command";
+import { mustRunCommand } from "../support/run-command";
 import { cloudmanagerWarnings, ORG_INVITATION_TOKEN, pluginLocalStack, pulumiYaml, resourcesOfType } from "../plugin/plugin-e2e";
 
 let e2e: E2eContext;

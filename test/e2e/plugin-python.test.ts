@@ -12,7 +12,7 @@ import { delimiter, join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
-import { mustRunCommand } from "./harness/run-command";
+import { mustRunCommand } from "../support/run-command";
 
 let e2e: E2eContext;
 useE2e("plugin-python", (context) => (e2e = context), { withdrawAfterEach: false });

@@ -21,7 +21,7 @@ import { prepareExampleProject } from "../../examples/demo/example-project";
 import { ORG_INVITATION_TYPE, driftOf, stepsOf } from "../../examples/demo/engine-events";
 import { ENV_VARS } from "../../provider/runtime/credentials";
 import { REPO_ROOT } from "./harness/cli";
-import { mustRunCommand } from "./harness/run-command";
+import { mustRunCommand } from "../support/run-command";
 import { startE2e, useE2e, type E2eContext } from "./harness/e2e-context";
 import { invitationsProgram, PeopleList } from "./harness/invitations-program";
 import { errorDiagnostics, type Operation, type TestStack } from "./harness/test-stack";

@@ -19,7 +19,7 @@ import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { describeRequest } from "./harness/emulator-view";
 import { typescriptTemplate } from "./harness/fresh-typescript-project";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
-import { mustRunCommand, runCommand, type CommandRun } from "./harness/run-command";
+import { mustRunCommand, runCommand, type CommandRun } from "../support/run-command";
 import type { TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;

@@ -25,7 +25,7 @@ import { typescriptTemplate } from "./harness/fresh-typescript-project";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
 import { projectAccess } from "./harness/project-access";
 import { GATE, summary, useProjectCli, warnings } from "./harness/project-cli";
-import type { CommandRun } from "./harness/run-command";
+import type { CommandRun } from "../support/run-command";
 import type { TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;

@@ -21,7 +21,7 @@ import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { TEMPLATE_TSCONFIG_NODE10, typescriptTemplate } from "./harness/fresh-typescript-project";
 import { usePackedInstall, withoutNpmLifecycle } from "./harness/packed-package";
-import { runCommand, type CommandRun } from "./harness/run-command";
+import { runCommand, type CommandRun } from "../support/run-command";
 
 let e2e: E2eContext;
 useE2e("pulumi-new", (context) => (e2e = context));

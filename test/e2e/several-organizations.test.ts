@@ -40,7 +40,7 @@ import {
 import { REPO_ROOT } from "./harness/cli";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { API_PREFIX, describeRequest, EmulatorView } from "./harness/emulator-view";
-import { mustRunCommand } from "./harness/run-command";
+import { mustRunCommand } from "../support/run-command";
 import { errorDiagnostics, StackOperationError, type StateResource, type TestStack } from "./harness/test-stack";
 
 let e2e: E2eContext;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { REPO_ROOT } from "./cli";
-import { mustRunCommand } from "./run-command";
+import { mustRunCommand } from "../../support/run-command";
 
 /** npm's own settings: where the registry and the cache are; the other npm_* variables describe this repository's run. */
 const NPM_SETTINGS = new Set(["npm_config_registry", "npm_config_cache", "npm_config_userconfig"]);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, expect } from "vitest";
 import type { E2eContext } from "./e2e-context";
 import { withoutNpmLifecycle } from "./packed-package";
-import { runCommand, type CommandRun } from "./run-command";
+import { runCommand, type CommandRun } from "../../support/run-command";
 import type { TestStack } from "./test-stack";
 
 /** The GitOps gate: exit 0 when nothing drifted, 7 when the refreshed state or the program would change something. */

@@ -1,11 +1,14 @@
-// Runs a program to its end for a test, stdout and stderr collected together: the one runner the
-// end-to-end tests share (each passes the environment its program needs).
+// Runs a program to its end for a test, stdout and stderr collected together and apart: the one
+// runner the tests share (each passes the environment its program needs).
 
 import { spawn } from "node:child_process";
 
 export interface CommandRun {
   code: number | null;
+  /** stdout and stderr as they arrived. */
   output: string;
+  stdout: string;
+  stderr: string;
 }
 
 /** `env` is the program's whole environment. */
@@ -13,10 +16,18 @@ export function runCommand(command: string, args: string[], cwd: string, env: No
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      output += d;
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      output += d;
+      stderr += d;
+    });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
+    child.on("close", (code) => resolve({ code, output, stdout, stderr }));
   });
 }
 
