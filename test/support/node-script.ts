@@ -2,8 +2,8 @@
 // our built code. The environment is clean (PATH and HOME, plus what the test gives), so no credential
 // variable leaks in from the machine running the tests.
 
-import { runCommand, type CommandRun } from "./run-command";
+import { runSeparated, type SeparatedRun } from "./run-command";
 
-export function runNodeScript(script: string, cwd: string, env: Record<string, string> = {}): Promise<CommandRun> {
-  return runCommand(process.execPath, ["-e", script], cwd, { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env });
+export function runNodeScript(script: string, cwd: string, env: Record<string, string> = {}): Promise<SeparatedRun> {
+  return runSeparated(process.execPath, ["-e", script], cwd, { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env });
 }

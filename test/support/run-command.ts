@@ -7,12 +7,22 @@ export interface CommandRun {
   code: number | null;
   /** stdout and stderr as they arrived. */
   output: string;
+}
+
+/** A run with stdout and stderr also apart (a program that prints JSON on stdout and notices on stderr). */
+export interface SeparatedRun extends CommandRun {
   stdout: string;
   stderr: string;
 }
 
 /** `env` is the program's whole environment. */
-export function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandRun> {
+export async function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandRun> {
+  const { code, output } = await runSeparated(command, args, cwd, env);
+  return { code, output };
+}
+
+/** Like runCommand, keeping stdout and stderr apart as well. */
+export function runSeparated(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<SeparatedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
