@@ -81,11 +81,18 @@ export class Members {
 
   /** Members of an org, with roles and teams narrowed to that org. */
   orgUsers(orgId: string): UserRecord[] {
+    const { members, shown } = this.orgUserList(orgId);
+    return members.map(shown);
+  }
+
+  /**
+   * The org's members as the store holds them, and how one is shown (a copy, roles and teams narrowed
+   * to the org): a page of the list copies only its own members, not the whole organization's.
+   */
+  orgUserList(orgId: string): { members: readonly UserRecord[]; shown: (user: UserRecord) => UserRecord } {
     this.store.org(orgId);
     const orgTeams = this.orgTeamIds(orgId);
-    return this.data()
-      .users.filter((u) => u.roles.some((r) => r.orgId === orgId))
-      .map((u) => narrow(orgId, u, orgTeams));
+    return { members: this.data().users.filter((u) => u.roles.some((r) => r.orgId === orgId)), shown: (u) => narrow(orgId, u, orgTeams) };
   }
 
   /** One member (by id, or by username in any case) as `orgUsers` shows it; 404 USER_NOT_FOUND if not in the org. */
@@ -96,7 +103,8 @@ export class Members {
   /** The team's users (members of its org whose teamIds name it), as `orgUsers` shows them. */
   teamUsers(orgId: string, teamId: string): UserRecord[] {
     this.store.team(orgId, teamId);
-    return this.orgUsers(orgId).filter((u) => u.teamIds.includes(teamId));
+    const { members, shown } = this.orgUserList(orgId);
+    return members.filter((u) => u.teamIds.includes(teamId)).map(shown);
   }
 
   /**

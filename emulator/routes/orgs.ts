@@ -18,8 +18,8 @@ const getOrg: ApiHandler = (ctx) => {
 
 const listUsers: ApiHandler = (ctx) => {
   const orgId = requireOrg(ctx, "read");
-  const users = ctx.parts.store.members.orgUsers(orgId);
-  return { status: 200, body: paged(ctx, `/orgs/${orgId}/users`, users, (u) => userView(ctx, u)) };
+  const { members, shown } = ctx.parts.store.members.orgUserList(orgId);
+  return { status: 200, body: paged(ctx, `/orgs/${orgId}/users`, members, (u) => userView(ctx, shown(u))) };
 };
 
 export function addOrgRoutes(router: Router<ApiHandler>): void {

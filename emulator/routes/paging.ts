@@ -22,7 +22,13 @@ export interface Page {
  * `keep` names query parameters that select the list (e.g. `flattenTeams`): those the request sent are
  * carried into the links, so following `next` reads the same list.
  */
-export function paged<T>(ctx: ApiContext, path: string, items: T[], view: (item: T) => unknown, keep: readonly string[] = []): Page {
+export function paged<T>(
+  ctx: ApiContext,
+  path: string,
+  items: readonly T[],
+  view: (item: T) => unknown,
+  keep: readonly string[] = [],
+): Page {
   const pageNum = positiveIntQuery(ctx, "pageNum", 1, Number.MAX_SAFE_INTEGER);
   const itemsPerPage = positiveIntQuery(ctx, "itemsPerPage", 100, MAX_ITEMS_PER_PAGE);
   const start = (pageNum - 1) * itemsPerPage;
