@@ -10,7 +10,7 @@
 // channel: each process knows only its own resources, as before (docs/lifecycle.md says so).
 // Hand-written: no library shares a few lines between sibling processes with less than this.
 
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, type Stats } from "node:fs";
+import { fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineProcess, processStartTime } from "./engine-process";
@@ -38,6 +38,10 @@ const FOLDER = join(tmpdir(), "pulumi-cloudmanager-deployments");
 
 export class PeerChannel {
   private offset = 0;
+  // Both kept open for the process's life (it ends with the deployment): an open, a write or read and a
+  // close per step was about 0.6 ms of CPU per resource.
+  private appending: number | undefined;
+  private reading: number | undefined;
 
   /** `self`: this process's pid (tests give two channels in one process different ones). */
   private constructor(
@@ -67,7 +71,9 @@ export class PeerChannel {
 
   record(entry: PeerEntry): void {
     try {
-      appendFileSync(this.file, `${JSON.stringify({ ...entry, pid: this.self })}\n`, { mode: 0o600 });
+      this.appending ??= openSync(this.file, "a", 0o600);
+      // One write of a whole line to a file opened for appending: lines of two processes never interleave.
+      writeSync(this.appending, `${JSON.stringify({ ...entry, pid: this.self })}\n`);
     } catch {
       // A channel that cannot be written is a channel the others cannot read: no worse than none.
     }
@@ -76,32 +82,29 @@ export class PeerChannel {
   /** What the other processes said since the last call (this process's own lines are left out). */
   news(): PeerEntry[] {
     const found: PeerEntry[] = [];
-    let fd: number;
     try {
-      fd = openSync(this.file, "r");
+      // Nobody may have written yet: then there is no file, and the next call tries again.
+      this.reading ??= openSync(this.file, "r");
     } catch {
       return found;
     }
-    try {
-      const stat = fstatSync(fd);
-      if (!privateToUs(stat)) return found;
-      const size = stat.size;
-      if (size <= this.offset) return found;
-      const buffer = Buffer.alloc(size - this.offset);
-      readSync(fd, buffer, 0, buffer.length, this.offset);
-      const text = buffer.toString("utf8");
-      // Only whole lines: a line being appended right now is read next time.
-      const end = text.lastIndexOf("\n");
-      if (end < 0) return found;
-      this.offset += Buffer.byteLength(text.slice(0, end + 1));
-      for (const raw of text.slice(0, end).split("\n")) {
-        const line = parseLine(raw);
-        if (line !== undefined && line.pid !== this.self) found.push(line);
-      }
-      return found;
-    } finally {
-      closeSync(fd);
+    const fd = this.reading;
+    const stat = fstatSync(fd);
+    if (!privateToUs(stat)) return found;
+    const size = stat.size;
+    if (size <= this.offset) return found;
+    const buffer = Buffer.alloc(size - this.offset);
+    readSync(fd, buffer, 0, buffer.length, this.offset);
+    const text = buffer.toString("utf8");
+    // Only whole lines: a line being appended right now is read next time.
+    const end = text.lastIndexOf("\n");
+    if (end < 0) return found;
+    this.offset += Buffer.byteLength(text.slice(0, end + 1));
+    for (const raw of text.slice(0, end).split("\n")) {
+      const line = parseLine(raw);
+      if (line !== undefined && line.pid !== this.self) found.push(line);
     }
+    return found;
   }
 }
 

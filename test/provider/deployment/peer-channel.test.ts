@@ -58,6 +58,22 @@ describe("PeerChannel_BetweenFrontDoors", () => {
     ]);
   });
 
+  it("a process that looked before anyone wrote sees what is written afterwards, each line once", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "cm-peers-")), "deployment.jsonl");
+    const dynamic = PeerChannel.at(file, 101);
+    const plugin = PeerChannel.at(file, 202);
+    // The dynamic side looks first: there is no file yet.
+    expect(dynamic.news()).toEqual([]);
+    plugin.record({ kind: "hold", key: "k0", urn: PLUGIN_CAROL, via: "step" });
+    dynamic.record({ kind: "declare", key: "k1", urn: DYNAMIC_CAROL });
+    expect(dynamic.news()).toEqual([{ kind: "hold", key: "k0", urn: PLUGIN_CAROL, via: "step", pid: 202 }]);
+    expect(dynamic.news()).toEqual([]);
+    for (let i = 1; i <= 50; i++) plugin.record({ kind: "declare", key: `p${i}`, urn: `urn:pulumi:dev::p::t::p${i}` });
+    expect(dynamic.news().map((e) => e.key)).toEqual(Array.from({ length: 50 }, (_, i) => `p${i + 1}`));
+    expect(plugin.news().map((e) => e.key)).toEqual(["k1"]);
+    expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(52);
+  });
+
   it("ignores a file that others may write (a planted holding must not stop a withdrawal)", () => {
     const { file, dynamic, plugin } = twoProcesses();
     plugin.hold({ kind: "person", orgId: ORG, username: "carol@example.com" }, PLUGIN_CAROL, "step");
