@@ -72,8 +72,10 @@ export class PeerChannel {
   record(entry: PeerEntry): void {
     try {
       this.appending ??= openSync(this.file, "a", 0o600);
-      // One write of a whole line to a file opened for appending: lines of two processes never interleave.
-      writeSync(this.appending, `${JSON.stringify({ ...entry, pid: this.self })}\n`);
+      // A whole line per write to a file opened for appending, so lines of two processes do not
+      // interleave; the loop only finishes a short write, as appendFileSync would.
+      const line = Buffer.from(`${JSON.stringify({ ...entry, pid: this.self })}\n`);
+      for (let written = 0; written < line.length;) written += writeSync(this.appending, line, written);
     } catch {
       // A channel that cannot be written is a channel the others cannot read: no worse than none.
     }
