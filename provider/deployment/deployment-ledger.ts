@@ -127,6 +127,11 @@ export class DeploymentLedger {
 
   constructor(private readonly peers?: PeerChannel) {}
 
+  /** Closes the peer channel's files: the runtime is shut down and this ledger is done with. */
+  close(): void {
+    this.peers?.close();
+  }
+
   /**
    * Records that `urn` declares `person`; returns the URNs of OTHER resources that declare the same
    * person in this deployment (empty when there are none).

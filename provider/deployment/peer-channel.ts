@@ -10,7 +10,7 @@
 // channel: each process knows only its own resources, as before (docs/lifecycle.md says so).
 // Hand-written: no library shares a few lines between sibling processes with less than this.
 
-import { fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { engineProcess, processStartTime } from "./engine-process";
@@ -79,6 +79,16 @@ export class PeerChannel {
     } catch {
       // A channel that cannot be written is a channel the others cannot read: no worse than none.
     }
+  }
+
+  /**
+   * Closes the channel's files (a runtime shut down within a longer-lived process). A later call opens
+   * them again and reads on from where the last look ended.
+   */
+  close(): void {
+    for (const fd of [this.appending, this.reading]) if (fd !== undefined) closeSync(fd);
+    this.appending = undefined;
+    this.reading = undefined;
   }
 
   /** What the other processes said since the last call (this process's own lines are left out). */

@@ -140,6 +140,7 @@ function wrapped(methods: ResourceMethods): ResourceMethods {
 export async function shutdown(): Promise<void> {
   const closing = pool;
   pool = newPool();
+  ledger.close();
   ledger = newLedger();
   config = {};
   await closing.closeAll();

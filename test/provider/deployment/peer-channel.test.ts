@@ -72,6 +72,11 @@ describe("PeerChannel_BetweenFrontDoors", () => {
     expect(dynamic.news().map((e) => e.key)).toEqual(Array.from({ length: 50 }, (_, i) => `p${i + 1}`));
     expect(plugin.news().map((e) => e.key)).toEqual(["k1"]);
     expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(52);
+    // Closed (the runtime shut down) and used again: it reopens and reads on, nothing twice.
+    dynamic.close();
+    plugin.close();
+    plugin.record({ kind: "declare", key: "p51", urn: "urn:pulumi:dev::p::t::p51" });
+    expect(dynamic.news().map((e) => e.key)).toEqual(["p51"]);
   });
 
   it("ignores a file that others may write (a planted holding must not stop a withdrawal)", () => {
