@@ -55,6 +55,19 @@ describe("OrgInvitation_Create", () => {
     expect(noticesMatching(h, new RegExp(`adopting the pending invitation ${byHand.id} for bob@example.com`))).toHaveLength(1);
   });
 
+  it("with two pending invitations for one person (duplicates sent by hand), adopts one and says how many there are", async () => {
+    const first = await h.outside.createInvitation(h.orgId, { username: "dave@example.com", roles: ["ORG_MEMBER"] });
+    const second = await h.outside.createInvitation(h.orgId, { username: "DAVE@example.com", roles: ["ORG_MEMBER"] });
+    await h.outside.createInvitation(h.orgId, { username: "erin@example.com", roles: ["ORG_MEMBER"] });
+    h.emulator.state.clearRequests();
+    const { outs } = await checkAndCreate({ orgId: h.orgId, username: "dave@example.com", roles: ["ORG_MEMBER"] });
+    expect([first.id, second.id]).toContain(outs.invitationId);
+    expect(writes(h)).toEqual([]);
+    const counted = noticesMatching(h, /dave@example\.com has 2 pending invitations/);
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toContain(`managing the oldest (${String(outs.invitationId)})`);
+  });
+
   it("adopts and updates the roles when they differ from the code", async () => {
     const byHand = await h.outside.createInvitation(h.orgId, { username: "carol@example.com", roles: ["ORG_READ_ONLY"] });
     h.emulator.state.clearRequests();

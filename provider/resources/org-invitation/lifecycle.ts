@@ -42,7 +42,12 @@ export async function createOrgInvitation(
   refuseDeclaredTwice(inputs, step);
   const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
   const existing = pickPendingInvitation(pending, inputs.username);
-  const others = pending.filter((i) => i !== existing && !isExpired(i.expiresAt) && sameUsername(i.username, inputs.username)).length;
+  // Counted only when there is one to adopt, and by name before date: a scan that read every pending
+  // invitation's expiry made an up of N new people N x N date parses.
+  const others =
+    existing === undefined
+      ? 0
+      : pending.filter((i) => i !== existing && sameUsername(i.username, inputs.username) && !isExpired(i.expiresAt)).length;
   if (existing && others > 0) {
     warn(`${inputs.username} has ${others + 1} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`);
   }
