@@ -29,13 +29,25 @@ export function pickPendingInvitation<T extends PendingInvitationFields>(
   username: string,
   nowMs: number = Date.now(),
 ): T | undefined {
-  const wanted = usernameKey(username);
   let picked: T | undefined;
-  for (const invitation of invitations) {
-    if (usernameKey(invitation.username) !== wanted || isExpired(invitation.expiresAt, nowMs)) continue;
+  for (const invitation of livePendingInvitationsOf(invitations, username, nowMs)) {
     if (picked === undefined || isOlder(invitation, picked)) picked = invitation;
   }
   return picked;
+}
+
+/**
+ * The invitations the rule above chooses among: `username`'s (ignoring letter case) whose `expiresAt`
+ * has not passed at `nowMs`. The name is compared first: most of a large organization's list is other
+ * people, whose dates need no reading.
+ */
+export function livePendingInvitationsOf<T extends PendingInvitationFields>(
+  invitations: readonly T[],
+  username: string,
+  nowMs: number = Date.now(),
+): T[] {
+  const wanted = usernameKey(username);
+  return invitations.filter((invitation) => usernameKey(invitation.username) === wanted && !isExpired(invitation.expiresAt, nowMs));
 }
 
 /**

@@ -7,9 +7,8 @@
 // Retries are the client's alone (rate limits included); a step is never repeated here.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isExpired, isNotFoundAnswer, pickPendingInvitation } from "../../../sdk";
+import { isNotFoundAnswer, livePendingInvitationsOf, pickPendingInvitation } from "../../../sdk";
 import type { Invitation } from "../../../sdk/types";
-import { sameUsername } from "../../access/identity";
 import {
   adoptInvitation,
   confirmGone,
@@ -41,15 +40,12 @@ export async function createOrgInvitation(
 ): Promise<CreateResult<OrgInvitationOutputs>> {
   refuseDeclaredTwice(inputs, step);
   const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
-  const existing = pickPendingInvitation(pending, inputs.username);
-  // Counted only when there is one to adopt, and by name before date: a scan that read every pending
-  // invitation's expiry made an up of N new people N x N date parses.
-  const others =
-    existing === undefined
-      ? 0
-      : pending.filter((i) => i !== existing && sameUsername(i.username, inputs.username) && !isExpired(i.expiresAt)).length;
-  if (existing && others > 0) {
-    warn(`${inputs.username} has ${others + 1} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`);
+  const theirs = livePendingInvitationsOf(pending, inputs.username);
+  const existing = pickPendingInvitation(theirs, inputs.username);
+  if (existing && theirs.length > 1) {
+    warn(
+      `${inputs.username} has ${theirs.length} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`,
+    );
   }
   // Checked again: another resource for the same person may have been declared while we listed.
   refuseDeclaredTwice(inputs, step);
