@@ -150,6 +150,9 @@ describe("the state file", () => {
     for (const r of invitations) {
       const text = JSON.stringify(r);
       for (const secret of secrets) expect(text).not.toContain(secret);
+      // The SDK still records where each was declared (the classes pause only its per-promise debug stacks).
+      expect(r.sourcePosition).toMatch(/^project:\/\/\/.+#\d+,\d+$/);
+      expect(r.stackTrace?.filter((frame) => frame.sourcePosition !== undefined).length).toBeGreaterThan(1);
       for (const bag of [r.inputs, r.outputs]) {
         const stored = bag?.["__provider"];
         expect(typeof stored).toBe("string");

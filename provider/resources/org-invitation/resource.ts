@@ -6,6 +6,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgInvitationStatus } from "./model";
@@ -93,6 +94,12 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
       inviterUsername: undefined,
       orgName: undefined,
     };
-    super(storedProviderOf(stored, storedProvider), name, props, opts, "cloudmanager", "OrgInvitation");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedProvider), name, props, opts, "cloudmanager", "OrgInvitation");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

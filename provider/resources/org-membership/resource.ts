@@ -7,6 +7,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedMembershipProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgMembershipStatus } from "./model";
@@ -69,6 +70,12 @@ export class OrgMembership extends pulumi.dynamic.Resource {
       inviterUsername: undefined,
       orgName: undefined,
     };
-    super(storedProviderOf(stored, storedMembershipProvider), name, props, opts, "cloudmanager", "OrgMembership");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedMembershipProvider), name, props, opts, "cloudmanager", "OrgMembership");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

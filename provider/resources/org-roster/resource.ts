@@ -6,6 +6,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedRosterProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
@@ -44,6 +45,12 @@ export class OrgRoster extends pulumi.dynamic.Resource {
       unmanagedInvitations: undefined,
       unmanagedMembers: undefined,
     };
-    super(storedProviderOf(stored, storedRosterProvider), name, props, opts, "cloudmanager", "OrgRoster");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedRosterProvider), name, props, opts, "cloudmanager", "OrgRoster");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

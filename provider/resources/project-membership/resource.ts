@@ -6,6 +6,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectMembershipProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectMembershipStatus } from "./model";
@@ -68,6 +69,12 @@ export class ProjectMembership extends pulumi.dynamic.Resource {
       userId: undefined,
       projectName: undefined,
     };
-    super(storedProviderOf(stored, storedProjectMembershipProvider), name, props, opts, "cloudmanager", "ProjectMembership");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedProjectMembershipProvider), name, props, opts, "cloudmanager", "ProjectMembership");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

@@ -7,6 +7,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectRosterProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
@@ -56,6 +57,12 @@ export class ProjectRoster extends pulumi.dynamic.Resource {
       unmanagedInvitations: undefined,
       unmanagedTeams: undefined,
     };
-    super(storedProviderOf(stored, storedProjectRosterProvider), name, props, opts, "cloudmanager", "ProjectRoster");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedProjectRosterProvider), name, props, opts, "cloudmanager", "ProjectRoster");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

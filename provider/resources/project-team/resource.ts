@@ -6,6 +6,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectTeamProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectTeamStatus } from "./model";
@@ -46,6 +47,12 @@ export class ProjectTeam extends pulumi.dynamic.Resource {
       teamName: undefined,
       projectName: undefined,
     };
-    super(storedProviderOf(stored, storedProjectTeamProvider), name, props, opts, "cloudmanager", "ProjectTeam");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedProjectTeamProvider), name, props, opts, "cloudmanager", "ProjectTeam");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

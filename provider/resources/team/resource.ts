@@ -7,6 +7,7 @@ import { URN_KEY, type PropertyBag } from "../../model/property-bag";
 import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedTeamProvider } from "../stored-provider";
+import { pauseDebugStacks } from "../debug-stacks";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { TeamStatus } from "./model";
@@ -68,6 +69,12 @@ export class Team extends pulumi.dynamic.Resource {
       projectIds: undefined,
       waitingFor: undefined,
     };
-    super(storedProviderOf(stored, storedTeamProvider), name, props, opts, "cloudmanager", "Team");
+    const stacks = pauseDebugStacks();
+    try {
+      super(storedProviderOf(stored, storedTeamProvider), name, props, opts, "cloudmanager", "Team");
+    } catch (error) {
+      throw stacks.resumeWith(error);
+    }
+    stacks.resume();
   }
 }

@@ -60,6 +60,9 @@ export interface StateResource {
   external?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
+  /** Where the program declared the resource, as the SDK records it: `project:///…#line,column`. */
+  sourcePosition?: string;
+  stackTrace?: { sourcePosition?: string }[];
 }
 
 export class TestStack {
