@@ -1,5 +1,5 @@
-// The provider object `pulumi.dynamic.Resource` serializes into every resource's state as
-// `__provider`. It is deliberately THIN: each method loads the INSTALLED package at call time and
+// The provider object serialized into every resource's state as `__provider` (../dynamic-registration,
+// as `pulumi.dynamic.Resource` does). It is deliberately THIN: each method loads the INSTALLED package at call time and
 // delegates to it. So
 // - `pulumi refresh` and `pulumi destroy`, which run the code stored in state, run the current
 //   logic after an upgrade, not the logic frozen at the last `up`;

@@ -150,8 +150,10 @@ describe("the state file", () => {
     for (const r of invitations) {
       const text = JSON.stringify(r);
       for (const secret of secrets) expect(text).not.toContain(secret);
-      // The SDK still records where each was declared (the classes pause only its per-promise debug stacks).
+      // Where the program declared it (not the class's constructor), and the classes' pause of the
+      // SDK's per-promise debug stacks leaves that record alone.
       expect(r.sourcePosition).toMatch(/^project:\/\/\/.+#\d+,\d+$/);
+      expect(r.sourcePosition).not.toContain("provider/resources/");
       expect(r.stackTrace?.filter((frame) => frame.sourcePosition !== undefined).length).toBeGreaterThan(1);
       for (const bag of [r.inputs, r.outputs]) {
         const stored = bag?.["__provider"];

@@ -7,6 +7,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgInvitationStatus } from "./model";
@@ -31,7 +32,7 @@ export type OrgInvitationState = Partial<OrgInvitationArgs>;
 
 const ORG_INVITATION_TYPE = dynamicType("OrgInvitation");
 
-export class OrgInvitation extends pulumi.dynamic.Resource {
+export class OrgInvitation extends pulumi.CustomResource {
   /** The organization id. */
   declare public readonly orgId: pulumi.Output<string>;
   /** The invitee's email, trimmed. */
@@ -96,7 +97,7 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedProvider), name, props, opts, "cloudmanager", "OrgInvitation");
+      super(ORG_INVITATION_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

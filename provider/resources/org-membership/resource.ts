@@ -8,6 +8,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedMembershipProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgMembershipStatus } from "./model";
@@ -25,7 +26,7 @@ export interface OrgMembershipArgs {
 
 const ORG_MEMBERSHIP_TYPE = dynamicType("OrgMembership");
 
-export class OrgMembership extends pulumi.dynamic.Resource {
+export class OrgMembership extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
   /** The person's roles in this organization (the invitation's while pending, the member's once active). */
@@ -72,7 +73,7 @@ export class OrgMembership extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedMembershipProvider), name, props, opts, "cloudmanager", "OrgMembership");
+      super(ORG_MEMBERSHIP_TYPE, name, withStoredProvider(storedProviderOf(stored, storedMembershipProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -7,6 +7,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
@@ -24,7 +25,7 @@ export interface OrgRosterArgs {
 
 const ORG_ROSTER_TYPE = dynamicType("OrgRoster");
 
-export class OrgRoster extends pulumi.dynamic.Resource {
+export class OrgRoster extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly managed: pulumi.Output<string[]>;
   declare public readonly ignore: pulumi.Output<string[]>;
@@ -47,7 +48,7 @@ export class OrgRoster extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedRosterProvider), name, props, opts, "cloudmanager", "OrgRoster");
+      super(ORG_ROSTER_TYPE, name, withStoredProvider(storedProviderOf(stored, storedRosterProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

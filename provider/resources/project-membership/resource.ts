@@ -7,6 +7,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectMembershipProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectMembershipStatus } from "./model";
@@ -27,7 +28,7 @@ export type ProjectMembershipState = Partial<ProjectMembershipArgs>;
 
 const PROJECT_MEMBERSHIP_TYPE = dynamicType("ProjectMembership");
 
-export class ProjectMembership extends pulumi.dynamic.Resource {
+export class ProjectMembership extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -71,7 +72,7 @@ export class ProjectMembership extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedProjectMembershipProvider), name, props, opts, "cloudmanager", "ProjectMembership");
+      super(PROJECT_MEMBERSHIP_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectMembershipProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

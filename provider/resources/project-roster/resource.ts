@@ -8,6 +8,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
@@ -29,7 +30,7 @@ export interface ProjectRosterArgs {
 
 const PROJECT_ROSTER_TYPE = dynamicType("ProjectRoster");
 
-export class ProjectRoster extends pulumi.dynamic.Resource {
+export class ProjectRoster extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly managed: pulumi.Output<string[]>;
@@ -59,7 +60,7 @@ export class ProjectRoster extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedProjectRosterProvider), name, props, opts, "cloudmanager", "ProjectRoster");
+      super(PROJECT_ROSTER_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectRosterProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -7,6 +7,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectTeamProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectTeamStatus } from "./model";
@@ -24,7 +25,7 @@ export interface ProjectTeamArgs {
 
 const PROJECT_TEAM_TYPE = dynamicType("ProjectTeam");
 
-export class ProjectTeam extends pulumi.dynamic.Resource {
+export class ProjectTeam extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly teamId: pulumi.Output<string>;
@@ -49,7 +50,7 @@ export class ProjectTeam extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedProjectTeamProvider), name, props, opts, "cloudmanager", "ProjectTeam");
+      super(PROJECT_TEAM_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectTeamProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

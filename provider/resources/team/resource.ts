@@ -8,6 +8,7 @@ import { dynamicType } from "../../model/type-tokens";
 import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedTeamProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
+import { withStoredProvider } from "../dynamic-registration";
 import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { TeamStatus } from "./model";
@@ -30,7 +31,7 @@ export type TeamState = Partial<TeamArgs>;
 
 const TEAM_TYPE = dynamicType("Team");
 
-export class Team extends pulumi.dynamic.Resource {
+export class Team extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   /** The name, as Cloud Manager has it. */
   declare public readonly name: pulumi.Output<string>;
@@ -71,7 +72,7 @@ export class Team extends pulumi.dynamic.Resource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(storedProviderOf(stored, storedTeamProvider), name, props, opts, "cloudmanager", "Team");
+      super(TEAM_TYPE, name, withStoredProvider(storedProviderOf(stored, storedTeamProvider), props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

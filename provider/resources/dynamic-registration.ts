@@ -1,0 +1,29 @@
+// The resource classes extend pulumi.CustomResource and do what pulumi.dynamic.Resource's constructor
+// does (node_modules/@pulumi/pulumi/dynamic/index.js: the type token `pulumi-nodejs:dynamic/<module>:<type>`
+// and the provider serialized into `__provider`) instead of extending it. @pulumi/pulumi records where a
+// resource was declared as the first frame below its own two constructors plus one subclass
+// (Resource.stackTrace(4)); through dynamic.Resource that frame was our class's constructor, so every
+// resource's `sourcePosition` (Pulumi Cloud's link to the declaring line) pointed into this package
+// instead of the program, and each state entry carried that path twice, rewritten at every checkpoint.
+// Same type token, same `__provider` text (test/provider/stored-provider.test.ts compares it), same engine path.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { PropertyBag } from "../model/property-bag";
+
+/** The key dynamic.Resource stores its provider under; the pulumi-nodejs provider host reads it. */
+const PROVIDER_KEY = "__provider";
+
+// Serialized once per provider object, as dynamic.Resource caches it (its default since Pulumi 3.0).
+const serialized = new WeakMap<object, pulumi.Output<string>>();
+
+/** `props` with `provider` serialized under `__provider`, as dynamic.Resource registers them. */
+export function withStoredProvider(provider: object, props: PropertyBag): pulumi.Inputs {
+  let text = serialized.get(provider);
+  if (text === undefined) {
+    // The closure must read `() => provider`, as in dynamic.Resource: the serializer names the captured variable.
+    const serializing = pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    text = pulumi.output(serializing).apply((sf) => (sf.containsSecrets ? pulumi.secret(sf.text) : pulumi.output(sf.text)));
+    serialized.set(provider, text);
+  }
+  return { ...props, [PROVIDER_KEY]: text };
+}
