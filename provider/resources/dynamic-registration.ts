@@ -5,7 +5,8 @@
 // (Resource.stackTrace(4)); through dynamic.Resource that frame was our class's constructor, so every
 // resource's `sourcePosition` (Pulumi Cloud's link to the declaring line) pointed into this package
 // instead of the program, and each state entry carried that path twice, rewritten at every checkpoint.
-// Same type token, same `__provider` text (test/provider/stored-provider.test.ts compares it), same engine path.
+// Same type token, keys and `__provider` text (test/provider/dynamic-registration.test.ts compares them with a
+// real dynamic.Resource), same engine path.
 
 import * as pulumi from "@pulumi/pulumi";
 import type { PropertyBag } from "../model/property-bag";
