@@ -29,11 +29,7 @@ export function pickPendingInvitation<T extends PendingInvitationFields>(
   username: string,
   nowMs: number = Date.now(),
 ): T | undefined {
-  let picked: T | undefined;
-  for (const invitation of livePendingInvitationsOf(invitations, username, nowMs)) {
-    if (picked === undefined || isOlder(invitation, picked)) picked = invitation;
-  }
-  return picked;
+  return oldestInvitation(livePendingInvitationsOf(invitations, username, nowMs));
 }
 
 /**
@@ -48,6 +44,13 @@ export function livePendingInvitationsOf<T extends PendingInvitationFields>(
 ): T[] {
   const wanted = usernameKey(username);
   return invitations.filter((invitation) => usernameKey(invitation.username) === wanted && !isExpired(invitation.expiresAt, nowMs));
+}
+
+/** The rule's choice among a person's live invitations (livePendingInvitationsOf): the oldest by `createdAt`, then by `id`. */
+export function oldestInvitation<T extends PendingInvitationFields>(live: readonly T[]): T | undefined {
+  let picked: T | undefined;
+  for (const invitation of live) if (picked === undefined || isOlder(invitation, picked)) picked = invitation;
+  return picked;
 }
 
 /**

@@ -7,7 +7,7 @@
 // Retries are the client's alone (rate limits included); a step is never repeated here.
 
 import type { CreateResult, ReadResult, UpdateResult } from "@pulumi/pulumi/dynamic";
-import { isNotFoundAnswer, livePendingInvitationsOf, pickPendingInvitation } from "../../../sdk";
+import { isNotFoundAnswer, livePendingInvitationsOf, oldestInvitation } from "../../../sdk";
 import type { Invitation } from "../../../sdk/types";
 import {
   adoptInvitation,
@@ -41,7 +41,7 @@ export async function createOrgInvitation(
   refuseDeclaredTwice(inputs, step);
   const pending = await orFail(api.pending(), `Listing the pending invitations of organization ${inputs.orgId}`);
   const theirs = livePendingInvitationsOf(pending, inputs.username);
-  const existing = pickPendingInvitation(theirs, inputs.username);
+  const existing = oldestInvitation(theirs);
   if (existing && theirs.length > 1) {
     warn(
       `${inputs.username} has ${theirs.length} pending invitations in organization ${inputs.orgId}; managing the oldest (${existing.id}).`,
