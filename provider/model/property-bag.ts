@@ -11,6 +11,9 @@ export type PropertyBag = Record<string, unknown>;
  */
 export const URN_KEY = "__urn";
 
+/** Where a dynamic resource's serialized provider is kept in its inputs and outputs; the pulumi-nodejs provider host reads it. */
+export const PROVIDER_KEY = "__provider";
+
 /** The placeholder the engine puts where a value is unknown at preview (`pulumi.runtime.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

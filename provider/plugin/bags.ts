@@ -3,10 +3,10 @@
 // engine's unknown placeholder at preview), and what goes back must keep the secrets secret.
 
 import * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN, URN_KEY, type PropertyBag } from "../model/property-bag";
+import { PROVIDER_KEY, UNKNOWN, URN_KEY, type PropertyBag } from "../model/property-bag";
 
 /** Keys the dynamic front door keeps in its bags; never part of a plugin resource's inputs or outputs. */
-export const BOOKKEEPING = [URN_KEY, "__provider"];
+export const BOOKKEEPING = [URN_KEY, PROVIDER_KEY];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
