@@ -9,16 +9,18 @@
 // real dynamic.Resource), same engine path.
 
 import * as pulumi from "@pulumi/pulumi";
-import type { PropertyBag } from "../model/property-bag";
-
-/** The key dynamic.Resource stores its provider under; the pulumi-nodejs provider host reads it. */
-const PROVIDER_KEY = "__provider";
+import { PROVIDER_KEY, type PropertyBag } from "../model/property-bag";
+import { storedProviderOf } from "./stored-module";
 
 // Serialized once per provider object, as dynamic.Resource caches it (its default since Pulumi 3.0).
 const serialized = new WeakMap<object, pulumi.Output<string>>();
 
-/** `props` with `provider` serialized under `__provider`, as dynamic.Resource registers them. */
-export function withStoredProvider(provider: object, props: PropertyBag): pulumi.Inputs {
+/**
+ * `props` with the type's provider serialized under `__provider`, as dynamic.Resource registers them: its
+ * `stored` module when installed, else the `thin` provider (./stored-module, `storedProviderOf`).
+ */
+export function withStoredProvider(stored: object, thin: object, props: PropertyBag): pulumi.Inputs {
+  const provider = storedProviderOf(stored, thin);
   let text = serialized.get(provider);
   if (text === undefined) {
     // The closure must read `() => provider`, as in dynamic.Resource: the serializer names the captured variable.

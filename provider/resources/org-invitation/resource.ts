@@ -8,7 +8,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgInvitationStatus } from "./model";
 
@@ -97,7 +96,7 @@ export class OrgInvitation extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(ORG_INVITATION_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProvider), props), opts);
+      super(ORG_INVITATION_TYPE, name, withStoredProvider(stored, storedProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

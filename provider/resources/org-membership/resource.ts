@@ -9,7 +9,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedMembershipProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { OrgMembershipStatus } from "./model";
 
@@ -73,7 +72,7 @@ export class OrgMembership extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(ORG_MEMBERSHIP_TYPE, name, withStoredProvider(storedProviderOf(stored, storedMembershipProvider), props), opts);
+      super(ORG_MEMBERSHIP_TYPE, name, withStoredProvider(stored, storedMembershipProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -8,7 +8,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedInvitation, UnmanagedMember } from "./model";
 
@@ -48,7 +47,7 @@ export class OrgRoster extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(ORG_ROSTER_TYPE, name, withStoredProvider(storedProviderOf(stored, storedRosterProvider), props), opts);
+      super(ORG_ROSTER_TYPE, name, withStoredProvider(stored, storedRosterProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -8,7 +8,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectMembershipProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectMembershipStatus } from "./model";
 
@@ -72,7 +71,7 @@ export class ProjectMembership extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(PROJECT_MEMBERSHIP_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectMembershipProvider), props), opts);
+      super(PROJECT_MEMBERSHIP_TYPE, name, withStoredProvider(stored, storedProjectMembershipProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -9,7 +9,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
 
@@ -60,7 +59,7 @@ export class ProjectRoster extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(PROJECT_ROSTER_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectRosterProvider), props), opts);
+      super(PROJECT_ROSTER_TYPE, name, withStoredProvider(stored, storedProjectRosterProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -8,7 +8,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedProjectTeamProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { ProjectTeamStatus } from "./model";
 
@@ -50,7 +49,7 @@ export class ProjectTeam extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(PROJECT_TEAM_TYPE, name, withStoredProvider(storedProviderOf(stored, storedProjectTeamProvider), props), opts);
+      super(PROJECT_TEAM_TYPE, name, withStoredProvider(stored, storedProjectTeamProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }

@@ -9,7 +9,6 @@ import { refuseCloudmanagerProvider } from "../provider-option";
 import { storedTeamProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
-import { storedProviderOf } from "../stored-module";
 import * as stored from "./stored";
 import type { TeamStatus } from "./model";
 
@@ -72,7 +71,7 @@ export class Team extends pulumi.CustomResource {
     };
     const stacks = pauseDebugStacks();
     try {
-      super(TEAM_TYPE, name, withStoredProvider(storedProviderOf(stored, storedTeamProvider), props), opts);
+      super(TEAM_TYPE, name, withStoredProvider(stored, storedTeamProvider, props), opts);
     } catch (error) {
       throw stacks.resumeWith(error);
     }
