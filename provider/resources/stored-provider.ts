@@ -1,6 +1,6 @@
 // The provider object serialized into every resource's state as `__provider` (../dynamic-registration,
-// as `pulumi.dynamic.Resource` does). It is deliberately THIN: each method loads the INSTALLED package at call time and
-// delegates to it. So
+// as `pulumi.dynamic.Resource` does). It is deliberately THIN: each method loads the INSTALLED package
+// at call time and delegates to it. So
 // - `pulumi refresh` and `pulumi destroy`, which run the code stored in state, run the current
 //   logic after an upgrade, not the logic frozen at the last `up`;
 // - nothing is captured: no config, no credentials, no client (all of it would land in state as

@@ -31,7 +31,8 @@ export interface HttpTransportOptions {
  * One HTTP attempt over undici's `request` (./undici-parts) with ONE explicit keep-alive dispatcher
  * (never the global one), made at the first send. Reads the whole body, so every response frees its
  * connection, 401s included, but never more than `maxResponseBytes`: past that the connection is
- * dropped and CLOUD_MANAGER_RESPONSE_TOO_LARGE thrown (a CloudManagerError, which the retrying layer passes through: a retry would read it again).
+ * dropped and CLOUD_MANAGER_RESPONSE_TOO_LARGE thrown (a CloudManagerError, which the retrying layer
+ * passes through: a retry would read it again).
  */
 export class HttpTransport {
   readonly proxied: boolean;
