@@ -55,6 +55,7 @@ interface OrgGate {
 // in a row where the engine would run 25. At 8 the gate no longer halves the engine's own
 // parallelism on such a runner, and a burst that hits a limit is still at most 8 refused calls
 // before the pause holds the rest back (the rate-limited runs of bench:e2e: docs/performance.md).
+// A listing is one call here, with up to 4 of its pages in flight (the sdk's PAGES_AT_ONCE).
 export const DEFAULT_ORG_CONCURRENCY = 8;
 const LONG_WAIT_MS = 1000;
 

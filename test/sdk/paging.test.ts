@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CloudManagerClient, type OrgUser } from "../../sdk";
-import { MAX_PAGES } from "../../sdk/api/cloud-manager-client";
-import { byPage, page, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
+import { MAX_PAGES, PAGES_AT_ONCE } from "../../sdk/api/cloud-manager-client";
+import { byPage, challenge, errorReply, page, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
 import { failure } from "./support/failure";
 
 // listOrgUsers against servers whose paging is wrong: it must stop with a clear error, never loop
@@ -100,4 +100,92 @@ it("ceil(totalCount / 500) + 1 pages are read (short pages, e.g. members removed
   const error = await failure(client.listOrgUsers(ORG));
   expect(error.message).toContain("page 3: it links to a next page, but 3 pages should hold all 1000 users (totalCount)");
   expect(server.arrived).toHaveLength(3);
+});
+
+describe("listOrgUsers asks for the pages the first one announced a few at a time, and checks them in order", () => {
+  // A client of its own per test, challenged first as Cloud Manager does: until it holds a Digest
+  // challenge, the client sends one request at a time to fetch it.
+  let pager: CloudManagerClient;
+  beforeEach(() => {
+    pager = new CloudManagerClient({ baseUrl: server.baseUrl, publicKey: "pubkeyab", privateKey: "private-key" });
+    server.enqueue(challenge("paging-nonce"));
+  });
+  afterEach(async () => {
+    await pager.close();
+  });
+  const pageOf = (req: { url: string }) => Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
+  const arrivedPages = () => new Set(server.arrived.map(pageOf));
+  /**
+   * `reply`, once `ready()`; a pager that asks for one page at a time never makes it ready, so after a
+   * second it is answered anyway and that pager fails the assertions instead of hanging.
+   */
+  const heldUntil =
+    (ready: () => boolean, reply: Reply, answered?: () => void): Reply =>
+    async (req, res) => {
+      for (let waited = 0; !ready() && waited < 1_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+      await reply(req, res);
+      answered?.();
+    };
+
+  it("2,300 users: page 1, then pages 2-5 at once; answered last to first, listed first to last", async () => {
+    const answered: number[] = [];
+    const sizes = [500, 500, 500, 500, 300];
+    server.fallback = byPage((n) => {
+      const reply = page(users((n - 1) * 500, sizes[n - 1] ?? 0), 2_300, n < sizes.length);
+      // Page 5 at once, each earlier one after the one behind it: the reverse of the order they are listed in.
+      if (n === 1 || n === sizes.length)
+        return heldUntil(
+          () => true,
+          reply,
+          () => answered.push(n),
+        );
+      return heldUntil(
+        () => answered.includes(n + 1),
+        reply,
+        () => answered.push(n),
+      );
+    });
+    const listed = await pager.listOrgUsers(ORG);
+    expect(listed.map((u) => u.id)).toEqual(users(0, 2_300).map((u) => u.id));
+    expect(answered).toEqual([1, 5, 4, 3, 2]);
+    expect(server.arrived.map(pageOf)).toEqual([1, 1, 2, 3, 4, 5]); // the first one unsigned, challenged
+  });
+
+  it(`a page that fails a check ends the listing with at most ${PAGES_AT_ONCE} pages asked for past it`, async () => {
+    // 20,000 announced (40 pages); page 2 repeats a user of page 1, answered once pages 3-5 have arrived.
+    server.fallback = byPage((n) => {
+      if (n === 1) return page(users(0, 500), 20_000, true);
+      if (n === 2) return heldUntil(() => [3, 4, 5].every((p) => arrivedPages().has(p)), page(users(499, 500), 20_000, true));
+      return page(users((n - 1) * 500, 500), 20_000, true);
+    });
+    const error = await failure(pager.listOrgUsers(ORG));
+    expect(error.message).toContain(`page 2: it repeats user ${user(499).id}`);
+    expect([...arrivedPages()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(PAGES_AT_ONCE).toBe(4);
+  });
+
+  it("pages asked for ahead are dropped, their errors with them, when an earlier page is the last", async () => {
+    // 20,000 announced, but page 2 links to no next page: the listing ends there, as it always has.
+    server.fallback = byPage((n) => {
+      if (n === 1) return page(users(0, 500), 20_000, true);
+      if (n === 2) return heldUntil(() => [3, 4, 5].every((p) => arrivedPages().has(p)), page(users(500, 500), 20_000, false));
+      return errorReply(400, "INVALID_QUERY_PARAMETER", `page ${n} was never meant to be read`);
+    });
+    const listed = await pager.listOrgUsers(ORG);
+    expect(listed).toHaveLength(1_000);
+    expect([...arrivedPages()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("without totalCount nothing is asked for ahead: one page at a time, as the links say", async () => {
+    server.fallback = byPage((n) => page(users((n - 1) * 500, n < 3 ? 500 : 10), undefined, n < 3));
+    expect(await pager.listOrgUsers(ORG)).toHaveLength(1_010);
+    expect(server.arrived.map(pageOf)).toEqual([1, 1, 2, 3]);
+  });
+
+  it("entries added meanwhile: pages past the announced ones are read one at a time, within the usual bound", async () => {
+    // Page 1 announces 1,000 (2 pages); page 2 says 1,200 and links on: page 3 is read after it.
+    server.fallback = byPage((n) => page(users((n - 1) * 500, n < 3 ? 500 : 200), n === 1 ? 1_000 : 1_200, n < 3));
+    expect(await pager.listOrgUsers(ORG)).toHaveLength(1_200);
+    expect(server.arrived.map(pageOf)).toEqual([1, 1, 2, 3]);
+  });
 });
