@@ -116,13 +116,13 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
   const pageOf = (req: { url: string }) => Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
   const arrivedPages = () => new Set(server.arrived.map(pageOf));
   /**
-   * `reply`, once `ready()`; a pager that asks for one page at a time never makes it ready, so after a
-   * second it is answered anyway and that pager fails the assertions instead of hanging.
+   * `reply`, once `ready()`; a pager that asks for one page at a time never makes it ready, so after
+   * five seconds it is answered anyway and that pager fails the assertions instead of hanging.
    */
   const heldUntil =
     (ready: () => boolean, reply: Reply, answered?: () => void): Reply =>
     async (req, res) => {
-      for (let waited = 0; !ready() && waited < 1_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let waited = 0; !ready() && waited < 5_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
       await reply(req, res);
       answered?.();
     };
