@@ -5,6 +5,7 @@
 // policy SDK's property proxy throws on one, which would abandon the whole rule for the resource) and
 // decide themselves what an unknown means: never a violation.
 
+import { PROVIDER_KEY, UNKNOWN as UNKNOWN_SENTINEL, URN_KEY } from "../provider/model/property-bag";
 import { dynamicType, pluginToken } from "../provider/model/type-tokens";
 
 /** The resources of this package the rules look at: the registry's names (test/policy checks both lists agree). */
@@ -17,11 +18,8 @@ export type Unknown = typeof UNKNOWN;
 
 export type Plain = string | number | boolean | null | Unknown | Plain[] | { [key: string]: Plain };
 
-/** The engine's placeholder for an unknown value, as a bag carries it when no proxy stands in front of it. */
-const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** Bookkeeping the dynamic resources carry in their inputs (the serialized provider, the URN): not part of any rule. */
-const BOOKKEEPING = new Set(["__provider", "__urn"]);
+const BOOKKEEPING = new Set([PROVIDER_KEY, URN_KEY]);
 
 const BY_TYPE: ReadonlyMap<string, Kind> = new Map(
   KINDS.flatMap((kind) => [[dynamicType(kind), kind] as const, [pluginToken(kind), kind] as const]),
