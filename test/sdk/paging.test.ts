@@ -115,6 +115,8 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
   });
   const pageOf = (req: { url: string }) => Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
   const arrivedPages = () => new Set(server.arrived.map(pageOf));
+  /** Pages 3-5, the ones asked for ahead of page 2, have all arrived. */
+  const aheadArrived = () => [3, 4, 5].every((p) => arrivedPages().has(p));
   /**
    * `reply`, once `ready()`; a pager that asks for one page at a time never makes it ready, so after
    * five seconds it is answered anyway and that pager fails the assertions instead of hanging.
@@ -133,17 +135,8 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     server.fallback = byPage((n) => {
       const reply = page(users((n - 1) * 500, sizes[n - 1] ?? 0), 2_300, n < sizes.length);
       // Page 5 at once, each earlier one after the one behind it: the reverse of the order they are listed in.
-      if (n === 1 || n === sizes.length)
-        return heldUntil(
-          () => true,
-          reply,
-          () => answered.push(n),
-        );
-      return heldUntil(
-        () => answered.includes(n + 1),
-        reply,
-        () => answered.push(n),
-      );
+      const ready = n === 1 || n === sizes.length ? () => true : () => answered.includes(n + 1);
+      return heldUntil(ready, reply, () => answered.push(n));
     });
     const listed = await pager.listOrgUsers(ORG);
     expect(listed.map((u) => u.id)).toEqual(users(0, 2_300).map((u) => u.id));
@@ -155,7 +148,7 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     // 20,000 announced (40 pages); page 2 repeats a user of page 1, answered once pages 3-5 have arrived.
     server.fallback = byPage((n) => {
       if (n === 1) return page(users(0, 500), 20_000, true);
-      if (n === 2) return heldUntil(() => [3, 4, 5].every((p) => arrivedPages().has(p)), page(users(499, 500), 20_000, true));
+      if (n === 2) return heldUntil(aheadArrived, page(users(499, 500), 20_000, true));
       return page(users((n - 1) * 500, 500), 20_000, true);
     });
     const error = await failure(pager.listOrgUsers(ORG));
@@ -168,7 +161,7 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     // 20,000 announced, but page 2 links to no next page: the listing ends there, as it always has.
     server.fallback = byPage((n) => {
       if (n === 1) return page(users(0, 500), 20_000, true);
-      if (n === 2) return heldUntil(() => [3, 4, 5].every((p) => arrivedPages().has(p)), page(users(500, 500), 20_000, false));
+      if (n === 2) return heldUntil(aheadArrived, page(users(500, 500), 20_000, false));
       return errorReply(400, "INVALID_QUERY_PARAMETER", `page ${n} was never meant to be read`);
     });
     const listed = await pager.listOrgUsers(ORG);
