@@ -26,6 +26,11 @@ export interface WireRequest {
    * request is not re-sent after an ambiguous failure.
    */
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
+  /**
+   * Aborted once the caller no longer needs the answer (a page a listing asked for ahead, when the
+   * listing ended before it): no retry is waited for or sent after that; the last answer stands.
+   */
+  abandoned?: AbortSignal;
 }
 
 export interface WireResponse {

@@ -94,6 +94,8 @@ interface CallSpec {
   /** Overrides the method's default (POST is not idempotent): true when sending it twice changes nothing more. */
   idempotent?: boolean;
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
+  /** See WireRequest.abandoned. */
+  abandoned?: AbortSignal;
 }
 
 /** One paged listing: its call (its own query, if any, without the paging), how to read a page, and what it lists (for messages). */
@@ -911,46 +913,57 @@ export class CloudManagerClient {
     const { noun, changing, keyOf } = listing;
     const entries: T[] = [];
     const seen = new Set<string>();
+    // Pages asked for before their turn (PAGES_AT_ONCE), only among those the first page announced. One
+    // the listing ends without (an earlier page was the last, or failed) is dropped, its error with it,
+    // and `dropped` stops its retries: a rate-limited page nobody reads must not keep asking.
+    const dropped = new AbortController();
     const request = (pageNum: number) =>
       this.call(
-        { ...listing.spec, method: "GET", query: { ...listing.spec.query, pageNum: String(pageNum), itemsPerPage: String(PAGE_SIZE) } },
+        {
+          ...listing.spec,
+          method: "GET",
+          query: { ...listing.spec.query, pageNum: String(pageNum), itemsPerPage: String(PAGE_SIZE) },
+          abandoned: dropped.signal,
+        },
         listing.parse,
       );
-    // Pages asked for before their turn (PAGES_AT_ONCE), only among those the first page announced. One
-    // the listing ends without (an earlier page was the last, or failed) is dropped, its error with it.
     const ahead = new Map<number, ReturnType<typeof request>>();
     let announced = 1;
-    for (let pageNum = 1; ; pageNum++) {
-      const next = ahead.get(pageNum) ?? request(pageNum);
-      ahead.delete(pageNum);
-      const { value: page, response, ctx } = await next;
-      const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
-      for (const entry of page.results) {
-        const key = keyOf(entry);
-        // A change while listing can shift pages too: the message says to run again.
-        if (seen.has(key)) throw broken(`it repeats ${noun} ${key}, already listed (if ${changing} changed meanwhile, run again)`);
-        seen.add(key);
-        entries.push(entry);
+    try {
+      for (let pageNum = 1; ; pageNum++) {
+        const next = ahead.get(pageNum) ?? request(pageNum);
+        ahead.delete(pageNum);
+        const { value: page, response, ctx } = await next;
+        const broken = (why: string): Error => pagingError(ctx, pageNum, why, response.authenticated);
+        for (const entry of page.results) {
+          const key = keyOf(entry);
+          // A change while listing can shift pages too: the message says to run again.
+          if (seen.has(key)) throw broken(`it repeats ${noun} ${key}, already listed (if ${changing} changed meanwhile, run again)`);
+          seen.add(key);
+          entries.push(entry);
+        }
+        if (entries.length > page.totalCount) throw broken(`${entries.length} ${noun}s so far, but totalCount says ${page.totalCount}`);
+        listing.onPage?.(entries.length, page.totalCount);
+        const hasNext = page.links.some((link) => link.rel === "next");
+        if (page.results.length === 0 || !hasNext || entries.length >= page.totalCount) break;
+        // totalCount is Infinity when the server leaves it out: then only the hard cap applies.
+        const pagesAllowed = Math.min(MAX_PAGES, Math.ceil(page.totalCount / PAGE_SIZE) + 1);
+        if (pageNum >= pagesAllowed) {
+          throw broken(
+            `it links to a next page, but ${pagesAllowed} page${pagesAllowed === 1 ? "" : "s"} should hold all ` +
+              (Number.isFinite(page.totalCount) ? `${page.totalCount} ${noun}s (totalCount)` : `${noun}s`),
+          );
+        }
+        if (pageNum === 1 && Number.isFinite(page.totalCount)) announced = Math.min(MAX_PAGES, Math.ceil(page.totalCount / PAGE_SIZE));
+        for (let later = pageNum + 1; later <= Math.min(announced, pageNum + PAGES_AT_ONCE); later++) {
+          if (ahead.has(later)) continue;
+          const asked = request(later);
+          asked.catch(() => undefined);
+          ahead.set(later, asked);
+        }
       }
-      if (entries.length > page.totalCount) throw broken(`${entries.length} ${noun}s so far, but totalCount says ${page.totalCount}`);
-      listing.onPage?.(entries.length, page.totalCount);
-      const hasNext = page.links.some((link) => link.rel === "next");
-      if (page.results.length === 0 || !hasNext || entries.length >= page.totalCount) break;
-      // totalCount is Infinity when the server leaves it out: then only the hard cap applies.
-      const pagesAllowed = Math.min(MAX_PAGES, Math.ceil(page.totalCount / PAGE_SIZE) + 1);
-      if (pageNum >= pagesAllowed) {
-        throw broken(
-          `it links to a next page, but ${pagesAllowed} page${pagesAllowed === 1 ? "" : "s"} should hold all ` +
-            (Number.isFinite(page.totalCount) ? `${page.totalCount} ${noun}s (totalCount)` : `${noun}s`),
-        );
-      }
-      if (pageNum === 1 && Number.isFinite(page.totalCount)) announced = Math.min(MAX_PAGES, Math.ceil(page.totalCount / PAGE_SIZE));
-      for (let later = pageNum + 1; later <= Math.min(announced, pageNum + PAGES_AT_ONCE); later++) {
-        if (ahead.has(later)) continue;
-        const asked = request(later);
-        asked.catch(() => undefined);
-        ahead.set(later, asked);
-      }
+    } finally {
+      dropped.abort();
     }
     return entries;
   }
@@ -998,6 +1011,7 @@ export class CloudManagerClient {
         ...(body === undefined ? {} : { body }),
         ...(spec.orgId === undefined ? {} : { orgId: spec.orgId }),
         ...(spec.beforeReplay === undefined ? {} : { beforeReplay: spec.beforeReplay }),
+        ...(spec.abandoned === undefined ? {} : { abandoned: spec.abandoned }),
         ...(spec.idempotent === undefined ? {} : { idempotent: spec.idempotent }),
       });
     } catch (error) {

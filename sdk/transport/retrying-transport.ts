@@ -57,18 +57,28 @@ export class RetryingTransport {
         { retriesDone, elapsedMs: nowMs - startedAt, nowMs, replayAllowedAfterAction },
         () => this.options.random?.() ?? Math.random(),
       );
-      if (!decision.retry) {
-        if (failure instanceof PrerequisiteFailure) throw failure.toError(retriesDone + 1);
-        if (failure !== undefined) {
-          failure.attempts = retriesDone + 1;
-          throw failure;
+      if (decision.retry) {
+        if (!req.abandoned?.aborted) {
+          this.report(req, decision.reason, decision.waitMs, retriesDone + 1);
+          await this.wait(decision.waitMs, req);
         }
-        return { ...(response as WireResponse), attempts: retriesDone + 1 };
+        if (!req.abandoned?.aborted) {
+          // Once the server may have acted on a non-idempotent request, every later re-send checks first.
+          mustReconcile ||= decision.serverMayHaveActed && !isIdempotent(req);
+          continue;
+        }
+        this.log({
+          level: "debug",
+          message: `Cloud Manager ${decision.reason} on ${req.method} ${pathOf(req.url)}: not retried, its answer is no longer needed`,
+          ...eventFieldsOf(req),
+        });
       }
-      this.report(req, decision.reason, decision.waitMs, retriesDone + 1);
-      await this.wait(decision.waitMs, req);
-      // Once the server may have acted on a non-idempotent request, every later re-send checks first.
-      mustReconcile ||= decision.serverMayHaveActed && !isIdempotent(req);
+      if (failure instanceof PrerequisiteFailure) throw failure.toError(retriesDone + 1);
+      if (failure !== undefined) {
+        failure.attempts = retriesDone + 1;
+        throw failure;
+      }
+      return { ...(response as WireResponse), attempts: retriesDone + 1 };
     }
   };
 
@@ -86,10 +96,13 @@ export class RetryingTransport {
     });
   }
 
+  /** Waits `ms`; ends early, without an error, once the request is abandoned. */
   private async wait(ms: number, req: WireRequest): Promise<void> {
+    const signal = req.abandoned === undefined ? this.closed : AbortSignal.any([this.closed, req.abandoned]);
     try {
-      await (this.options.sleep === undefined ? timer(ms, undefined, { signal: this.closed }) : this.options.sleep(ms, this.closed));
+      await (this.options.sleep === undefined ? timer(ms, undefined, { signal }) : this.options.sleep(ms, signal));
     } catch (error) {
+      if (!this.closed.aborted && req.abandoned?.aborted) return;
       if (!this.closed.aborted) throw error;
       throw new CloudManagerError({
         code: "CLOUD_MANAGER_CLIENT_CLOSED",

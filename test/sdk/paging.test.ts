@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CloudManagerClient, type OrgUser } from "../../sdk";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { CloudManagerClient, type ClientLogEvent, type OrgUser } from "../../sdk";
 import { MAX_PAGES, PAGES_AT_ONCE } from "../../sdk/api/cloud-manager-client";
 import { byPage, challenge, errorReply, page, startScriptedServer, type Reply, type ScriptedServer } from "./support/scripted-server";
 import { failure } from "./support/failure";
@@ -113,6 +113,7 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
   afterEach(async () => {
     await pager.close();
   });
+  let listingEnded = false;
   const pageOf = (req: { url: string }) => Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
   const arrivedPages = () => new Set(server.arrived.map(pageOf));
   /** Pages 3-5, the ones asked for ahead of page 2, have all arrived. */
@@ -167,6 +168,58 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     const listed = await pager.listOrgUsers(ORG);
     expect(listed).toHaveLength(1_000);
     expect([...arrivedPages()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  describe("a page asked for ahead and rate limited is not retried once the listing has ended without it", () => {
+    // Retries wait on this clock until their signal aborts; each "not retried" event is one page let go.
+    const waits: AbortSignal[] = [];
+    const events: ClientLogEvent[] = [];
+    let limited: CloudManagerClient;
+    beforeEach(() => {
+      waits.length = 0;
+      events.length = 0;
+      const sleep = (_ms: number, signal: AbortSignal) => {
+        waits.push(signal);
+        return new Promise<void>((_resolve, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true }),
+        );
+      };
+      // The challenge enqueued for `pager` goes to this client's first request instead.
+      limited = new CloudManagerClient({
+        baseUrl: server.baseUrl,
+        publicKey: "pubkeyab",
+        privateKey: "private-key",
+        clock: { sleep },
+        onLog: (event) => events.push(event),
+      });
+    });
+    afterEach(async () => {
+      await limited.close();
+    });
+    const letGo = () => events.filter((event) => event.message.includes("not retried, its answer is no longer needed"));
+
+    it.each([
+      ["while they wait to retry", () => waits.length === 3, () => true],
+      ["when their answer comes after it", () => true, () => listingEnded],
+    ])("%s", async (_when, page2Ready, aheadReady) => {
+      listingEnded = false;
+      server.fallback = byPage((n) => {
+        if (n === 1) return page(users(0, 500), 20_000, true);
+        if (n === 2) return heldUntil(() => aheadArrived() && page2Ready(), page(users(500, 500), 20_000, false));
+        return heldUntil(aheadReady, errorReply(429, "RATE_LIMITED", "Too many requests"));
+      });
+      const listed = await limited.listOrgUsers(ORG);
+      listingEnded = true;
+      expect(listed).toHaveLength(1_000);
+      await vi.waitFor(() => expect(letGo()).toHaveLength(3), { timeout: 6_000 });
+      expect(
+        letGo()
+          .map((event) => pageOf({ url: event.path ?? "" }))
+          .sort(),
+      ).toEqual([3, 4, 5]);
+      expect(waits.every((signal) => signal.aborted)).toBe(true);
+      expect(server.arrived.map(pageOf).sort()).toEqual([1, 1, 2, 3, 4, 5]); // each page once: none asked again
+    });
   });
 
   it("without totalCount nothing is asked for ahead: one page at a time, as the links say", async () => {
