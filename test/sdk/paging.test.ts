@@ -222,6 +222,32 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     });
   });
 
+  it("a page asked for ahead that meets a rate limit while the listing goes on is asked again and listed in its place", async () => {
+    // Retries wait no real time here; the challenge enqueued for `pager` goes to this client's first request.
+    const retrying = new CloudManagerClient({
+      baseUrl: server.baseUrl,
+      publicKey: "pubkeyab",
+      privateKey: "private-key",
+      clock: { sleep: async () => {} },
+    });
+    try {
+      const sizes = [500, 500, 500, 500, 300];
+      let limitedOnce = false;
+      server.fallback = byPage((n) => {
+        if (n === 3 && !limitedOnce) {
+          limitedOnce = true;
+          return errorReply(429, "RATE_LIMITED", "Too many requests");
+        }
+        return page(users((n - 1) * 500, sizes[n - 1] ?? 0), 2_300, n < sizes.length);
+      });
+      const listed = await retrying.listOrgUsers(ORG);
+      expect(listed.map((u) => u.id)).toEqual(users(0, 2_300).map((u) => u.id));
+      expect(server.arrived.map(pageOf).sort()).toEqual([1, 1, 2, 3, 3, 4, 5]);
+    } finally {
+      await retrying.close();
+    }
+  });
+
   it("without totalCount nothing is asked for ahead: one page at a time, as the links say", async () => {
     server.fallback = byPage((n) => page(users((n - 1) * 500, n < 3 ? 500 : 10), undefined, n < 3));
     expect(await pager.listOrgUsers(ORG)).toHaveLength(1_010);
