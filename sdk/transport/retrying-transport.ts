@@ -58,6 +58,7 @@ export class RetryingTransport {
         () => this.options.random?.() ?? Math.random(),
       );
       if (decision.retry) {
+        // Abandoned before the wait or during it: the last answer stands, as if no retry were left.
         if (!req.abandoned?.aborted) {
           this.report(req, decision.reason, decision.waitMs, retriesDone + 1);
           await this.wait(decision.waitMs, req);
