@@ -21,9 +21,14 @@ function users(from: number, count: number): OrgUser[] {
   return Array.from({ length: count }, (_, i) => user(from + i));
 }
 
+/** A client of the scripted server; `options` adds a clock or a log hook. */
+function clientOf(options: Omit<ConstructorParameters<typeof CloudManagerClient>[0], "baseUrl" | "publicKey" | "privateKey"> = {}) {
+  return new CloudManagerClient({ baseUrl: server.baseUrl, publicKey: "pubkeyab", privateKey: "private-key", ...options });
+}
+
 beforeAll(async () => {
   server = await startScriptedServer();
-  client = new CloudManagerClient({ baseUrl: server.baseUrl, publicKey: "pubkeyab", privateKey: "private-key" });
+  client = clientOf();
 });
 
 afterEach(() => {
@@ -107,13 +112,14 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
   // challenge, the client sends one request at a time to fetch it.
   let pager: CloudManagerClient;
   beforeEach(() => {
-    pager = new CloudManagerClient({ baseUrl: server.baseUrl, publicKey: "pubkeyab", privateKey: "private-key" });
+    pager = clientOf();
     server.enqueue(challenge("paging-nonce"));
   });
   afterEach(async () => {
     await pager.close();
   });
-  let listingEnded = false;
+  /** Page `n` of 2,300 users: four of 500, then 300. */
+  const of2300 = (n: number): Reply => page(users((n - 1) * 500, Math.max(0, Math.min(500, 2_300 - (n - 1) * 500))), 2_300, n < 5);
   const pageOf = (req: { url: string }) => Number(new URL(req.url, "http://x").searchParams.get("pageNum"));
   const arrivedPages = () => new Set(server.arrived.map(pageOf));
   /** Pages 3-5, the ones asked for ahead of page 2, have all arrived. */
@@ -132,12 +138,10 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
 
   it("2,300 users: page 1, then pages 2-5 at once; answered last to first, listed first to last", async () => {
     const answered: number[] = [];
-    const sizes = [500, 500, 500, 500, 300];
     server.fallback = byPage((n) => {
-      const reply = page(users((n - 1) * 500, sizes[n - 1] ?? 0), 2_300, n < sizes.length);
       // Page 5 at once, each earlier one after the one behind it: the reverse of the order they are listed in.
-      const ready = n === 1 || n === sizes.length ? () => true : () => answered.includes(n + 1);
-      return heldUntil(ready, reply, () => answered.push(n));
+      const ready = n === 1 || n === 5 ? () => true : () => answered.includes(n + 1);
+      return heldUntil(ready, of2300(n), () => answered.push(n));
     });
     const listed = await pager.listOrgUsers(ORG);
     expect(listed.map((u) => u.id)).toEqual(users(0, 2_300).map((u) => u.id));
@@ -174,6 +178,7 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     // Retries wait on this clock until their signal aborts; each "not retried" event is one page let go.
     const waits: AbortSignal[] = [];
     const events: ClientLogEvent[] = [];
+    let listingEnded = false;
     let limited: CloudManagerClient;
     beforeEach(() => {
       waits.length = 0;
@@ -185,13 +190,7 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
         );
       };
       // The challenge enqueued for `pager` goes to this client's first request instead.
-      limited = new CloudManagerClient({
-        baseUrl: server.baseUrl,
-        publicKey: "pubkeyab",
-        privateKey: "private-key",
-        clock: { sleep },
-        onLog: (event) => events.push(event),
-      });
+      limited = clientOf({ clock: { sleep }, onLog: (event) => events.push(event) });
     });
     afterEach(async () => {
       await limited.close();
@@ -224,21 +223,15 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
 
   it("a page asked for ahead that meets a rate limit while the listing goes on is asked again and listed in its place", async () => {
     // Retries wait no real time here; the challenge enqueued for `pager` goes to this client's first request.
-    const retrying = new CloudManagerClient({
-      baseUrl: server.baseUrl,
-      publicKey: "pubkeyab",
-      privateKey: "private-key",
-      clock: { sleep: async () => {} },
-    });
+    const retrying = clientOf({ clock: { sleep: async () => {} } });
     try {
-      const sizes = [500, 500, 500, 500, 300];
       let limitedOnce = false;
       server.fallback = byPage((n) => {
         if (n === 3 && !limitedOnce) {
           limitedOnce = true;
           return errorReply(429, "RATE_LIMITED", "Too many requests");
         }
-        return page(users((n - 1) * 500, sizes[n - 1] ?? 0), 2_300, n < sizes.length);
+        return of2300(n);
       });
       const listed = await retrying.listOrgUsers(ORG);
       expect(listed.map((u) => u.id)).toEqual(users(0, 2_300).map((u) => u.id));
