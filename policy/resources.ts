@@ -5,7 +5,7 @@
 // policy SDK's property proxy throws on one, which would abandon the whole rule for the resource) and
 // decide themselves what an unknown means: never a violation.
 
-import { PROVIDER_KEY, UNKNOWN as UNKNOWN_SENTINEL, URN_KEY } from "../provider/model/property-bag";
+import { BOOKKEEPING_KEYS, UNKNOWN as UNKNOWN_SENTINEL } from "../provider/model/property-bag";
 import { dynamicType, pluginToken } from "../provider/model/type-tokens";
 
 /** The resources of this package the rules look at: the registry's names (test/policy checks both lists agree). */
@@ -17,9 +17,6 @@ export const UNKNOWN: unique symbol = Symbol("unknown at preview");
 export type Unknown = typeof UNKNOWN;
 
 export type Plain = string | number | boolean | null | Unknown | Plain[] | { [key: string]: Plain };
-
-/** Bookkeeping the dynamic resources carry in their inputs (the serialized provider, the URN): not part of any rule. */
-const BOOKKEEPING = new Set([PROVIDER_KEY, URN_KEY]);
 
 const BY_TYPE: ReadonlyMap<string, Kind> = new Map(
   KINDS.flatMap((kind) => [[dynamicType(kind), kind] as const, [pluginToken(kind), kind] as const]),
@@ -54,7 +51,7 @@ export function declared(resource: PolicyResourceLike): Declared | undefined {
   if (kind === undefined) return undefined;
   const props: Record<string, Plain> = {};
   for (const key of Object.keys(resource.props)) {
-    if (BOOKKEEPING.has(key)) continue;
+    if (BOOKKEEPING_KEYS.includes(key)) continue;
     props[key] = read(() => resource.props[key]);
   }
   return { kind, name: resource.name, urn: resource.urn, props };

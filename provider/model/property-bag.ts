@@ -14,6 +14,9 @@ export const URN_KEY = "__urn";
 /** Where a dynamic resource's serialized provider is kept in its inputs and outputs; the pulumi-nodejs provider host reads it. */
 export const PROVIDER_KEY = "__provider";
 
+/** The bookkeeping keys: what the dynamic front door keeps in its bags, never part of a resource's model, its plugin schema or a rule. */
+export const BOOKKEEPING_KEYS: readonly string[] = [URN_KEY, PROVIDER_KEY];
+
 /** The placeholder the engine puts where a value is unknown at preview (`pulumi.runtime.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

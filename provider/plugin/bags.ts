@@ -5,10 +5,7 @@
 // From the module that defines them, which the provider server has loaded already: `@pulumi/pulumi`'s
 // index would load the rest of the SDK, about 200 ms of CPU at every start of the plugin (issue 22).
 import { specialOutputValueSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { PROVIDER_KEY, UNKNOWN, URN_KEY, type PropertyBag } from "../model/property-bag";
-
-/** Keys the dynamic front door keeps in its bags; never part of a plugin resource's inputs or outputs. */
-export const BOOKKEEPING = [URN_KEY, PROVIDER_KEY];
+import { BOOKKEEPING_KEYS, UNKNOWN, type PropertyBag } from "../model/property-bag";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -51,7 +48,7 @@ export function outgoingBag(bag: object | undefined, secretKeys: ReadonlySet<str
   if (bag === undefined) return undefined;
   const out: PropertyBag = {};
   for (const [key, value] of Object.entries(bag as Record<string, unknown>)) {
-    if (BOOKKEEPING.includes(key) || value === undefined) continue;
+    if (BOOKKEEPING_KEYS.includes(key) || value === undefined) continue;
     out[key] = secretKeys.has(key) ? { [specialSigKey]: specialSecretSig, value } : value;
   }
   return out;

@@ -18,12 +18,12 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as provider from "@pulumi/pulumi/provider";
-import { URN_KEY, type PropertyBag } from "../model/property-bag";
+import { BOOKKEEPING_KEYS, URN_KEY, type PropertyBag } from "../model/property-bag";
 import { pluginToken, RESOURCES, resourceOfToken, type ResourceName } from "../registry";
 import type { ResourceMethods } from "../resources/resource-methods";
 import * as runtime from "../runtime";
 import type { EngineNotices } from "./engine-log";
-import { BOOKKEEPING, outgoingBag, typeOfUrn, unwrapBag } from "./bags";
+import { outgoingBag, typeOfUrn, unwrapBag } from "./bags";
 import { pluginConfig } from "./provider-config";
 import { loadSchema, type PackageSchema } from "./schema";
 
@@ -115,7 +115,7 @@ export async function cloudmanagerProvider(options: PluginOptions = {}): Promise
         const p = unwrapBag(props);
         // No state at all: `pulumi import` (or a `get`). Then the inputs are returned too, and
         // "not found" is said plainly (an empty id would read as "provider does not support importing").
-        const importing = Object.keys(p.bag).every((key) => BOOKKEEPING.includes(key));
+        const importing = Object.keys(p.bag).every((key) => BOOKKEEPING_KEYS.includes(key));
         const result = await methodsOf(urn).read(id, withUrn(p.bag, urn));
         if (result.id === undefined || result.id === "" || result.props === undefined) {
           if (importing) throw new Error(resourceOfToken(typeOfUrn(urn))?.notFound(id) ?? `RESOURCE_NOT_FOUND: ${id} was not found.`);
