@@ -20,6 +20,8 @@ export { invitationResourceId, parseResourceId, type ParsedResourceId } from "./
 export { CONFIG_KEYS, ENV_VARS } from "./runtime/credentials";
 export { OrgRoster, type OrgRosterArgs } from "./resources/org-roster/resource";
 export type { UnmanagedInvitation, UnmanagedMember, OrgRosterInputs, OrgRosterOutputs } from "./resources/org-roster/model";
+// Reads the rosters' JSON Lines outputs in a program (a pure function: no provider logic is loaded).
+export { rosterLines } from "./access/roster-outputs";
 export { Team, type TeamArgs, type TeamState } from "./resources/team/resource";
 export { TEAM_STATUSES, type TeamStatus, type TeamInputs, type TeamOutputs } from "./resources/team/model";
 export { ProjectTeam, type ProjectTeamArgs } from "./resources/project-team/resource";

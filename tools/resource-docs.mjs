@@ -67,13 +67,18 @@ function table(properties, requiredNames, required = "Required") {
   return [`| Property | Type | ${required} | Description |`, "|---|---|---|---|", ...rows].join("\n");
 }
 
-/** The object types an output refers to, each with its own table. */
+/**
+ * The object types an output refers to, each with its own table: by `$ref`, or, for a string of JSON
+ * Lines (the rosters' outputs), as its description's "each an `Type`".
+ */
 function supportingTypes(schema, properties) {
   const refs = new Set();
   const collect = (p) => {
     if (p.$ref !== undefined) refs.add(p.$ref.replace("#/types/", ""));
     if (p.items !== undefined) collect(p.items);
     if (p.additionalProperties !== undefined) collect(p.additionalProperties);
+    const line = /each an? `(\w+)`/.exec(p.description ?? "");
+    if (p.type === "string" && line !== null) refs.add(`cloudmanager:index:${line[1]}`);
   };
   Object.values(properties).forEach(collect);
   return [...refs].map((token) => {

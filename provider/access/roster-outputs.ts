@@ -1,87 +1,104 @@
-// The rosters' outputs of what nobody declared: maps keyed by username (a team's name for
-// ProjectRoster's teams), so that one person more or less is one entry of `preview --diff`, not a
-// shift of every later entry of an array. Each entry keeps `firstSeen`, the time of the read that
-// first found it, so the gate names the newest first (./roster-summary). States written before these
-// maps hold arrays of entries with the key inside (`username`, or `name`): still read here.
+// The rosters' outputs of what nobody declared: one string per list, one JSON object per line (JSON
+// Lines), sorted by name. A string, not a map of objects, for two measured reasons (docs/performance.md,
+// item 4): `preview --diff` prints a changed multi-line string as a line diff with two lines of
+// context, so one person more is one added line whatever the organization's size (a map printed every
+// unchanged entry as context: 139,729 lines for one newcomer among 24,950); and the dynamic-provider
+// host converts every value of the outputs through protobuf's Struct several times a call (25,000
+// entries as objects put the provider process near 1 GB; as one string, a few MB). `jq -c .` reads the
+// lines, `rosterLines` too. Each entry keeps `firstSeen`, the time of the read that first found it, so
+// the gate names the newest first (./roster-summary). States written before hold maps keyed by name
+// (builds between 0.1 and this) or arrays (0.1): still read here.
 
 /** The time stamp of the read that first found an entry. */
 export interface Stamped {
   firstSeen: string;
 }
 
-/** An entry as a roster finds it: its key (username or team name), its id (invitation, user, team) and its fields. */
+/** An entry as a roster finds it: its name (username or team name), its id (invitation, user, team) and its fields. */
 export interface FoundEntry<T> {
   key: string;
   id: string;
   value: T;
 }
 
-/** An entry read back from state: key, fields, and `firstSeen` when the state has one. */
-export type StoredEntry<T> = { key: string } & T & { firstSeen?: string };
+/** An entry read back from state, or stamped by this read: its name as `key`, its fields, and `firstSeen`. */
+export type StoredEntry<T> = { key: string } & T & { firstSeen?: string | undefined };
+
+/** An entry's identity across reads: a name and an id (a person's two pending invitations are two entries). */
+export function entryKey(name: string, id: string | undefined): string {
+  return JSON.stringify([name, id ?? ""]);
+}
+
+/** The last read's `firstSeen` by `entryKey` (`idOf`: the entry's invitation, user or team id). */
+export function firstSeenByKey<T extends object>(
+  entries: readonly StoredEntry<T>[],
+  idOf: (entry: StoredEntry<T>) => string | undefined,
+): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const e of entries) if (typeof e.firstSeen === "string") map.set(entryKey(e.key, idOf(e)), e.firstSeen);
+  return map;
+}
+
+/** `found`, each entry with `firstSeen` kept from `previous` (the same name and id) or `now`. */
+export function stamp<T extends object>(
+  found: readonly FoundEntry<T>[],
+  previous: ReadonlyMap<string, string>,
+  now: string,
+): (StoredEntry<T> & Stamped)[] {
+  return found.map((entry) => ({ ...entry.value, key: entry.key, firstSeen: previous.get(entryKey(entry.key, entry.id)) ?? now }));
+}
 
 /**
- * The output map of `found`, in the order given: each value is `value` with `firstSeen` (kept from
- * `previous` when the same key held the same id there, `now` otherwise). A second entry with a key
- * already taken (a person with two pending invitations) is keyed `key#id`.
+ * The output string of `entries`: one JSON object per line, `nameField` (the entry's name) first,
+ * then its fields, then `firstSeen`; sorted by name, then by `idOf`, so that a read finding the same
+ * people writes the same string whatever order the API listed them in. Every line ends with "\n"
+ * (the last too), so that someone added at the end is one added line of a diff, not a changed last line.
  */
-export function keyedOutput<T extends object>(
-  found: readonly FoundEntry<T>[],
-  previous: ReadonlyMap<string, { id: string; firstSeen?: string | undefined }>,
-  now: string,
-): Record<string, T & Stamped> {
-  const out: Record<string, T & Stamped> = {};
-  for (const entry of found) {
-    // "__proto__" is never a key: the engine hands olds back through protobuf's Struct.toJavaScript,
-    // which assigns (`ret[key] = …`), so that entry would become the map's prototype and vanish from
-    // the next diff — a team or user so named would never be reported or pruned. It is keyed
-    // `__proto__#id` instead (nameOfKey reads it back).
-    const key = Object.hasOwn(out, entry.key) || entry.key === "__proto__" ? `${entry.key}#${entry.id}` : entry.key;
-    const before = previous.get(key);
-    const firstSeen = before !== undefined && before.id === entry.id && before.firstSeen !== undefined ? before.firstSeen : now;
-    // Defined, not assigned: a username Cloud Manager lists is data, even one spelled "__proto__".
-    Object.defineProperty(out, key, { value: { ...entry.value, firstSeen }, enumerable: true, writable: true, configurable: true });
+export function jsonLines<T extends object>(
+  entries: readonly (StoredEntry<T> & Stamped)[],
+  nameField: string,
+  idOf: (entry: StoredEntry<T>) => string,
+): string {
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...entries]
+    .sort((a, b) => compare(a.key, b.key) || compare(idOf(a), idOf(b)))
+    .map(({ key, firstSeen, ...fields }) => `${JSON.stringify({ [nameField]: key, ...fields, firstSeen })}\n`)
+    .join("");
+}
+
+/**
+ * The entries of a roster output as objects, one per line (blank lines and lines that are not a JSON
+ * object skipped): e.g. `rosterLines<UnmanagedMember>(text)` in a program's `apply`.
+ */
+export function rosterLines<T extends object>(text: string): T[] {
+  const out: T[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) out.push(value as T);
+    } catch {
+      // A line edited by hand into something else: not an entry.
+    }
   }
   return out;
 }
 
 /**
- * A stored roster output as entries: the map this version writes, or the array an older state holds
- * (its entries carry the key as `keyField`). Anything else reads as empty.
+ * A stored roster output as entries: the lines this version writes, the map written before them
+ * (keyed by name, a second entry of the same name `name#id`), or the array of 0.1 (the name as `nameField`).
+ * Anything else reads as empty.
  */
-export function storedEntries<T extends object>(value: unknown, keyField: string): StoredEntry<T>[] {
-  if (Array.isArray(value)) {
-    return value
-      .filter(
-        (x): x is Record<string, unknown> =>
-          typeof x === "object" && x !== null && typeof (x as Record<string, unknown>)[keyField] === "string",
-      )
-      .map((x) => ({ ...(x as T), key: String(x[keyField]) }));
-  }
+export function storedEntries<T extends object>(value: unknown, nameField: string): StoredEntry<T>[] {
+  const named = (x: Record<string, unknown>, name: unknown): StoredEntry<T>[] =>
+    typeof name === "string" ? [{ ...(x as T), key: name }] : [];
+  if (typeof value === "string") return rosterLines<Record<string, unknown>>(value).flatMap((x) => named(x, x[nameField]));
+  const objects = (xs: unknown[]) => xs.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null);
+  if (Array.isArray(value)) return objects(value).flatMap((x) => named(x, x[nameField]));
   if (typeof value !== "object" || value === null) return [];
-  return Object.entries(value as Record<string, unknown>)
-    .filter((e): e is [string, Record<string, unknown>] => typeof e[1] === "object" && e[1] !== null)
-    .map(([key, v]) => ({ ...(v as T), key }));
-}
-
-/** The username or team name a member, user or team entry's key stands for (only "__proto__" is ever suffixed: keyedOutput). */
-export function nameOfKey(key: string): string {
-  return key.startsWith("__proto__#") ? "__proto__" : key;
-}
-
-/** The username an entry key stands for (`username#invitationId` for a person's second invitation). */
-export function usernameOfKey(key: string): string {
-  const hash = key.lastIndexOf("#");
-  return hash > 0 && /^[0-9a-f]{24}$/i.test(key.slice(hash + 1)) ? key.slice(0, hash) : key;
-}
-
-/** The previous read's entries by key, for `keyedOutput` (`idOf`: the entry's invitation, user or team id). */
-export function previousByKey<T extends object>(
-  entries: readonly StoredEntry<T>[],
-  idOf: (entry: StoredEntry<T>) => string | undefined,
-): Map<string, { id: string; firstSeen?: string | undefined }> {
-  const map = new Map<string, { id: string; firstSeen?: string | undefined }>();
-  for (const e of entries) map.set(e.key, { id: idOf(e) ?? "", firstSeen: typeof e.firstSeen === "string" ? e.firstSeen : undefined });
-  return map;
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) =>
+    typeof v === "object" && v !== null ? named(v as Record<string, unknown>, key.replace(/#[0-9a-f]{24}$/i, "")) : [],
+  );
 }
 
 /** The time of this read, stamped on what it finds first. */

@@ -268,7 +268,7 @@ describe("pulumi up killed with SIGKILL mid-prune", () => {
     ).toEqual(left.map((m) => `${API_PREFIX}/orgs/${orgId}/users/${m.id}`).sort());
     for (const m of left) expect(finish.output).toContain(`pruned: removing ${m.username} (`);
     expect(state.members(orgId).map((m) => m.username)).toEqual([BREAK_GLASS]);
-    expect((await stack.outputs())["unmanagedMembers"]).toEqual({});
+    expect((await stack.outputs())["unmanagedMembers"]).toBe("");
 
     const gate = await pulumi(workDir, onStack("preview", "--refresh", "--expect-no-changes"));
     expect(gate.code, gate.output).toBe(0);

@@ -143,13 +143,6 @@ function writeProgram(p: Program): void {
 const cli = useProjectCli("test/e2e/projects.test.ts", () => e2e, project);
 const { pulumi, mustPulumi, up } = cli;
 
-/** A person's own roles nobody declared, keyed by username in the roster's `unmanagedUsers`. */
-interface UnmanagedUser {
-  userId: string;
-  roles: string[];
-  firstSeen: string;
-}
-
 interface Outputs {
   teamState: { teamId: string; status: string };
   personStates: Record<string, { status: string; teamIds: string[] }>;
@@ -160,9 +153,10 @@ interface Outputs {
     {
       managed: string[];
       teams: string[];
-      unmanagedUsers: Record<string, UnmanagedUser>;
-      unmanagedInvitations: Record<string, unknown>;
-      unmanagedTeams: Record<string, unknown>;
+      /** JSON Lines, one entry per line (provider/access/roster-outputs): "" when the roster found nobody. */
+      unmanagedUsers: string;
+      unmanagedInvitations: string;
+      unmanagedTeams: string;
     }
   >;
 }
@@ -289,13 +283,13 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     expect(Object.values(out.grantStates).map((g) => g.status)).toEqual(["PENDING", "PENDING", "PENDING"]);
     // The owner is ignored; nobody else has access: the rosters found nothing.
     expect(out.rosterStates).toEqual({
-      "prod-roster": { managed: [BOB], teams: ["waiting:dba"], unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} },
+      "prod-roster": { managed: [BOB], teams: ["waiting:dba"], unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" },
       "analytics-roster": {
         managed: [BOB, CAROL],
         teams: ["waiting:dba"],
-        unmanagedUsers: {},
-        unmanagedInvitations: {},
-        unmanagedTeams: {},
+        unmanagedUsers: "",
+        unmanagedInvitations: "",
+        unmanagedTeams: "",
       },
     });
 
@@ -333,8 +327,8 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       "carol-analytics": { status: "ACTIVE", roles: ["GROUP_DATA_ACCESS_READ_ONLY"], userId: named.carol },
     });
     expect(Object.values(out.rosterStates).map((r) => [r.teams, r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
-      [[dba.id], {}, {}, {}],
-      [[dba.id], {}, {}, {}],
+      [[dba.id], "", "", ""],
+      [[dba.id], "", "", ""],
     ]);
 
     // The gate is green, sends nothing, and reads each project's users and invitations once.
@@ -408,8 +402,8 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
     expect(pendingProjectInvitations(analytics.id)).toEqual([]);
     out = await outputs(stack);
     expect(Object.values(out.rosterStates).map((r) => [r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])).toEqual([
-      [{}, {}, {}],
-      [{}, {}, {}],
+      ["", "", ""],
+      ["", "", ""],
     ]);
     const greenAgain = await pulumi(stack, GATE);
     expect(greenAgain.code, greenAgain.output).toBe(0);
@@ -481,9 +475,9 @@ describe("people in projects through the pulumi CLI, the packed package in a fre
       expect((await outputs(stack)).rosterStates["reports-roster"]).toEqual({
         managed: [erin],
         teams: [],
-        unmanagedUsers: {},
-        unmanagedInvitations: {},
-        unmanagedTeams: {},
+        unmanagedUsers: "",
+        unmanagedInvitations: "",
+        unmanagedTeams: "",
       });
       const mark = e2e.view.mark();
       leftOutGate = await pulumi(stack, GATE);

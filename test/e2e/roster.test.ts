@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { byName } from "../support/roster-lines";
 import { builtPackage } from "./harness/built-package";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
 import { errorDiagnostics, providerWarnings, StackOperationError, type TestStack } from "./harness/test-stack";
@@ -153,9 +154,10 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
     expect(notice).toContain(`${STRANGER} (invited by admin@example.com at ${invited.createdAt}: ORG_GROUP_CREATOR)`);
     expect(notice).toContain("set `prune: true` to remove them at `pulumi up`");
     // The refresh diff names them too, as the roster's outputs.
-    // Keyed by username: each person is one entry of the diff.
-    expect(red.output).toMatch(new RegExp(`unmanagedInvitations[^]*\\+ "?${escapeRegExp(STRANGER)}"?\\s*: \\{`));
-    expect(red.output).toMatch(new RegExp(`unmanagedMembers[^]*\\+ "?${escapeRegExp(BY_HAND)}"?\\s*: \\{`));
+    // One line of JSON Lines each (one person per list), which the diff shows as a JSON object added,
+    // naming the person (`[^}]*`: within that output's object).
+    expect(red.output).toMatch(new RegExp(`unmanagedInvitations\\s*: \\(json\\) \\{[^}]*\\+ username\\s*: "${escapeRegExp(STRANGER)}"`));
+    expect(red.output).toMatch(new RegExp(`unmanagedMembers\\s*: \\(json\\) \\{[^}]*\\+ username\\s*: "${escapeRegExp(BY_HAND)}"`));
     expect(red.output).toMatch(/~ pulumi-nodejs:dynamic\/cloudmanager:OrgRoster: \(update\)/);
 
     // `up` (prune false, as on every run but a merge to main): recorded, reported, nothing sent.
@@ -168,8 +170,10 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
     const outputs = await stack.outputs();
     expect(outputs["statuses"]).toEqual({ alice: "PENDING", bob: "ACTIVE" });
     const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
-    expect(outputs["unmanagedInvitations"]).toEqual({
+    // One JSON object per line, looked up by username.
+    expect(byName(outputs["unmanagedInvitations"])).toEqual({
       [STRANGER]: {
+        username: STRANGER,
         roles: ["ORG_GROUP_CREATOR"],
         invitationId: invited.id,
         inviterUsername: "admin@example.com",
@@ -177,7 +181,9 @@ describe("OrgRoster without prune: undeclared access is drift, and only reported
         firstSeen,
       },
     });
-    expect(outputs["unmanagedMembers"]).toEqual({ [BY_HAND]: { roles: ["ORG_READ_ONLY"], userId: added.id, firstSeen } });
+    expect(byName(outputs["unmanagedMembers"])).toEqual({
+      [BY_HAND]: { username: BY_HAND, roles: ["ORG_READ_ONLY"], userId: added.id, firstSeen },
+    });
     // Cloud Manager as it was.
     expect(e2e.view.pendingFor(STRANGER).id).toBe(invited.id);
     expect(memberNames()).toEqual([BREAK_GLASS, BOB, BY_HAND].sort());
@@ -220,8 +226,8 @@ describe("OrgRoster with prune: up removes the undeclared access", () => {
     expect(up.output).toContain(`pruned: withdrawing the invitation ${invited.id} for ${STRANGER}`);
     expect(up.output).toContain(`pruned: removing ${BY_HAND}`);
     const outputs = await stack.outputs();
-    expect(outputs["unmanagedInvitations"]).toEqual({});
-    expect(outputs["unmanagedMembers"]).toEqual({});
+    expect(outputs["unmanagedInvitations"]).toBe("");
+    expect(outputs["unmanagedMembers"]).toBe("");
     // Only they went: the declared people and the ignored owner stay.
     expect([...e2e.view.pendingByUser().keys()]).toEqual([ALICE]);
     expect(memberNames()).toEqual([BREAK_GLASS, BOB].sort());

@@ -215,7 +215,7 @@ describe("the provider against the emulator", () => {
 
     const roster = await checkAndCreate(ORG_ROSTER_TOKEN, "roster", { orgId: h.orgId, managed: ["carol@example.com"] });
     expect(roster.id).toBe(`${h.orgId}/roster`);
-    expect(roster.outs).toMatchObject({ managed: ["carol@example.com"], prune: false, unmanagedInvitations: {} });
+    expect(roster.outs).toMatchObject({ managed: ["carol@example.com"], prune: false, unmanagedInvitations: "" });
     expect(Object.keys(roster.outs).sort()).toEqual(Object.keys(loadSchema().resources[ORG_ROSTER_TOKEN]?.properties ?? {}).sort());
 
     await expect(methods(plugin).check(urnOf("cloudmanager:index:Nope", "x"), {}, {})).rejects.toThrow(

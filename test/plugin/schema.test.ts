@@ -121,8 +121,8 @@ const rosterOutputs: Shape<OrgRosterOutputs> = {
   managed: list,
   ignore: list,
   prune: { kind: "boolean", required: true },
-  unmanagedInvitations: { kind: "object map", required: true },
-  unmanagedMembers: { kind: "object map", required: true },
+  unmanagedInvitations: s,
+  unmanagedMembers: s,
 };
 const rosterClass: Shape<ClassOutputs<OrgRoster>> = rosterOutputs;
 
@@ -178,13 +178,15 @@ const projectRosterOutputs: Shape<ProjectRosterOutputs> = {
   teams: list,
   ignore: list,
   prune: { kind: "boolean", required: true },
-  unmanagedUsers: { kind: "object map", required: true },
-  unmanagedInvitations: { kind: "object map", required: true },
-  unmanagedTeams: { kind: "object map", required: true },
+  unmanagedUsers: s,
+  unmanagedInvitations: s,
+  unmanagedTeams: s,
 };
 const projectRosterClass: Shape<ClassOutputs<ProjectRoster>> = projectRosterOutputs;
 
+// The rosters' outputs are JSON Lines (one string each); these are the objects of their lines.
 const unmanagedInvitation: Shape<UnmanagedInvitation> = {
+  username: s,
   roles: list,
   invitationId: s,
   inviterUsername: s,
@@ -192,9 +194,10 @@ const unmanagedInvitation: Shape<UnmanagedInvitation> = {
   extra: { kind: "boolean", required: false },
   firstSeen: s,
 };
-const unmanagedMember: Shape<UnmanagedMember> = { roles: list, userId: s, firstSeen: s };
-const unmanagedProjectUser: Shape<UnmanagedProjectUser> = { userId: s, roles: list, firstSeen: s };
+const unmanagedMember: Shape<UnmanagedMember> = { username: s, roles: list, userId: s, firstSeen: s };
+const unmanagedProjectUser: Shape<UnmanagedProjectUser> = { username: s, userId: s, roles: list, firstSeen: s };
 const unmanagedProjectInvitation: Shape<UnmanagedProjectInvitation> = {
+  username: s,
   invitationId: s,
   roles: list,
   inviterUsername: s,
@@ -202,7 +205,7 @@ const unmanagedProjectInvitation: Shape<UnmanagedProjectInvitation> = {
   extra: { kind: "boolean", required: false },
   firstSeen: s,
 };
-const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { teamId: s, roles: list, firstSeen: s };
+const unmanagedProjectTeam: Shape<UnmanagedProjectTeam> = { name: s, teamId: s, roles: list, firstSeen: s };
 
 const schema = loadSchema();
 
@@ -228,6 +231,23 @@ function resource(token: string): ResourceSchema {
   return found;
 }
 
+/** The shape of an object type of the schema (it must be there). */
+function typeShape(token: string): Record<string, { kind: string; required: boolean }> {
+  const found = schema.types?.[token];
+  if (found === undefined) throw new Error(`plugin/schema.json has no type ${token}`);
+  return shapeOf(found.properties ?? {}, found.required);
+}
+
+/** The type of a roster output's lines, as its description names it ("each an `UnmanagedMember`"). */
+function lineType(token: string, output: string): string | undefined {
+  const property = resource(token).properties[output];
+  expect(property?.type, `${token}.${output}`).toBe("string");
+  return /\beach an? `(\w+)`/.exec(property?.description ?? "")?.[1];
+}
+
+/** The names of a type's properties in the schema's order (the name of a line comes first). */
+const propertyNames = (token: string) => Object.keys(schema.types?.[token]?.properties ?? {});
+
 describe("plugin/schema.json and the TypeScript types", () => {
   test.each([
     ["cloudmanager:index:OrgInvitation", invitationArgs, invitationOutputs, invitationClass],
@@ -248,26 +268,28 @@ describe("plugin/schema.json and the TypeScript types", () => {
     expect(classesDeclareEveryOutput).toEqual([true, true, true, true, true, true, true]);
   });
 
-  test("the roster's object types are UnmanagedInvitation and UnmanagedMember", () => {
-    const types = schema.types ?? {};
-    const typeShape = (token: string) => shapeOf(types[token]?.properties ?? {}, types[token]?.required);
+  test("the roster's lines are UnmanagedInvitation and UnmanagedMember objects, each named by its username first", () => {
+    const roster = "cloudmanager:index:OrgRoster";
+    expect(lineType(roster, "unmanagedInvitations")).toBe("UnmanagedInvitation");
+    expect(lineType(roster, "unmanagedMembers")).toBe("UnmanagedMember");
     expect(typeShape("cloudmanager:index:UnmanagedInvitation")).toEqual(unmanagedInvitation);
     expect(typeShape("cloudmanager:index:UnmanagedMember")).toEqual(unmanagedMember);
-    const roster = resource("cloudmanager:index:OrgRoster").properties;
-    expect(roster["unmanagedInvitations"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedInvitation");
-    expect(roster["unmanagedMembers"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedMember");
+    for (const token of ["cloudmanager:index:UnmanagedInvitation", "cloudmanager:index:UnmanagedMember"]) {
+      expect(propertyNames(token)[0], token).toBe("username");
+    }
   });
 
-  test("ProjectRoster's object types are UnmanagedProjectUser, UnmanagedProjectInvitation and UnmanagedProjectTeam", () => {
-    const types = schema.types ?? {};
-    const typeShape = (token: string) => shapeOf(types[token]?.properties ?? {}, types[token]?.required);
+  test("ProjectRoster's lines are UnmanagedProjectUser, UnmanagedProjectInvitation and UnmanagedProjectTeam objects, each named first", () => {
+    const roster = "cloudmanager:index:ProjectRoster";
+    expect(lineType(roster, "unmanagedUsers")).toBe("UnmanagedProjectUser");
+    expect(lineType(roster, "unmanagedInvitations")).toBe("UnmanagedProjectInvitation");
+    expect(lineType(roster, "unmanagedTeams")).toBe("UnmanagedProjectTeam");
     expect(typeShape("cloudmanager:index:UnmanagedProjectUser")).toEqual(unmanagedProjectUser);
     expect(typeShape("cloudmanager:index:UnmanagedProjectInvitation")).toEqual(unmanagedProjectInvitation);
     expect(typeShape("cloudmanager:index:UnmanagedProjectTeam")).toEqual(unmanagedProjectTeam);
-    const roster = resource("cloudmanager:index:ProjectRoster").properties;
-    expect(roster["unmanagedUsers"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectUser");
-    expect(roster["unmanagedInvitations"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectInvitation");
-    expect(roster["unmanagedTeams"]?.additionalProperties?.$ref).toBe("#/types/cloudmanager:index:UnmanagedProjectTeam");
+    expect(propertyNames("cloudmanager:index:UnmanagedProjectUser")[0]).toBe("username");
+    expect(propertyNames("cloudmanager:index:UnmanagedProjectInvitation")[0]).toBe("username");
+    expect(propertyNames("cloudmanager:index:UnmanagedProjectTeam")[0]).toBe("name");
   });
 
   test.each(["cloudmanager:index:ProjectTeam", "cloudmanager:index:ProjectMembership"])(

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PropertyBag } from "../../provider/model/property-bag";
 import { CloudManagerClient } from "../../sdk";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes as allWrites, type Harness } from "./support/harness";
+import { byName } from "../support/roster-lines";
 
 let h: Harness;
 beforeAll(async () => {
@@ -154,14 +155,21 @@ describe("ProjectRoster", () => {
     const { id, state } = await up(runtime.projectRoster, roster);
     const userId = (username: string) => h.emulator.state.projectUsers(projectId).find((u) => u.username === username)?.id;
     const firstSeen = expect.any(String) as unknown;
-    expect(state["unmanagedUsers"]).toEqual({
-      "owner@example.com": { userId: userId("owner@example.com"), roles: ["GROUP_OWNER"], firstSeen },
-      "stranger@evil.example": { userId: userId("stranger@evil.example"), roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen },
+    expect(byName(state["unmanagedUsers"])).toEqual({
+      "owner@example.com": { username: "owner@example.com", userId: userId("owner@example.com"), roles: ["GROUP_OWNER"], firstSeen },
+      "stranger@evil.example": {
+        username: "stranger@evil.example",
+        userId: userId("stranger@evil.example"),
+        roles: ["GROUP_DATA_ACCESS_ADMIN"],
+        firstSeen,
+      },
     });
-    expect(state["unmanagedInvitations"]).toEqual({
-      "guest@evil.example": expect.objectContaining({ roles: ["GROUP_READ_ONLY"] }) as unknown,
+    expect(byName(state["unmanagedInvitations"])).toEqual({
+      "guest@evil.example": expect.objectContaining({ username: "guest@evil.example", roles: ["GROUP_READ_ONLY"] }) as unknown,
     });
-    expect(state["unmanagedTeams"]).toEqual({ shadow: { teamId: team.id, roles: ["GROUP_OWNER"], firstSeen } });
+    expect(byName(state["unmanagedTeams"], "name")).toEqual({
+      shadow: { name: "shadow", teamId: team.id, roles: ["GROUP_OWNER"], firstSeen },
+    });
     expect(await runtime.projectRoster.diff(id, state, roster)).toMatchObject({ changes: true });
     expect(h.notices.join("\n")).toMatch(
       /undeclared access in project .*stranger@evil.example \(GROUP_DATA_ACCESS_ADMIN\).*guest@evil.example.*team "shadow"/,
@@ -173,11 +181,8 @@ describe("ProjectRoster", () => {
       h.notices.join("\n"),
     ).toHaveLength(3);
     expect(h.notices.join("\n")).toMatch(/not pruned: owner@example.com is the only Project Owner/);
-    expect(pruned.outs).toMatchObject({
-      unmanagedInvitations: {},
-      unmanagedTeams: {},
-      unmanagedUsers: { "owner@example.com": {} },
-    });
+    expect(pruned.outs).toMatchObject({ unmanagedInvitations: "", unmanagedTeams: "" });
+    expect(Object.keys(byName(pruned.outs?.["unmanagedUsers"]))).toEqual(["owner@example.com"]);
     expect(ownRoles(projectId, "stranger@evil.example")).toEqual([]);
     expect(h.emulator.state.members(h.orgId).map((m) => m.username)).toContain("stranger@evil.example");
     expect(ownRoles(projectId, "alice@example.com")).toEqual(["GROUP_READ_ONLY"]);

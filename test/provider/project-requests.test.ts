@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runtime, startHarness, type Harness } from "./support/harness";
 import { memberArgs, rosterArgs } from "./support/projects";
 import { shortPath, stateOf, type Stored } from "./support/teams";
+import { byName } from "../support/roster-lines";
 
 let h: Harness;
 beforeAll(async () => {
@@ -76,7 +77,7 @@ describe(`${PROJECTS * PER_PROJECT} ProjectMemberships in ${PROJECTS} projects, 
     }));
     const rosters: Stored[] = projects.map((projectId) => ({
       id: `${h.orgId}/${projectId}/roster`,
-      state: stateOf({ ...rosterOf(projectId, people), unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} }),
+      state: stateOf({ ...rosterOf(projectId, people), unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" }),
     }));
     await h.newDeployment();
     h.emulator.state.clearRequests();
@@ -103,9 +104,9 @@ describe(`${PROJECTS * PER_PROJECT} ProjectMemberships in ${PROJECTS} projects, 
     // What was read is what the emulator holds.
     expect(read.every((r) => r.props?.["status"] === "ACTIVE" && JSON.stringify(r.props["roles"]) === '["GROUP_READ_ONLY"]')).toBe(true);
     listed.forEach((r, p) => {
-      expect(Object.keys(r.props?.["unmanagedUsers"] as object)).toEqual([`stranger-${p}@evil.example`]);
-      expect(Object.keys(r.props?.["unmanagedInvitations"] as object)).toEqual([`guest-${p}@evil.example`]);
-      expect(Object.keys(r.props?.["unmanagedTeams"] as object)).toEqual([`shadow-${p}`]);
+      expect(Object.keys(byName(r.props?.["unmanagedUsers"]))).toEqual([`stranger-${p}@evil.example`]);
+      expect(Object.keys(byName(r.props?.["unmanagedInvitations"]))).toEqual([`guest-${p}@evil.example`]);
+      expect(Object.keys(byName(r.props?.["unmanagedTeams"], "name"))).toEqual([`shadow-${p}`]);
     });
   });
 

@@ -20,6 +20,7 @@ import {
   type RosterOptions,
 } from "./support/projects";
 import { change, create, failure, previewDiff, refresh, type Stored } from "./support/teams";
+import { byName, linesOf } from "../support/roster-lines";
 
 let h: Harness;
 beforeAll(async () => {
@@ -86,13 +87,14 @@ describe("reporting undeclared access", () => {
     await declareAlice(prod);
     const made = await create(roster, args());
     expect(made.id).toBe(`${h.orgId}/${prod}/roster`);
-    // Keyed by username (teams by name); firstSeen is the time of this read.
+    // One JSON line each, by username (teams by name); firstSeen is the time of this read.
     const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
-    expect(made.state["unmanagedUsers"]).toEqual({
-      "stranger@evil.example": { userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen },
+    expect(byName(made.state["unmanagedUsers"])).toEqual({
+      "stranger@evil.example": { username: "stranger@evil.example", userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen },
     });
-    expect(made.state["unmanagedInvitations"]).toEqual({
+    expect(byName(made.state["unmanagedInvitations"])).toEqual({
       "guest@evil.example": {
+        username: "guest@evil.example",
         invitationId: guest.id,
         roles: ["GROUP_READ_ONLY"],
         inviterUsername: "admin@example.com",
@@ -100,7 +102,11 @@ describe("reporting undeclared access", () => {
         firstSeen,
       },
     });
-    expect(made.state["unmanagedTeams"]).toEqual({ shadow: { teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen } });
+    expect(byName(made.state["unmanagedTeams"], "name")).toEqual({
+      shadow: { name: "shadow", teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen },
+    });
+    // A line is the entry's name first, then its fields, then firstSeen.
+    expect(Object.keys(JSON.parse(made.state["unmanagedTeams"] as string) as object)).toEqual(["name", "teamId", "roles", "firstSeen"]);
     expect(JSON.stringify(made.state["unmanagedUsers"])).not.toContain("dan@example.com");
     expect(writeLog(h)).toEqual([]);
     expect(h.notices).toEqual([
@@ -136,7 +142,8 @@ describe("reporting undeclared access", () => {
       roster,
       args({ managed: ["owner@example.com", "stranger@evil.example"], ignore: ["guest@evil.example"] }),
     );
-    expect(undeclared.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: { shadow: {} } });
+    expect(undeclared.state).toMatchObject({ unmanagedUsers: "", unmanagedInvitations: "" });
+    expect(Object.keys(byName(undeclared.state["unmanagedTeams"], "name"))).toEqual(["shadow"]);
     await nextCommand();
     await declareAlice(prod);
     const checked = await runtime.projectTeam.check(
@@ -151,7 +158,7 @@ describe("reporting undeclared access", () => {
     );
     expect(checked.failures ?? []).toEqual([]);
     const read = await refresh(roster, undeclared);
-    expect(read.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
+    expect(read.state).toMatchObject({ unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" });
     expect(h.emulator.state.projectUsers(prod, { flattenTeams: true }).map((u) => u.username)).toContain("dan@example.com");
   });
 
@@ -164,7 +171,7 @@ describe("reporting undeclared access", () => {
       roster,
       args({ managed: ["owner@example.com", "stranger@evil.example"], ignore: ["guest@evil.example"], teams: [] }),
     );
-    expect(made.state["unmanagedInvitations"]).toEqual({
+    expect(byName(made.state["unmanagedInvitations"])).toEqual({
       "Alice@example.com": expect.objectContaining({ invitationId: extra.id, roles: ["GROUP_OWNER"], extra: true }) as unknown,
     });
     // What it would do: alice's own roles become GROUP_OWNER and GROUP_READ_ONLY, which no resource declares.
@@ -181,7 +188,7 @@ describe("prune", () => {
     await nextCommand();
     await declareAlice(prod);
     const { result, marks } = await withMarkedNotices(h, () => change(roster, made, args({ prune: true })));
-    expect(result.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
+    expect(result.state).toMatchObject({ unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" });
     // Positions in the raw request log (Digest challenges included), which is what a mark counts.
     const name = namer(h);
     const log = h.requests().map((r) => `${r.method} ${name(r.path)} ${r.status}`);
@@ -232,7 +239,9 @@ describe("prune", () => {
     expect(h.notices.join("\n")).toMatch(
       /not pruned: owner@example.com is the only Project Owner of project "prod" .* with the role given directly; give another person GROUP_OWNER there first/,
     );
-    expect(pruned.state["unmanagedUsers"]).toEqual({ "owner@example.com": expect.objectContaining({ roles: ["GROUP_OWNER"] }) as unknown });
+    expect(byName(pruned.state["unmanagedUsers"])).toEqual({
+      "owner@example.com": expect.objectContaining({ username: "owner@example.com", roles: ["GROUP_OWNER"] }) as unknown,
+    });
     expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/teams/{team:shadow} 204"]);
     expect(ownRoles(h, prod, "owner@example.com")).toEqual(["GROUP_OWNER"]);
 
@@ -248,7 +257,7 @@ describe("prune", () => {
     );
     expect(writeLog(h)).toHaveLength(1);
     expect(writeLog(h)[0]).toMatch(/^DELETE \/groups\/\{prod\}\/users\/\{(owner|second)\} 204$/);
-    expect(Object.keys(again.state["unmanagedUsers"] as object)).toHaveLength(1);
+    expect(Object.keys(byName(again.state["unmanagedUsers"]))).toHaveLength(1);
     expect(
       h.emulator.state.projectUsers(prod).filter((u) => u.roles.some((r) => r.groupId === prod && r.roleName === "GROUP_OWNER")),
     ).toHaveLength(1);
@@ -309,7 +318,7 @@ describe("prune", () => {
     const made = await create(roster, args({ ignore: ["*@break-glass.example.com", "guest@*"], teams: [], prune: true }));
     expect(h.notices.join("\n")).toMatch(/pruned: taking stranger@evil.example \(GROUP_DATA_ACCESS_ADMIN\) out of project "prod"/);
     expect(ownRoles(h, prod, "stranger@evil.example")).toEqual([]);
-    expect(made.state["unmanagedUsers"]).toEqual({});
+    expect(made.state["unmanagedUsers"]).toBe("");
   });
 
   it("managed and declared people in any letter case; an expired project invitation (even when listed) is neither reported nor pruned", async () => {
@@ -320,7 +329,7 @@ describe("prune", () => {
     await nextCommand();
     expect((await pm.check({}, memberArgs(h.orgId, prod, "ALICE@Example.COM", ["GROUP_READ_ONLY"]))).failures ?? []).toEqual([]);
     const made = await create(roster, args({ managed: ["OWNER@example.com", "Stranger@Evil.Example"], teams: [], prune: true }));
-    expect(made.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
+    expect(made.state).toMatchObject({ unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" });
     expect(writeLog(h)).toEqual(["DELETE /groups/{prod}/teams/{team:shadow} 204"]);
   });
 
@@ -385,7 +394,7 @@ describe("prune", () => {
     expect(h.notices.join("\n")).toContain(
       `not pruned: the invitation ${theirs.id} for contractor@example.com to project "prod" (${prod}) was sent by another API key or service account (${otherKey.publicKey})`,
     );
-    expect(Object.values(made.state["unmanagedInvitations"] as object)).toEqual([
+    expect(Object.values(byName(made.state["unmanagedInvitations"]))).toEqual([
       expect.objectContaining({ invitationId: theirs.id, inviterUsername: otherKey.publicKey }),
     ]);
     expect(h.emulator.state.pendingProjectInvitations(prod).map((i) => i.id)).toEqual([theirs.id]);
@@ -396,7 +405,7 @@ describe("prune", () => {
     const { prod, args } = await world();
     await declareAlice(prod);
     const made = await create(roster, args({ prune: false }));
-    expect(Object.keys(made.state["unmanagedUsers"] as object)).toHaveLength(1);
+    expect(Object.keys(byName(made.state["unmanagedUsers"]))).toHaveLength(1);
     expect(writeLog(h)).toEqual([]);
   });
 });
@@ -414,7 +423,7 @@ describe("refusals", () => {
     );
     const stored: Stored = {
       id: `${h.orgId}/${foreign.id}/roster`,
-      state: { ...rosterArgs(h.orgId, foreign.id), unmanagedUsers: {} },
+      state: { ...rosterArgs(h.orgId, foreign.id), unmanagedUsers: "" },
     };
     expect((await failure(roster.read(stored.id, stored.state))).message).toMatch(/PROJECT_NOT_IN_ORG/);
     expect(writeLog(h)).toEqual([]);
@@ -427,8 +436,8 @@ describe("refusals", () => {
   });
 });
 
-describe("outputs keyed by username, teams by name (issue 22, item 4)", () => {
-  it("a state written with arrays (0.1.x): diff names what it holds, read and update write the maps", async () => {
+describe("outputs: one JSON line per entry, by username, teams by name (issue 22, item 4)", () => {
+  it("a state written with arrays (0.1.x): diff names what it holds, read and update write JSON Lines", async () => {
     const { prod, stranger, guest, shadow, args } = await world();
     await declareAlice(prod);
     const inputs = (await roster.check({}, args())).inputs ?? {};
@@ -454,16 +463,57 @@ describe("outputs keyed by username, teams by name (issue 22, item 4)", () => {
       /\(3 entries\): stranger@evil\.example \(GROUP_DATA_ACCESS_ADMIN\); guest@evil\.example .*; team "shadow"/,
     );
     const read = await refresh(roster, old);
-    expect(Object.keys(read.state["unmanagedUsers"] as object)).toEqual(["stranger@evil.example"]);
-    expect(Object.keys(read.state["unmanagedInvitations"] as object)).toEqual(["guest@evil.example"]);
-    expect(read.state["unmanagedTeams"]).toEqual({
-      shadow: { teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen: expect.any(String) as unknown },
+    expect(Object.keys(byName(read.state["unmanagedUsers"]))).toEqual(["stranger@evil.example"]);
+    expect(Object.keys(byName(read.state["unmanagedInvitations"]))).toEqual(["guest@evil.example"]);
+    expect(byName(read.state["unmanagedTeams"], "name")).toEqual({
+      shadow: { name: "shadow", teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen: expect.any(String) as unknown },
     });
     await nextCommand();
     await declareAlice(prod);
     const pruned = await change(roster, old, args({ prune: true }));
-    expect(pruned.state).toMatchObject({ unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} });
+    expect(pruned.state).toMatchObject({ unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" });
     expect(writeLog(h)).toHaveLength(3);
+  });
+
+  it("a state written with maps (0.2.x): diff names what it holds, read keeps each entry's firstSeen and writes JSON Lines", async () => {
+    const { prod, stranger, guest, shadow, args } = await world();
+    await declareAlice(prod);
+    const inputs = (await roster.check({}, args())).inputs ?? {};
+    const then = "2025-01-02T03:04:05.000Z";
+    const invitation = {
+      invitationId: guest.id,
+      roles: ["GROUP_READ_ONLY"],
+      inviterUsername: "admin@example.com",
+      createdAt: guest.createdAt,
+    };
+    const old: Stored = {
+      id: `${h.orgId}/${prod}/roster`,
+      state: {
+        ...inputs,
+        unmanagedUsers: { "stranger@evil.example": { userId: stranger.id, roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen: then } },
+        unmanagedInvitations: { "guest@evil.example": { ...invitation, firstSeen: then } },
+        unmanagedTeams: { shadow: { teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen: then } },
+      },
+    };
+    expect(await previewDiff(roster, old, args())).toEqual({ changes: true });
+    expect(h.notices.join("\n")).toMatch(
+      /\(3 entries\): stranger@evil\.example \(GROUP_DATA_ACCESS_ADMIN\); guest@evil\.example .*; team "shadow"/,
+    );
+    const read = await refresh(roster, old);
+    expect(byName(read.state["unmanagedUsers"])).toEqual({
+      "stranger@evil.example": {
+        username: "stranger@evil.example",
+        userId: stranger.id,
+        roles: ["GROUP_DATA_ACCESS_ADMIN"],
+        firstSeen: then,
+      },
+    });
+    expect(byName(read.state["unmanagedInvitations"])).toEqual({
+      "guest@evil.example": { username: "guest@evil.example", ...invitation, firstSeen: then },
+    });
+    expect(byName(read.state["unmanagedTeams"], "name")).toEqual({
+      shadow: { name: "shadow", teamId: shadow.id, roles: ["GROUP_OWNER"], firstSeen: then },
+    });
   });
 
   it("a newcomer since the stored outputs is named first at up, with the count of what is new", async () => {
@@ -478,5 +528,25 @@ describe("outputs keyed by username, teams by name (issue 22, item 4)", () => {
     expect(h.notices.at(-1)).toMatch(
       /undeclared access in project [0-9a-f]{24} \(4 entries, 1 new since the last read\): zed@evil\.example \(GROUP_OWNER\); stranger@/,
     );
+  });
+
+  it("read keeps the firstSeen of what the stored lines hold (by name and id), stamps a newcomer with its own, and sorts the lines by username", async () => {
+    const { prod, stranger, args } = await world();
+    await declareAlice(prod);
+    const made = await create(roster, args());
+    addMember("aaron@evil.example");
+    h.emulator.state.setProjectUserRoles(prod, "aaron@evil.example", ["GROUP_OWNER"]);
+    await nextCommand();
+    await declareAlice(prod);
+    // The stored lines, as an earlier read wrote them.
+    const then = "2025-01-02T03:04:05.000Z";
+    const earlier = linesOf(Object.values(byName(made.state["unmanagedUsers"])).map((e) => ({ ...e, firstSeen: then })));
+    expect(earlier).toContain(stranger.id);
+    const read = await refresh(roster, { ...made, state: { ...made.state, unmanagedUsers: earlier } });
+    const users = byName<{ userId: string; firstSeen: string }>(read.state["unmanagedUsers"]);
+    expect(Object.keys(users)).toEqual(["aaron@evil.example", "stranger@evil.example"]);
+    expect(users["stranger@evil.example"]).toMatchObject({ userId: stranger.id, firstSeen: then });
+    expect(users["aaron@evil.example"]?.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(users["aaron@evil.example"]?.firstSeen).not.toBe(then);
   });
 });

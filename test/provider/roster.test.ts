@@ -2,6 +2,11 @@
 // touching managed, ignored or declared people, nor the last Organization Owner.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PropertyBag } from "../../provider/model/property-bag";
+import { DeploymentLedger } from "../../provider/deployment/deployment-ledger";
+import type { OrgApi } from "../../provider/deployment/org-api";
+import { readOrgRoster } from "../../provider/resources/org-roster/lifecycle";
+import type { Invitation, OrgUser } from "../../sdk/types";
+import { byName, linesOf } from "../support/roster-lines";
 import { PROVIDER_PLACEHOLDER, runtime, startHarness, writes, type Harness } from "./support/harness";
 
 let h: Harness;
@@ -56,19 +61,20 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     const news = await checked(roster({ ignore: ["*@break-glass.example.com"] }));
     const created = await r.create(news);
     expect(created.id).toBe(`${h.orgId}/roster`);
-    // Keyed by username; firstSeen is the time of this read.
+    // One line per entry, named by username; firstSeen is the time of this read.
     const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
-    expect(created.outs).toMatchObject({
-      unmanagedInvitations: {
-        "bob@example.com": {
-          roles: ["ORG_MEMBER"],
-          invitationId: bob.id,
-          inviterUsername: bob.inviterUsername,
-          createdAt: bob.createdAt,
-          firstSeen,
-        },
+    expect(byName(created.outs?.unmanagedInvitations)).toEqual({
+      "bob@example.com": {
+        username: "bob@example.com",
+        roles: ["ORG_MEMBER"],
+        invitationId: bob.id,
+        inviterUsername: bob.inviterUsername,
+        createdAt: bob.createdAt,
+        firstSeen,
       },
-      unmanagedMembers: { "carol@example.com": { roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen } },
+    });
+    expect(byName(created.outs?.unmanagedMembers)).toEqual({
+      "carol@example.com": { username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen },
     });
     expect(writes(h)).toEqual([]);
     await h.newDeployment(); // the next preview
@@ -95,7 +101,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     await h.newDeployment();
     const news = await checked(roster());
     const created = await r.create(news);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
+    expect(created.outs).toMatchObject({ unmanagedInvitations: "", unmanagedMembers: "" });
     expect(await r.diff(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER }, news)).toEqual({
       changes: false,
     });
@@ -107,7 +113,9 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     await h.outside.createInvitation(h.orgId, { username: "stranger@example.com", roles: ["ORG_OWNER"] });
     await h.newDeployment();
     const read = await r.read(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
-    expect(read.props?.unmanagedInvitations).toMatchObject({ "stranger@example.com": { roles: ["ORG_OWNER"] } });
+    expect(byName(read.props?.unmanagedInvitations)).toEqual({
+      "stranger@example.com": expect.objectContaining({ username: "stranger@example.com", roles: ["ORG_OWNER"] }) as unknown,
+    });
   });
 });
 
@@ -126,7 +134,7 @@ describe("OrgRoster prune", () => {
       `DELETE /invites/${bob.id} 204`,
       `DELETE /users/${carol.id} 204`,
     ]);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
+    expect(created.outs).toMatchObject({ unmanagedInvitations: "", unmanagedMembers: "" });
     expect(h.notices.filter((n) => n.includes("pruned:"))).toEqual([
       expect.stringMatching(/pruned: withdrawing the invitation [0-9a-f]{24} for bob@example.com .*no resource declares/) as unknown,
       expect.stringMatching(/pruned: removing carol@example.com \(ORG_READ_ONLY\)/) as unknown,
@@ -155,7 +163,8 @@ describe("OrgRoster prune", () => {
     );
     const created = await r.create(await checked(roster({ managed: [], prune: true })));
     expect(writes(h)).toEqual([]);
-    expect(created.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: { "only-owner@example.com": {} } });
+    expect(created.outs?.unmanagedInvitations).toBe("");
+    expect(Object.keys(byName(created.outs?.unmanagedMembers))).toEqual(["only-owner@example.com"]);
     expect(h.notices.some((n) => /not pruned: only-owner@example.com is the last Organization Owner/.test(n))).toBe(true);
   });
 });
@@ -166,14 +175,14 @@ describe("OrgRoster and people leaving the program", () => {
     h.emulator.state.addOrgUser(h.orgId, { username: "bob@example.com", roles: ["ORG_MEMBER"] });
     await h.newDeployment();
     const first = await r.create(await checked(roster({ managed: ["alice@example.com", "bob@example.com"], prune: true })));
-    expect(first.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
+    expect(first.outs).toMatchObject({ unmanagedInvitations: "", unmanagedMembers: "" });
     await h.newDeployment();
     h.emulator.state.clearRequests();
     // The engine updates the roster before it deletes bob's OrgMembership (removed from the program).
     const olds = { ...(first.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER };
     const updated = await r.update(first.id, olds, await checked(roster({ managed: ["alice@example.com"], prune: true })));
     expect(writes(h)).toEqual([]);
-    expect(updated.outs).toMatchObject({ unmanagedMembers: {} });
+    expect(updated.outs?.unmanagedMembers).toBe("");
     // Said in this run, not only when the next pruning run would remove him (issue 16, item 9).
     expect(h.notices.filter((n) => n.includes("bob@example.com"))).toEqual([
       expect.stringMatching(/bob@example.com leaves the roster .* not pruned now .* retainOnDelete.* add them to `ignore`/) as unknown,
@@ -181,7 +190,7 @@ describe("OrgRoster and people leaving the program", () => {
     // Kept (retainOnDelete) and no longer declared: the next refresh reports him.
     await h.newDeployment();
     const read = await r.read(first.id, { ...(updated.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
-    expect(Object.keys(read.props?.unmanagedMembers ?? {})).toEqual(["bob@example.com"]);
+    expect(Object.keys(byName(read.props?.unmanagedMembers))).toEqual(["bob@example.com"]);
   });
 
   it("says nothing about someone leaving the list whom an ignore pattern keeps anyway", async () => {
@@ -208,9 +217,16 @@ describe("OrgRoster diff and prune", () => {
     expect(await r.diff(created.id, state, await checked(roster({ prune: false })))).toEqual({ changes: false });
     const withStranger = {
       ...state,
-      unmanagedInvitations: {
-        "x@example.com": { roles: ["ORG_MEMBER"], invitationId: "a".repeat(24), inviterUsername: "k", createdAt: "t", firstSeen: "t" },
-      },
+      unmanagedInvitations: linesOf([
+        {
+          username: "x@example.com",
+          roles: ["ORG_MEMBER"],
+          invitationId: "a".repeat(24),
+          inviterUsername: "k",
+          createdAt: "t",
+          firstSeen: "t",
+        },
+      ]),
     };
     expect(await r.diff(created.id, withStranger, await checked(roster({ prune: false })))).toEqual({ changes: true });
   });
@@ -218,6 +234,13 @@ describe("OrgRoster diff and prune", () => {
   it("diff leaves out a person another resource of this deployment declares (prune would skip them too)", async () => {
     const created = await r.create(await checked(roster()));
     await h.newDeployment();
+    const state = {
+      ...(created.outs as PropertyBag),
+      unmanagedMembers: linesOf([{ username: "dee@example.com", roles: ["ORG_MEMBER"], userId: "b".repeat(24), firstSeen: "t" }]),
+      __provider: PROVIDER_PLACEHOLDER,
+    };
+    // Before dee is declared, the stored line is drift.
+    expect(await r.diff(created.id, state, await checked(roster()))).toEqual({ changes: true });
     await runtime.membership.check(
       {},
       {
@@ -227,26 +250,20 @@ describe("OrgRoster diff and prune", () => {
         __urn: "urn:pulumi:dev::access::pulumi-nodejs:dynamic/cloudmanager:OrgMembership::dee",
       },
     );
-    const state = {
-      ...(created.outs as PropertyBag),
-      unmanagedMembers: { "dee@example.com": { roles: ["ORG_MEMBER"], userId: "b".repeat(24), firstSeen: "t" } },
-      __provider: PROVIDER_PLACEHOLDER,
-    };
     expect(await r.diff(created.id, state, await checked(roster()))).toEqual({ changes: false });
   });
 });
 
-describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
+describe("OrgRoster outputs: JSON Lines sorted by username, each entry with its firstSeen (issue 22, item 4)", () => {
   const glass = { ignore: ["*@break-glass.example.com"] };
-  type Entries = Record<string, { firstSeen?: string }>;
+  type Entry = { firstSeen?: string };
   it("a refresh keeps each entry's firstSeen; a newcomer is stamped anew and the gate names it first", async () => {
     await world();
     const news = await checked(roster(glass));
     const created = await r.create(news);
     // The last read, long ago: its entries keep that time.
     const long = "2020-01-01T00:00:00.000Z";
-    const aged = (m: unknown) =>
-      Object.fromEntries(Object.entries(m as Record<string, object>).map(([k, v]) => [k, { ...v, firstSeen: long }]));
+    const aged = (lines: unknown) => linesOf(Object.values(byName(lines)).map((e) => ({ ...e, firstSeen: long })));
     const outs = created.outs as PropertyBag;
     const state = {
       ...outs,
@@ -257,9 +274,9 @@ describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
     h.emulator.state.addOrgUser(h.orgId, { username: "zed@evil.example", roles: ["ORG_OWNER"] });
     await h.newDeployment();
     const read = await r.read(created.id, state);
-    const members = (read.props?.unmanagedMembers ?? {}) as Entries;
+    const members = byName<Entry>(read.props?.unmanagedMembers);
     expect(members["carol@example.com"]?.firstSeen).toBe(long);
-    expect((read.props?.unmanagedInvitations as Entries)["bob@example.com"]?.firstSeen).toBe(long);
+    expect(byName<Entry>(read.props?.unmanagedInvitations)["bob@example.com"]?.firstSeen).toBe(long);
     expect(members["zed@evil.example"]?.firstSeen).not.toBe(long);
     h.notices.length = 0;
     await r.check({}, news);
@@ -284,7 +301,7 @@ describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
     ]);
   });
 
-  it("a state written with arrays (0.1.x): read, diff and update work and write the maps", async () => {
+  it("a state written with arrays (0.1.x): read, diff and update work and write the lines", async () => {
     const { bob, carol } = await world();
     const news = await checked(roster(glass));
     const olds: PropertyBag = {
@@ -300,9 +317,14 @@ describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
     expect(await r.diff(id, olds, news)).toEqual({ changes: true });
     expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
     const read = await r.read(id, olds);
-    expect(Object.keys(read.props?.unmanagedMembers ?? {})).toEqual(["carol@example.com"]);
-    expect(read.props?.unmanagedInvitations).toMatchObject({
-      "bob@example.com": { invitationId: bob.id, firstSeen: expect.any(String) as unknown },
+    expect(typeof read.props?.unmanagedMembers).toBe("string");
+    expect(Object.keys(byName(read.props?.unmanagedMembers))).toEqual(["carol@example.com"]);
+    expect(byName(read.props?.unmanagedInvitations)).toEqual({
+      "bob@example.com": expect.objectContaining({
+        username: "bob@example.com",
+        invitationId: bob.id,
+        firstSeen: expect.any(String) as unknown,
+      }) as unknown,
     });
     await h.newDeployment();
     const updated = await r.update(
@@ -313,6 +335,136 @@ describe("OrgRoster outputs keyed by username (issue 22, item 4)", () => {
     expect(writes(h).map((w) => `${w.method} ${w.path.replace(`/api/public/v1.0/orgs/${h.orgId}`, "")} ${w.status}`)).toEqual([
       `DELETE /invites/${bob.id} 204`,
     ]);
-    expect(updated.outs).toMatchObject({ unmanagedInvitations: {}, unmanagedMembers: {} });
+    expect(updated.outs).toMatchObject({ unmanagedInvitations: "", unmanagedMembers: "" });
+  });
+
+  it("a state written with maps (0.2): diff names what they hold, read and update keep each firstSeen and write the lines", async () => {
+    const { bob, carol } = await world();
+    const news = await checked(roster(glass));
+    const long = "2020-01-01T00:00:00.000Z";
+    const olds: PropertyBag = {
+      ...news,
+      unmanagedInvitations: {
+        "bob@example.com": {
+          roles: ["ORG_MEMBER"],
+          invitationId: bob.id,
+          inviterUsername: "k",
+          createdAt: bob.createdAt,
+          firstSeen: long,
+        },
+      },
+      unmanagedMembers: { "carol@example.com": { roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen: long } },
+      __provider: PROVIDER_PLACEHOLDER,
+    };
+    const id = `${h.orgId}/roster`;
+    await r.check({}, news);
+    expect(await r.diff(id, olds, news)).toEqual({ changes: true });
+    expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
+    const read = await r.read(id, olds);
+    expect(byName(read.props?.unmanagedMembers)).toEqual({
+      "carol@example.com": { username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen: long },
+    });
+    expect(byName(read.props?.unmanagedInvitations)).toEqual({
+      "bob@example.com": {
+        username: "bob@example.com",
+        roles: ["ORG_MEMBER"],
+        invitationId: bob.id,
+        inviterUsername: bob.inviterUsername,
+        createdAt: bob.createdAt,
+        firstSeen: long,
+      },
+    });
+    // Nobody is new since the maps: the same names and ids.
+    await h.newDeployment();
+    h.notices.length = 0;
+    const updated = await r.update(id, olds, news);
+    expect(h.notices).toEqual([expect.stringMatching(/undeclared access in organization [0-9a-f]{24} \(2 entries\): carol@/) as unknown]);
+    expect(updated.outs?.unmanagedMembers).toBe(read.props?.unmanagedMembers);
+    expect(updated.outs?.unmanagedInvitations).toBe(read.props?.unmanagedInvitations);
+  });
+
+  it("the lines are sorted by username (not the API's order), and a read finding the same people writes the same string", async () => {
+    const zed = h.emulator.state.addOrgUser(h.orgId, { username: "zed@example.com", roles: ["ORG_MEMBER"] });
+    const amy = h.emulator.state.addOrgUser(h.orgId, { username: "amy@example.com", roles: ["ORG_MEMBER"] });
+    const max = h.emulator.state.addOrgUser(h.orgId, { username: "max@example.com", roles: ["ORG_READ_ONLY"] });
+    const zoe = await h.outside.createInvitation(h.orgId, { username: "zoe@example.com", roles: ["ORG_MEMBER"] });
+    const ann = await h.outside.createInvitation(h.orgId, { username: "ann@example.com", roles: ["ORG_MEMBER"] });
+    await h.newDeployment();
+    expect(h.emulator.state.members(h.orgId).map((u) => u.username)).toEqual(["zed@example.com", "amy@example.com", "max@example.com"]);
+    const created = await r.create(await checked(roster()));
+    const members = String(created.outs?.unmanagedMembers);
+    const invitations = String(created.outs?.unmanagedInvitations);
+    // Every line ends with a newline, the last too: someone added at the end is one added line of a diff.
+    expect(members.endsWith("}\n") && invitations.endsWith("}\n")).toBe(true);
+    const lines = (text: string) => text.slice(0, -1).split("\n");
+    const usernames = (text: string) => lines(text).map((line) => (JSON.parse(line) as { username: string }).username);
+    expect(usernames(members)).toEqual(["amy@example.com", "max@example.com", "zed@example.com"]);
+    expect(lines(members).map((line) => (JSON.parse(line) as { userId: string }).userId)).toEqual([amy.id, max.id, zed.id]);
+    expect(usernames(invitations)).toEqual(["ann@example.com", "zoe@example.com"]);
+    expect(lines(invitations).map((line) => (JSON.parse(line) as { invitationId: string }).invitationId)).toEqual([ann.id, zoe.id]);
+    // The next refresh: nothing changed, the same string.
+    await h.newDeployment();
+    const read = await r.read(created.id, { ...(created.outs as PropertyBag), __provider: PROVIDER_PLACEHOLDER });
+    expect(read.props?.unmanagedMembers).toBe(members);
+    expect(read.props?.unmanagedInvitations).toBe(invitations);
+  });
+
+  it("the same people listed by the API in another order write the identical string", async () => {
+    const orgId = "5f1b2c3d4e5f6a7b8c9d0e1f";
+    const user = (id: string, username: string): OrgUser => ({
+      id,
+      username,
+      emailAddress: username,
+      firstName: "",
+      lastName: "",
+      teamIds: [],
+      roles: [{ orgId, roleName: "ORG_MEMBER" }],
+    });
+    const invitation = (id: string, username: string): Invitation => ({
+      id,
+      orgId,
+      orgName: "org",
+      username,
+      roles: ["ORG_MEMBER"],
+      teamIds: [],
+      inviterUsername: "someone@example.com",
+      createdAt: "2026-01-01T00:00:00Z",
+      expiresAt: "2999-01-01T00:00:00Z",
+    });
+    const people = [
+      user("c".repeat(24), "carol@example.com"),
+      user("a".repeat(24), "amy@example.com"),
+      user("e".repeat(24), "zed@example.com"),
+    ];
+    // dup@ has two pending invitations: two lines, in the order of their ids.
+    const invited = [
+      invitation("f".repeat(24), "dup@example.com"),
+      invitation("b".repeat(24), "bob@example.com"),
+      invitation("d".repeat(24), "dup@example.com"),
+    ];
+    const api = (members: OrgUser[], pending: Invitation[]) =>
+      ({
+        orgId,
+        credentialId: "key",
+        members: () => Promise.resolve(members),
+        pending: () => Promise.resolve(pending),
+      }) as unknown as OrgApi;
+    const props = { orgId, managed: [], ignore: [], prune: false };
+    const one = await readOrgRoster(api(people, invited), props, new DeploymentLedger());
+    // The next read: the API lists everyone in the reverse order (dup@'s two invitations too).
+    const other = await readOrgRoster(
+      api([...people].reverse(), [...invited].reverse()),
+      { ...props, ...one.props },
+      new DeploymentLedger(),
+    );
+    expect(other.props?.unmanagedMembers).toBe(one.props?.unmanagedMembers);
+    expect(other.props?.unmanagedInvitations).toBe(one.props?.unmanagedInvitations);
+    expect(Object.keys(byName(one.props?.unmanagedMembers))).toEqual(["amy@example.com", "carol@example.com", "zed@example.com"]);
+    expect(Object.keys(byName(one.props?.unmanagedInvitations))).toEqual([
+      "bob@example.com",
+      "dup@example.com",
+      `dup@example.com#${"f".repeat(24)}`,
+    ]);
+    expect(byName(one.props?.unmanagedInvitations)["dup@example.com"]).toMatchObject({ invitationId: "d".repeat(24) });
   });
 });

@@ -282,7 +282,7 @@ describe("ProjectRoster and ProjectTeam", () => {
       { orgId: h.orgId, projectId: project.id, managed: [], __urn: urn("ProjectRoster", "prod") },
     );
     const created = await runtime.projectRoster.create(roster.inputs ?? {});
-    expect(created.outs).toMatchObject({ unmanagedTeams: {}, unmanagedUsers: {}, unmanagedInvitations: {} });
+    expect(created.outs).toMatchObject({ unmanagedTeams: "", unmanagedUsers: "", unmanagedInvitations: "" });
   });
 });
 

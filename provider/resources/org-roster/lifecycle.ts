@@ -22,12 +22,12 @@ import { removeMember } from "../../access/members";
 import { orgRolesOf } from "../../access/org-rules";
 import { guardOwnerChange } from "../../access/owner-guard";
 import {
-  keyedOutput,
-  previousByKey,
+  entryKey,
+  firstSeenByKey,
+  jsonLines,
   readTime,
-  nameOfKey,
+  stamp,
   storedEntries,
-  usernameOfKey,
   type FoundEntry,
   type StoredEntry,
 } from "../../access/roster-outputs";
@@ -44,18 +44,21 @@ import { rosterResourceId, type OrgRosterInputs, type OrgRosterOutputs, type Unm
 const NAMED = 50;
 const OUTPUTS = ["unmanagedMembers", "unmanagedInvitations"] as const;
 
-/** What a read finds, in the API's order, keyed by username: the outputs' entries before their `firstSeen`. */
+/** What a read finds, in the API's order, by username: the outputs' entries before their `firstSeen`. */
 type Found = {
-  invitations: FoundEntry<Omit<UnmanagedInvitation, "firstSeen">>[];
-  members: FoundEntry<Omit<UnmanagedMember, "firstSeen">>[];
+  invitations: FoundEntry<Omit<UnmanagedInvitation, "username" | "firstSeen">>[];
+  members: FoundEntry<Omit<UnmanagedMember, "username" | "firstSeen">>[];
 };
-type Entries = { invitations: StoredEntry<UnmanagedInvitation>[]; members: StoredEntry<UnmanagedMember>[] };
+type Fields<T> = Omit<T, "username">;
+type Entries = { invitations: StoredEntry<Fields<UnmanagedInvitation>>[]; members: StoredEntry<Fields<UnmanagedMember>>[] };
+const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
+const userIdOf = (m: { userId?: string }) => m.userId ?? "";
 
-/** The stored outputs of the last read as entries: maps, or the arrays of a state written before them. */
+/** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
   return {
-    invitations: storedEntries<UnmanagedInvitation>(bag["unmanagedInvitations"], "username"),
-    members: storedEntries<UnmanagedMember>(bag["unmanagedMembers"], "username"),
+    invitations: storedEntries<Fields<UnmanagedInvitation>>(bag["unmanagedInvitations"], "username"),
+    members: storedEntries<Fields<UnmanagedMember>>(bag["unmanagedMembers"], "username"),
   };
 }
 
@@ -87,8 +90,8 @@ export function diffOrgRoster(olds: PropertyBag, news: PropertyBag, ledger: Depl
   const stillUnmanaged = (username: string) => !knownNews || isUnmanaged(username);
   const stored = storedFound(olds);
   // An extra invitation of a declared person stays undeclared access whoever declares the person.
-  const invitations = stored.invitations.filter((i) => i.extra === true || stillUnmanaged(usernameOfKey(i.key)));
-  const members = stored.members.filter((m) => stillUnmanaged(nameOfKey(m.key)));
+  const invitations = stored.invitations.filter((i) => i.extra === true || stillUnmanaged(i.key));
+  const members = stored.members.filter((m) => stillUnmanaged(m.key));
   // The refresh of `--refresh` diffs before the program's resources are checked (their declarations
   // are not known yet): the notice waits for the roster's own check, so nobody declared is named.
   if (invitations.length + members.length > 0 && ledger.wasChecked(urnOf(news)))
@@ -109,7 +112,7 @@ export async function createOrgRoster(
 export async function readOrgRoster(api: OrgApi, props: PropertyBag, ledger: DeploymentLedger): Promise<ReadResult<OrgRosterOutputs>> {
   const inputs = rosterInputsOf(props);
   const found = await findUnmanaged(api, inputs, ledger);
-  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...keyed(found, storedFound(props)) } };
+  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...keyed(found, storedFound(props)).outputs } };
 }
 
 /** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
@@ -159,31 +162,33 @@ async function enforce(
   if (inputs.prune && count(found) > 0) {
     await prune(api, found, ledger);
     found = await findUnmanaged(api, scope, ledger);
-    return { ...inputs, ...keyed(found, previous) };
+    return { ...inputs, ...keyed(found, previous).outputs };
   }
-  const outs = keyed(found, previous);
+  const { outputs, entries } = keyed(found, previous);
   if (count(found) > 0) {
-    const seen = new Set([...previous.invitations, ...previous.members].map((e) => e.key));
-    const entries = storedFound(outs);
+    const seen = new Set([
+      ...previous.invitations.map((i) => entryKey(i.key, invitationIdOf(i))),
+      ...previous.members.map((m) => entryKey(m.key, userIdOf(m))),
+    ]);
     ledger.warnOnce(undeclaredNotice(api.orgId, entries, false, olds["unmanagedMembers"] === undefined ? undefined : seen));
   }
-  return { ...inputs, ...outs };
+  return { ...inputs, ...outputs };
 }
 
-/** The outputs of `found`: maps keyed by username, each entry's `firstSeen` kept from `previous` (the last read's) or now. */
-function keyed(found: Found, previous: Entries): Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers"> {
+/** The outputs of `found` (JSON Lines by username), each entry's `firstSeen` kept from `previous` (the last read's) or now. */
+function keyed(
+  found: Found,
+  previous: Entries,
+): { outputs: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">; entries: Entries } {
   const now = readTime();
+  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations, invitationIdOf), now);
+  const members = stamp(found.members, firstSeenByKey(previous.members, userIdOf), now);
   return {
-    unmanagedInvitations: keyedOutput(
-      found.invitations,
-      previousByKey(previous.invitations, (i) => i.invitationId),
-      now,
-    ),
-    unmanagedMembers: keyedOutput(
-      found.members,
-      previousByKey(previous.members, (m) => m.userId),
-      now,
-    ),
+    outputs: {
+      unmanagedInvitations: jsonLines(invitations, "username", invitationIdOf),
+      unmanagedMembers: jsonLines(members, "username", userIdOf),
+    },
+    entries: { invitations, members },
   };
 }
 
@@ -258,7 +263,7 @@ async function findUnmanaged(api: OrgApi, inputs: OrgRosterInputs, ledger: Deplo
   const memberNames = new Set(members.map((m) => usernameKey(m.username)));
   const held = heldInvitations(live);
   const extra = (i: Invitation): boolean => memberNames.has(usernameKey(i.username)) || held.get(usernameKey(i.username)) !== i.id;
-  // In the API's order: the gate orders by firstSeen and createdAt (./roster-summary), the outputs are maps.
+  // In the API's order: the gate orders by firstSeen and createdAt (./roster-summary), the outputs by name.
   const invitations: Found["invitations"] = [];
   for (const i of live) {
     if (unmanaged(i.username)) invitations.push(invitationEntry(i, false));
@@ -300,14 +305,14 @@ function undeclaredNotice(orgId: string, found: Entries, prune: boolean, previou
   const reported: Reported[] = [
     ...found.members.map((m) => ({
       kind: "member",
-      key: m.key,
-      text: `${nameOfKey(m.key)} (member: ${m.roles.join(", ") || "no org role"})`,
+      key: entryKey(m.key, userIdOf(m)),
+      text: `${m.key} (member: ${m.roles.join(", ") || "no org role"})`,
       firstSeen: m.firstSeen,
     })),
     ...found.invitations.map((i) => ({
       kind: "invitation",
-      key: i.key,
-      text: `${usernameOfKey(i.key)} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+      key: entryKey(i.key, invitationIdOf(i)),
+      text: `${i.key} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
       firstSeen: i.firstSeen,
       createdAt: i.createdAt,
     })),

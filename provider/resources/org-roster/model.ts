@@ -2,8 +2,10 @@
 // pending invitations and members whose usernames the program does not manage — so a GitOps gate
 // fails on them, and with `prune` removes them.
 
-/** An invitation pending for someone the program does not manage; keyed by the invitee's username in the outputs. */
+/** An invitation pending for someone the program does not manage: one line of `unmanagedInvitations`. */
 export type UnmanagedInvitation = {
+  /** The invitee. */
+  username: string;
   roles: string[];
   invitationId: string;
   inviterUsername: string;
@@ -14,8 +16,9 @@ export type UnmanagedInvitation = {
   firstSeen: string;
 };
 
-/** A member the program does not manage; keyed by username in the outputs. */
+/** A member the program does not manage: one line of `unmanagedMembers`. */
 export type UnmanagedMember = {
+  username: string;
   /** Roles in this organization. */
   roles: string[];
   userId: string;
@@ -35,12 +38,12 @@ export type OrgRosterInputs = {
 };
 
 /**
- * The outputs: maps keyed by username (a person's second pending invitation by `username#invitationId`),
- * so that one person more or less is a one-entry diff.
+ * The outputs: JSON Lines (one `UnmanagedInvitation` / `UnmanagedMember` object per line, sorted by
+ * username), so that one person more or less is one line of `preview --diff` (`rosterLines` reads them).
  */
 export type OrgRosterOutputs = OrgRosterInputs & {
-  unmanagedInvitations: Record<string, UnmanagedInvitation>;
-  unmanagedMembers: Record<string, UnmanagedMember>;
+  unmanagedInvitations: string;
+  unmanagedMembers: string;
 };
 
 export function rosterResourceId(orgId: string): string {

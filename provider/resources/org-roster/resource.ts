@@ -9,7 +9,6 @@ import { storedRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
 import * as stored from "./stored";
-import type { UnmanagedInvitation, UnmanagedMember } from "./model";
 
 export interface OrgRosterArgs {
   /** The organization: 24 hexadecimal characters. */
@@ -29,10 +28,13 @@ export class OrgRoster extends pulumi.CustomResource {
   declare public readonly managed: pulumi.Output<string[]>;
   declare public readonly ignore: pulumi.Output<string[]>;
   declare public readonly prune: pulumi.Output<boolean>;
-  /** Pending invitations for people the program does not manage, keyed by the invitee's username (as of the last up or refresh). */
-  declare public readonly unmanagedInvitations: pulumi.Output<Record<string, UnmanagedInvitation>>;
-  /** Members the program does not manage, keyed by username (as of the last up or refresh). */
-  declare public readonly unmanagedMembers: pulumi.Output<Record<string, UnmanagedMember>>;
+  /**
+   * Pending invitations for people the program does not manage (as of the last up or refresh): one
+   * JSON object per line, sorted by the invitee's username; `rosterLines<UnmanagedInvitation>` reads it.
+   */
+  declare public readonly unmanagedInvitations: pulumi.Output<string>;
+  /** Members the program does not manage (as of the last up or refresh): one JSON object per line, sorted by username; `rosterLines<UnmanagedMember>` reads it. */
+  declare public readonly unmanagedMembers: pulumi.Output<string>;
 
   constructor(name: string, args: OrgRosterArgs, opts?: pulumi.CustomResourceOptions) {
     refuseCloudmanagerProvider("OrgRoster", name, opts);

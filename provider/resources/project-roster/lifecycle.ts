@@ -20,12 +20,12 @@ import { usernameKey } from "../../access/identity";
 import { senderOf } from "../../access/invitations";
 import { findProject, ofThisOrg } from "../../access/projects";
 import {
-  keyedOutput,
-  previousByKey,
+  entryKey,
+  firstSeenByKey,
+  jsonLines,
   readTime,
-  nameOfKey,
+  stamp,
   storedEntries,
-  usernameOfKey,
   type FoundEntry,
   type StoredEntry,
 } from "../../access/roster-outputs";
@@ -49,46 +49,49 @@ import {
 const OWNER = "GROUP_OWNER";
 const OUTPUTS = ["unmanagedUsers", "unmanagedInvitations", "unmanagedTeams"] as const;
 
-/** What a read finds, in the API's order, keyed by username (teams by name): the outputs' entries before their `firstSeen`. */
+type User = Omit<UnmanagedProjectUser, "username">;
+type ProjectInvitation = Omit<UnmanagedProjectInvitation, "username">;
+type ProjectTeamFields = Omit<UnmanagedProjectTeam, "name">;
+/** What a read finds, in the API's order, by username (teams by name): the outputs' entries before their `firstSeen`. */
 type Found = {
-  users: FoundEntry<Omit<UnmanagedProjectUser, "firstSeen">>[];
-  invitations: FoundEntry<Omit<UnmanagedProjectInvitation, "firstSeen">>[];
-  teams: FoundEntry<Omit<UnmanagedProjectTeam, "firstSeen">>[];
+  users: FoundEntry<Omit<User, "firstSeen">>[];
+  invitations: FoundEntry<Omit<ProjectInvitation, "firstSeen">>[];
+  teams: FoundEntry<Omit<ProjectTeamFields, "firstSeen">>[];
 };
 type Entries = {
-  users: StoredEntry<UnmanagedProjectUser>[];
-  invitations: StoredEntry<UnmanagedProjectInvitation>[];
-  teams: StoredEntry<UnmanagedProjectTeam>[];
+  users: StoredEntry<User>[];
+  invitations: StoredEntry<ProjectInvitation>[];
+  teams: StoredEntry<ProjectTeamFields>[];
 };
+const userIdOf = (u: { userId?: string }) => u.userId ?? "";
+const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
+const teamIdOf = (t: { teamId?: string }) => t.teamId ?? "";
 
-/** The stored outputs of the last read as entries: maps, or the arrays of a state written before them. */
+/** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
   return {
-    users: storedEntries<UnmanagedProjectUser>(bag["unmanagedUsers"], "username"),
-    invitations: storedEntries<UnmanagedProjectInvitation>(bag["unmanagedInvitations"], "username"),
-    teams: storedEntries<UnmanagedProjectTeam>(bag["unmanagedTeams"], "name"),
+    users: storedEntries<User>(bag["unmanagedUsers"], "username"),
+    invitations: storedEntries<ProjectInvitation>(bag["unmanagedInvitations"], "username"),
+    teams: storedEntries<ProjectTeamFields>(bag["unmanagedTeams"], "name"),
   };
 }
 
-/** The outputs of `found`: maps, each entry's `firstSeen` kept from `previous` (the last read's) or now. */
-function keyed(found: Found, previous: Entries): Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams"> {
+/** The outputs of `found` (JSON Lines), each entry's `firstSeen` kept from `previous` (the last read's) or now; and those entries. */
+function keyed(
+  found: Found,
+  previous: Entries,
+): { outputs: Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams">; entries: Entries } {
   const now = readTime();
+  const users = stamp(found.users, firstSeenByKey(previous.users, userIdOf), now);
+  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations, invitationIdOf), now);
+  const teams = stamp(found.teams, firstSeenByKey(previous.teams, teamIdOf), now);
   return {
-    unmanagedUsers: keyedOutput(
-      found.users,
-      previousByKey(previous.users, (u) => u.userId),
-      now,
-    ),
-    unmanagedInvitations: keyedOutput(
-      found.invitations,
-      previousByKey(previous.invitations, (i) => i.invitationId),
-      now,
-    ),
-    unmanagedTeams: keyedOutput(
-      found.teams,
-      previousByKey(previous.teams, (t) => t.teamId),
-      now,
-    ),
+    outputs: {
+      unmanagedUsers: jsonLines(users, "username", userIdOf),
+      unmanagedInvitations: jsonLines(invitations, "username", invitationIdOf),
+      unmanagedTeams: jsonLines(teams, "name", teamIdOf),
+    },
+    entries: { users, invitations, teams },
   };
 }
 
@@ -149,7 +152,7 @@ export async function readProjectRoster(
 ): Promise<ReadResult<ProjectRosterOutputs>> {
   const project = await projectOf(api, inputs.projectId);
   const found = await findUndeclared(api, project, inputs, ledger);
-  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), props: { ...inputs, ...keyed(found, storedFound(olds)) } };
+  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), props: { ...inputs, ...keyed(found, storedFound(olds)).outputs } };
 }
 
 /** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
@@ -190,14 +193,18 @@ async function enforce(
       invitations: after.invitations.filter((i) => !gone.has(i.id)),
       teams: after.teams.filter((t) => !gone.has(t.id.toLowerCase())),
     };
-    return { ...inputs, ...keyed(found, previous) };
+    return { ...inputs, ...keyed(found, previous).outputs };
   }
-  const outs = keyed(found, previous);
+  const { outputs, entries } = keyed(found, previous);
   if (countOf(found) > 0) {
-    const seen = new Set([...previous.users, ...previous.invitations, ...previous.teams].map((e) => e.key));
-    ledger.warnOnce(undeclaredNotice(inputs.projectId, storedFound(outs), false, olds["unmanagedUsers"] === undefined ? undefined : seen));
+    const seen = new Set([
+      ...previous.users.map((u) => entryKey(u.key, userIdOf(u))),
+      ...previous.invitations.map((i) => entryKey(i.key, invitationIdOf(i))),
+      ...previous.teams.map((t) => entryKey(t.key, teamIdOf(t))),
+    ]);
+    ledger.warnOnce(undeclaredNotice(inputs.projectId, entries, false, olds["unmanagedUsers"] === undefined ? undefined : seen));
   }
-  return { ...inputs, ...outs };
+  return { ...inputs, ...outputs };
 }
 
 async function findUndeclared(api: OrgApi, project: Project, inputs: ProjectRosterInputs, ledger: DeploymentLedger): Promise<Found> {
@@ -251,9 +258,9 @@ function stillUndeclared(found: Entries, inputs: ProjectRosterInputs, ledger: De
   const { unmanaged, ignored } = rosterTests(inputs, declared.usernames);
   const teams = new Set([...inputs.teams.map((t) => t.toLowerCase()), ...declared.teamIds]);
   return {
-    users: found.users.filter((u) => unmanaged(nameOfKey(u.key))),
+    users: found.users.filter((u) => unmanaged(u.key)),
     // An extra invitation of a declared person stays undeclared access whoever declares the person.
-    invitations: found.invitations.filter((i) => !ignored(usernameOfKey(i.key))),
+    invitations: found.invitations.filter((i) => !ignored(i.key)),
     teams: found.teams.filter((t) => !teams.has(t.teamId.toLowerCase())),
   };
 }
@@ -375,18 +382,23 @@ async function projectOf(api: OrgApi, projectId: string): Promise<Project> {
 /** The gate's warning: what is new first, then newest first, at most 50 names and the count of the rest (../../access/roster-summary). */
 function undeclaredNotice(projectId: string, found: Entries, prune: boolean, previous?: ReadonlySet<string>): string {
   const reported: Reported[] = [
-    ...found.users.map((u) => ({ kind: "user", key: u.key, text: `${nameOfKey(u.key)} (${u.roles.join(", ")})`, firstSeen: u.firstSeen })),
+    ...found.users.map((u) => ({
+      kind: "user",
+      key: entryKey(u.key, userIdOf(u)),
+      text: `${u.key} (${u.roles.join(", ")})`,
+      firstSeen: u.firstSeen,
+    })),
     ...found.invitations.map((i) => ({
       kind: "invitation",
-      key: i.key,
-      text: `${usernameOfKey(i.key)} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
+      key: entryKey(i.key, invitationIdOf(i)),
+      text: `${i.key} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
       firstSeen: i.firstSeen,
       createdAt: i.createdAt,
     })),
     ...found.teams.map((t) => ({
       kind: "team",
-      key: t.key,
-      text: `team "${nameOfKey(t.key)}" (${t.roles.join(", ")})`,
+      key: entryKey(t.key, teamIdOf(t)),
+      text: `team "${t.key}" (${t.roles.join(", ")})`,
       firstSeen: t.firstSeen,
     })),
   ];

@@ -2,16 +2,19 @@
 // — people with roles of their own, pending project invitations, teams with roles — so the GitOps gate
 // fails on them, and with `prune` removes them. OrgRoster's rules, one level down.
 
-/** A person with roles of their own in the project that the program does not manage; keyed by username in the outputs. */
+/** A person with roles of their own in the project that the program does not manage: one line of `unmanagedUsers`. */
 export type UnmanagedProjectUser = {
+  username: string;
   userId: string;
   roles: string[];
   /** When the roster first found them (ISO 8601: the time of that up or refresh). */
   firstSeen: string;
 };
 
-/** A pending project invitation for someone the program does not manage; keyed by the invitee's username in the outputs. */
+/** A pending project invitation for someone the program does not manage: one line of `unmanagedInvitations`. */
 export type UnmanagedProjectInvitation = {
+  /** The invitee. */
+  username: string;
   invitationId: string;
   roles: string[];
   inviterUsername: string;
@@ -22,8 +25,10 @@ export type UnmanagedProjectInvitation = {
   firstSeen: string;
 };
 
-/** A team with roles in the project that no ProjectTeam declares and `teams` does not list; keyed by its name in the outputs. */
+/** A team with roles in the project that no ProjectTeam declares and `teams` does not list: one line of `unmanagedTeams`. */
 export type UnmanagedProjectTeam = {
+  /** The team's name (its id when the read could not name it). */
+  name: string;
   teamId: string;
   roles: string[];
   /** When the roster first found it (ISO 8601). */
@@ -42,11 +47,11 @@ export type ProjectRosterInputs = {
   prune: boolean;
 };
 
-/** The outputs: maps keyed by username (teams by name), so that one person more or less is a one-entry diff. */
+/** The outputs: JSON Lines sorted by username (teams by name), so that one person more or less is one line of `preview --diff`. */
 export type ProjectRosterOutputs = ProjectRosterInputs & {
-  unmanagedUsers: Record<string, UnmanagedProjectUser>;
-  unmanagedInvitations: Record<string, UnmanagedProjectInvitation>;
-  unmanagedTeams: Record<string, UnmanagedProjectTeam>;
+  unmanagedUsers: string;
+  unmanagedInvitations: string;
+  unmanagedTeams: string;
 };
 
 export function projectRosterResourceId(orgId: string, projectId: string): string {

@@ -10,7 +10,6 @@ import { storedProjectRosterProvider } from "../stored-provider";
 import { pauseDebugStacks } from "../debug-stacks";
 import { withStoredProvider } from "../dynamic-registration";
 import * as stored from "./stored";
-import type { UnmanagedProjectInvitation, UnmanagedProjectTeam, UnmanagedProjectUser } from "./model";
 
 export interface ProjectRosterArgs {
   /** The organization of the project: 24 hexadecimal characters. */
@@ -36,12 +35,12 @@ export class ProjectRoster extends pulumi.CustomResource {
   declare public readonly teams: pulumi.Output<string[]>;
   declare public readonly ignore: pulumi.Output<string[]>;
   declare public readonly prune: pulumi.Output<boolean>;
-  /** People with roles of their own in the project that the program does not manage, keyed by username (as of the last up or refresh). */
-  declare public readonly unmanagedUsers: pulumi.Output<Record<string, UnmanagedProjectUser>>;
-  /** Pending project invitations for people the program does not manage, keyed by the invitee's username. */
-  declare public readonly unmanagedInvitations: pulumi.Output<Record<string, UnmanagedProjectInvitation>>;
-  /** Teams with roles in the project that the program does not manage, keyed by team name. */
-  declare public readonly unmanagedTeams: pulumi.Output<Record<string, UnmanagedProjectTeam>>;
+  /** People with roles of their own in the project that the program does not manage (as of the last up or refresh): JSON Lines of `UnmanagedProjectUser`, sorted by username. */
+  declare public readonly unmanagedUsers: pulumi.Output<string>;
+  /** Pending project invitations for people the program does not manage: JSON Lines of `UnmanagedProjectInvitation`, sorted by the invitee's username. */
+  declare public readonly unmanagedInvitations: pulumi.Output<string>;
+  /** Teams with roles in the project that the program does not manage: JSON Lines of `UnmanagedProjectTeam`, sorted by team name. */
+  declare public readonly unmanagedTeams: pulumi.Output<string>;
 
   constructor(name: string, args: ProjectRosterArgs, opts?: pulumi.CustomResourceOptions) {
     refuseCloudmanagerProvider("ProjectRoster", name, opts);

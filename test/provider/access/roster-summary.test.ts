@@ -1,8 +1,9 @@
 // The rosters' gate message over large organizations (issue 22, item 4): what is new is named first,
 // then the newest, at most 50 names, and a count of the rest that points at the outputs holding them.
 import { describe, expect, it } from "vitest";
-import { keyedOutput, nameOfKey, storedEntries, usernameOfKey } from "../../../provider/access/roster-outputs";
+import { entryKey, firstSeenByKey, jsonLines, rosterLines, stamp, storedEntries } from "../../../provider/access/roster-outputs";
 import { NAMED, orderNewestFirst, summarise, type Reported } from "../../../provider/access/roster-summary";
+import { byName, linesOf } from "../../support/roster-lines";
 
 const OUTPUTS = ["unmanagedMembers", "unmanagedInvitations"];
 const LAST_READ = "2026-12-01T10:00:00.000Z";
@@ -73,66 +74,137 @@ describe("summarise", () => {
   });
 });
 
-describe("the outputs keyed by username", () => {
+describe("the outputs: JSON Lines sorted by name", () => {
+  const idOf = (e: { invitationId?: string }) => e.invitationId ?? "";
+
   it("keeps firstSeen for the same person and id, stamps the newcomer and a re-sent invitation with this read's time", () => {
-    const previous = new Map([
-      ["bob@x.com", { id: "b".repeat(24), firstSeen: LAST_READ }],
-      ["carol@x.com", { id: "c".repeat(24), firstSeen: LAST_READ }],
-    ]);
-    const out = keyedOutput(
+    const previous = firstSeenByKey(
       [
-        { key: "bob@x.com", id: "b".repeat(24), value: { roles: ["ORG_MEMBER"] } },
-        { key: "carol@x.com", id: "d".repeat(24), value: { roles: ["ORG_MEMBER"] } },
-        { key: "zed@x.com", id: "e".repeat(24), value: { roles: ["ORG_OWNER"] } },
+        { key: "bob@x.com", invitationId: "b".repeat(24), firstSeen: LAST_READ },
+        { key: "carol@x.com", invitationId: "c".repeat(24), firstSeen: LAST_READ },
+      ],
+      idOf,
+    );
+    const entries = stamp(
+      [
+        { key: "bob@x.com", id: "b".repeat(24), value: { invitationId: "b".repeat(24), roles: ["ORG_MEMBER"] } },
+        { key: "carol@x.com", id: "d".repeat(24), value: { invitationId: "d".repeat(24), roles: ["ORG_MEMBER"] } },
+        { key: "zed@x.com", id: "e".repeat(24), value: { invitationId: "e".repeat(24), roles: ["ORG_OWNER"] } },
       ],
       previous,
       THIS_READ,
     );
-    expect(out).toEqual({
-      "bob@x.com": { roles: ["ORG_MEMBER"], firstSeen: LAST_READ },
-      "carol@x.com": { roles: ["ORG_MEMBER"], firstSeen: THIS_READ },
-      "zed@x.com": { roles: ["ORG_OWNER"], firstSeen: THIS_READ },
+    expect(byName(jsonLines(entries, "username", idOf))).toEqual({
+      "bob@x.com": { username: "bob@x.com", invitationId: "b".repeat(24), roles: ["ORG_MEMBER"], firstSeen: LAST_READ },
+      "carol@x.com": { username: "carol@x.com", invitationId: "d".repeat(24), roles: ["ORG_MEMBER"], firstSeen: THIS_READ },
+      "zed@x.com": { username: "zed@x.com", invitationId: "e".repeat(24), roles: ["ORG_OWNER"], firstSeen: THIS_READ },
     });
   });
 
-  it("a name spelled __proto__ is keyed __proto__#id (the engine's Struct would make that key the prototype) and reads back by name", () => {
-    const id = "a".repeat(24);
-    const out = keyedOutput([{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"] } }], new Map(), THIS_READ);
-    expect(Object.keys(out)).toEqual([`__proto__#${id}`]);
-    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
-    expect(nameOfKey(`__proto__#${id}`)).toBe("__proto__");
-    expect(nameOfKey("alice@x.com")).toBe("alice@x.com");
-    // Its firstSeen is kept like any other entry's.
-    const again = keyedOutput(
-      [{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"] } }],
-      new Map([[`__proto__#${id}`, { id, firstSeen: LAST_READ }]]),
-      THIS_READ,
-    );
-    expect(again[`__proto__#${id}`]?.firstSeen).toBe(LAST_READ);
-  });
-
-  it("a person's second invitation is keyed username#invitationId, and reads back as that person", () => {
-    const second = "f".repeat(24);
-    const out = keyedOutput(
+  it("one line per entry: the name first, then its fields, then firstSeen; sorted by name whatever the order found; empty is ''", () => {
+    const entries = stamp(
       [
-        { key: "dup@x.com", id: "a".repeat(24), value: { invitationId: "a".repeat(24) } },
-        { key: "dup@x.com", id: second, value: { invitationId: second } },
+        { key: "zed@x.com", id: "e".repeat(24), value: { roles: ["ORG_OWNER"], userId: "e".repeat(24) } },
+        { key: "amy@x.com", id: "a".repeat(24), value: { roles: ["ORG_MEMBER"], userId: "a".repeat(24) } },
       ],
       new Map(),
       THIS_READ,
     );
-    expect(Object.keys(out)).toEqual(["dup@x.com", `dup@x.com#${second}`]);
-    expect(Object.keys(out).map(usernameOfKey)).toEqual(["dup@x.com", "dup@x.com"]);
+    const userIdOf = (e: { userId?: string }) => e.userId ?? "";
+    const text = jsonLines(entries, "username", userIdOf);
+    expect(text.split("\n")).toEqual([
+      `{"username":"amy@x.com","roles":["ORG_MEMBER"],"userId":"${"a".repeat(24)}","firstSeen":"${THIS_READ}"}`,
+      `{"username":"zed@x.com","roles":["ORG_OWNER"],"userId":"${"e".repeat(24)}","firstSeen":"${THIS_READ}"}`,
+      "", // the last line ends with a newline too
+    ]);
+    expect(jsonLines([...entries].reverse(), "username", userIdOf)).toBe(text);
+    expect(jsonLines([], "username", userIdOf)).toBe("");
   });
 
-  it("reads the arrays of a state written before the maps (key from username, or name), and the maps", () => {
+  it("a name spelled __proto__ is an ordinary line, reads back by name, and keeps its firstSeen", () => {
+    const id = "a".repeat(24);
+    const userIdOf = (e: { userId?: string }) => e.userId ?? "";
+    const found = [{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"], userId: id } }];
+    const text = jsonLines(stamp(found, new Map(), LAST_READ), "username", userIdOf);
+    expect(text).toBe(`{"username":"__proto__","roles":["ORG_MEMBER"],"userId":"${id}","firstSeen":"${LAST_READ}"}\n`);
+    const stored = storedEntries<{ userId: string; roles: string[] }>(text, "username");
+    expect(stored).toEqual([{ key: "__proto__", username: "__proto__", roles: ["ORG_MEMBER"], userId: id, firstSeen: LAST_READ }]);
+    expect(Object.getPrototypeOf(rosterLines(text)[0])).toBe(Object.prototype);
+    // Its firstSeen is kept like any other entry's.
+    const again = stamp(found, firstSeenByKey(stored, userIdOf), THIS_READ);
+    expect(again[0]?.firstSeen).toBe(LAST_READ);
+  });
+
+  it("a person's two invitations are two lines, each with its id (sorted by id), and both read back as that person", () => {
+    const first = "a".repeat(24);
+    const second = "f".repeat(24);
+    const text = jsonLines(
+      stamp(
+        [
+          { key: "dup@x.com", id: second, value: { invitationId: second } },
+          { key: "dup@x.com", id: first, value: { invitationId: first } },
+        ],
+        new Map(),
+        THIS_READ,
+      ),
+      "username",
+      idOf,
+    );
+    expect(rosterLines<{ username: string; invitationId: string }>(text).map((e) => [e.username, e.invitationId])).toEqual([
+      ["dup@x.com", first],
+      ["dup@x.com", second],
+    ]);
+    expect(storedEntries<{ invitationId: string }>(text, "username").map((e) => [e.key, e.invitationId])).toEqual([
+      ["dup@x.com", first],
+      ["dup@x.com", second],
+    ]);
+    // Each keeps its own firstSeen: the same name with the other id is another entry.
+    const previous = firstSeenByKey([{ key: "dup@x.com", invitationId: first, firstSeen: LAST_READ }], idOf);
+    expect(entryKey("dup@x.com", first)).not.toBe(entryKey("dup@x.com", second));
+    expect(
+      stamp(
+        [
+          { key: "dup@x.com", id: first, value: {} },
+          { key: "dup@x.com", id: second, value: {} },
+        ],
+        previous,
+        THIS_READ,
+      ).map((e) => e.firstSeen),
+    ).toEqual([LAST_READ, THIS_READ]);
+  });
+
+  it("rosterLines skips blank lines and lines that are not a JSON object", () => {
+    expect(rosterLines('\n{"username":"a@x.com"}\n\nnot json\n[1]\n"s"\nnull\n{"username":"b@x.com"}\n')).toEqual([
+      { username: "a@x.com" },
+      { username: "b@x.com" },
+    ]);
+  });
+
+  it("reads the lines, the maps of 0.2 (a second entry name#id, __proto__#id) and the arrays of 0.1 (key from username, or name)", () => {
+    const id = "c".repeat(24);
+    expect(storedEntries(linesOf([{ name: "shadow", teamId: "t", roles: [], firstSeen: LAST_READ }]), "name")).toEqual([
+      { key: "shadow", name: "shadow", teamId: "t", roles: [], firstSeen: LAST_READ },
+    ]);
     expect(storedEntries([{ username: "bob@x.com", roles: ["ORG_MEMBER"] }, "junk", { roles: [] }], "username")).toEqual([
       { key: "bob@x.com", username: "bob@x.com", roles: ["ORG_MEMBER"] },
     ]);
     expect(storedEntries([{ name: "shadow", teamId: "t" }], "name")).toEqual([{ key: "shadow", name: "shadow", teamId: "t" }]);
-    expect(storedEntries({ "bob@x.com": { roles: [], firstSeen: LAST_READ }, bad: 3 }, "username")).toEqual([
+    expect(
+      storedEntries(
+        {
+          "bob@x.com": { roles: [], firstSeen: LAST_READ },
+          [`bob@x.com#${id}`]: { invitationId: id, firstSeen: THIS_READ },
+          [`__proto__#${id}`]: { userId: id },
+          bad: 3,
+        },
+        "username",
+      ),
+    ).toEqual([
       { key: "bob@x.com", roles: [], firstSeen: LAST_READ },
+      { key: "bob@x.com", invitationId: id, firstSeen: THIS_READ },
+      { key: "__proto__", userId: id },
     ]);
     expect(storedEntries(undefined, "username")).toEqual([]);
+    expect(storedEntries("", "username")).toEqual([]);
   });
 });
