@@ -1,9 +1,10 @@
 // bench:roster's carrier: a dynamic resource that returns outputs of a given size and does nothing else.
 // Its create returns the JSON of a file (the real OrgRoster's outputs, exported from its stack); its
-// read returns what the engine sent, plus the members of `<file>.joined` when that file exists (the
-// bench's newcomer, who joins before the preview as in the real stack); like the real roster, its diff
-// reports a change while anyone is in its unmanaged maps. No request, none of our code: what the
-// dynamic-provider host and the engine cost for a resource carrying those outputs, whoever returns them.
+// read returns what the engine sent, plus the lines of `<file>.joined` when that file exists (the
+// bench's newcomer, who joins before the preview as in the real stack) appended to `unmanagedMembers`;
+// like the real roster, its diff reports a change while anyone is in its unmanaged outputs (JSON Lines
+// strings: non-empty). No request, none of our code: what the dynamic-provider host and the engine cost
+// for a resource carrying those outputs, whoever returns them.
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -18,8 +19,8 @@ export const carrierProvider: pulumi.dynamic.ResourceProvider<CarrierInputs, Rec
     return { inputs: news };
   },
   async diff(_id, olds) {
-    const count = (map: unknown) => Object.keys(map ?? {}).length;
-    return { changes: count(olds["unmanagedMembers"]) + count(olds["unmanagedInvitations"]) > 0 };
+    const anyone = (lines: unknown) => typeof lines === "string" && lines.trim() !== "";
+    return { changes: anyone(olds["unmanagedMembers"]) || anyone(olds["unmanagedInvitations"]) };
   },
   async create(inputs) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the host gives the serialized provider `require`
@@ -31,7 +32,14 @@ export const carrierProvider: pulumi.dynamic.ResourceProvider<CarrierInputs, Rec
     const fs = require("node:fs") as typeof import("node:fs");
     const joined = `${String(props?.["file"])}.joined`;
     if (props === undefined || !fs.existsSync(joined)) return { id, props };
-    const members = { ...(props["unmanagedMembers"] as object), ...(JSON.parse(fs.readFileSync(joined, "utf8")) as object) };
+    // Appended, not merged in order: the bench's newcomer sorts after everyone it seeds, as the roster
+    // would write it. A line already there is not added again (a second read finds the same people).
+    // Each line ends with "\n", as the roster writes them.
+    let members = typeof props["unmanagedMembers"] === "string" ? props["unmanagedMembers"] : "";
+    const had = new Set(members.split("\n"));
+    for (const line of fs.readFileSync(joined, "utf8").split("\n")) {
+      if (line.trim() !== "" && !had.has(line)) members += `${line}\n`;
+    }
     return { id, props: { ...props, unmanagedMembers: members } };
   },
   async update() {

@@ -4,7 +4,8 @@
 // people and those 50 as OrgMemberships (all already members: adopted, nothing sent). Printed per
 // size: the requests per list at up and at refresh (pages of 500), the dynamic provider process's peak
 // resident memory (the kernel's high-water mark, VmHWM, read from /proc while it runs), the state's
-// size and the part the roster's two outputs take (and what the same entries took as 0.1's arrays),
+// size and the part the roster's two outputs take (JSON Lines strings; and what the same entries took
+// as 0.2's maps keyed by username),
 // the median refresh time, then, after one newcomer joins by hand, the `preview --diff --refresh`
 // output's size and the gate's warning (whom it names first). Then the same provider figures for a
 // no-op that carries the roster's outputs: a stack of one dynamic resource whose provider returns the
@@ -27,7 +28,7 @@ import type { RequestLogEntry } from "../emulator/types";
 import { findRepoRoot } from "../examples/demo/example-project";
 import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
 import { OrgMembership, OrgRoster } from "../index";
-import { ENV_VARS } from "../provider";
+import { ENV_VARS, rosterLines } from "../provider";
 import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
 
@@ -56,8 +57,8 @@ interface SizeFigures {
   carrier: { peakByPhase: PhasePeaks; refreshSeconds: number[] };
   stateBytes: number;
   rosterOutputBytes: number;
-  /** The same entries as 0.1's arrays (username inside each entry, no firstSeen). */
-  arrayShapeBytes: number;
+  /** The same entries as 0.2's maps (keyed by username, the username not inside the entry). */
+  mapShapeBytes: number;
   rosterEntries: number;
   diffBytes: number;
   diffLines: number;
@@ -249,8 +250,9 @@ async function runCarrier(
     for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
     const refresh = sampler.restart();
     // The real preview's work: the newcomer joins, then a refresh of every resource and the diffs.
-    const newcomer = { [NEWCOMER]: { roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() } };
-    writeFileSync(`${file}.joined`, JSON.stringify(newcomer));
+    // One line of `unmanagedMembers`, as the roster writes it.
+    const newcomer = { username: NEWCOMER, roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() };
+    writeFileSync(`${file}.joined`, `${JSON.stringify(newcomer)}\n`);
     await stack.preview({ diff: true, refresh: true });
     return { peakByPhase: { up, refresh, preview: sampler.restart() }, refreshSeconds };
   } finally {
@@ -333,20 +335,34 @@ function rosterOutputsOf(exported: Deployment): Record<string, unknown> {
 function stateFigures(
   exported: Deployment,
   outputs: Record<string, unknown>,
-): Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "arrayShapeBytes" | "rosterEntries"> {
-  const maps = { unmanagedInvitations: outputs["unmanagedInvitations"] ?? {}, unmanagedMembers: outputs["unmanagedMembers"] ?? {} };
-  // What 0.1 stored for the same entries: arrays with the username inside each entry, no firstSeen.
-  const asArray = (map: unknown) =>
-    Object.entries(map as Record<string, Record<string, unknown>>).map(([username, entry]) => {
-      const { firstSeen: _firstSeen, ...rest } = entry;
-      return { username, ...rest };
-    });
-  const arrays = { unmanagedInvitations: asArray(maps.unmanagedInvitations), unmanagedMembers: asArray(maps.unmanagedMembers) };
+): Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "mapShapeBytes" | "rosterEntries"> {
+  // JSON Lines: one entry per line, its username inside.
+  const text = (key: string) => (typeof outputs[key] === "string" ? outputs[key] : "");
+  const lines = { unmanagedInvitations: text("unmanagedInvitations"), unmanagedMembers: text("unmanagedMembers") };
+  const entries = {
+    unmanagedInvitations: rosterLines<{ username: string; invitationId: string }>(lines.unmanagedInvitations),
+    unmanagedMembers: rosterLines<{ username: string; userId: string }>(lines.unmanagedMembers),
+  };
+  // What 0.2 stored for the same entries: maps keyed by username (a second entry of the same name by
+  // `username#id`), the username not inside the entry.
+  const asMap = (list: readonly Record<string, unknown>[], idField: string) => {
+    const map: Record<string, unknown> = {};
+    for (const { username, ...rest } of list) {
+      const name = String(username);
+      map[Object.hasOwn(map, name) ? `${name}#${String(rest[idField])}` : name] = rest;
+    }
+    return map;
+  };
+  const maps = {
+    unmanagedInvitations: asMap(entries.unmanagedInvitations, "invitationId"),
+    unmanagedMembers: asMap(entries.unmanagedMembers, "userId"),
+  };
   return {
     stateBytes: Buffer.byteLength(JSON.stringify(exported)),
-    rosterOutputBytes: Buffer.byteLength(JSON.stringify(maps)),
-    arrayShapeBytes: Buffer.byteLength(JSON.stringify(arrays)),
-    rosterEntries: arrays.unmanagedInvitations.length + arrays.unmanagedMembers.length,
+    // As the state holds them: each string JSON-encoded (its quotes escaped).
+    rosterOutputBytes: Buffer.byteLength(JSON.stringify(lines)),
+    mapShapeBytes: Buffer.byteLength(JSON.stringify(maps)),
+    rosterEntries: entries.unmanagedInvitations.length + entries.unmanagedMembers.length,
   };
 }
 
@@ -433,7 +449,7 @@ function printSize(f: SizeFigures): void {
   );
   console.log(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
-      `(as 0.1's arrays: ${kb(f.arrayShapeBytes)})`,
+      `(as 0.2's maps: ${kb(f.mapShapeBytes)})`,
   );
   console.log(
     `  one newcomer, preview --diff --refresh: ${kb(f.diffBytes)}, ${f.diffLines} lines, ${f.markedLines} marked +/-/~ (the rest unchanged context), ` +

@@ -22,7 +22,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { OrgMembership, OrgRoster } from "../../index";
+import { OrgMembership, OrgRoster, rosterLines, type UnmanagedInvitation, type UnmanagedMember } from "../../index";
 import { parsePeople, type Person } from "../org-invitations/declare-org-invitations";
 import { inlineStack, startDemoWorld } from "./demo-world";
 import { ORG_MEMBERSHIP_TYPE, ORG_ROSTER_TYPE, resourceName, type Drift } from "./engine-events";
@@ -63,10 +63,10 @@ interface Access {
   invitationId?: string;
 }
 
-/** The roster's outputs, keyed by username. */
+/** The roster's outputs (JSON Lines, exported as they are), one entry per line. */
 interface Unmanaged {
-  invitations: Record<string, { roles: string[]; invitationId: string; inviterUsername: string }>;
-  members: Record<string, { roles: string[]; userId: string }>;
+  invitations: UnmanagedInvitation[];
+  members: UnmanagedMember[];
 }
 
 /** The GitOps shape: people.yaml becomes one OrgMembership each, plus the roster of the organization. */
@@ -175,7 +175,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
   );
   const unmanaged1 = unmanagedOf(up1.result.outputs);
   check(
-    Object.keys(unmanaged1.invitations).length === 0 && Object.keys(unmanaged1.members).length === 0,
+    unmanaged1.invitations.length === 0 && unmanaged1.members.length === 0,
     "the roster found no access that nobody declared",
     unmanaged1,
   );
@@ -231,7 +231,7 @@ export async function membershipAct(context: ActContext): Promise<void> {
   );
   const strangerFound = driftOf(gate.drift, ROSTER, "unmanagedInvitations")?.[1];
   check(
-    typeof strangerFound === "object" && strangerFound !== null && Object.hasOwn(strangerFound, STRANGER),
+    typeof strangerFound === "string" && rosterLines<UnmanagedInvitation>(strangerFound).some((i) => i.username === STRANGER),
     `drift names ${STRANGER}: the roster's unmanagedInvitations lists the invitation`,
     gate.drift,
   );
@@ -404,9 +404,11 @@ function accessOf(outputs: Record<string, { value: unknown }>): Record<string, A
   return typeof value === "object" && value !== null ? (value as Record<string, Access>) : {};
 }
 
+/** The exported `unmanaged`: the roster's two outputs, read line by line. */
 function unmanagedOf(outputs: Record<string, { value: unknown }>): Unmanaged {
-  const value = outputs["unmanaged"]?.value as Partial<Unmanaged> | undefined;
-  return { invitations: value?.invitations ?? {}, members: value?.members ?? {} };
+  const value = outputs["unmanaged"]?.value as { invitations?: unknown; members?: unknown } | undefined;
+  const lines = <T extends object>(text: unknown) => (typeof text === "string" ? rosterLines<T>(text) : []);
+  return { invitations: lines<UnmanagedInvitation>(value?.invitations), members: lines<UnmanagedMember>(value?.members) };
 }
 
 /** People in the order of the list, then the roster. */
@@ -428,11 +430,11 @@ function describeAccessDrift(drift: Drift): string {
   for (const [key, [before, after]] of Object.entries(drift.changes)) {
     if (key === "status" || key === "roles") parts.push(`${key} ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
     if (key === "unmanagedInvitations" || key === "unmanagedMembers") {
-      // Keyed by username.
+      // JSON Lines: one entry per line, its username inside.
       const names = (found: unknown) =>
-        typeof found === "object" && found !== null
-          ? `[${Object.entries(found)
-              .map(([username, e]) => `${username} (${String((e as { roles?: unknown[] }).roles?.join(", "))})`)
+        typeof found === "string"
+          ? `[${rosterLines<UnmanagedInvitation | UnmanagedMember>(found)
+              .map((e) => `${e.username} (${e.roles.join(", ")})`)
               .join(", ")}]`
           : "[]";
       parts.push(`${key} ${names(before)} → ${names(after)}`);

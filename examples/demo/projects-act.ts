@@ -27,6 +27,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { rosterLines } from "../../index";
 import { declareOrgMemberships, parseAccessList, type TeamEntry, type UndeclaredCounts } from "../org-membership/declare-org-memberships";
 import type { Person } from "../people/people";
 import { createProjects, inlineStack, startDemoWorld } from "./demo-world";
@@ -579,9 +580,9 @@ function describeProjectDrift(drift: Drift): string {
     .filter(([key]) => ["status", "roles", "unmanagedUsers", "unmanagedInvitations", "unmanagedTeams"].includes(key))
     .map(([key, [before, after]]) => {
       if (!key.startsWith("unmanaged")) return `${key} ${JSON.stringify(before)} → ${JSON.stringify(after)}`;
-      // Keyed by username (teams by name).
-      const names = typeof after === "object" && after !== null ? Object.keys(after) : [];
-      return `${key}: ${names.join(", ")}`;
+      // JSON Lines: one entry per line, named by `username` (teams by `name`).
+      const entries = typeof after === "string" ? rosterLines<{ username?: string; name?: string }>(after) : [];
+      return `${key}: ${entries.map((e) => e.username ?? e.name).join(", ")}`;
     })
     .join(", ");
 }

@@ -18,6 +18,7 @@ import {
   ProjectRoster,
   ProjectTeam,
   Team,
+  rosterLines,
   type OrgMembershipStatus,
   type ProjectMembershipStatus,
   type ProjectTeamStatus,
@@ -179,10 +180,10 @@ export function declareOrgMemberships(
           .all([r.unmanagedUsers, r.unmanagedInvitations, r.unmanagedTeams])
           // Empty until the roster has looked (a preview of a new one).
           .apply(([users, invitations, teamsFound]): UndeclaredCounts => ({
-            // Maps keyed by username (teams by name).
-            users: Object.keys(users ?? {}).length,
-            invitations: Object.keys(invitations ?? {}).length,
-            teams: Object.keys(teamsFound ?? {}).length,
+            // JSON Lines: one entry per line.
+            users: rosterLines(users ?? "").length,
+            invitations: rosterLines(invitations ?? "").length,
+            teams: rosterLines(teamsFound ?? "").length,
           })),
       ]),
     ),

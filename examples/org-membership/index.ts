@@ -38,9 +38,12 @@ const access = declareOrgMemberships(people, orgId, {
 
 /** Each person's status, by email (lower case). */
 export const statuses = access.statuses;
-/** Pending invitations for people not in the list (as of this run): empty after a pruning `up`. */
+/**
+ * Pending invitations for people not in the list (as of this run), one JSON object per line, sorted by
+ * username (`pulumi stack output unmanagedInvitations | jq -c .`): "" after a pruning `up`.
+ */
 export const unmanagedInvitations = access.roster.unmanagedInvitations;
-/** Members not in the list (as of this run): empty after a pruning `up`. */
+/** Members not in the list (as of this run), one JSON object per line, sorted by username: "" after a pruning `up`. */
 export const unmanagedMembers = access.roster.unmanagedMembers;
 /** Each declared team's id and status (ACTIVE; WAITING while none of its people is a member yet; DELETED by hand), by name. */
 export const teamStatuses = access.teamStatuses;

@@ -15,8 +15,14 @@ describe("the carrier no-op", () => {
     const outputs = {
       orgId: "5f1b2c3d4e5f6a7b8c9d0e1f",
       managed: ["a@example.com"],
-      unmanagedMembers: { "b@example.com": { roles: ["ORG_MEMBER"], userId: "u1", firstSeen: "2026-12-07T00:00:00.000Z" } },
-      unmanagedInvitations: {},
+      // JSON Lines, as the roster writes them.
+      unmanagedMembers: JSON.stringify({
+        username: "b@example.com",
+        roles: ["ORG_MEMBER"],
+        userId: "u1",
+        firstSeen: "2026-12-07T00:00:00.000Z",
+      }),
+      unmanagedInvitations: "",
     };
     const file = join(dir, "outputs.json");
     writeFileSync(file, JSON.stringify(outputs));
@@ -27,19 +33,29 @@ describe("the carrier no-op", () => {
     expect(read).toEqual({ id: "carrier", props: created.outs });
     // Like the real roster: anyone undeclared is a change.
     expect(await carrierProvider.diff?.("carrier", created.outs, { file })).toEqual({ changes: true });
-    expect(await carrierProvider.diff?.("carrier", { ...created.outs, unmanagedMembers: {} }, { file })).toEqual({ changes: false });
+    expect(await carrierProvider.diff?.("carrier", { ...created.outs, unmanagedMembers: "" }, { file })).toEqual({ changes: false });
+    expect(
+      await carrierProvider.diff?.(
+        "carrier",
+        { ...created.outs, unmanagedMembers: "", unmanagedInvitations: '{"username":"c@example.com"}' },
+        { file },
+      ),
+    ).toEqual({ changes: true });
   });
 
-  it("adds the members of <file>.joined at read, keeping the others", async () => {
+  it("appends the lines of <file>.joined to unmanagedMembers at read, keeping the others, once", async () => {
     const file = join(dir, "joined.json");
-    const outputs = { unmanagedMembers: { "b@example.com": { roles: ["ORG_MEMBER"] } }, unmanagedInvitations: {}, file };
+    const b = JSON.stringify({ username: "b@example.com", roles: ["ORG_MEMBER"] });
+    const zed = JSON.stringify({ username: "zed@example.com", roles: ["ORG_MEMBER"] });
+    const outputs = { unmanagedMembers: `${b}\n`, unmanagedInvitations: "", file };
     writeFileSync(file, JSON.stringify(outputs));
     expect(await carrierProvider.read?.("carrier", outputs)).toEqual({ id: "carrier", props: outputs });
-    writeFileSync(`${file}.joined`, JSON.stringify({ "zed@example.com": { roles: ["ORG_MEMBER"] } }));
+    writeFileSync(`${file}.joined`, `${zed}\n`);
     const read = await carrierProvider.read?.("carrier", outputs);
-    expect(read?.props?.["unmanagedMembers"]).toEqual({
-      "b@example.com": { roles: ["ORG_MEMBER"] },
-      "zed@example.com": { roles: ["ORG_MEMBER"] },
-    });
+    expect(read?.props).toEqual({ ...outputs, unmanagedMembers: `${b}\n${zed}\n` });
+    // A second read (the preview's refresh, then its diff) adds nobody twice.
+    expect((await carrierProvider.read?.("carrier", read?.props ?? {}))?.props?.["unmanagedMembers"]).toBe(`${b}\n${zed}\n`);
+    // Into an empty roster: the newcomer's line alone.
+    expect((await carrierProvider.read?.("carrier", { ...outputs, unmanagedMembers: "" }))?.props?.["unmanagedMembers"]).toBe(`${zed}\n`);
   });
 });

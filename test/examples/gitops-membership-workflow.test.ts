@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { DeploymentLedger } from "../../provider/deployment/deployment-ledger";
 import { setNoticeSink } from "../../provider/deployment/notices";
 import { diffProjectMembership } from "../../provider/resources/project-membership/diff";
+import { rosterLines } from "../../provider/access/roster-outputs";
 import { diffProjectRoster } from "../../provider/resources/project-roster/lifecycle";
 import { diffProjectTeam } from "../../provider/resources/project-team/diff";
 import { diffTeam } from "../../provider/resources/team/diff";
@@ -229,33 +230,49 @@ describe("examples/gitops membership workflow", () => {
         ignore: ["owner@example.com"],
         prune: false,
       });
-      const none = { unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} };
+      // The roster's outputs as it writes them: JSON Lines, "" when it found nobody.
+      const none = { unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" };
       const notices: string[] = [];
       const previous = setNoticeSink((n) => notices.push(n));
       try {
         const ledger = new DeploymentLedger();
         const production = inputs(PRODUCTION, ["bob@example.com"]);
         const firstSeen = "2026-12-06T22:26:50.000Z";
-        const dave = { userId: "6b15e11d022f86b44888a8e0", roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen };
-        expect(diffProjectRoster({ ...production, ...none, unmanagedUsers: { "dave@example.com": dave } }, production, ledger)).toEqual({
+        const dave = { username: "dave@example.com", userId: "6b15e11d022f86b44888a8e0", roles: ["GROUP_DATA_ACCESS_ADMIN"], firstSeen };
+        expect(diffProjectRoster({ ...production, ...none, unmanagedUsers: JSON.stringify(dave) }, production, ledger)).toEqual({
           changes: true,
         });
         const analytics = inputs(ANALYTICS, ["bob@example.com", "carol@example.com"]);
         const guest = {
+          username: "guest@example.net",
           invitationId: "6b15e12918330516b00b9656",
           roles: ["GROUP_READ_ONLY"],
           inviterUsername: "admin@example.com",
           createdAt: "2026-12-06T22:26:49Z",
           firstSeen,
         };
-        expect(
-          diffProjectRoster({ ...analytics, ...none, unmanagedInvitations: { "guest@example.net": guest } }, analytics, ledger),
-        ).toEqual({ changes: true });
+        expect(diffProjectRoster({ ...analytics, ...none, unmanagedInvitations: JSON.stringify(guest) }, analytics, ledger)).toEqual({
+          changes: true,
+        });
       } finally {
         setNoticeSink(previous);
       }
       expect(notices).toHaveLength(2);
       for (const notice of notices) expect(readme).toContain(short(notice));
+    });
+
+    it("the roster output it shows one more person in is JSON Lines sorted by username, the newcomer one added line", () => {
+      const shown = readme
+        .split("\n")
+        .filter((line) => /^\s+(\+ )?\{"username":/.test(line))
+        .map((line) => line.trim().replace(/^\+ /, ""));
+      const entries = rosterLines<{ username: string; userId: string; roles: string[]; firstSeen: string }>(shown.join("\n"));
+      expect(entries.length).toBeGreaterThan(2);
+      expect(entries.length).toBe(shown.length);
+      for (const e of entries) expect(Object.keys(e)).toEqual(["username", "userId", "roles", "firstSeen"]);
+      const names = entries.map((e) => e.username);
+      expect(names).toEqual([...names].sort());
+      expect(readme.split("\n").filter((line) => /^\s+\+ \{"username":/.test(line))).toHaveLength(1);
     });
 
     it("the pruned lines and the merge's outputs are those the e2e run asserts, each project out of the roster's count", () => {

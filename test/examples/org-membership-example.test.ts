@@ -27,13 +27,17 @@ const PROJECT_TEAM_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectTeam";
 const MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgMembership";
 const PROJECT_MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectMembership";
 const PROJECT_ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:ProjectRoster";
-/** What the mock's ProjectRoster in STAGING "finds": one stranger and one team, to count. */
+/** What the mock's ProjectRoster in STAGING "finds": two strangers and one team, to count (JSON Lines, as the roster writes them). */
+const FIRST_SEEN = "2026-01-01T00:00:00.000Z";
 const FOUND_IN_STAGING = {
-  unmanagedUsers: {
-    "mallory@example.net": { userId: "5f1b2c3d4e5f6a7b8c9d0e40", roles: ["GROUP_OWNER"], firstSeen: "2026-01-01T00:00:00.000Z" },
-  },
-  unmanagedInvitations: {},
-  unmanagedTeams: { shadow: { teamId: "5f1b2c3d4e5f6a7b8c9d0e41", roles: ["GROUP_READ_ONLY"], firstSeen: "2026-01-01T00:00:00.000Z" } },
+  unmanagedUsers: [
+    { username: "mallory@example.net", userId: "5f1b2c3d4e5f6a7b8c9d0e40", roles: ["GROUP_OWNER"], firstSeen: FIRST_SEEN },
+    { username: "trudy@example.net", userId: "5f1b2c3d4e5f6a7b8c9d0e42", roles: ["GROUP_READ_ONLY"], firstSeen: FIRST_SEEN },
+  ]
+    .map((entry) => JSON.stringify(entry))
+    .join("\n"),
+  unmanagedInvitations: "",
+  unmanagedTeams: JSON.stringify({ name: "shadow", teamId: "5f1b2c3d4e5f6a7b8c9d0e41", roles: ["GROUP_READ_ONLY"], firstSeen: FIRST_SEEN }),
 };
 
 /** The id the mock gives a Team: 24 hex characters derived from its resource name. */
@@ -60,7 +64,7 @@ beforeAll(async () => {
         }
         if (args.type === PROJECT_ROSTER_TYPE) {
           const found =
-            inputs["projectId"] === STAGING ? FOUND_IN_STAGING : { unmanagedUsers: {}, unmanagedInvitations: {}, unmanagedTeams: {} };
+            inputs["projectId"] === STAGING ? FOUND_IN_STAGING : { unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: "" };
           return { id: `${ORG_ID}/${String(inputs["projectId"])}/roster`, state: { ...inputs, ...found } };
         }
         return { id: `${ORG_ID}/${args.name}`, state: { ...inputs, status: "PENDING" } };
@@ -243,10 +247,10 @@ describe("examples/org-membership", () => {
       [`bob@example.com/${STAGING}`]: "PENDING",
       [`carol@example.com/${STAGING}`]: "PENDING",
     });
-    // The counts of what each roster found: the mock "finds" a stranger and a team in staging.
+    // The counts of what each roster found (one per line): the mock "finds" two strangers and a team in staging.
     expect(await resolved(access.undeclaredProjectAccess)).toEqual({
       [PROD]: { users: 0, invitations: 0, teams: 0 },
-      [STAGING]: { users: 1, invitations: 0, teams: 1 },
+      [STAGING]: { users: 2, invitations: 0, teams: 1 },
     });
 
     const byName = (a: Registered, b: Registered) => a.name.localeCompare(b.name);
