@@ -5,7 +5,7 @@
 // size: the requests per list at up and at refresh (pages of 500), the dynamic provider process's peak
 // resident memory (the kernel's high-water mark, VmHWM, read from /proc while it runs), the state's
 // size and the part the roster's two outputs take (JSON Lines strings; and what the same entries took
-// as 0.2's maps keyed by username),
+// as the maps, keyed by username, written before the lines),
 // the median refresh time, then, after one newcomer joins by hand, the `preview --diff --refresh`
 // output's size and the gate's warning (whom it names first). Then the same provider figures for a
 // no-op that carries the roster's outputs: a stack of one dynamic resource whose provider returns the
@@ -57,7 +57,7 @@ interface SizeFigures {
   carrier: { peakByPhase: PhasePeaks; refreshSeconds: number[] };
   stateBytes: number;
   rosterOutputBytes: number;
-  /** The same entries as 0.2's maps (keyed by username, the username not inside the entry). */
+  /** The same entries as the maps before the lines (keyed by username, the username not inside the entry). */
   mapShapeBytes: number;
   rosterEntries: number;
   diffBytes: number;
@@ -343,7 +343,7 @@ function stateFigures(
     unmanagedInvitations: rosterLines<{ username: string; invitationId: string }>(lines.unmanagedInvitations),
     unmanagedMembers: rosterLines<{ username: string; userId: string }>(lines.unmanagedMembers),
   };
-  // What 0.2 stored for the same entries: maps keyed by username (a second entry of the same name by
+  // What was stored before the lines for the same entries: maps keyed by username (a second entry of the same name by
   // `username#id`), the username not inside the entry.
   const asMap = (list: readonly Record<string, unknown>[], idField: string) => {
     const map: Record<string, unknown> = {};
@@ -449,7 +449,7 @@ function printSize(f: SizeFigures): void {
   );
   console.log(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
-      `(as 0.2's maps: ${kb(f.mapShapeBytes)})`,
+      `(as maps: ${kb(f.mapShapeBytes)})`,
   );
   console.log(
     `  one newcomer, preview --diff --refresh: ${kb(f.diffBytes)}, ${f.diffLines} lines, ${f.markedLines} marked +/-/~ (the rest unchanged context), ` +

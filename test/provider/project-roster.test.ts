@@ -475,7 +475,7 @@ describe("outputs: one JSON line per entry, by username, teams by name (issue 22
     expect(writeLog(h)).toHaveLength(3);
   });
 
-  it("a state written with maps (0.2.x): diff names what it holds, read keeps each entry's firstSeen and writes JSON Lines", async () => {
+  it("a state written with maps (before the lines): diff names what it holds, read keeps each entry's firstSeen and writes JSON Lines", async () => {
     const { prod, stranger, guest, shadow, args } = await world();
     await declareAlice(prod);
     const inputs = (await roster.check({}, args())).inputs ?? {};

@@ -338,7 +338,7 @@ describe("OrgRoster outputs: JSON Lines sorted by username, each entry with its 
     expect(updated.outs).toMatchObject({ unmanagedInvitations: "", unmanagedMembers: "" });
   });
 
-  it("a state written with maps (0.2): diff names what they hold, read and update keep each firstSeen and write the lines", async () => {
+  it("a state written with maps (before the lines): diff names what they hold, read and update keep each firstSeen and write the lines", async () => {
     const { bob, carol } = await world();
     const news = await checked(roster(glass));
     const long = "2020-01-01T00:00:00.000Z";

@@ -180,7 +180,7 @@ describe("the outputs: JSON Lines sorted by name", () => {
     ]);
   });
 
-  it("reads the lines, the maps of 0.2 (a second entry name#id, __proto__#id) and the arrays of 0.1 (key from username, or name)", () => {
+  it("reads the lines, the maps written before the lines (a second entry name#id, __proto__#id) and the arrays of 0.1 (key from username, or name)", () => {
     const id = "c".repeat(24);
     expect(storedEntries(linesOf([{ name: "shadow", teamId: "t", roles: [], firstSeen: LAST_READ }]), "name")).toEqual([
       { key: "shadow", name: "shadow", teamId: "t", roles: [], firstSeen: LAST_READ },
