@@ -28,7 +28,8 @@ export interface WireRequest {
   beforeReplay?: (request: WireRequest) => Promise<WireResponse | undefined>;
   /**
    * Aborted once the caller no longer needs the answer (a page a listing asked for ahead, when the
-   * listing ended before it): no retry is waited for or sent after that; the last answer stands.
+   * listing ended before it): an attempt in flight is cut off, and no retry is waited for or sent
+   * after that; the last answer stands.
    */
   abandoned?: AbortSignal;
 }

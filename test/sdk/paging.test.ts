@@ -174,6 +174,27 @@ describe("listOrgUsers asks for the pages the first one announced a few at a tim
     expect([...arrivedPages()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("pages asked for ahead and still in flight when the listing ends are cut off then, not left to run to their timeout", async () => {
+    const cutOff: number[] = [];
+    server.fallback = byPage((n) => {
+      if (n === 1) return page(users(0, 500), 20_000, true);
+      if (n === 2) return heldUntil(aheadArrived, page(users(500, 500), 20_000, false));
+      // Never answered: open until the client closes the request.
+      return (req, res) =>
+        new Promise<void>((resolve) =>
+          res.on("close", () => {
+            if (!res.writableEnded) cutOff.push(pageOf(req));
+            resolve();
+          }),
+        );
+    });
+    const listed = await pager.listOrgUsers(ORG);
+    expect(listed).toHaveLength(1_000);
+    // Well before the client's close (afterEach) or the request timeout: at the listing's end.
+    await vi.waitFor(() => expect(cutOff.sort()).toEqual([3, 4, 5]), { timeout: 2_000 });
+    expect(server.arrived.map(pageOf).sort()).toEqual([1, 1, 2, 3, 4, 5]); // none asked again
+  });
+
   describe("a page asked for ahead and rate limited is not retried once the listing has ended without it", () => {
     // Retries wait on this clock until their signal aborts; each "not retried" event is one page let go.
     const waits: AbortSignal[] = [];
