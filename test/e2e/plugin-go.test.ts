@@ -135,7 +135,7 @@ describe("the cloudmanager plugin from Go", () => {
       teamStatus: "ACTIVE",
       projectTeamStatus: "ACTIVE",
       projectMembershipStatus: "ACTIVE",
-      undeclaredUsers: {},
+      undeclaredUsers: "", // the roster's JSON Lines: nobody undeclared
     });
     const own = e2e.emulator.state.projectUsers(project.id).find((u) => u.username === "gopher@example.com");
     expect((own?.roles ?? []).filter((r) => r.groupId === project.id).map((r) => r.roleName)).toEqual(["GROUP_DATA_ACCESS_READ_ONLY"]);
