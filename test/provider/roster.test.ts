@@ -45,6 +45,12 @@ async function world() {
   return { bob, carol };
 }
 
+/** The line the roster writes for world()'s bob: his invitation, first found at `firstSeen`. */
+function bobsLine(bob: Invitation, firstSeen: unknown): Record<string, unknown> {
+  const { id, inviterUsername, createdAt } = bob;
+  return { username: "bob@example.com", roles: ["ORG_MEMBER"], invitationId: id, inviterUsername, createdAt, firstSeen };
+}
+
 describe("OrgRoster check", () => {
   it("reports every bad property at once, and normalizes managed (one entry per address, sorted)", async () => {
     const bad = await r.check({}, { orgId: "nope", managed: ["not-an-email", "a@example.com"], prune: "yes" });
@@ -64,14 +70,7 @@ describe("OrgRoster read and diff: undeclared access is drift", () => {
     // One line per entry, named by username; firstSeen is the time of this read.
     const firstSeen = expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown;
     expect(byName(created.outs?.unmanagedInvitations)).toEqual({
-      "bob@example.com": {
-        username: "bob@example.com",
-        roles: ["ORG_MEMBER"],
-        invitationId: bob.id,
-        inviterUsername: bob.inviterUsername,
-        createdAt: bob.createdAt,
-        firstSeen,
-      },
+      "bob@example.com": bobsLine(bob, firstSeen),
     });
     expect(byName(created.outs?.unmanagedMembers)).toEqual({
       "carol@example.com": { username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen },
@@ -301,6 +300,15 @@ describe("OrgRoster outputs: JSON Lines sorted by username, each entry with its 
     ]);
   });
 
+  /** An older state's `olds` holding carol (member) and bob (invited by k): the diff is a change naming both. */
+  async function diffNamesCarolAndBob(olds: PropertyBag, news: PropertyBag): Promise<string> {
+    const id = `${h.orgId}/roster`;
+    await r.check({}, news);
+    expect(await r.diff(id, olds, news)).toEqual({ changes: true });
+    expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
+    return id;
+  }
+
   it("a state written with arrays (0.1.x): read, diff and update work and write the lines", async () => {
     const { bob, carol } = await world();
     const news = await checked(roster(glass));
@@ -312,10 +320,7 @@ describe("OrgRoster outputs: JSON Lines sorted by username, each entry with its 
       unmanagedMembers: [{ username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id }],
       __provider: PROVIDER_PLACEHOLDER,
     };
-    const id = `${h.orgId}/roster`;
-    await r.check({}, news);
-    expect(await r.diff(id, olds, news)).toEqual({ changes: true });
-    expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
+    const id = await diffNamesCarolAndBob(olds, news);
     const read = await r.read(id, olds);
     expect(typeof read.props?.unmanagedMembers).toBe("string");
     expect(Object.keys(byName(read.props?.unmanagedMembers))).toEqual(["carol@example.com"]);
@@ -356,23 +361,13 @@ describe("OrgRoster outputs: JSON Lines sorted by username, each entry with its 
       unmanagedMembers: { "carol@example.com": { roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen: long } },
       __provider: PROVIDER_PLACEHOLDER,
     };
-    const id = `${h.orgId}/roster`;
-    await r.check({}, news);
-    expect(await r.diff(id, olds, news)).toEqual({ changes: true });
-    expect(h.notices.at(-1)).toMatch(/\(2 entries\): carol@example.com \(member: ORG_READ_ONLY\); bob@example.com \(invited by k/);
+    const id = await diffNamesCarolAndBob(olds, news);
     const read = await r.read(id, olds);
     expect(byName(read.props?.unmanagedMembers)).toEqual({
       "carol@example.com": { username: "carol@example.com", roles: ["ORG_READ_ONLY"], userId: carol.id, firstSeen: long },
     });
     expect(byName(read.props?.unmanagedInvitations)).toEqual({
-      "bob@example.com": {
-        username: "bob@example.com",
-        roles: ["ORG_MEMBER"],
-        invitationId: bob.id,
-        inviterUsername: bob.inviterUsername,
-        createdAt: bob.createdAt,
-        firstSeen: long,
-      },
+      "bob@example.com": bobsLine(bob, long),
     });
     // Nobody is new since the maps: the same names and ids.
     await h.newDeployment();
