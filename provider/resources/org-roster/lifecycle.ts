@@ -46,19 +46,21 @@ const OUTPUTS = ["unmanagedMembers", "unmanagedInvitations"] as const;
 
 /** What a read finds, in the API's order, by username: the outputs' entries before their `firstSeen`. */
 type Found = {
-  invitations: FoundEntry<Omit<UnmanagedInvitation, "username" | "firstSeen">>[];
-  members: FoundEntry<Omit<UnmanagedMember, "username" | "firstSeen">>[];
+  invitations: FoundEntry<Omit<InvitationFields, "firstSeen">>[];
+  members: FoundEntry<Omit<MemberFields, "firstSeen">>[];
 };
-type Fields<T> = Omit<T, "username">;
-type Entries = { invitations: StoredEntry<Fields<UnmanagedInvitation>>[]; members: StoredEntry<Fields<UnmanagedMember>>[] };
+/** A line's fields but its name (an entry's `key`). */
+type InvitationFields = Omit<UnmanagedInvitation, "username">;
+type MemberFields = Omit<UnmanagedMember, "username">;
+type Entries = { invitations: StoredEntry<InvitationFields>[]; members: StoredEntry<MemberFields>[] };
 const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
 const userIdOf = (m: { userId?: string }) => m.userId ?? "";
 
 /** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
   return {
-    invitations: storedEntries<Fields<UnmanagedInvitation>>(bag["unmanagedInvitations"], "username"),
-    members: storedEntries<Fields<UnmanagedMember>>(bag["unmanagedMembers"], "username"),
+    invitations: storedEntries<InvitationFields>(bag["unmanagedInvitations"], "username"),
+    members: storedEntries<MemberFields>(bag["unmanagedMembers"], "username"),
   };
 }
 
@@ -112,7 +114,7 @@ export async function createOrgRoster(
 export async function readOrgRoster(api: OrgApi, props: PropertyBag, ledger: DeploymentLedger): Promise<ReadResult<OrgRosterOutputs>> {
   const inputs = rosterInputsOf(props);
   const found = await findUnmanaged(api, inputs, ledger);
-  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...keyed(found, storedFound(props)).outputs } };
+  return { id: rosterResourceId(api.orgId), props: { ...inputs, orgId: api.orgId, ...record(found, storedFound(props)).outputs } };
 }
 
 /** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
@@ -162,9 +164,9 @@ async function enforce(
   if (inputs.prune && count(found) > 0) {
     await prune(api, found, ledger);
     found = await findUnmanaged(api, scope, ledger);
-    return { ...inputs, ...keyed(found, previous).outputs };
+    return { ...inputs, ...record(found, previous).outputs };
   }
-  const { outputs, entries } = keyed(found, previous);
+  const { outputs, entries } = record(found, previous);
   if (count(found) > 0) {
     const seen = new Set([
       ...previous.invitations.map((i) => entryKey(i.key, invitationIdOf(i))),
@@ -175,8 +177,8 @@ async function enforce(
   return { ...inputs, ...outputs };
 }
 
-/** The outputs of `found` (JSON Lines by username), each entry's `firstSeen` kept from `previous` (the last read's) or now. */
-function keyed(
+/** The record of `found`: its outputs (JSON Lines by username) and its entries, each `firstSeen` kept from `previous` (the last read's) or now. */
+function record(
   found: Found,
   previous: Entries,
 ): { outputs: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">; entries: Entries } {

@@ -49,19 +49,20 @@ import {
 const OWNER = "GROUP_OWNER";
 const OUTPUTS = ["unmanagedUsers", "unmanagedInvitations", "unmanagedTeams"] as const;
 
-type User = Omit<UnmanagedProjectUser, "username">;
-type ProjectInvitation = Omit<UnmanagedProjectInvitation, "username">;
-type ProjectTeamFields = Omit<UnmanagedProjectTeam, "name">;
+/** A line's fields but its name (an entry's `key`). */
+type UserFields = Omit<UnmanagedProjectUser, "username">;
+type InvitationFields = Omit<UnmanagedProjectInvitation, "username">;
+type TeamFields = Omit<UnmanagedProjectTeam, "name">;
 /** What a read finds, in the API's order, by username (teams by name): the outputs' entries before their `firstSeen`. */
 type Found = {
-  users: FoundEntry<Omit<User, "firstSeen">>[];
-  invitations: FoundEntry<Omit<ProjectInvitation, "firstSeen">>[];
-  teams: FoundEntry<Omit<ProjectTeamFields, "firstSeen">>[];
+  users: FoundEntry<Omit<UserFields, "firstSeen">>[];
+  invitations: FoundEntry<Omit<InvitationFields, "firstSeen">>[];
+  teams: FoundEntry<Omit<TeamFields, "firstSeen">>[];
 };
 type Entries = {
-  users: StoredEntry<User>[];
-  invitations: StoredEntry<ProjectInvitation>[];
-  teams: StoredEntry<ProjectTeamFields>[];
+  users: StoredEntry<UserFields>[];
+  invitations: StoredEntry<InvitationFields>[];
+  teams: StoredEntry<TeamFields>[];
 };
 const userIdOf = (u: { userId?: string }) => u.userId ?? "";
 const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
@@ -70,14 +71,14 @@ const teamIdOf = (t: { teamId?: string }) => t.teamId ?? "";
 /** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
   return {
-    users: storedEntries<User>(bag["unmanagedUsers"], "username"),
-    invitations: storedEntries<ProjectInvitation>(bag["unmanagedInvitations"], "username"),
-    teams: storedEntries<ProjectTeamFields>(bag["unmanagedTeams"], "name"),
+    users: storedEntries<UserFields>(bag["unmanagedUsers"], "username"),
+    invitations: storedEntries<InvitationFields>(bag["unmanagedInvitations"], "username"),
+    teams: storedEntries<TeamFields>(bag["unmanagedTeams"], "name"),
   };
 }
 
-/** The outputs of `found` (JSON Lines), each entry's `firstSeen` kept from `previous` (the last read's) or now; and those entries. */
-function keyed(
+/** The record of `found`: its outputs (JSON Lines by name) and its entries, each `firstSeen` kept from `previous` (the last read's) or now. */
+function record(
   found: Found,
   previous: Entries,
 ): { outputs: Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams">; entries: Entries } {
@@ -152,7 +153,7 @@ export async function readProjectRoster(
 ): Promise<ReadResult<ProjectRosterOutputs>> {
   const project = await projectOf(api, inputs.projectId);
   const found = await findUndeclared(api, project, inputs, ledger);
-  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), props: { ...inputs, ...keyed(found, storedFound(olds)).outputs } };
+  return { id: projectRosterResourceId(inputs.orgId, inputs.projectId), props: { ...inputs, ...record(found, storedFound(olds)).outputs } };
 }
 
 /** `olds`: the stored outputs; those who leave their `managed` now are left to their own resources in this deployment. */
@@ -193,9 +194,9 @@ async function enforce(
       invitations: after.invitations.filter((i) => !gone.has(i.id)),
       teams: after.teams.filter((t) => !gone.has(t.id.toLowerCase())),
     };
-    return { ...inputs, ...keyed(found, previous).outputs };
+    return { ...inputs, ...record(found, previous).outputs };
   }
-  const { outputs, entries } = keyed(found, previous);
+  const { outputs, entries } = record(found, previous);
   if (countOf(found) > 0) {
     const seen = new Set([
       ...previous.users.map((u) => entryKey(u.key, userIdOf(u))),
