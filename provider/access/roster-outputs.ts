@@ -24,18 +24,27 @@ export interface FoundEntry<T> {
 /** An entry read back from state, or stamped by this read: its name as `key`, its fields, and `firstSeen`. */
 export type StoredEntry<T> = { key: string } & T & { firstSeen?: string | undefined };
 
-/** An entry's identity across reads: a name and an id (a person's two pending invitations are two entries). */
-export function entryKey(name: string, id: string | undefined): string {
-  return JSON.stringify([name, id ?? ""]);
+/** An entry's id: its invitation's, user's or team's (every entry of a roster carries exactly one of them). */
+export function idOf(entry: object): string {
+  const ids = entry as { invitationId?: unknown; userId?: unknown; teamId?: unknown };
+  const id = ids.invitationId ?? ids.userId ?? ids.teamId;
+  return typeof id === "string" ? id : "";
 }
 
-/** The last read's `firstSeen` by `entryKey` (`idOf`: the entry's invitation, user or team id). */
-export function firstSeenByKey<T extends object>(
-  entries: readonly StoredEntry<T>[],
-  idOf: (entry: StoredEntry<T>) => string | undefined,
-): Map<string, string> {
+/** An identity across reads: a name and an id (a person's two pending invitations are two entries). */
+function identity(name: string, id: string): string {
+  return JSON.stringify([name, id]);
+}
+
+/** A stored or stamped entry's identity across reads (its name and id). */
+export function entryKey(entry: { key: string }): string {
+  return identity(entry.key, idOf(entry));
+}
+
+/** The last read's `firstSeen` by `entryKey`. */
+export function firstSeenByKey<T extends object>(entries: readonly StoredEntry<T>[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const e of entries) if (typeof e.firstSeen === "string") map.set(entryKey(e.key, idOf(e)), e.firstSeen);
+  for (const e of entries) if (typeof e.firstSeen === "string") map.set(entryKey(e), e.firstSeen);
   return map;
 }
 
@@ -45,20 +54,16 @@ export function stamp<T extends object>(
   previous: ReadonlyMap<string, string>,
   now: string,
 ): (StoredEntry<T> & Stamped)[] {
-  return found.map((entry) => ({ ...entry.value, key: entry.key, firstSeen: previous.get(entryKey(entry.key, entry.id)) ?? now }));
+  return found.map((entry) => ({ ...entry.value, key: entry.key, firstSeen: previous.get(identity(entry.key, entry.id)) ?? now }));
 }
 
 /**
  * The output string of `entries`: one JSON object per line, `nameField` (the entry's name) first,
- * then its fields, then `firstSeen`; sorted by name, then by `idOf`, so that a read finding the same
+ * then its fields, then `firstSeen`; sorted by name, then by id, so that a read finding the same
  * people writes the same string whatever order the API listed them in. Every line ends with "\n"
  * (the last too), so that someone added at the end is one added line of a diff, not a changed last line.
  */
-export function jsonLines<T extends object>(
-  entries: readonly (StoredEntry<T> & Stamped)[],
-  nameField: string,
-  idOf: (entry: StoredEntry<T>) => string,
-): string {
+export function jsonLines<T extends object>(entries: readonly (StoredEntry<T> & Stamped)[], nameField: string): string {
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...entries]
     .sort((a, b) => compare(a.key, b.key) || compare(idOf(a), idOf(b)))

@@ -37,7 +37,7 @@ describe.each(["__proto__", "ops"])("an undeclared entry named %s survives the e
   it("ProjectRoster: a team with roles in the project comes back by its name and is still drift, named by the gate", () => {
     const inputs = { orgId: ORG, projectId: PROJECT, managed: [], teams: [], ignore: [], prune: true };
     const found = stamp([{ key: name, id: ID, value: { teamId: ID, roles: ["GROUP_OWNER"] } }], new Map(), READ);
-    const teams = jsonLines(found, "name", (t) => t.teamId);
+    const teams = jsonLines(found, "name");
     const olds = throughTheEngine({ ...inputs, unmanagedUsers: "", unmanagedInvitations: "", unmanagedTeams: teams });
     expect(olds["unmanagedTeams"]).toBe(teams);
     const back = byName(olds["unmanagedTeams"], "name");
@@ -50,7 +50,7 @@ describe.each(["__proto__", "ops"])("an undeclared entry named %s survives the e
   it("OrgRoster: a member comes back by its name and is still drift, named by the gate", () => {
     const inputs = { orgId: ORG, managed: [], ignore: [], prune: true };
     const found = stamp([{ key: name, id: ID, value: { roles: ["ORG_OWNER"], userId: ID } }], new Map(), READ);
-    const members = jsonLines(found, "username", (m) => m.userId);
+    const members = jsonLines(found, "username");
     const olds = throughTheEngine({ ...inputs, unmanagedInvitations: "", unmanagedMembers: members });
     expect(olds["unmanagedMembers"]).toBe(members);
     const back = byName(olds["unmanagedMembers"]);

@@ -1,5 +1,5 @@
 // The rosters' outputs are JSON Lines (provider/access/roster-outputs): tests look entries up by name.
-import { rosterLines } from "../../provider/access/roster-outputs";
+import { idOf, rosterLines } from "../../provider/access/roster-outputs";
 
 /**
  * The entries of a roster output by their name (`username`, or `name` for teams), the name field
@@ -11,8 +11,7 @@ export function byName<T extends object = Record<string, unknown>>(output: unkno
   const out: Record<string, T> = {};
   for (const entry of rosterLines<Record<string, unknown>>(output)) {
     const name = String(entry[nameField]);
-    const id = entry["invitationId"] ?? entry["userId"] ?? entry["teamId"];
-    Object.defineProperty(out, Object.hasOwn(out, name) ? `${name}#${String(id)}` : name, {
+    Object.defineProperty(out, Object.hasOwn(out, name) ? `${name}#${idOf(entry)}` : name, {
       value: entry,
       enumerable: true,
       writable: true,

@@ -53,8 +53,6 @@ type Found = {
 type InvitationFields = Omit<UnmanagedInvitation, "username">;
 type MemberFields = Omit<UnmanagedMember, "username">;
 type Entries = { invitations: StoredEntry<InvitationFields>[]; members: StoredEntry<MemberFields>[] };
-const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
-const userIdOf = (m: { userId?: string }) => m.userId ?? "";
 
 /** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
@@ -168,10 +166,7 @@ async function enforce(
   }
   const { outputs, entries } = record(found, previous);
   if (count(found) > 0) {
-    const seen = new Set([
-      ...previous.invitations.map((i) => entryKey(i.key, invitationIdOf(i))),
-      ...previous.members.map((m) => entryKey(m.key, userIdOf(m))),
-    ]);
+    const seen = new Set([...previous.invitations.map(entryKey), ...previous.members.map(entryKey)]);
     ledger.warnOnce(undeclaredNotice(api.orgId, entries, false, olds["unmanagedMembers"] === undefined ? undefined : seen));
   }
   return { ...inputs, ...outputs };
@@ -183,12 +178,12 @@ function record(
   previous: Entries,
 ): { outputs: Pick<OrgRosterOutputs, "unmanagedInvitations" | "unmanagedMembers">; entries: Entries } {
   const now = readTime();
-  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations, invitationIdOf), now);
-  const members = stamp(found.members, firstSeenByKey(previous.members, userIdOf), now);
+  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations), now);
+  const members = stamp(found.members, firstSeenByKey(previous.members), now);
   return {
     outputs: {
-      unmanagedInvitations: jsonLines(invitations, "username", invitationIdOf),
-      unmanagedMembers: jsonLines(members, "username", userIdOf),
+      unmanagedInvitations: jsonLines(invitations, "username"),
+      unmanagedMembers: jsonLines(members, "username"),
     },
     entries: { invitations, members },
   };
@@ -307,13 +302,13 @@ function undeclaredNotice(orgId: string, found: Entries, prune: boolean, previou
   const reported: Reported[] = [
     ...found.members.map((m) => ({
       kind: "member",
-      key: entryKey(m.key, userIdOf(m)),
+      key: entryKey(m),
       text: `${m.key} (member: ${m.roles.join(", ") || "no org role"})`,
       firstSeen: m.firstSeen,
     })),
     ...found.invitations.map((i) => ({
       kind: "invitation",
-      key: entryKey(i.key, invitationIdOf(i)),
+      key: entryKey(i),
       text: `${i.key} (${i.extra === true ? "an extra invitation, beside their declared access," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
       firstSeen: i.firstSeen,
       createdAt: i.createdAt,

@@ -64,9 +64,6 @@ type Entries = {
   invitations: StoredEntry<InvitationFields>[];
   teams: StoredEntry<TeamFields>[];
 };
-const userIdOf = (u: { userId?: string }) => u.userId ?? "";
-const invitationIdOf = (i: { invitationId?: string }) => i.invitationId ?? "";
-const teamIdOf = (t: { teamId?: string }) => t.teamId ?? "";
 
 /** The stored outputs of the last read as entries: lines, or the maps or arrays of a state written before them. */
 function storedFound(bag: PropertyBag): Entries {
@@ -83,14 +80,14 @@ function record(
   previous: Entries,
 ): { outputs: Pick<ProjectRosterOutputs, "unmanagedUsers" | "unmanagedInvitations" | "unmanagedTeams">; entries: Entries } {
   const now = readTime();
-  const users = stamp(found.users, firstSeenByKey(previous.users, userIdOf), now);
-  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations, invitationIdOf), now);
-  const teams = stamp(found.teams, firstSeenByKey(previous.teams, teamIdOf), now);
+  const users = stamp(found.users, firstSeenByKey(previous.users), now);
+  const invitations = stamp(found.invitations, firstSeenByKey(previous.invitations), now);
+  const teams = stamp(found.teams, firstSeenByKey(previous.teams), now);
   return {
     outputs: {
-      unmanagedUsers: jsonLines(users, "username", userIdOf),
-      unmanagedInvitations: jsonLines(invitations, "username", invitationIdOf),
-      unmanagedTeams: jsonLines(teams, "name", teamIdOf),
+      unmanagedUsers: jsonLines(users, "username"),
+      unmanagedInvitations: jsonLines(invitations, "username"),
+      unmanagedTeams: jsonLines(teams, "name"),
     },
     entries: { users, invitations, teams },
   };
@@ -198,11 +195,7 @@ async function enforce(
   }
   const { outputs, entries } = record(found, previous);
   if (countOf(found) > 0) {
-    const seen = new Set([
-      ...previous.users.map((u) => entryKey(u.key, userIdOf(u))),
-      ...previous.invitations.map((i) => entryKey(i.key, invitationIdOf(i))),
-      ...previous.teams.map((t) => entryKey(t.key, teamIdOf(t))),
-    ]);
+    const seen = new Set([...previous.users.map(entryKey), ...previous.invitations.map(entryKey), ...previous.teams.map(entryKey)]);
     ledger.warnOnce(undeclaredNotice(inputs.projectId, entries, false, olds["unmanagedUsers"] === undefined ? undefined : seen));
   }
   return { ...inputs, ...outputs };
@@ -385,20 +378,20 @@ function undeclaredNotice(projectId: string, found: Entries, prune: boolean, pre
   const reported: Reported[] = [
     ...found.users.map((u) => ({
       kind: "user",
-      key: entryKey(u.key, userIdOf(u)),
+      key: entryKey(u),
       text: `${u.key} (${u.roles.join(", ")})`,
       firstSeen: u.firstSeen,
     })),
     ...found.invitations.map((i) => ({
       kind: "invitation",
-      key: entryKey(i.key, invitationIdOf(i)),
+      key: entryKey(i),
       text: `${i.key} (${i.extra === true ? "an extra project invitation, beside their declared roles," : "invited"} by ${i.inviterUsername} at ${i.createdAt}: ${i.roles.join(", ")})`,
       firstSeen: i.firstSeen,
       createdAt: i.createdAt,
     })),
     ...found.teams.map((t) => ({
       kind: "team",
-      key: entryKey(t.key, teamIdOf(t)),
+      key: entryKey(t),
       text: `team "${t.key}" (${t.roles.join(", ")})`,
       firstSeen: t.firstSeen,
     })),

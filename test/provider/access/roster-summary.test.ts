@@ -75,16 +75,11 @@ describe("summarise", () => {
 });
 
 describe("the outputs: JSON Lines sorted by name", () => {
-  const idOf = (e: { invitationId?: string }) => e.invitationId ?? "";
-
   it("keeps firstSeen for the same person and id, stamps the newcomer and a re-sent invitation with this read's time", () => {
-    const previous = firstSeenByKey(
-      [
-        { key: "bob@x.com", invitationId: "b".repeat(24), firstSeen: LAST_READ },
-        { key: "carol@x.com", invitationId: "c".repeat(24), firstSeen: LAST_READ },
-      ],
-      idOf,
-    );
+    const previous = firstSeenByKey([
+      { key: "bob@x.com", invitationId: "b".repeat(24), firstSeen: LAST_READ },
+      { key: "carol@x.com", invitationId: "c".repeat(24), firstSeen: LAST_READ },
+    ]);
     const entries = stamp(
       [
         { key: "bob@x.com", id: "b".repeat(24), value: { invitationId: "b".repeat(24), roles: ["ORG_MEMBER"] } },
@@ -94,7 +89,7 @@ describe("the outputs: JSON Lines sorted by name", () => {
       previous,
       THIS_READ,
     );
-    expect(byName(jsonLines(entries, "username", idOf))).toEqual({
+    expect(byName(jsonLines(entries, "username"))).toEqual({
       "bob@x.com": { username: "bob@x.com", invitationId: "b".repeat(24), roles: ["ORG_MEMBER"], firstSeen: LAST_READ },
       "carol@x.com": { username: "carol@x.com", invitationId: "d".repeat(24), roles: ["ORG_MEMBER"], firstSeen: THIS_READ },
       "zed@x.com": { username: "zed@x.com", invitationId: "e".repeat(24), roles: ["ORG_OWNER"], firstSeen: THIS_READ },
@@ -110,28 +105,26 @@ describe("the outputs: JSON Lines sorted by name", () => {
       new Map(),
       THIS_READ,
     );
-    const userIdOf = (e: { userId?: string }) => e.userId ?? "";
-    const text = jsonLines(entries, "username", userIdOf);
+    const text = jsonLines(entries, "username");
     expect(text.split("\n")).toEqual([
       `{"username":"amy@x.com","roles":["ORG_MEMBER"],"userId":"${"a".repeat(24)}","firstSeen":"${THIS_READ}"}`,
       `{"username":"zed@x.com","roles":["ORG_OWNER"],"userId":"${"e".repeat(24)}","firstSeen":"${THIS_READ}"}`,
       "", // the last line ends with a newline too
     ]);
-    expect(jsonLines([...entries].reverse(), "username", userIdOf)).toBe(text);
-    expect(jsonLines([], "username", userIdOf)).toBe("");
+    expect(jsonLines([...entries].reverse(), "username")).toBe(text);
+    expect(jsonLines([], "username")).toBe("");
   });
 
   it("a name spelled __proto__ is an ordinary line, reads back by name, and keeps its firstSeen", () => {
     const id = "a".repeat(24);
-    const userIdOf = (e: { userId?: string }) => e.userId ?? "";
     const found = [{ key: "__proto__", id, value: { roles: ["ORG_MEMBER"], userId: id } }];
-    const text = jsonLines(stamp(found, new Map(), LAST_READ), "username", userIdOf);
+    const text = jsonLines(stamp(found, new Map(), LAST_READ), "username");
     expect(text).toBe(`{"username":"__proto__","roles":["ORG_MEMBER"],"userId":"${id}","firstSeen":"${LAST_READ}"}\n`);
     const stored = storedEntries<{ userId: string; roles: string[] }>(text, "username");
     expect(stored).toEqual([{ key: "__proto__", username: "__proto__", roles: ["ORG_MEMBER"], userId: id, firstSeen: LAST_READ }]);
     expect(Object.getPrototypeOf(rosterLines(text)[0])).toBe(Object.prototype);
     // Its firstSeen is kept like any other entry's.
-    const again = stamp(found, firstSeenByKey(stored, userIdOf), THIS_READ);
+    const again = stamp(found, firstSeenByKey(stored), THIS_READ);
     expect(again[0]?.firstSeen).toBe(LAST_READ);
   });
 
@@ -148,7 +141,6 @@ describe("the outputs: JSON Lines sorted by name", () => {
         THIS_READ,
       ),
       "username",
-      idOf,
     );
     expect(rosterLines<{ username: string; invitationId: string }>(text).map((e) => [e.username, e.invitationId])).toEqual([
       ["dup@x.com", first],
@@ -159,8 +151,9 @@ describe("the outputs: JSON Lines sorted by name", () => {
       ["dup@x.com", second],
     ]);
     // Each keeps its own firstSeen: the same name with the other id is another entry.
-    const previous = firstSeenByKey([{ key: "dup@x.com", invitationId: first, firstSeen: LAST_READ }], idOf);
-    expect(entryKey("dup@x.com", first)).not.toBe(entryKey("dup@x.com", second));
+    const previous = firstSeenByKey([{ key: "dup@x.com", invitationId: first, firstSeen: LAST_READ }]);
+    const entryOf = (invitationId: string) => ({ key: "dup@x.com", invitationId });
+    expect(entryKey(entryOf(first))).not.toBe(entryKey(entryOf(second)));
     expect(
       stamp(
         [
