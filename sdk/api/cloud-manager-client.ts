@@ -915,7 +915,8 @@ export class CloudManagerClient {
     const seen = new Set<string>();
     // Pages asked for before their turn (PAGES_AT_ONCE), only among those the first page announced. One
     // the listing ends without (an earlier page was the last, or failed) is dropped, its error with it,
-    // and `dropped` stops its retries: a rate-limited page nobody reads must not keep asking.
+    // and `dropped` cuts off its attempt in flight and stops its retries: a rate-limited page nobody
+    // reads must not keep asking.
     const dropped = new AbortController();
     const request = (pageNum: number) =>
       this.call(
