@@ -516,14 +516,20 @@ describe("outputs: one JSON line per entry, by username, teams by name (issue 22
     });
   });
 
-  it("a newcomer since the stored outputs is named first at up, with the count of what is new", async () => {
-    const { prod, args } = await world();
-    await declareAlice(prod);
-    const made = await create(roster, args());
-    addMember("zed@evil.example");
-    h.emulator.state.setProjectUserRoles(prod, "zed@evil.example", ["GROUP_OWNER"]);
+  /** The roster made in the world, then `username` given GROUP_OWNER in the project by hand before the next command. */
+  async function madeThenNewcomer(username: string) {
+    const w = await world();
+    await declareAlice(w.prod);
+    const made = await create(roster, w.args());
+    addMember(username);
+    h.emulator.state.setProjectUserRoles(w.prod, username, ["GROUP_OWNER"]);
     await nextCommand();
-    await declareAlice(prod);
+    await declareAlice(w.prod);
+    return { ...w, made };
+  }
+
+  it("a newcomer since the stored outputs is named first at up, with the count of what is new", async () => {
+    const { made, args } = await madeThenNewcomer("zed@evil.example");
     await change(roster, made, args());
     expect(h.notices.at(-1)).toMatch(
       /undeclared access in project [0-9a-f]{24} \(4 entries, 1 new since the last read\): zed@evil\.example \(GROUP_OWNER\); stranger@/,
@@ -531,13 +537,7 @@ describe("outputs: one JSON line per entry, by username, teams by name (issue 22
   });
 
   it("read keeps the firstSeen of what the stored lines hold (by name and id), stamps a newcomer with its own, and sorts the lines by username", async () => {
-    const { prod, stranger, args } = await world();
-    await declareAlice(prod);
-    const made = await create(roster, args());
-    addMember("aaron@evil.example");
-    h.emulator.state.setProjectUserRoles(prod, "aaron@evil.example", ["GROUP_OWNER"]);
-    await nextCommand();
-    await declareAlice(prod);
+    const { stranger, made } = await madeThenNewcomer("aaron@evil.example");
     // The stored lines, as an earlier read wrote them.
     const then = "2025-01-02T03:04:05.000Z";
     const earlier = linesOf(Object.values(byName(made.state["unmanagedUsers"])).map((e) => ({ ...e, firstSeen: then })));
