@@ -16,6 +16,9 @@
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
+// Each provider's peak is also broken down (./heap-probe, preloaded into the stacks' processes): V8's
+// young and old generations, buffers, the rest; `--node-options` passes Node flags to those processes
+// (e.g. a smaller young generation) to measure a setting against the default.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,18 +34,27 @@ import { OrgMembership, OrgRoster } from "../index";
 import { ENV_VARS, rosterLines } from "../provider";
 import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
+import { describeHeap, HEAP_DIR_VARIABLE, type HeapAtPeak } from "./heap-probe";
 
-const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3]
-  --sizes    members:invitations per run, comma-separated (default 1000:250,20000:5000)
-  --managed  people the roster manages, each an OrgMembership (default 50)
-  --repeat   refreshes timed per size (default 3; the median is printed)`;
+const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--node-options=<flags>]
+  --sizes         members:invitations per run, comma-separated (default 1000:250,20000:5000)
+  --managed       people the roster manages, each an OrgMembership (default 50)
+  --repeat        refreshes timed per size (default 3; the median is printed)
+  --node-options  Node flags for the stacks' processes, the providers' too (added to NODE_OPTIONS),
+                  e.g. --node-options=--max-semi-space-size=16 (with "=": the value starts with a dash)`;
+
+/** The compiled ./heap-probe, preloaded into the stacks' processes. */
+const HEAP_PROBE = join(__dirname, "heap-probe.js");
 
 const TARGET_PEAK_BYTES = 300 * 1000 * 1000;
 const TARGET_RATIO = 3;
 const NEWCOMER = "zed-newcomer@evil.example";
 const ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
 
-type PhasePeaks = Partial<Record<"up" | "refresh" | "preview", number>>;
+type Phase = "up" | "refresh" | "preview";
+type PhasePeaks = Partial<Record<Phase, number>>;
+/** What each phase's peak consists of (the provider's sample nearest its peak). */
+type PhaseHeaps = Partial<Record<Phase, HeapAtPeak>>;
 
 interface SizeFigures {
   members: number;
@@ -53,8 +65,9 @@ interface SizeFigures {
   providerPeakBytes: number;
   /** The provider process's peak (VmHWM) by phase: up, the refreshes, the preview. */
   peakByPhase: PhasePeaks;
+  heapByPhase: PhaseHeaps;
   /** The no-op carrying the same outputs: its provider's peak by phase, its refresh times. */
-  carrier: { peakByPhase: PhasePeaks; refreshSeconds: number[] };
+  carrier: { peakByPhase: PhasePeaks; heapByPhase: PhaseHeaps; refreshSeconds: number[] };
   stateBytes: number;
   rosterOutputBytes: number;
   /** The same entries as the maps before the lines (keyed by username, the username not inside the entry). */
@@ -73,7 +86,13 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { sizes: { type: "string" }, managed: { type: "string" }, repeat: { type: "string" }, help: { type: "boolean" } },
+      options: {
+        sizes: { type: "string" },
+        managed: { type: "string" },
+        repeat: { type: "string" },
+        "node-options": { type: "string" },
+        help: { type: "boolean" },
+      },
     }));
   } catch (e) {
     console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -101,11 +120,13 @@ async function main(): Promise<number> {
   const repoRoot = findRepoRoot();
   const binDir = await ensurePulumiCli(repoRoot);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
+  const nodeOptions = values["node-options"] ?? "";
+  if (nodeOptions !== "") console.log(`the stacks' processes run with the Node flags ${nodeOptions}`);
   const results: SizeFigures[] = [];
   const problems: string[] = [];
   for (const [members = 0, invitations = 0] of sizes) {
     process.stderr.write(`roster bench: ${members} members, ${invitations} invitations…\n`);
-    const figures = await runSize({ repoRoot, binDir, pulumiCommand }, members, invitations, managed, repeat);
+    const figures = await runSize({ repoRoot, binDir, pulumiCommand, nodeOptions }, members, invitations, managed, repeat);
     results.push(figures);
     printSize(figures);
     for (const [op, r] of Object.entries(figures.reads)) {
@@ -118,7 +139,7 @@ async function main(): Promise<number> {
     const first = /\): ([^ ;]+)/.exec(figures.gateNotice)?.[1];
     if (first !== NEWCOMER) problems.push(`${members} members: the gate named ${first ?? "nobody"} first, not the newcomer ${NEWCOMER}`);
   }
-  printSummary(results, managed);
+  printSummary(results, managed, nodeOptions);
   for (const p of problems) console.log(`PROBLEM: ${p}`);
   return problems.length > 0 ? 1 : 0;
 }
@@ -127,6 +148,8 @@ interface Env {
   repoRoot: string;
   binDir: string;
   pulumiCommand: PulumiCommand;
+  /** Node flags for the stacks' processes, from --node-options. */
+  nodeOptions: string;
 }
 
 async function runSize(env: Env, members: number, invitations: number, managed: number, repeat: number): Promise<SizeFigures> {
@@ -135,8 +158,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
   mkdirSync(join(env.repoRoot, ".e2e-work"), { recursive: true });
   // Inside the repository: the provider process resolves pulumi-cloudmanager/provider/runtime from it.
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-bench-"));
-  const peakByPhase: PhasePeaks = {};
-  const sampler = new PeakSampler();
+  const sampler = new PeakSampler(join(temp, "heap"));
   try {
     const org = emulator.org.id;
     seed(emulator, members, invitations);
@@ -151,7 +173,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     let mark = lastSeq(emulator);
     await stack.up();
     const upReads = listReads(emulator, mark, org);
-    peakByPhase.up = sampler.restart();
+    sampler.restart("up");
 
     const refreshSeconds: number[] = [];
     let refreshReads = upReads;
@@ -160,7 +182,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
       refreshSeconds.push(await timedRefresh(stack));
       refreshReads = listReads(emulator, mark, org);
     }
-    peakByPhase.refresh = sampler.restart();
+    sampler.restart("refresh");
     // Exported once: the preview below writes no state, so the carrier takes the same outputs.
     const exported = await stack.exportStack();
     const rosterOutputs = rosterOutputsOf(exported);
@@ -171,7 +193,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     mark = lastSeq(emulator);
     const preview = await stack.preview({ diff: true, refresh: true });
     const previewReads = listReads(emulator, mark, org);
-    peakByPhase.preview = sampler.restart();
+    sampler.restart("preview");
     sampler.stop();
     const carrier = await runCarrier(env, rosterOutputs, join(temp, "carrier"), managed, repeat);
     const text = preview.stdout;
@@ -185,8 +207,9 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
       invitations,
       reads: { up: upReads, refresh: refreshReads, preview: previewReads },
       refreshSeconds,
-      providerPeakBytes: Math.max(...Object.values(peakByPhase)),
-      peakByPhase,
+      providerPeakBytes: Math.max(...Object.values(sampler.peakByPhase)),
+      peakByPhase: sampler.peakByPhase,
+      heapByPhase: sampler.heapByPhase,
       carrier,
       ...state,
       diffBytes: Buffer.byteLength(text),
@@ -218,6 +241,9 @@ function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: str
         PULUMI_CONFIG_PASSPHRASE: "",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        // The heap probe in every process of the stack (it acts in the dynamic provider only), then --node-options.
+        NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE)}`, env.nodeOptions].filter(Boolean).join(" "),
+        [HEAP_DIR_VARIABLE]: join(temp, "heap"),
         ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
       },
     },
@@ -240,21 +266,22 @@ async function runCarrier(
   const file = join(temp, "roster-outputs.json");
   writeFileSync(file, JSON.stringify(outputs));
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-carrier-"));
-  const sampler = new PeakSampler();
+  const sampler = new PeakSampler(join(temp, "heap"));
   try {
     const stack = await benchStack(env, "carrier", carrierProgram(file, managed), workDir, temp);
     sampler.start();
     await stack.up();
-    const up = sampler.restart();
+    sampler.restart("up");
     const refreshSeconds: number[] = [];
     for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
-    const refresh = sampler.restart();
+    sampler.restart("refresh");
     // The real preview's work: the newcomer joins, then a refresh of every resource and the diffs.
     // One line of `unmanagedMembers`, as the roster writes it.
     const newcomer = { username: NEWCOMER, roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() };
     writeFileSync(`${file}.joined`, `${JSON.stringify(newcomer)}\n`);
     await stack.preview({ diff: true, refresh: true });
-    return { peakByPhase: { up, refresh, preview: sampler.restart() }, refreshSeconds };
+    sampler.restart("preview");
+    return { peakByPhase: sampler.peakByPhase, heapByPhase: sampler.heapByPhase, refreshSeconds };
   } finally {
     sampler.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -369,27 +396,35 @@ function stateFigures(
 /**
  * The dynamic provider processes this bench started (descendants of this process whose command line
  * names the dynamic-provider host): their high-water mark of resident memory (VmHWM), read every
- * 100 ms while they run. VmHWM is the kernel's own peak, so a sample misses nothing before it.
+ * 100 ms while they run, by phase. VmHWM is the kernel's own peak, so a sample misses nothing before it.
+ * With each phase's peak, what it consists of: the heap probe's file (`heapDir`) of the process that peaked.
  */
 class PeakSampler {
-  peakBytes = 0;
+  readonly peakByPhase: PhasePeaks = {};
+  readonly heapByPhase: PhaseHeaps = {};
+  private peakBytes = 0;
+  private peakPid: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Processes seen in this phase; at a restart they retire, so one ending late is not counted in the next. */
   private readonly seen = new Set<number>();
   private readonly retired = new Set<number>();
 
+  constructor(private readonly heapDir: string) {}
+
   start(): void {
     this.timer = setInterval(() => this.sample(), 100);
   }
 
-  /** The peak since the start or the last restart (one last sample first); then counts from zero. */
-  restart(): number {
+  /** Records the peak since the start or the last restart as `phase`'s (one last sample first); then counts from zero. */
+  restart(phase: Phase): void {
     this.sample();
-    const peak = this.peakBytes;
+    this.peakByPhase[phase] = this.peakBytes;
+    const heap = this.peakPid === undefined ? undefined : readHeapProbe(join(this.heapDir, `${this.peakPid}.json`));
+    if (heap !== undefined) this.heapByPhase[phase] = heap;
     this.peakBytes = 0;
+    this.peakPid = undefined;
     for (const pid of this.seen) this.retired.add(pid);
     this.seen.clear();
-    return peak;
   }
 
   stop(): void {
@@ -407,11 +442,23 @@ class PeakSampler {
         if (this.retired.has(pid) || !cmdline.includes("dynamic-provider") || !descendsFrom(pid, process.pid)) continue;
         this.seen.add(pid);
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${name}/status`, "utf8"))?.[1];
-        if (hwm !== undefined) this.peakBytes = Math.max(this.peakBytes, Number(hwm) * 1024);
+        if (hwm !== undefined && Number(hwm) * 1024 > this.peakBytes) {
+          this.peakBytes = Number(hwm) * 1024;
+          this.peakPid = pid;
+        }
       } catch {
         // The process ended between the listing and the read.
       }
     }
+  }
+}
+
+/** A heap probe's file (./heap-probe), or undefined when the process wrote none or it cannot be read. */
+function readHeapProbe(file: string): HeapAtPeak | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as HeapAtPeak;
+  } catch {
+    return undefined;
   }
 }
 
@@ -443,10 +490,12 @@ function printSize(f: SizeFigures): void {
       .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
       .join(", ");
   console.log(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phases(f.peakByPhase)})`);
+  printHeaps("  the provider at its peak (the heap probe's sample nearest it)", f.heapByPhase);
   console.log(
     `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; ` +
       `refresh ${f.carrier.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.carrier.refreshSeconds).toFixed(2)} s)`,
   );
+  printHeaps("  the no-op carrying the same outputs at its peak", f.carrier.heapByPhase);
   console.log(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
       `(as maps: ${kb(f.mapShapeBytes)})`,
@@ -458,14 +507,22 @@ function printSize(f: SizeFigures): void {
   console.log(`  gate: ${f.gateNotice.length > 300 ? `${f.gateNotice.slice(0, 300)}…` : f.gateNotice} (${f.gateNotice.length} characters)`);
 }
 
-function printSummary(results: readonly SizeFigures[], managed: number): void {
+function printHeaps(title: string, heaps: PhaseHeaps): void {
+  const entries = Object.entries(heaps);
+  if (entries.length === 0) return;
+  console.log(`${title}:`);
+  for (const [phase, heap] of entries) console.log(`    ${phase.padEnd(8)} ${describeHeap(heap)}`);
+}
+
+function printSummary(results: readonly SizeFigures[], managed: number, nodeOptions: string): void {
   if (results.length === 0) return;
   const small = results[0];
   const large = results[results.length - 1];
   if (small === undefined || large === undefined) return;
   const ratio = median(large.refreshSeconds) / median(small.refreshSeconds);
   const peak = Math.max(...results.map((r) => r.providerPeakBytes));
-  console.log(`\nroster managing ${managed} (+ ${managed} OrgMemberships); targets (issue 22, item 4):`);
+  const flags = nodeOptions === "" ? "" : `, the stacks' processes with the Node flags ${nodeOptions}`;
+  console.log(`\nroster managing ${managed} (+ ${managed} OrgMemberships)${flags}; targets (issue 22, item 4):`);
   console.log(
     `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
   );
