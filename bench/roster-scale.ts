@@ -16,130 +16,67 @@
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
-// Each provider's peak is also broken down (./heap-probe, preloaded into the stacks' processes): V8's
+// The report's text and verdicts are ./roster-report's. Each provider's peak is also broken down (./heap-probe, preloaded into the stacks' processes): V8's
 // young and old generations, buffers, the rest; `--node-options` passes Node flags to those processes
 // (e.g. a smaller young generation) to measure a setting against the default.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, type Deployment, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../emulator";
-import type { RequestLogEntry } from "../emulator/types";
 import { findRepoRoot } from "../examples/demo/example-project";
 import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
 import { OrgMembership, OrgRoster } from "../index";
-import { ENV_VARS, rosterLines } from "../provider";
+import { ENV_VARS } from "../provider";
 import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
-import { describeHeap, HEAP_DIR_VARIABLE, type HeapAtPeak } from "./heap-probe";
-
-const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--node-options=<flags>]
-  --sizes         members:invitations per run, comma-separated (default 1000:250,20000:5000)
-  --managed       people the roster manages, each an OrgMembership (default 50)
-  --repeat        refreshes timed per size (default 3; the median is printed)
-  --node-options  Node flags for the stacks' processes, the providers' too (added to NODE_OPTIONS),
-                  e.g. --node-options=--max-semi-space-size=16 (with "=": the value starts with a dash)`;
+import { HEAP_DIR_VARIABLE, type HeapAtPeak } from "./heap-probe";
+import {
+  listReads,
+  NEWCOMER,
+  parseRosterArgs,
+  problemsOf,
+  rosterOutputsOf,
+  sizeReport,
+  stateFigures,
+  summaryReport,
+  USAGE,
+  type Phase,
+  type PhaseHeaps,
+  type PhasePeaks,
+  type SizeFigures,
+} from "./roster-report";
 
 /** The compiled ./heap-probe, preloaded into the stacks' processes. */
 const HEAP_PROBE = join(__dirname, "heap-probe.js");
 
-const TARGET_PEAK_BYTES = 300 * 1000 * 1000;
-const TARGET_RATIO = 3;
-const NEWCOMER = "zed-newcomer@evil.example";
-const ROSTER_TYPE = "pulumi-nodejs:dynamic/cloudmanager:OrgRoster";
-
-type Phase = "up" | "refresh" | "preview";
-type PhasePeaks = Partial<Record<Phase, number>>;
-/** What each phase's peak consists of (the provider's sample nearest its peak). */
-type PhaseHeaps = Partial<Record<Phase, HeapAtPeak>>;
-
-interface SizeFigures {
-  members: number;
-  invitations: number;
-  /** GET requests of each list, by operation: pages of the members list, reads of the invitations. */
-  reads: Record<"up" | "refresh" | "preview", { memberPages: number; invitationReads: number; other: number }>;
-  refreshSeconds: number[];
-  providerPeakBytes: number;
-  /** The provider process's peak (VmHWM) by phase: up, the refreshes, the preview. */
-  peakByPhase: PhasePeaks;
-  heapByPhase: PhaseHeaps;
-  /** The no-op carrying the same outputs: its provider's peak by phase, its refresh times. */
-  carrier: { peakByPhase: PhasePeaks; heapByPhase: PhaseHeaps; refreshSeconds: number[] };
-  stateBytes: number;
-  rosterOutputBytes: number;
-  /** The same entries as the maps before the lines (keyed by username, the username not inside the entry). */
-  mapShapeBytes: number;
-  rosterEntries: number;
-  diffBytes: number;
-  diffLines: number;
-  /** Lines marked +, - or ~ (a change); the others are context. */
-  markedLines: number;
-  /** Lines of the preview that mention the newcomer (the one change). */
-  newcomerLines: number;
-  gateNotice: string;
-}
-
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        sizes: { type: "string" },
-        managed: { type: "string" },
-        repeat: { type: "string" },
-        "node-options": { type: "string" },
-        help: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help === true) {
+  const args = parseRosterArgs(process.argv.slice(2));
+  if (args.kind === "help") {
     console.log(USAGE);
     return 0;
   }
-  const sizes = (values.sizes ?? "1000:250,20000:5000").split(",").map((s) => s.split(":").map(Number));
-  const managed = Number(values.managed ?? 50);
-  const repeat = Number(values.repeat ?? 3);
-  if (
-    sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n) || n < 0) || (s[0] ?? 0) < managed) ||
-    !Number.isInteger(managed) ||
-    managed < 1 ||
-    !Number.isInteger(repeat) ||
-    repeat < 1
-  ) {
-    console.error(
-      `--sizes must be members:invitations pairs with at least --managed members; --managed and --repeat whole numbers.\n${USAGE}`,
-    );
+  if (args.kind === "bad") {
+    console.error(args.message);
     return 2;
   }
+  const { sizes, managed, repeat, nodeOptions } = args;
   const repoRoot = findRepoRoot();
   const binDir = await ensurePulumiCli(repoRoot);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
-  const nodeOptions = values["node-options"] ?? "";
   if (nodeOptions !== "") console.log(`the stacks' processes run with the Node flags ${nodeOptions}`);
   const results: SizeFigures[] = [];
   const problems: string[] = [];
-  for (const [members = 0, invitations = 0] of sizes) {
+  for (const [members, invitations] of sizes) {
     process.stderr.write(`roster bench: ${members} members, ${invitations} invitations…\n`);
     const figures = await runSize({ repoRoot, binDir, pulumiCommand, nodeOptions }, members, invitations, managed, repeat);
     results.push(figures);
-    printSize(figures);
-    for (const [op, r] of Object.entries(figures.reads)) {
-      if (r.memberPages !== Math.ceil((members + (op === "preview" ? 1 : 0)) / 500) || r.invitationReads !== 1) {
-        problems.push(
-          `${members} members, ${op}: ${r.memberPages} member pages and ${r.invitationReads} invitation reads (one paged read each expected)`,
-        );
-      }
-    }
-    const first = /\): ([^ ;]+)/.exec(figures.gateNotice)?.[1];
-    if (first !== NEWCOMER) problems.push(`${members} members: the gate named ${first ?? "nobody"} first, not the newcomer ${NEWCOMER}`);
+    for (const line of sizeReport(figures)) console.log(line);
+    problems.push(...problemsOf(figures));
   }
-  printSummary(results, managed, nodeOptions);
+  for (const line of summaryReport(results, managed, nodeOptions)) console.log(line);
   for (const p of problems) console.log(`PROBLEM: ${p}`);
   return problems.length > 0 ? 1 : 0;
 }
@@ -172,7 +109,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     sampler.start();
     let mark = lastSeq(emulator);
     await stack.up();
-    const upReads = listReads(emulator, mark, org);
+    const upReads = listReads(emulator.state.requests(), mark, org);
     sampler.restart("up");
 
     const refreshSeconds: number[] = [];
@@ -180,7 +117,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     for (let i = 0; i < repeat; i++) {
       mark = lastSeq(emulator);
       refreshSeconds.push(await timedRefresh(stack));
-      refreshReads = listReads(emulator, mark, org);
+      refreshReads = listReads(emulator.state.requests(), mark, org);
     }
     sampler.restart("refresh");
     // Exported once: the preview below writes no state, so the carrier takes the same outputs.
@@ -192,7 +129,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     emulator.state.addOrgUser(org, { username: NEWCOMER, roles: ["ORG_MEMBER"] });
     mark = lastSeq(emulator);
     const preview = await stack.preview({ diff: true, refresh: true });
-    const previewReads = listReads(emulator, mark, org);
+    const previewReads = listReads(emulator.state.requests(), mark, org);
     sampler.restart("preview");
     sampler.stop();
     const carrier = await runCarrier(env, rosterOutputs, join(temp, "carrier"), managed, repeat);
@@ -343,56 +280,6 @@ function lastSeq(emulator: RunningEmulator): number {
   return emulator.state.requests().reduce((max, entry) => Math.max(max, entry.seq), 0);
 }
 
-/** GETs of the organization's members (pages) and pending invitations since `seq`; other API requests. */
-function listReads(emulator: RunningEmulator, seq: number, org: string): { memberPages: number; invitationReads: number; other: number } {
-  const log: RequestLogEntry[] = emulator.state.requests().filter((e) => e.seq > seq && e.path.startsWith("/api/") && e.status !== 401);
-  const isList = (e: RequestLogEntry, what: string) => e.method === "GET" && e.path.endsWith(`/orgs/${org}/${what}`);
-  const memberPages = log.filter((e) => isList(e, "users")).length;
-  const invitationReads = log.filter((e) => isList(e, "invites")).length;
-  return { memberPages, invitationReads, other: log.length - memberPages - invitationReads };
-}
-
-/** The roster's outputs in an exported state, without its stored provider. */
-function rosterOutputsOf(exported: Deployment): Record<string, unknown> {
-  const deployment = exported.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] };
-  const { __provider: _provider, ...outputs } = (deployment.resources ?? []).find((r) => r.type === ROSTER_TYPE)?.outputs ?? {};
-  return outputs;
-}
-
-function stateFigures(
-  exported: Deployment,
-  outputs: Record<string, unknown>,
-): Pick<SizeFigures, "stateBytes" | "rosterOutputBytes" | "mapShapeBytes" | "rosterEntries"> {
-  // JSON Lines: one entry per line, its username inside.
-  const text = (key: string) => (typeof outputs[key] === "string" ? outputs[key] : "");
-  const lines = { unmanagedInvitations: text("unmanagedInvitations"), unmanagedMembers: text("unmanagedMembers") };
-  const entries = {
-    unmanagedInvitations: rosterLines<{ username: string; invitationId: string }>(lines.unmanagedInvitations),
-    unmanagedMembers: rosterLines<{ username: string; userId: string }>(lines.unmanagedMembers),
-  };
-  // What was stored before the lines for the same entries: maps keyed by username (a second entry of the same name by
-  // `username#id`), the username not inside the entry.
-  const asMap = (list: readonly Record<string, unknown>[], idField: string) => {
-    const map: Record<string, unknown> = {};
-    for (const { username, ...rest } of list) {
-      const name = String(username);
-      map[Object.hasOwn(map, name) ? `${name}#${String(rest[idField])}` : name] = rest;
-    }
-    return map;
-  };
-  const maps = {
-    unmanagedInvitations: asMap(entries.unmanagedInvitations, "invitationId"),
-    unmanagedMembers: asMap(entries.unmanagedMembers, "userId"),
-  };
-  return {
-    stateBytes: Buffer.byteLength(JSON.stringify(exported)),
-    // As the state holds them: each string JSON-encoded (its quotes escaped).
-    rosterOutputBytes: Buffer.byteLength(JSON.stringify(lines)),
-    mapShapeBytes: Buffer.byteLength(JSON.stringify(maps)),
-    rosterEntries: entries.unmanagedInvitations.length + entries.unmanagedMembers.length,
-  };
-}
-
 /**
  * The dynamic provider processes this bench started (descendants of this process whose command line
  * names the dynamic-provider host): their high-water mark of resident memory (VmHWM), read every
@@ -471,71 +358,6 @@ function descendsFrom(pid: number, ancestor: number): boolean {
     if (current === ancestor) return true;
   }
   return false;
-}
-
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} KB`;
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-function printSize(f: SizeFigures): void {
-  console.log(`\n${f.members.toLocaleString("en-US")} members, ${f.invitations.toLocaleString("en-US")} pending invitations`);
-  for (const [op, r] of Object.entries(f.reads)) {
-    console.log(`  ${op.padEnd(8)} member pages ${r.memberPages}, invitation reads ${r.invitationReads}, other API requests ${r.other}`);
-  }
-  console.log(
-    `  refresh: ${f.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.refreshSeconds).toFixed(2)} s)`,
-  );
-  const phases = (p: PhasePeaks) =>
-    Object.entries(p)
-      .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
-      .join(", ");
-  console.log(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phases(f.peakByPhase)})`);
-  printHeaps("  the provider at its peak (the heap probe's sample nearest it)", f.heapByPhase);
-  console.log(
-    `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; ` +
-      `refresh ${f.carrier.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.carrier.refreshSeconds).toFixed(2)} s)`,
-  );
-  printHeaps("  the no-op carrying the same outputs at its peak", f.carrier.heapByPhase);
-  console.log(
-    `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
-      `(as maps: ${kb(f.mapShapeBytes)})`,
-  );
-  console.log(
-    `  one newcomer, preview --diff --refresh: ${kb(f.diffBytes)}, ${f.diffLines} lines, ${f.markedLines} marked +/-/~ (the rest unchanged context), ` +
-      `${f.newcomerLines} naming the newcomer`,
-  );
-  console.log(`  gate: ${f.gateNotice.length > 300 ? `${f.gateNotice.slice(0, 300)}…` : f.gateNotice} (${f.gateNotice.length} characters)`);
-}
-
-function printHeaps(title: string, heaps: PhaseHeaps): void {
-  const entries = Object.entries(heaps);
-  if (entries.length === 0) return;
-  console.log(`${title}:`);
-  for (const [phase, heap] of entries) console.log(`    ${phase.padEnd(8)} ${describeHeap(heap)}`);
-}
-
-function printSummary(results: readonly SizeFigures[], managed: number, nodeOptions: string): void {
-  if (results.length === 0) return;
-  const small = results[0];
-  const large = results[results.length - 1];
-  if (small === undefined || large === undefined) return;
-  const ratio = median(large.refreshSeconds) / median(small.refreshSeconds);
-  const peak = Math.max(...results.map((r) => r.providerPeakBytes));
-  const flags = nodeOptions === "" ? "" : `, the stacks' processes with the Node flags ${nodeOptions}`;
-  console.log(`\nroster managing ${managed} (+ ${managed} OrgMemberships)${flags}; targets (issue 22, item 4):`);
-  console.log(
-    `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
-  );
-  const carried = median(large.carrier.refreshSeconds) / median(small.carrier.refreshSeconds);
-  console.log(`    the no-op carrying the same outputs: ${carried.toFixed(2)}× (the host's and the engine's own growth)`);
-  console.log(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
-  for (const r of results) {
-    const byPhase = Object.entries(r.peakByPhase).map(([phase, bytes]) => {
-      const carried = r.carrier.peakByPhase[phase as keyof PhasePeaks] ?? 0;
-      return `${phase} ${mb(bytes)} vs ${mb(carried)} (ours ${mb(bytes - carried)})`;
-    });
-    console.log(`    ${r.members.toLocaleString("en-US")} members, real vs the no-op carrying the same outputs: ${byPhase.join("; ")}`);
-  }
 }
 
 main().then(
