@@ -16,9 +16,10 @@
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
-// The report's text and verdicts are ./roster-report's. Each provider's peak is also broken down (./heap-probe, preloaded into the stacks' processes): V8's
-// young and old generations, buffers, the rest; `--node-options` passes Node flags to those processes
-// (e.g. a smaller young generation) to measure a setting against the default.
+// The report's text and verdicts are ./roster-report's. Each provider's peak is also broken down
+// (./heap-probe, preloaded into the stacks' processes): V8's young and old generations, buffers, the
+// rest; `--node-options` passes Node flags to those processes (e.g. a smaller young generation) to
+// measure a setting against the default.
 
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
