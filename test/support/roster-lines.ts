@@ -21,7 +21,7 @@ export function byName<T extends object = Record<string, unknown>>(output: unkno
   return out;
 }
 
-/** A roster output string holding `entries` (each with its name field), as the provider writes it for a state. */
+/** A roster output string holding `entries` (each with its name field), as the provider writes it for a state: every line ends in "\n". */
 export function linesOf(entries: readonly object[]): string {
-  return entries.map((e) => JSON.stringify(e)).join("\n");
+  return entries.map((e) => `${JSON.stringify(e)}\n`).join("");
 }
