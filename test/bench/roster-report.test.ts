@@ -142,7 +142,7 @@ describe("the state figures", () => {
       line({ username: "amy@example.com", invitationId: "i2", roles: ["ORG_MEMBER"] }),
     unmanagedMembers: line({ username: "bob@example.com", userId: "u1", roles: ["ORG_MEMBER"] }),
   };
-  const exported = {
+  const exported: Deployment = {
     version: 3,
     deployment: {
       resources: [
@@ -150,7 +150,7 @@ describe("the state figures", () => {
         { type: ROSTER_TYPE, outputs: { __provider: "exports.handler = …", orgId: ORG, ...outputs } },
       ],
     },
-  } as Deployment;
+  };
 
   it("take the roster's outputs without its stored provider", () => {
     expect(rosterOutputsOf(exported)).toEqual({ orgId: ORG, ...outputs });
