@@ -46,13 +46,30 @@ export function heapBreakdown(memory: { rss: number; external: number }, spaces:
 
 const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 
+/** What is neither V8's heap nor buffers. Committed heap pages are not all resident, so it can come out below zero: taken as 0. */
+function restBytes(h: HeapAtPeak): number {
+  return Math.max(0, h.rssBytes - h.youngBytes - h.oldBytes - h.otherHeapBytes - h.externalBytes);
+}
+
 /** E.g. `374 MB: young generation 134 MB, old generation 78 MB, …, the rest (Node, code, native) 103 MB`. */
 export function describeHeap(h: HeapAtPeak): string {
-  // Committed heap pages are not all resident, so the rest can come out below zero: shown as 0.
-  const rest = Math.max(0, h.rssBytes - h.youngBytes - h.oldBytes - h.otherHeapBytes - h.externalBytes);
+  const rest = restBytes(h);
   return (
     `${mb(h.rssBytes)}: young generation ${mb(h.youngBytes)}, old generation ${mb(h.oldBytes)}, ` +
     `other heap spaces ${mb(h.otherHeapBytes)}, buffers ${mb(h.externalBytes)}, the rest (Node, code, native) ${mb(rest)}`
+  );
+}
+
+/** What `real` has more (or less) than `other`, part by part: `young generation +15 MB, …, the rest +19 MB`. */
+export function describeHeapDifference(real: HeapAtPeak, other: HeapAtPeak): string {
+  const signed = (bytes: number) => {
+    const rounded = Math.round(bytes / 1e6);
+    return `${rounded < 0 ? "-" : "+"}${Math.abs(rounded)} MB`;
+  };
+  return (
+    `young generation ${signed(real.youngBytes - other.youngBytes)}, old generation ${signed(real.oldBytes - other.oldBytes)}, ` +
+    `other heap spaces ${signed(real.otherHeapBytes - other.otherHeapBytes)}, buffers ${signed(real.externalBytes - other.externalBytes)}, ` +
+    `the rest ${signed(restBytes(real) - restBytes(other))}`
   );
 }
 

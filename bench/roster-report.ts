@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import type { Deployment } from "@pulumi/pulumi/automation";
 import type { RequestLogEntry } from "../emulator/types";
 import { rosterLines } from "../provider";
-import { describeHeap, type HeapAtPeak } from "./heap-probe";
+import { describeHeap, describeHeapDifference, type HeapAtPeak } from "./heap-probe";
 
 export const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--node-options=<flags>]
   --sizes         members:invitations per run, comma-separated (default 1000:250,20000:5000)
@@ -225,6 +225,12 @@ export function summaryReport(results: readonly SizeFigures[], managed: number, 
       return `${phase} ${mb(bytes)} vs ${mb(carried)} (ours ${mb(bytes - carried)})`;
     });
     out.push(`    ${r.members.toLocaleString("en-US")} members, real vs the no-op carrying the same outputs: ${byPhase.join("; ")}`);
+    for (const phase of Object.keys(r.heapByPhase) as Phase[]) {
+      const real = r.heapByPhase[phase];
+      const carried = r.carrier.heapByPhase[phase];
+      if (real !== undefined && carried !== undefined)
+        out.push(`      ours at the ${phase} peak, by part: ${describeHeapDifference(real, carried)}`);
+    }
   }
   return out;
 }

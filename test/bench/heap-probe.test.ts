@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeHeap, HEAP_DIR_VARIABLE, heapBreakdown, type HeapAtPeak } from "../../bench/heap-probe";
+import { describeHeap, describeHeapDifference, HEAP_DIR_VARIABLE, heapBreakdown, type HeapAtPeak } from "../../bench/heap-probe";
 import { runSeparated } from "../support/run-command";
 
 const ROOT = resolve(__dirname, "../..");
@@ -40,6 +40,18 @@ describe("the heap probe's figures", () => {
     );
     // Committed heap pages need not all be resident: the rest never shows below zero.
     expect(describeHeap({ ...heap, rssBytes: 200e6 })).toMatch(/the rest \(Node, code, native\) 0 MB$/);
+  });
+
+  it("says part by part what one process has more or less than another", () => {
+    const real: HeapAtPeak = { rssBytes: 315e6, youngBytes: 173e6, oldBytes: 94e6, otherHeapBytes: 8e6, externalBytes: 20e6 };
+    const carrier: HeapAtPeak = { rssBytes: 229e6, youngBytes: 158e6, oldBytes: 81e6, otherHeapBytes: 6e6, externalBytes: 25e6 };
+    // The carrier's rest is below zero (committed heap not all resident): counted as 0, so the real one's 20 MB is all more.
+    expect(describeHeapDifference(real, carrier)).toBe(
+      "young generation +15 MB, old generation +13 MB, other heap spaces +2 MB, buffers -5 MB, the rest +20 MB",
+    );
+    expect(describeHeapDifference(carrier, carrier)).toBe(
+      "young generation +0 MB, old generation +0 MB, other heap spaces +0 MB, buffers +0 MB, the rest +0 MB",
+    );
   });
 });
 

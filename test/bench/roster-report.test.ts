@@ -195,6 +195,21 @@ describe("the text", () => {
     expect(summaryReport([], 50, "")).toEqual([]);
   });
 
+  it("puts the real provider's peak beside the carrier's part by part, where the probe wrote both", () => {
+    const real = { rssBytes: 363e6, youngBytes: 139e6, oldBytes: 75e6, otherHeapBytes: 8e6, externalBytes: 39e6 };
+    const carried = { rssBytes: 286e6, youngBytes: 134e6, oldBytes: 51e6, otherHeapBytes: 6e6, externalBytes: 29e6 };
+    const f = figures({
+      heapByPhase: { up: real, preview: real },
+      carrier: { ...figures().carrier, heapByPhase: { preview: carried } },
+    });
+    const text = summaryReport([f], 50, "");
+    expect(text).toContain(
+      "      ours at the preview peak, by part: young generation +5 MB, old generation +24 MB, other heap spaces +2 MB, buffers +10 MB, the rest +36 MB",
+    );
+    // No carrier figure for `up`: nothing to put beside it.
+    expect(text.some((l) => l.includes("ours at the up peak"))).toBe(false);
+  });
+
   it("of a size names what each peak is made of when the probe wrote it, and cuts the gate's message at 300 characters", () => {
     const heap = { rssBytes: 374e6, youngBytes: 134e6, oldBytes: 58e6, otherHeapBytes: 7e6, externalBytes: 47e6 };
     const text = sizeReport(figures({ heapByPhase: { preview: heap }, gateNotice: `${GATE}; ${"x".repeat(400)}` }));
