@@ -6,11 +6,13 @@
 // <dir>/<pid>.json. The kernel's VmHWM, read by the bench, is the exact peak; this is the sample
 // nearest to it, which says what it consists of (a profile, not a second measure of the peak).
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getHeapSpaceStatistics } from "node:v8";
 
 export const HEAP_DIR_VARIABLE = "ROSTER_BENCH_HEAP_DIR";
+/** This module as built, for `--require`. */
+export const HEAP_PROBE_MODULE = __filename;
 
 /** A process's resident memory by where it is, at the sample with the highest resident size. */
 export interface HeapAtPeak {
@@ -51,13 +53,18 @@ function restBytes(h: HeapAtPeak): number {
   return Math.max(0, h.rssBytes - h.youngBytes - h.oldBytes - h.otherHeapBytes - h.externalBytes);
 }
 
+/** The parts a peak is told in, by name, in order. */
+const PARTS: readonly [name: string, bytesOf: (h: HeapAtPeak) => number][] = [
+  ["young generation", (h) => h.youngBytes],
+  ["old generation", (h) => h.oldBytes],
+  ["other heap spaces", (h) => h.otherHeapBytes],
+  ["buffers", (h) => h.externalBytes],
+];
+
 /** E.g. `374 MB: young generation 134 MB, old generation 78 MB, …, the rest (Node, code, native) 103 MB`. */
 export function describeHeap(h: HeapAtPeak): string {
-  const rest = restBytes(h);
-  return (
-    `${mb(h.rssBytes)}: young generation ${mb(h.youngBytes)}, old generation ${mb(h.oldBytes)}, ` +
-    `other heap spaces ${mb(h.otherHeapBytes)}, buffers ${mb(h.externalBytes)}, the rest (Node, code, native) ${mb(rest)}`
-  );
+  const parts = PARTS.map(([name, bytesOf]) => `${name} ${mb(bytesOf(h))}`);
+  return `${mb(h.rssBytes)}: ${parts.join(", ")}, the rest (Node, code, native) ${mb(restBytes(h))}`;
 }
 
 /** What `real` has more (or less) than `other`, part by part: `young generation +15 MB, …, the rest +19 MB`. */
@@ -66,17 +73,28 @@ export function describeHeapDifference(real: HeapAtPeak, other: HeapAtPeak): str
     const rounded = Math.round(bytes / 1e6);
     return `${rounded < 0 ? "-" : "+"}${Math.abs(rounded)} MB`;
   };
-  return (
-    `young generation ${signed(real.youngBytes - other.youngBytes)}, old generation ${signed(real.oldBytes - other.oldBytes)}, ` +
-    `other heap spaces ${signed(real.otherHeapBytes - other.otherHeapBytes)}, buffers ${signed(real.externalBytes - other.externalBytes)}, ` +
-    `the rest ${signed(restBytes(real) - restBytes(other))}`
-  );
+  const parts = PARTS.map(([name, bytesOf]) => `${name} ${signed(bytesOf(real) - bytesOf(other))}`);
+  return `${parts.join(", ")}, the rest ${signed(restBytes(real) - restBytes(other))}`;
 }
 
-/** Samples this process every `intervalMs` and keeps the breakdown of its largest sample in `<dir>/<pid>.json`. */
+/** Where the probe of process `pid` keeps its breakdown. */
+export function heapProbeFile(dir: string, pid: number): string {
+  return join(dir, `${pid}.json`);
+}
+
+/** The breakdown the probe of process `pid` wrote, or undefined when it wrote none or it cannot be read. */
+export function readHeapProbe(dir: string, pid: number): HeapAtPeak | undefined {
+  try {
+    return JSON.parse(readFileSync(heapProbeFile(dir, pid), "utf8")) as HeapAtPeak;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples this process every `intervalMs` and keeps the breakdown of its largest sample in `heapProbeFile(dir, pid)`. */
 export function startHeapProbe(dir: string, intervalMs = 10): NodeJS.Timeout {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${process.pid}.json`);
+  const file = heapProbeFile(dir, process.pid);
   let highest = 0;
   const timer = setInterval(() => {
     const rss = process.memoryUsage.rss();

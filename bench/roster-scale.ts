@@ -33,7 +33,7 @@ import { OrgMembership, OrgRoster } from "../index";
 import { ENV_VARS } from "../provider";
 import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
-import { HEAP_DIR_VARIABLE, type HeapAtPeak } from "./heap-probe";
+import { HEAP_DIR_VARIABLE, HEAP_PROBE_MODULE, readHeapProbe } from "./heap-probe";
 import {
   listReads,
   NEWCOMER,
@@ -49,9 +49,6 @@ import {
   type PhasePeaks,
   type SizeFigures,
 } from "./roster-report";
-
-/** The compiled ./heap-probe, preloaded into the stacks' processes. */
-const HEAP_PROBE = join(__dirname, "heap-probe.js");
 
 async function main(): Promise<number> {
   const args = parseRosterArgs(process.argv.slice(2));
@@ -180,7 +177,9 @@ function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: str
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         // The heap probe in every process of the stack (it acts in the dynamic provider only), then --node-options.
-        NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE)}`, env.nodeOptions].filter(Boolean).join(" "),
+        NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE_MODULE)}`, env.nodeOptions]
+          .filter(Boolean)
+          .join(" "),
         [HEAP_DIR_VARIABLE]: join(temp, "heap"),
         ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
       },
@@ -307,7 +306,7 @@ class PeakSampler {
   restart(phase: Phase): void {
     this.sample();
     this.peakByPhase[phase] = this.peakBytes;
-    const heap = this.peakPid === undefined ? undefined : readHeapProbe(join(this.heapDir, `${this.peakPid}.json`));
+    const heap = this.peakPid === undefined ? undefined : readHeapProbe(this.heapDir, this.peakPid);
     if (heap !== undefined) this.heapByPhase[phase] = heap;
     this.peakBytes = 0;
     this.peakPid = undefined;
@@ -338,15 +337,6 @@ class PeakSampler {
         // The process ended between the listing and the read.
       }
     }
-  }
-}
-
-/** A heap probe's file (./heap-probe), or undefined when the process wrote none or it cannot be read. */
-function readHeapProbe(file: string): HeapAtPeak | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as HeapAtPeak;
-  } catch {
-    return undefined;
   }
 }
 

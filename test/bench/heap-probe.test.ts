@@ -6,7 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeHeap, describeHeapDifference, HEAP_DIR_VARIABLE, heapBreakdown, type HeapAtPeak } from "../../bench/heap-probe";
+import {
+  describeHeap,
+  describeHeapDifference,
+  HEAP_DIR_VARIABLE,
+  heapBreakdown,
+  heapProbeFile,
+  type HeapAtPeak,
+} from "../../bench/heap-probe";
 import { runSeparated } from "../support/run-command";
 
 const ROOT = resolve(__dirname, "../..");
@@ -67,7 +74,7 @@ describe("the built probe, preloaded into a fresh process", () => {
   it("writes the breakdown of its largest sample in a dynamic-provider process", async () => {
     const result = await run(["dynamic-provider"]);
     expect(result.code, result.stderr).toBe(0);
-    const file = join(dir, `${result.stdout.trim()}.json`);
+    const file = heapProbeFile(dir, Number(result.stdout.trim()));
     const heap = JSON.parse(readFileSync(file, "utf8")) as HeapAtPeak;
     expect(heap.rssBytes).toBeGreaterThan(40e6);
     // The 40 MB of arrays are in V8's heap, young or old.
@@ -78,6 +85,6 @@ describe("the built probe, preloaded into a fresh process", () => {
     const result = await run([]);
     expect(result.code, result.stderr).toBe(0);
     expect(Number(result.stdout.trim())).toBeGreaterThan(0);
-    expect(existsSync(join(dir, `${result.stdout.trim()}.json`))).toBe(false);
+    expect(existsSync(heapProbeFile(dir, Number(result.stdout.trim())))).toBe(false);
   });
 });
