@@ -93,7 +93,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
   mkdirSync(join(env.repoRoot, ".e2e-work"), { recursive: true });
   // Inside the repository: the provider process resolves pulumi-cloudmanager/provider/runtime from it.
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-bench-"));
-  const sampler = new PeakSampler(join(temp, "heap"));
+  const sampler = new PeakSampler(heapDirIn(temp));
   try {
     const org = emulator.org.id;
     seed(emulator, members, invitations);
@@ -180,7 +180,7 @@ function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: str
         NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE_MODULE)}`, env.nodeOptions]
           .filter(Boolean)
           .join(" "),
-        [HEAP_DIR_VARIABLE]: join(temp, "heap"),
+        [HEAP_DIR_VARIABLE]: heapDirIn(temp),
         ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
       },
     },
@@ -203,7 +203,7 @@ async function runCarrier(
   const file = join(temp, "roster-outputs.json");
   writeFileSync(file, JSON.stringify(outputs));
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-carrier-"));
-  const sampler = new PeakSampler(join(temp, "heap"));
+  const sampler = new PeakSampler(heapDirIn(temp));
   try {
     const stack = await benchStack(env, "carrier", carrierProgram(file, managed), workDir, temp);
     sampler.start();
@@ -230,6 +230,11 @@ async function timedRefresh(stack: Stack): Promise<number> {
   const started = performance.now();
   await stack.refresh();
   return (performance.now() - started) / 1000;
+}
+
+/** Where the heap probes of a stack whose files are under `temp` write (the stack's env and its sampler agree). */
+function heapDirIn(temp: string): string {
+  return join(temp, "heap");
 }
 
 function mkdirAndReturn(dir: string): string {
