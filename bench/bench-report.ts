@@ -1,6 +1,7 @@
 // Turns the runs into the printed table: medians per client and concurrency, each figure of the other
 // clients also as the median of its per-repetition ratio to our client, and a verdict on the target.
 import { cpus, loadavg } from "node:os";
+import { median } from "./median";
 import { benchConfigurations, configurationLabel, type HttpBenchResult, type RunSample } from "./run-http-bench";
 import { describeMix, type Arrival } from "./workload";
 
@@ -37,13 +38,6 @@ export interface SummaryRow {
 export interface Verdict {
   met: boolean;
   text: string;
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 type Metric = (sample: RunSample) => number;

@@ -5,7 +5,8 @@
 // emulator, so the tests run it on made-up samples.
 
 import { CPU_ROLES, type CpuRole } from "./cpu-by-process";
-import { fixed, formatTable, formatTargets, median, PHASES, seconds, verdictOf, type Phase, type TargetRow } from "./e2e-report";
+import { median } from "./median";
+import { fixed, formatTable, formatTargets, PHASES, seconds, verdictOf, type Phase, type TargetRow } from "./e2e-report";
 
 /**
  * The CLI's programs: "real" (N OrgInvitation in a JavaScript program), "plugin" (N

@@ -26,6 +26,7 @@ import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
 import { formatSummary, readProfile, summarizeProfile } from "./cpuprofile-summary";
 import { shapedNoopProgram } from "./e2e-programs";
 import { PHASES, type Phase } from "./e2e-report";
+import { median } from "./median";
 import { runPhase, timed, withFixture, type BenchEnvironment } from "./e2e-run";
 
 const USAGE = `Usage: node dist/bench/e2e-profile.js [options]   (npm run build first)
@@ -80,11 +81,6 @@ function sumOfLines(file: string): number {
   } catch {
     return Number.NaN;
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN);
 }
 
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : "n/a");

@@ -3,6 +3,7 @@
 // table, and the printed report. Pure: no engine and no emulator, so the tests run it on made-up samples.
 
 import type { RequestLogEntry } from "../emulator/types";
+import { median } from "./median";
 
 export const PHASES = ["up", "preview", "refresh", "destroy"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -229,13 +230,6 @@ export function mergeStoredProvider(a: StoredProviderFigures, b: StoredProviderF
 
 // ---------------------------------------------------------------------------------------------
 // Arithmetic
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /**
  * The least time an `up` can take under a fixed-window limit: the engine floor plus the windows the

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import type { Deployment } from "@pulumi/pulumi/automation";
 import type { RequestLogEntry } from "../emulator/types";
 import { rosterLines } from "../provider";
+import { median } from "./median";
 import { describeHeap, describeHeapDifference, type HeapAtPeak } from "./heap-probe";
 
 export const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--node-options=<flags>]
@@ -164,7 +165,6 @@ export function stateFigures(
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} KB`;
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** One size's figures as printed: requests, refresh times, peaks and what they are made of, state, diff, gate. */
 export function sizeReport(f: SizeFigures): string[] {
