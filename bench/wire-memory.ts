@@ -1,0 +1,178 @@
+// `npm run bench:wire`: the memory that @pulumi/pulumi's wire layer alone takes for the rosters'
+// outputs (issue 22, item 4), with no code of our provider running. Both front doors hand their
+// outputs to it: the dynamic-provider host and the plugin's server turn them into a protobuf Struct
+// and encode the gRPC message with google-protobuf, and decode what the engine sends back (the olds
+// of every read, diff and update). Each case runs in a fresh Node process (the kernel's high-water
+// mark of resident memory, VmHWM, is per process): the lines of M members and I pending
+// invitations, as the roster writes them (../provider/access/roster-outputs), put in a
+// ReadResponse and encoded, then decoded back to JavaScript, once or three times (a preview's read,
+// diff and check each carry them). Printed: the lines' and the message's size, the process's VmHWM
+// before and after, and the rise. A report, not a test: exit 0 whatever the figures; 2 on a bad flag.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
+import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
+import { jsonLines, stamp, type FoundEntry } from "../provider/access/roster-outputs";
+import type { UnmanagedInvitation, UnmanagedMember } from "../provider/resources/org-roster/model";
+
+export const WIRE_USAGE = `Usage: npm run bench:wire -- [--sizes 1000:250,20000:5000]
+  --sizes  members:invitations per run, comma-separated (default 1000:250,20000:5000)`;
+
+/** What one fresh process does with the lines: encode the message, or encode and decode it, `times` times. */
+export interface WireCase {
+  label: string;
+  decode: boolean;
+  times: number;
+}
+
+export const WIRE_CASES: readonly WireCase[] = [
+  { label: "encode once", decode: false, times: 1 },
+  { label: "encode and decode once", decode: true, times: 1 },
+  { label: "encode and decode three times", decode: true, times: 3 },
+];
+
+/** What a child process reports. */
+export interface WireFigures {
+  linesBytes: number;
+  messageBytes: number;
+  hwmBeforeBytes: number;
+  hwmAfterBytes: number;
+}
+
+export type WireArgs = { kind: "run"; sizes: [number, number][] } | { kind: "help" } | { kind: "bad"; message: string };
+
+export function parseWireArgs(argv: readonly string[]): WireArgs {
+  let values: { sizes?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { sizes: { type: "string" }, help: { type: "boolean" } }, strict: true }));
+  } catch (e) {
+    return { kind: "bad", message: `${e instanceof Error ? e.message : String(e)}\n${WIRE_USAGE}` };
+  }
+  if (values.help === true) return { kind: "help" };
+  const sizes = (values.sizes ?? "1000:250,20000:5000").split(",").map((s) => s.split(":").map((n) => (/^\d+$/.test(n) ? Number(n) : NaN)));
+  if (sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n)))) {
+    return { kind: "bad", message: `--sizes takes members:invitations pairs of whole numbers, e.g. 20000:5000\n${WIRE_USAGE}` };
+  }
+  return { kind: "run", sizes: sizes as [number, number][] };
+}
+
+/** The two outputs of a roster that found `members` members and `invitations` invitations nobody declared. */
+export function rosterOutputLines(members: number, invitations: number): { unmanagedMembers: string; unmanagedInvitations: string } {
+  const now = new Date(Date.UTC(2026, 11, 8)).toISOString();
+  const id = (prefix: string, i: number) => `${prefix}${i.toString(16).padStart(24 - prefix.length, "0")}`;
+  const member = (i: number): FoundEntry<Omit<UnmanagedMember, "username" | "firstSeen">> => ({
+    key: `user${String(i).padStart(5, "0")}@example.com`,
+    id: id("6b17", i),
+    value: { roles: ["ORG_MEMBER"], userId: id("6b17", i) },
+  });
+  const invitation = (i: number): FoundEntry<Omit<UnmanagedInvitation, "username" | "firstSeen">> => ({
+    key: `invitee${String(i).padStart(5, "0")}@example.com`,
+    id: id("6c17", i),
+    value: { roles: ["ORG_MEMBER"], invitationId: id("6c17", i), inviterUsername: "admin@example.com", createdAt: now },
+  });
+  const none = new Map<string, string>();
+  return {
+    unmanagedMembers: jsonLines(
+      stamp(
+        Array.from({ length: members }, (_, i) => member(i)),
+        none,
+        now,
+      ),
+      "username",
+    ),
+    unmanagedInvitations: jsonLines(
+      stamp(
+        Array.from({ length: invitations }, (_, i) => invitation(i)),
+        none,
+        now,
+      ),
+      "username",
+    ),
+  };
+}
+
+/** The report's lines for one size. */
+export function wireReport(
+  members: number,
+  invitations: number,
+  results: readonly { wireCase: WireCase; figures: WireFigures }[],
+): string[] {
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const first = results[0]?.figures;
+  const out = [`${members.toLocaleString("en-US")} members, ${invitations.toLocaleString("en-US")} pending invitations`];
+  if (first !== undefined)
+    out.push(`  the roster's lines ${mb(first.linesBytes)} MB; the ReadResponse carrying them ${mb(first.messageBytes)} MB`);
+  for (const { wireCase, figures } of results) {
+    out.push(
+      `  ${wireCase.label.padEnd(30)} peak ${mb(figures.hwmAfterBytes).padStart(6)} MB (process before: ${mb(figures.hwmBeforeBytes)} MB; rise ${mb(figures.hwmAfterBytes - figures.hwmBeforeBytes)} MB)`,
+    );
+  }
+  return out;
+}
+
+function vmHwmBytes(): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) * 1024;
+}
+
+/** In the child: one case, its figures as one JSON line on stdout. */
+function runCase(members: number, invitations: number, wireCase: WireCase): WireFigures {
+  // The copies @pulumi/pulumi's own servers use (as ../provider/plugin/provider-config loads them).
+  const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+  const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
+  const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
+  const lines = rosterOutputLines(members, invitations);
+  const outputs = { orgId: "6b173fb877cbe05f3a336e77", managed: [], ignore: [], prune: false, ...lines };
+  const hwmBeforeBytes = vmHwmBytes();
+  let messageBytes = 0;
+  for (let i = 0; i < wireCase.times; i++) {
+    const response = new provproto.ReadResponse();
+    response.setId("6b173fb877cbe05f3a336e77/roster");
+    response.setProperties(structproto.Struct.fromJavaScript(outputs));
+    const bytes = response.serializeBinary();
+    messageBytes = bytes.length;
+    if (wireCase.decode) provproto.ReadResponse.deserializeBinary(bytes).getProperties()?.toJavaScript();
+  }
+  return {
+    linesBytes: Buffer.byteLength(lines.unmanagedMembers) + Buffer.byteLength(lines.unmanagedInvitations),
+    messageBytes,
+    hwmBeforeBytes,
+    hwmAfterBytes: vmHwmBytes(),
+  };
+}
+
+function main(argv: readonly string[]): number {
+  if (argv[0] === "--child") {
+    const [members, invitations, index] = argv.slice(1).map(Number);
+    const wireCase = WIRE_CASES[index ?? -1];
+    if (members === undefined || invitations === undefined || wireCase === undefined) return 2;
+    process.stdout.write(`${JSON.stringify(runCase(members, invitations, wireCase))}\n`);
+    return 0;
+  }
+  const args = parseWireArgs(argv);
+  if (args.kind === "help") {
+    console.log(WIRE_USAGE);
+    return 0;
+  }
+  if (args.kind === "bad") {
+    console.error(args.message);
+    return 2;
+  }
+  console.log(`@pulumi/pulumi's wire layer alone (google-protobuf), a fresh Node ${process.version} process per case, no provider code`);
+  for (const [members, invitations] of args.sizes) {
+    const results = WIRE_CASES.map((wireCase, index) => {
+      const child = spawnSync(process.execPath, [__filename, "--child", String(members), String(invitations), String(index)], {
+        encoding: "utf8",
+      });
+      if (child.status !== 0) throw new Error(`the ${wireCase.label} case ended with ${child.status}: ${child.stderr}`);
+      return { wireCase, figures: JSON.parse(child.stdout) as WireFigures };
+    });
+    for (const line of wireReport(members, invitations, results)) console.log(line);
+  }
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
