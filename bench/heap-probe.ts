@@ -1,6 +1,7 @@
 // What the dynamic provider's peak memory is made of, for `npm run bench:roster`. The bench loads this
 // module into the processes of its stacks (NODE_OPTIONS=--require) with HEAP_DIR_VARIABLE set; it does
-// something only in the dynamic-provider host, the process whose peak item 4 of issue 22 bounds. Every
+// something only in a provider process (the dynamic-provider host, or the plugin's server), the process
+// whose peak item 4 of issue 22 bounds. Every
 // 10 ms, when the process's resident memory is the highest yet, it writes where that memory is (V8's
 // young and old generations, its other spaces, the buffers outside the heap, the rest) to
 // <dir>/<pid>.json. The kernel's VmHWM, read by the bench, is the exact peak; this is the sample
@@ -13,6 +14,9 @@ import { getHeapSpaceStatistics } from "node:v8";
 export const HEAP_DIR_VARIABLE = "ROSTER_BENCH_HEAP_DIR";
 /** This module as built, for `--require`. */
 export const HEAP_PROBE_MODULE = __filename;
+
+/** The provider processes of each front door, by a part of their command line. */
+export const PROVIDER_COMMAND = { dynamic: "dynamic-provider", plugin: join("provider", "plugin", "main.js") } as const;
 
 /** A process's resident memory by where it is, at the sample with the highest resident size. */
 export interface HeapAtPeak {
@@ -109,4 +113,5 @@ export function startHeapProbe(dir: string, intervalMs = 10): NodeJS.Timeout {
 }
 
 const dir = process.env[HEAP_DIR_VARIABLE];
-if (dir !== undefined && dir !== "" && process.argv.some((arg) => arg.includes("dynamic-provider"))) startHeapProbe(dir);
+const providers = Object.values(PROVIDER_COMMAND);
+if (dir !== undefined && dir !== "" && process.argv.some((arg) => providers.some((mark) => arg.includes(mark)))) startHeapProbe(dir);

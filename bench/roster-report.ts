@@ -9,10 +9,12 @@ import { rosterLines } from "../provider";
 import { median } from "./median";
 import { describeHeap, describeHeapDifference, type HeapAtPeak } from "./heap-probe";
 
-export const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--node-options=<flags>]
+export const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--plugin] [--node-options=<flags>]
   --sizes         members:invitations per run, comma-separated (default 1000:250,20000:5000)
   --managed       people the roster manages, each an OrgMembership (default 50)
   --repeat        refreshes timed per size (default 3; the median is printed)
+  --plugin        also run the same roster and memberships through the cloudmanager plugin (a Pulumi YAML
+                  program), its provider process measured the same way
   --node-options  Node flags for the stacks' processes, the providers' too (added to NODE_OPTIONS),
                   e.g. --node-options=--max-semi-space-size=16 (with "=": the value starts with a dash)`;
 
@@ -26,6 +28,13 @@ export type PhasePeaks = Partial<Record<Phase, number>>;
 /** What each phase's peak consists of (the provider's sample nearest its peak). */
 export type PhaseHeaps = Partial<Record<Phase, HeapAtPeak>>;
 
+/** A provider process's figures: its peak by phase, what each peak is made of, the refresh times. */
+export interface FrontFigures {
+  peakByPhase: PhasePeaks;
+  heapByPhase: PhaseHeaps;
+  refreshSeconds: number[];
+}
+
 export interface SizeFigures {
   members: number;
   invitations: number;
@@ -37,7 +46,9 @@ export interface SizeFigures {
   peakByPhase: PhasePeaks;
   heapByPhase: PhaseHeaps;
   /** The no-op carrying the same outputs: its provider's peak by phase, its refresh times. */
-  carrier: { peakByPhase: PhasePeaks; heapByPhase: PhaseHeaps; refreshSeconds: number[] };
+  carrier: FrontFigures;
+  /** With --plugin: the same roster and memberships through the cloudmanager plugin. */
+  plugin?: FrontFigures | undefined;
   stateBytes: number;
   rosterOutputBytes: number;
   /** The same entries as the maps before the lines (keyed by username, the username not inside the entry). */
@@ -54,7 +65,7 @@ export interface SizeFigures {
 
 /** What the flags ask for, or why they cannot be taken. */
 export type RosterArgs =
-  | { kind: "run"; sizes: [members: number, invitations: number][]; managed: number; repeat: number; nodeOptions: string }
+  | { kind: "run"; sizes: [members: number, invitations: number][]; managed: number; repeat: number; plugin: boolean; nodeOptions: string }
   | { kind: "help" }
   | { kind: "bad"; message: string };
 
@@ -68,6 +79,7 @@ export function parseRosterArgs(args: readonly string[]): RosterArgs {
         managed: { type: "string" },
         repeat: { type: "string" },
         "node-options": { type: "string" },
+        plugin: { type: "boolean" },
         help: { type: "boolean" },
       },
     }));
@@ -91,7 +103,7 @@ export function parseRosterArgs(args: readonly string[]): RosterArgs {
     };
   }
   const pairs = sizes.map(([members = 0, invitations = 0]): [number, number] => [members, invitations]);
-  return { kind: "run", sizes: pairs, managed, repeat, nodeOptions: values["node-options"] ?? "" };
+  return { kind: "run", sizes: pairs, managed, repeat, plugin: values.plugin === true, nodeOptions: values["node-options"] ?? "" };
 }
 
 /** What makes a size's run wrong: a list read more than once (pages of 500), or a gate that does not name the newcomer first. */
@@ -185,6 +197,13 @@ export function sizeReport(f: SizeFigures): string[] {
       `refresh ${f.carrier.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.carrier.refreshSeconds).toFixed(2)} s)`,
   );
   out.push(...heapReport("  the no-op carrying the same outputs at its peak", f.carrier.heapByPhase));
+  if (f.plugin !== undefined) {
+    out.push(
+      `  the same roster and memberships through the plugin (a Pulumi YAML program): provider peak ${phases(f.plugin.peakByPhase)}; ` +
+        `refresh ${f.plugin.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.plugin.refreshSeconds).toFixed(2)} s)`,
+    );
+    out.push(...heapReport("  the plugin at its peak", f.plugin.heapByPhase));
+  }
   out.push(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
       `(as maps: ${kb(f.mapShapeBytes)})`,
@@ -219,12 +238,26 @@ export function summaryReport(results: readonly SizeFigures[], managed: number, 
   const carried = median(large.carrier.refreshSeconds) / median(small.carrier.refreshSeconds);
   out.push(`    the no-op carrying the same outputs: ${carried.toFixed(2)}× (the host's and the engine's own growth)`);
   out.push(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
+  const pluginPeaks = results.flatMap((r) => (r.plugin === undefined ? [] : Object.values(r.plugin.peakByPhase)));
+  if (pluginPeaks.length > 0) {
+    const pluginPeak = Math.max(...pluginPeaks);
+    out.push(
+      `  through the plugin, provider peak RSS: ${mb(pluginPeak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${pluginPeak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`,
+    );
+  }
   for (const r of results) {
     const byPhase = Object.entries(r.peakByPhase).map(([phase, bytes]) => {
       const carried = r.carrier.peakByPhase[phase as keyof PhasePeaks] ?? 0;
       return `${phase} ${mb(bytes)} vs ${mb(carried)} (ours ${mb(bytes - carried)})`;
     });
     out.push(`    ${r.members.toLocaleString("en-US")} members, real vs the no-op carrying the same outputs: ${byPhase.join("; ")}`);
+    if (r.plugin !== undefined) {
+      const plugin = r.plugin;
+      const versus = Object.entries(r.peakByPhase).map(
+        ([phase, bytes]) => `${phase} ${mb(plugin.peakByPhase[phase as Phase] ?? 0)} vs ${mb(bytes)}`,
+      );
+      out.push(`    ${r.members.toLocaleString("en-US")} members, the plugin vs the dynamic provider: ${versus.join("; ")}`);
+    }
     for (const phase of Object.keys(r.heapByPhase) as Phase[]) {
       const real = r.heapByPhase[phase];
       const carried = r.carrier.heapByPhase[phase];

@@ -12,7 +12,9 @@
 // real roster's exported outputs at create and what the engine sent at read (no request, none of our
 // code; the newcomer joins it too before its preview), beside 50 minimal no-ops for the memberships:
 // what the dynamic-provider host costs for outputs of that size, whoever returns them. Last: the
-// refresh ratio of the largest size to the smallest, and the targets.
+// refresh ratio of the largest size to the smallest, and the targets. With --plugin, the same roster and
+// memberships also run through the cloudmanager plugin (a Pulumi YAML program, its own stack), after a
+// second newcomer joins: its provider process's peak by phase and its refresh times, beside the dynamic one's.
 // A report, not a test: exit status 0 whatever the figures; 1 when a run ended wrong (the gate did not
 // name the newcomer, a list read more than once); 2 on a bad flag. Linux only (/proc).
 // ROSTER_BENCH_DUMP=<path prefix> also writes each size's preview output to <prefix>-<members>.txt.
@@ -25,7 +27,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type ConfigMap, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { findRepoRoot } from "../examples/demo/example-project";
 import { ensurePulumiCli } from "../examples/demo/pulumi-cli";
@@ -33,7 +35,7 @@ import { OrgMembership, OrgRoster } from "../index";
 import { ENV_VARS } from "../provider";
 import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
-import { HEAP_DIR_VARIABLE, HEAP_PROBE_MODULE, readHeapProbe } from "./heap-probe";
+import { HEAP_DIR_VARIABLE, HEAP_PROBE_MODULE, PROVIDER_COMMAND, readHeapProbe } from "./heap-probe";
 import {
   listReads,
   NEWCOMER,
@@ -44,6 +46,7 @@ import {
   stateFigures,
   summaryReport,
   USAGE,
+  type FrontFigures,
   type Phase,
   type PhaseHeaps,
   type PhasePeaks,
@@ -60,7 +63,7 @@ async function main(): Promise<number> {
     console.error(args.message);
     return 2;
   }
-  const { sizes, managed, repeat, nodeOptions } = args;
+  const { sizes, managed, repeat, plugin, nodeOptions } = args;
   const repoRoot = findRepoRoot();
   const binDir = await ensurePulumiCli(repoRoot);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(binDir) });
@@ -69,7 +72,7 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   for (const [members, invitations] of sizes) {
     process.stderr.write(`roster bench: ${members} members, ${invitations} invitations…\n`);
-    const figures = await runSize({ repoRoot, binDir, pulumiCommand, nodeOptions }, members, invitations, managed, repeat);
+    const figures = await runSize({ repoRoot, binDir, pulumiCommand, nodeOptions, plugin }, members, invitations, managed, repeat);
     results.push(figures);
     for (const line of sizeReport(figures)) console.log(line);
     problems.push(...problemsOf(figures));
@@ -85,6 +88,8 @@ interface Env {
   pulumiCommand: PulumiCommand;
   /** Node flags for the stacks' processes, from --node-options. */
   nodeOptions: string;
+  /** --plugin: the same roster and memberships through the plugin too. */
+  plugin: boolean;
 }
 
 async function runSize(env: Env, members: number, invitations: number, managed: number, repeat: number): Promise<SizeFigures> {
@@ -93,17 +98,13 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
   mkdirSync(join(env.repoRoot, ".e2e-work"), { recursive: true });
   // Inside the repository: the provider process resolves pulumi-cloudmanager/provider/runtime from it.
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-bench-"));
-  const sampler = new PeakSampler(heapDirIn(temp));
+  const sampler = new PeakSampler(heapDirIn(temp), PROVIDER_COMMAND.dynamic);
   try {
     const org = emulator.org.id;
     seed(emulator, members, invitations);
     const usernames = Array.from({ length: managed }, (_, i) => memberName(i));
     const stack = await benchStack(env, `roster-${members}`, program(org, usernames), workDir, temp);
-    await stack.setAllConfig({
-      "cloudmanager:baseUrl": { value: emulator.baseUrl },
-      "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
-      "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
-    });
+    await stack.setAllConfig(emulatorConfig(emulator));
     sampler.start();
     let mark = lastSeq(emulator);
     await stack.up();
@@ -131,6 +132,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
     sampler.restart("preview");
     sampler.stop();
     const carrier = await runCarrier(env, rosterOutputs, join(temp, "carrier"), managed, repeat);
+    const plugin = env.plugin ? await runPlugin(env, emulator, usernames, join(temp, "plugin"), repeat) : undefined;
     const text = preview.stdout;
     const lines = text.split("\n");
     if (process.env["ROSTER_BENCH_DUMP"])
@@ -146,6 +148,7 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
       peakByPhase: sampler.peakByPhase,
       heapByPhase: sampler.heapByPhase,
       carrier,
+      plugin,
       ...state,
       diffBytes: Buffer.byteLength(text),
       diffLines: lines.length,
@@ -162,29 +165,39 @@ async function runSize(env: Env, members: number, invitations: number, managed: 
   }
 }
 
+/** The stack config that points the provider at `emulator`. */
+function emulatorConfig(emulator: RunningEmulator): ConfigMap {
+  return {
+    "cloudmanager:baseUrl": { value: emulator.baseUrl },
+    "cloudmanager:publicKey": { value: emulator.credentials.publicKey },
+    "cloudmanager:privateKey": { value: emulator.credentials.privateKey, secret: true },
+  };
+}
+
 /** A stack of `program` in `workDir`, with its own file backend and PULUMI_HOME under `temp`. */
 function benchStack(env: Env, stackName: string, program: PulumiFn, workDir: string, temp: string): Promise<Stack> {
   return LocalWorkspace.createOrSelectStack(
     { stackName, projectName: "cloudmanager-roster-bench", program },
-    {
-      workDir,
-      pulumiCommand: env.pulumiCommand,
-      envVars: {
-        PATH: [env.binDir, join(env.repoRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":"),
-        PULUMI_HOME: join(temp, "home"),
-        PULUMI_BACKEND_URL: `file://${mkdirAndReturn(join(temp, "backend"))}`,
-        PULUMI_CONFIG_PASSPHRASE: "",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        // The heap probe in every process of the stack (it acts in the dynamic provider only), then --node-options.
-        NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE_MODULE)}`, env.nodeOptions]
-          .filter(Boolean)
-          .join(" "),
-        [HEAP_DIR_VARIABLE]: heapDirIn(temp),
-        ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
-      },
-    },
+    { workDir, pulumiCommand: env.pulumiCommand, envVars: stackEnv(env, temp) },
   );
+}
+
+/** The environment of a bench stack's `pulumi` runs: files under `temp`, the heap probe preloaded, no provider settings. */
+function stackEnv(env: Env, temp: string): Record<string, string> {
+  return {
+    PATH: [env.binDir, join(env.repoRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(":"),
+    PULUMI_HOME: join(temp, "home"),
+    PULUMI_BACKEND_URL: `file://${mkdirAndReturn(join(temp, "backend"))}`,
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // The heap probe in every process of the stack (it acts in the provider processes only), then --node-options.
+    NODE_OPTIONS: [process.env["NODE_OPTIONS"], `--require ${JSON.stringify(HEAP_PROBE_MODULE)}`, env.nodeOptions]
+      .filter(Boolean)
+      .join(" "),
+    [HEAP_DIR_VARIABLE]: heapDirIn(temp),
+    ...Object.fromEntries(Object.values(ENV_VARS).map((name) => [name, ""])),
+  };
 }
 
 /**
@@ -203,7 +216,7 @@ async function runCarrier(
   const file = join(temp, "roster-outputs.json");
   writeFileSync(file, JSON.stringify(outputs));
   const workDir = mkdtempSync(join(env.repoRoot, ".e2e-work", "roster-carrier-"));
-  const sampler = new PeakSampler(heapDirIn(temp));
+  const sampler = new PeakSampler(heapDirIn(temp), PROVIDER_COMMAND.dynamic);
   try {
     const stack = await benchStack(env, "carrier", carrierProgram(file, managed), workDir, temp);
     sampler.start();
@@ -223,6 +236,55 @@ async function runCarrier(
     sampler.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same OrgRoster and OrgMemberships as a Pulumi YAML program of the cloudmanager plugin (this
+ * repository's plugin/ folder, its dist as built), a stack of its own on the same organization: up,
+ * `repeat` refreshes, then a second newcomer joins and `preview --diff --refresh`; its provider's peak by phase.
+ */
+async function runPlugin(
+  env: Env,
+  emulator: RunningEmulator,
+  usernames: readonly string[],
+  temp: string,
+  repeat: number,
+): Promise<FrontFigures> {
+  const workDir = mkdirAndReturn(join(temp, "project"));
+  writeFileSync(join(workDir, "Pulumi.yaml"), pluginProgram(join(env.repoRoot, "plugin"), emulator.org.id, usernames));
+  const sampler = new PeakSampler(heapDirIn(temp), PROVIDER_COMMAND.plugin);
+  try {
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "plugin", workDir },
+      { pulumiCommand: env.pulumiCommand, envVars: stackEnv(env, temp) },
+    );
+    await stack.setAllConfig(emulatorConfig(emulator));
+    sampler.start();
+    await stack.up();
+    sampler.restart("up");
+    const refreshSeconds: number[] = [];
+    for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
+    sampler.restart("refresh");
+    emulator.state.addOrgUser(emulator.org.id, { username: `second-${NEWCOMER}`, roles: ["ORG_MEMBER"] });
+    await stack.preview({ diff: true, refresh: true });
+    sampler.restart("preview");
+    return { peakByPhase: sampler.peakByPhase, heapByPhase: sampler.heapByPhase, refreshSeconds };
+  } finally {
+    sampler.stop();
+  }
+}
+
+/** The Pulumi.yaml of an OrgRoster managing `usernames`, each an OrgMembership (as `program`), through the plugin at `pluginDir`. */
+function pluginProgram(pluginDir: string, orgId: string, usernames: readonly string[]): string {
+  const memberships = usernames.map(
+    (username, i) =>
+      `  person-${i}:\n    type: cloudmanager:OrgMembership\n    properties:\n      orgId: "${orgId}"\n` +
+      `      username: ${JSON.stringify(username)}\n      roles: [${i === 0 ? "ORG_OWNER" : "ORG_MEMBER"}]\n`,
+  );
+  const roster =
+    `  roster:\n    type: cloudmanager:OrgRoster\n    properties:\n      orgId: "${orgId}"\n      managed:\n` +
+    usernames.map((username) => `        - ${JSON.stringify(username)}\n`).join("");
+  return `name: cloudmanager-roster-bench-plugin\nruntime: yaml\npackages:\n  cloudmanager: ${JSON.stringify(pluginDir)}\nresources:\n${memberships.join("")}${roster}`;
 }
 
 /** One `pulumi refresh`, in seconds. */
@@ -286,8 +348,8 @@ function lastSeq(emulator: RunningEmulator): number {
 }
 
 /**
- * The dynamic provider processes this bench started (descendants of this process whose command line
- * names the dynamic-provider host): their high-water mark of resident memory (VmHWM), read every
+ * The provider processes of one front door this bench started (descendants of this process whose
+ * command line names `command`: the dynamic-provider host, or the plugin's server): their high-water mark of resident memory (VmHWM), read every
  * 100 ms while they run, by phase. VmHWM is the kernel's own peak, so a sample misses nothing before it.
  * With each phase's peak, what it consists of: the heap probe's file (`heapDir`) of the process that peaked.
  */
@@ -301,7 +363,11 @@ class PeakSampler {
   private readonly seen = new Set<number>();
   private readonly retired = new Set<number>();
 
-  constructor(private readonly heapDir: string) {}
+  /** `command`: the part of a provider process's command line that names it (./heap-probe's PROVIDER_COMMAND). */
+  constructor(
+    private readonly heapDir: string,
+    private readonly command: string,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.sample(), 100);
@@ -331,7 +397,7 @@ class PeakSampler {
       try {
         const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
         const pid = Number(name);
-        if (this.retired.has(pid) || !cmdline.includes("dynamic-provider") || !descendsFrom(pid, process.pid)) continue;
+        if (this.retired.has(pid) || !cmdline.includes(this.command) || !descendsFrom(pid, process.pid)) continue;
         this.seen.add(pid);
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${name}/status`, "utf8"))?.[1];
         if (hwm !== undefined && Number(hwm) * 1024 > this.peakBytes) {

@@ -1,6 +1,7 @@
 // bench:roster's heap probe says what a dynamic provider's peak is made of: its grouping of V8's
 // spaces, its one-line description, and the built probe in a fresh process (it acts only in a process
-// whose command line names the dynamic-provider host, as the engine starts it).
+// whose command line names a provider process: the dynamic-provider host as the engine starts it, or
+// the plugin's server).
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import {
   HEAP_DIR_VARIABLE,
   heapBreakdown,
   heapProbeFile,
+  PROVIDER_COMMAND,
   type HeapAtPeak,
 } from "../../bench/heap-probe";
 import { runSeparated } from "../support/run-command";
@@ -79,6 +81,12 @@ describe("the built probe, preloaded into a fresh process", () => {
     expect(heap.rssBytes).toBeGreaterThan(40e6);
     // The 40 MB of arrays are in V8's heap, young or old.
     expect(heap.youngBytes + heap.oldBytes).toBeGreaterThan(40e6);
+  });
+
+  it("acts in the plugin's server too (its command line names dist/provider/plugin/main.js)", async () => {
+    const result = await run([join(ROOT, "dist", PROVIDER_COMMAND.plugin)]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(heapProbeFile(dir, Number(result.stdout.trim())))).toBe(true);
   });
 
   it("does nothing in any other process", async () => {

@@ -54,8 +54,11 @@ describe("the flags", () => {
       ],
       managed: 50,
       repeat: 3,
+      plugin: false,
       nodeOptions: "",
     });
+    const plugin = parseRosterArgs(["--plugin"]);
+    expect(plugin.kind === "run" && plugin.plugin).toBe(true);
   });
 
   it("take Node flags given with '=' (the value starts with a dash)", () => {
@@ -208,6 +211,28 @@ describe("the text", () => {
     );
     // No carrier figure for `up`: nothing to put beside it.
     expect(text.some((l) => l.includes("ours at the up peak"))).toBe(false);
+  });
+
+  it("with --plugin, judges the plugin's peak too and puts it beside the dynamic provider's, phase by phase", () => {
+    const plugin = { peakByPhase: { up: 270e6, refresh: 293e6, preview: 312e6 }, heapByPhase: {}, refreshSeconds: [1.9, 2.0, 1.8] };
+    const small = figures({ members: 1000, plugin: { ...plugin, peakByPhase: { up: 127e6, refresh: 120e6, preview: 138e6 } } });
+    const text = summaryReport([small, figures({ plugin })], 50, "");
+    expect(text).toContain("  through the plugin, provider peak RSS: 312.0 MB (target ≤ 300.0 MB) NOT met");
+    expect(text).toContain(
+      "    20,000 members, the plugin vs the dynamic provider: up 270.0 MB vs 315.0 MB; refresh 293.0 MB vs 381.0 MB; preview 312.0 MB vs 374.0 MB",
+    );
+    expect(text).toContain(
+      "    1,000 members, the plugin vs the dynamic provider: up 127.0 MB vs 315.0 MB; refresh 120.0 MB vs 381.0 MB; preview 138.0 MB vs 374.0 MB",
+    );
+    const under = summaryReport([figures({ plugin: { ...plugin, peakByPhase: { up: 250e6, refresh: 299e6 } } })], 50, "");
+    expect(under).toContain("  through the plugin, provider peak RSS: 299.0 MB (target ≤ 300.0 MB) met");
+    // Without --plugin, no line speaks of it.
+    expect(summaryReport([figures()], 50, "").some((l) => l.includes("plugin"))).toBe(false);
+    const size = sizeReport(figures({ plugin }));
+    expect(size).toContain(
+      "  the same roster and memberships through the plugin (a Pulumi YAML program): provider peak up 270.0 MB, refresh 293.0 MB, preview 312.0 MB; refresh 1.90 s, 2.00 s, 1.80 s (median 1.90 s)",
+    );
+    expect(sizeReport(figures()).some((l) => l.includes("plugin"))).toBe(false);
   });
 
   it("of a size names what each peak is made of when the probe wrote it, and cuts the gate's message at 300 characters", () => {
