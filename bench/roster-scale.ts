@@ -211,7 +211,7 @@ async function runCarrier(
   temp: string,
   managed: number,
   repeat: number,
-): Promise<SizeFigures["carrier"]> {
+): Promise<FrontFigures> {
   mkdirSync(temp, { recursive: true });
   const file = join(temp, "roster-outputs.json");
   writeFileSync(file, JSON.stringify(outputs));
@@ -219,19 +219,17 @@ async function runCarrier(
   const sampler = new PeakSampler(heapDirIn(temp), PROVIDER_COMMAND.dynamic);
   try {
     const stack = await benchStack(env, "carrier", carrierProgram(file, managed), workDir, temp);
-    sampler.start();
-    await stack.up();
-    sampler.restart("up");
-    const refreshSeconds: number[] = [];
-    for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
-    sampler.restart("refresh");
     // The real preview's work: the newcomer joins, then a refresh of every resource and the diffs.
     // One line of `unmanagedMembers`, as the roster writes it.
-    const newcomer = { username: NEWCOMER, roles: ["ORG_MEMBER"], userId: "6b1663626a264fcde297ab00", firstSeen: new Date().toISOString() };
-    writeFileSync(`${file}.joined`, `${JSON.stringify(newcomer)}\n`);
-    await stack.preview({ diff: true, refresh: true });
-    sampler.restart("preview");
-    return { peakByPhase: sampler.peakByPhase, heapByPhase: sampler.heapByPhase, refreshSeconds };
+    return await measuredPhases(stack, sampler, repeat, () => {
+      const newcomer = {
+        username: NEWCOMER,
+        roles: ["ORG_MEMBER"],
+        userId: "6b1663626a264fcde297ab00",
+        firstSeen: new Date().toISOString(),
+      };
+      writeFileSync(`${file}.joined`, `${JSON.stringify(newcomer)}\n`);
+    });
   } finally {
     sampler.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -259,16 +257,9 @@ async function runPlugin(
       { pulumiCommand: env.pulumiCommand, envVars: stackEnv(env, temp) },
     );
     await stack.setAllConfig(emulatorConfig(emulator));
-    sampler.start();
-    await stack.up();
-    sampler.restart("up");
-    const refreshSeconds: number[] = [];
-    for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
-    sampler.restart("refresh");
-    emulator.state.addOrgUser(emulator.org.id, { username: `second-${NEWCOMER}`, roles: ["ORG_MEMBER"] });
-    await stack.preview({ diff: true, refresh: true });
-    sampler.restart("preview");
-    return { peakByPhase: sampler.peakByPhase, heapByPhase: sampler.heapByPhase, refreshSeconds };
+    return await measuredPhases(stack, sampler, repeat, () =>
+      emulator.state.addOrgUser(emulator.org.id, { username: `second-${NEWCOMER}`, roles: ["ORG_MEMBER"] }),
+    );
   } finally {
     sampler.stop();
   }
@@ -285,6 +276,23 @@ function pluginProgram(pluginDir: string, orgId: string, usernames: readonly str
     `  roster:\n    type: cloudmanager:OrgRoster\n    properties:\n      orgId: "${orgId}"\n      managed:\n` +
     usernames.map((username) => `        - ${JSON.stringify(username)}\n`).join("");
   return `name: cloudmanager-roster-bench-plugin\nruntime: yaml\npackages:\n  cloudmanager: ${JSON.stringify(pluginDir)}\nresources:\n${memberships.join("")}${roster}`;
+}
+
+/**
+ * `up`, `repeat` timed refreshes, then someone joins (`someoneJoins`) and `preview --diff --refresh`: the
+ * provider's peak by phase (`sampler`), what each peak is made of, and the refresh times.
+ */
+async function measuredPhases(stack: Stack, sampler: PeakSampler, repeat: number, someoneJoins: () => void): Promise<FrontFigures> {
+  sampler.start();
+  await stack.up();
+  sampler.restart("up");
+  const refreshSeconds: number[] = [];
+  for (let i = 0; i < repeat; i++) refreshSeconds.push(await timedRefresh(stack));
+  sampler.restart("refresh");
+  someoneJoins();
+  await stack.preview({ diff: true, refresh: true });
+  sampler.restart("preview");
+  return { peakByPhase: sampler.peakByPhase, heapByPhase: sampler.heapByPhase, refreshSeconds };
 }
 
 /** One `pulumi refresh`, in seconds. */
