@@ -1,10 +1,9 @@
-// What the dynamic provider's peak memory is made of, for `npm run bench:roster`. The bench loads this
+// What a provider process's peak memory is made of, for `npm run bench:roster`. The bench loads this
 // module into the processes of its stacks (NODE_OPTIONS=--require) with HEAP_DIR_VARIABLE set; it does
-// something only in a provider process (the dynamic-provider host, or the plugin's server), the process
-// whose peak item 4 of issue 22 bounds. Every
-// 10 ms, when the process's resident memory is the highest yet, it writes where that memory is (V8's
-// young and old generations, its other spaces, the buffers outside the heap, the rest) to
-// <dir>/<pid>.json. The kernel's VmHWM, read by the bench, is the exact peak; this is the sample
+// something only in a provider process (the dynamic-provider host, or the plugin's server), whose peak
+// item 4 of issue 22 bounds. Every 10 ms, when the process's resident memory is the highest yet, it
+// writes where that memory is (V8's young and old generations, its other spaces, the buffers outside
+// the heap, the rest) to <dir>/<pid>.json. The kernel's VmHWM, read by the bench, is the exact peak; this is the sample
 // nearest to it, which says what it consists of (a profile, not a second measure of the peak).
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
