@@ -5,9 +5,10 @@
 // of every read, diff and update). Each case runs in a fresh Node process (the kernel's high-water
 // mark of resident memory, VmHWM, is per process): the lines of M members and I pending
 // invitations, as the roster writes them (../provider/access/roster-outputs), put in a
-// ReadResponse and encoded, then decoded back to JavaScript, once or three times (a preview's read,
-// diff and check each carry them). Printed: the lines' and the message's size, the process's VmHWM
-// before and after, and the rise. A report, not a test: exit 0 whatever the figures; 2 on a bad flag.
+// ReadResponse and encoded, then decoded back to JavaScript, once or three times (a preview with
+// --refresh carries them three times: the read's request and answer, and the diff's olds). Printed:
+// the lines' and the message's size, the process's VmHWM before and after, and the rise. A report,
+// not a test: exit 0 whatever the figures; 2 on a bad flag.
 
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
