@@ -2,16 +2,15 @@
 // outputs (issue 22, item 4), with no code of our provider running. Both front doors hand their
 // outputs to it: the dynamic-provider host and the plugin's server turn them into a protobuf Struct
 // and encode the gRPC message with google-protobuf, and decode what the engine sends back (the olds
-// of every read, diff and update). Each case runs in a fresh Node process (the kernel's high-water
-// mark of resident memory, VmHWM, is per process): the lines of M members and I pending
+// of every read, diff and update). Each case runs in a fresh Node process (the peak resident memory,
+// process.resourceUsage().maxRSS, is per process): the lines of M members and I pending
 // invitations, as the roster writes them (../provider/access/roster-outputs), put in a
 // ReadResponse and encoded, then decoded back to JavaScript, once or three times (a preview with
 // --refresh carries them three times: the read's request and answer, and the diff's olds). Printed:
-// the lines' and the message's size, the process's VmHWM before and after, and the rise. A report,
+// the lines' and the message's size, the process's peak before and after, and the rise. A report,
 // not a test: exit 0 whatever the figures; 2 on a bad flag.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
@@ -114,9 +113,9 @@ export function wireReport(
   return out;
 }
 
-function vmHwmBytes(): number {
-  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
-  return kb === undefined ? Number.NaN : Number(kb) * 1024;
+/** This process's peak resident memory so far (maxRSS is in kilobytes), as ./response-limit reads it. */
+function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** In the child: one case, its figures as one JSON line on stdout. */
@@ -127,7 +126,7 @@ function runCase(members: number, invitations: number, wireCase: WireCase): Wire
   const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
   const lines = rosterOutputLines(members, invitations);
   const outputs = { orgId: "6b173fb877cbe05f3a336e77", managed: [], ignore: [], prune: false, ...lines };
-  const hwmBeforeBytes = vmHwmBytes();
+  const hwmBeforeBytes = peakRssBytes();
   let messageBytes = 0;
   for (let i = 0; i < wireCase.times; i++) {
     const response = new provproto.ReadResponse();
@@ -141,7 +140,7 @@ function runCase(members: number, invitations: number, wireCase: WireCase): Wire
     linesBytes: Buffer.byteLength(lines.unmanagedMembers) + Buffer.byteLength(lines.unmanagedInvitations),
     messageBytes,
     hwmBeforeBytes,
-    hwmAfterBytes: vmHwmBytes(),
+    hwmAfterBytes: peakRssBytes(),
   };
 }
 
