@@ -9,8 +9,11 @@ import { rosterLines } from "../provider";
 import { median } from "./median";
 import { describeHeap, describeHeapDifference, type HeapAtPeak } from "./heap-probe";
 
-export const USAGE = `Usage: npm run bench:roster -- [--sizes 1000:250,20000:5000] [--managed 50] [--repeat 3] [--plugin] [--node-options=<flags>]
-  --sizes         members:invitations per run, comma-separated (default 1000:250,20000:5000)
+/** Item 4's two organizations, members:invitations: the default `--sizes` of bench:roster and bench:wire. */
+export const DEFAULT_SIZES = "1000:250,20000:5000";
+
+export const USAGE = `Usage: npm run bench:roster -- [--sizes ${DEFAULT_SIZES}] [--managed 50] [--repeat 3] [--plugin] [--node-options=<flags>]
+  --sizes         members:invitations per run, comma-separated (default ${DEFAULT_SIZES})
   --managed       people the roster manages, each an OrgMembership (default 50)
   --repeat        refreshes timed per size (default 3; the median is printed)
   --plugin        also run the same roster and memberships through the cloudmanager plugin (a Pulumi YAML
@@ -87,11 +90,12 @@ export function parseRosterArgs(args: readonly string[]): RosterArgs {
     return { kind: "bad", message: `${e instanceof Error ? e.message : String(e)}\n${USAGE}` };
   }
   if (values.help === true) return { kind: "help" };
-  const sizes = (values.sizes ?? "1000:250,20000:5000").split(",").map((s) => s.split(":").map(Number));
+  const sizes = parseSizes(values.sizes ?? DEFAULT_SIZES);
   const managed = Number(values.managed ?? 50);
   const repeat = Number(values.repeat ?? 3);
   if (
-    sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n) || n < 0) || (s[0] ?? 0) < managed) ||
+    sizes === undefined ||
+    sizes.some(([members]) => members < managed) ||
     !Number.isInteger(managed) ||
     managed < 1 ||
     !Number.isInteger(repeat) ||
@@ -102,9 +106,19 @@ export function parseRosterArgs(args: readonly string[]): RosterArgs {
       message: `--sizes must be members:invitations pairs with at least --managed members; --managed and --repeat whole numbers.\n${USAGE}`,
     };
   }
-  const pairs = sizes.map(([members = 0, invitations = 0]): [number, number] => [members, invitations]);
-  return { kind: "run", sizes: pairs, managed, repeat, plugin: values.plugin === true, nodeOptions: values["node-options"] ?? "" };
+  return { kind: "run", sizes, managed, repeat, plugin: values.plugin === true, nodeOptions: values["node-options"] ?? "" };
 }
+
+/** `--sizes` as members:invitations pairs of whole numbers, comma-separated; undefined when it is not that. */
+export function parseSizes(text: string): [members: number, invitations: number][] | undefined {
+  const pairs = text.split(",").map((pair) => pair.split(":").map(Number));
+  if (pairs.some((p) => p.length !== 2 || p.some((n) => !Number.isInteger(n) || n < 0))) return undefined;
+  return pairs as [number, number][];
+}
+
+/** The seeded organizations' people: member `i` and the invitee of pending invitation `i`. */
+export const memberName = (i: number): string => `user${String(i).padStart(5, "0")}@example.com`;
+export const inviteeName = (i: number): string => `invitee${String(i).padStart(5, "0")}@example.com`;
 
 /** What makes a size's run wrong: a list read more than once (pages of 500), or a gate that does not name the newcomer first. */
 export function problemsOf(f: SizeFigures): string[] {

@@ -37,7 +37,9 @@ import { CarrierResource } from "./carrier-program";
 import { NoopResource } from "./e2e-programs";
 import { HEAP_DIR_VARIABLE, HEAP_PROBE_MODULE, PROVIDER_COMMAND, readHeapProbe } from "./heap-probe";
 import {
+  inviteeName,
   listReads,
+  memberName,
   NEWCOMER,
   parseRosterArgs,
   problemsOf,
@@ -312,8 +314,6 @@ function mkdirAndReturn(dir: string): string {
   return dir;
 }
 
-const memberName = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
-
 /** Members (the first an Organization Owner) and pending invitations, over the in-process control plane. */
 function seed(emulator: RunningEmulator, members: number, invitations: number): void {
   const org = emulator.org.id;
@@ -321,11 +321,7 @@ function seed(emulator: RunningEmulator, members: number, invitations: number): 
     emulator.state.addOrgUser(org, { username: memberName(i), roles: [i === 0 ? "ORG_OWNER" : "ORG_MEMBER"] });
   }
   for (let i = 0; i < invitations; i++) {
-    emulator.state.inviteAs(
-      org,
-      { username: `invitee${String(i).padStart(5, "0")}@example.com`, roles: ["ORG_MEMBER"] },
-      "admin@example.com",
-    );
+    emulator.state.inviteAs(org, { username: inviteeName(i), roles: ["ORG_MEMBER"] }, "admin@example.com");
   }
   emulator.state.clearRequests();
 }

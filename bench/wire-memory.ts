@@ -17,9 +17,10 @@ import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { jsonLines, stamp, type FoundEntry } from "../provider/access/roster-outputs";
 import type { UnmanagedInvitation, UnmanagedMember } from "../provider/resources/org-roster/model";
+import { DEFAULT_SIZES, inviteeName, memberName, parseSizes } from "./roster-report";
 
-export const WIRE_USAGE = `Usage: npm run bench:wire -- [--sizes 1000:250,20000:5000]
-  --sizes  members:invitations per run, comma-separated (default 1000:250,20000:5000)`;
+export const WIRE_USAGE = `Usage: npm run bench:wire -- [--sizes ${DEFAULT_SIZES}]
+  --sizes  members:invitations per run, comma-separated (default ${DEFAULT_SIZES})`;
 
 /** What one fresh process does with the lines: encode the message, or encode and decode it, `times` times. */
 export interface WireCase {
@@ -52,11 +53,11 @@ export function parseWireArgs(argv: readonly string[]): WireArgs {
     return { kind: "bad", message: `${e instanceof Error ? e.message : String(e)}\n${WIRE_USAGE}` };
   }
   if (values.help === true) return { kind: "help" };
-  const sizes = (values.sizes ?? "1000:250,20000:5000").split(",").map((s) => s.split(":").map((n) => (/^\d+$/.test(n) ? Number(n) : NaN)));
-  if (sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n)))) {
+  const sizes = parseSizes(values.sizes ?? DEFAULT_SIZES);
+  if (sizes === undefined) {
     return { kind: "bad", message: `--sizes takes members:invitations pairs of whole numbers, e.g. 20000:5000\n${WIRE_USAGE}` };
   }
-  return { kind: "run", sizes: sizes as [number, number][] };
+  return { kind: "run", sizes };
 }
 
 /** The two outputs of a roster that found `members` members and `invitations` invitations nobody declared. */
@@ -64,12 +65,12 @@ export function rosterOutputLines(members: number, invitations: number): { unman
   const now = new Date(Date.UTC(2026, 11, 8)).toISOString();
   const id = (prefix: string, i: number) => `${prefix}${i.toString(16).padStart(24 - prefix.length, "0")}`;
   const member = (i: number): FoundEntry<Omit<UnmanagedMember, "username" | "firstSeen">> => ({
-    key: `user${String(i).padStart(5, "0")}@example.com`,
+    key: memberName(i),
     id: id("6b17", i),
     value: { roles: ["ORG_MEMBER"], userId: id("6b17", i) },
   });
   const invitation = (i: number): FoundEntry<Omit<UnmanagedInvitation, "username" | "firstSeen">> => ({
-    key: `invitee${String(i).padStart(5, "0")}@example.com`,
+    key: inviteeName(i),
     id: id("6c17", i),
     value: { roles: ["ORG_MEMBER"], invitationId: id("6c17", i), inviterUsername: "admin@example.com", createdAt: now },
   });
