@@ -191,6 +191,10 @@ export function stateFigures(
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} KB`;
+/** E.g. `2.90 s, 2.30 s, 2.80 s (median 2.80 s)`. */
+const refreshTimes = (seconds: readonly number[]) =>
+  `${seconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(seconds).toFixed(2)} s)`;
+const verdict = (met: boolean) => (met ? "met" : "NOT met");
 
 /** One size's figures as printed: requests, refresh times, peaks and what they are made of, state, diff, gate. */
 export function sizeReport(f: SizeFigures): string[] {
@@ -199,7 +203,7 @@ export function sizeReport(f: SizeFigures): string[] {
   for (const [op, r] of Object.entries(f.reads)) {
     out.push(`  ${op.padEnd(8)} member pages ${r.memberPages}, invitation reads ${r.invitationReads}, other API requests ${r.other}`);
   }
-  out.push(`  refresh: ${f.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.refreshSeconds).toFixed(2)} s)`);
+  out.push(`  refresh: ${refreshTimes(f.refreshSeconds)}`);
   const phases = (p: PhasePeaks) =>
     Object.entries(p)
       .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
@@ -207,14 +211,13 @@ export function sizeReport(f: SizeFigures): string[] {
   out.push(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phases(f.peakByPhase)})`);
   out.push(...heapReport("  the provider at its peak (the heap probe's sample nearest it)", f.heapByPhase));
   out.push(
-    `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; ` +
-      `refresh ${f.carrier.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.carrier.refreshSeconds).toFixed(2)} s)`,
+    `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; refresh ${refreshTimes(f.carrier.refreshSeconds)}`,
   );
   out.push(...heapReport("  the no-op carrying the same outputs at its peak", f.carrier.heapByPhase));
   if (f.plugin !== undefined) {
     out.push(
       `  the same roster and memberships through the plugin (a Pulumi YAML program): provider peak ${phases(f.plugin.peakByPhase)}; ` +
-        `refresh ${f.plugin.refreshSeconds.map((s) => `${s.toFixed(2)} s`).join(", ")} (median ${median(f.plugin.refreshSeconds).toFixed(2)} s)`,
+        `refresh ${refreshTimes(f.plugin.refreshSeconds)}`,
     );
     out.push(...heapReport("  the plugin at its peak", f.plugin.heapByPhase));
   }
@@ -247,18 +250,15 @@ export function summaryReport(results: readonly SizeFigures[], managed: number, 
   const flags = nodeOptions === "" ? "" : `, the stacks' processes with the Node flags ${nodeOptions}`;
   out.push(`\nroster managing ${managed} (+ ${managed} OrgMemberships)${flags}; targets (issue 22, item 4):`);
   out.push(
-    `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "met" : "NOT met"}`,
+    `  refresh ${large.members.toLocaleString("en-US")} / ${small.members.toLocaleString("en-US")} members: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${verdict(ratio <= TARGET_RATIO)}`,
   );
   const carried = median(large.carrier.refreshSeconds) / median(small.carrier.refreshSeconds);
   out.push(`    the no-op carrying the same outputs: ${carried.toFixed(2)}× (the host's and the engine's own growth)`);
-  out.push(`  provider peak RSS: ${mb(peak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${peak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`);
+  const peakLine = (label: string, bytes: number) =>
+    `  ${label}: ${mb(bytes)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${verdict(bytes <= TARGET_PEAK_BYTES)}`;
+  out.push(peakLine("provider peak RSS", peak));
   const pluginPeaks = results.flatMap((r) => (r.plugin === undefined ? [] : Object.values(r.plugin.peakByPhase)));
-  if (pluginPeaks.length > 0) {
-    const pluginPeak = Math.max(...pluginPeaks);
-    out.push(
-      `  through the plugin, provider peak RSS: ${mb(pluginPeak)} (target ≤ ${mb(TARGET_PEAK_BYTES)}) ${pluginPeak <= TARGET_PEAK_BYTES ? "met" : "NOT met"}`,
-    );
-  }
+  if (pluginPeaks.length > 0) out.push(peakLine("through the plugin, provider peak RSS", Math.max(...pluginPeaks)));
   for (const r of results) {
     const byPhase = Object.entries(r.peakByPhase).map(([phase, bytes]) => {
       const carried = r.carrier.peakByPhase[phase as keyof PhasePeaks] ?? 0;
