@@ -24,6 +24,7 @@ import type { OrgInvitationOutputs } from "../resources/org-invitation/model";
 import type { Deployment, ResourceMethods } from "../resources/resource-methods";
 import { ClientPool } from "./client-pool";
 import { organizationProblem, readConfig, resolveConnection, type ConfigSnapshot } from "./credentials";
+import { installWireStrings } from "./wire-strings";
 
 export { setNoticeSink } from "../deployment/notices";
 
@@ -31,6 +32,10 @@ export { setNoticeSink } from "../deployment/notices";
 // with EPIPE; unhandled, that error reaches @pulumi/pulumi's uncaught-error handler, which writes it to
 // stderr again: an endless loop at full CPU with growing memory. Such a write is dropped instead.
 process.stderr.on("error", () => undefined);
+
+// Only provider processes load this module (never the program's): there the roster's long outputs
+// cross @pulumi/pulumi's gRPC wire several times per deployment (./wire-strings).
+installWireStrings();
 
 // Both front doors (the dynamic resources and the cloudmanager plugin) run this runtime.
 const USER_AGENT = `pulumi-cloudmanager/${packageVersion()} (pulumi provider)`;

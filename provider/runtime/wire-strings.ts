@@ -1,0 +1,158 @@
+// Long strings on the gRPC wire of the provider process, encoded and decoded by Node's own UTF-8
+// (issue 22, item 4). Both front doors hand our outputs to @pulumi/pulumi's servers, which encode
+// them with google-protobuf 3.21 (the version @pulumi/pulumi depends on): its writeString pushes
+// every byte of a string onto a JavaScript array, and its readString rebuilds strings from arrays of
+// character codes. A roster over 20,000 members carries 3.8 MB of lines; each encode of them took
+// about 70 MB and a preview with --refresh carries them three times (npm run bench:wire). Here, the
+// long strings are written as the bytes `Buffer.from` makes and read with `Buffer#toString`: the
+// same bytes on the wire, the same strings read back.
+//
+// Written by hand because no library replaces one method of google-protobuf's writer, and the wire
+// codec belongs to @pulumi/pulumi (the dynamic-provider host is Pulumi's process). It is exact by
+// construction: UTF-8 of a well-formed string is unique, and string and bytes fields share one wire
+// form (length-delimited). Whatever could differ keeps google-protobuf's own path: strings with a lone
+// surrogate (which google-protobuf writes as it does), bytes that are not valid UTF-8, every short
+// string. It is installed only when a self-check on a sample gives google-protobuf's own bytes and
+// strings back, so a google-protobuf that changed its writer or reader is left as it is.
+
+import { isUtf8 } from "node:buffer";
+import { createRequire } from "node:module";
+import type * as jspb from "google-protobuf";
+
+/** Strings shorter than this (UTF-16 code units, or bytes on the way in) keep google-protobuf's path: the cost is in long ones. */
+export const LONG_STRING = 1024;
+
+/** What is patched: the copy of google-protobuf that @pulumi/pulumi's servers encode with. */
+export type Protobuf = Pick<typeof jspb, "BinaryWriter" | "BinaryReader">;
+
+type WriteString = (this: jspb.BinaryWriter, field: number, value?: string) => void;
+type ReadString = (this: jspb.BinaryReader) => string;
+/** A writer's and a reader's string methods. */
+export interface StringMethods {
+  writeString: WriteString;
+  readString: ReadString;
+}
+
+/** How a protobuf was left: patched now, patched before, or left as it is (and why). */
+export type WireStringsState = "installed" | "already installed" | `left: ${string}`;
+
+// In the global registry: a second copy of this package in the same process sees the first's install.
+const ORIGINALS = Symbol.for("pulumi-cloudmanager.wire-strings.originals");
+
+/** The prototypes' string methods, as properties (they are taken off and put back, never called unbound). */
+export interface StringPrototypes {
+  writer: { writeString: WriteString; [ORIGINALS]?: StringMethods };
+  reader: { readString: ReadString };
+}
+
+/** The writer's and reader's prototypes of this copy of google-protobuf. */
+export function stringPrototypes(protobuf: Protobuf): StringPrototypes {
+  return {
+    writer: protobuf.BinaryWriter.prototype,
+    reader: protobuf.BinaryReader.prototype,
+  };
+}
+
+const wellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** The copy @pulumi/pulumi resolves (as ../plugin/provider-config loads its protobuf modules). */
+function pulumisProtobuf(): Protobuf {
+  return createRequire(require.resolve("@pulumi/pulumi/package.json"))("google-protobuf") as Protobuf;
+}
+
+/** google-protobuf's own string methods in this copy: still in place, or kept aside by installWireStrings. */
+export function ownStringMethods(protobuf: Protobuf): StringMethods {
+  const { writer, reader } = stringPrototypes(protobuf);
+  return writer[ORIGINALS] ?? { writeString: writer.writeString, readString: reader.readString };
+}
+
+/**
+ * Gives google-protobuf's writer and reader the long-string path, once per copy of google-protobuf.
+ * Never throws: the provider must run (more slowly) with a protobuf it cannot patch.
+ */
+export function installWireStrings(load: () => Protobuf = pulumisProtobuf): WireStringsState {
+  let protobuf: Protobuf;
+  try {
+    protobuf = load();
+  } catch (e) {
+    return `left: google-protobuf not found (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const { writer, reader } = stringPrototypes(protobuf);
+  if (Object.hasOwn(writer, ORIGINALS)) return "already installed";
+  if (typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed !== "function")
+    return "left: this Node has no String#isWellFormed";
+  const originals = ownStringMethods(protobuf);
+  const fast = longStringPath(originals);
+  const problem = selfCheck(protobuf, originals, fast);
+  if (problem !== undefined) return `left: ${problem}`;
+  writer.writeString = fast.writeString;
+  reader.readString = fast.readString;
+  writer[ORIGINALS] = originals;
+  return "installed";
+}
+
+/** The writer's and reader's string methods with the long-string path in front of google-protobuf's own. */
+function longStringPath(originals: StringMethods): StringMethods {
+  const writeString: WriteString = function (field, value) {
+    if (value === undefined || value === null || value.length < LONG_STRING || !wellFormed(value)) {
+      originals.writeString.call(this, field, value);
+      return;
+    }
+    this.writeBytes(field, Buffer.from(value, "utf8"));
+  };
+  const readString: ReadString = function () {
+    if (lengthAt(this.getBuffer(), this.getCursor()) < LONG_STRING) return originals.readString.call(this);
+    // A decoder over the field's bytes (the reader moves past them): Node's UTF-8 when they are valid,
+    // else the decoder's own readString, the one google-protobuf's reader calls on the same bytes.
+    const field = this.getFieldDecoder();
+    try {
+      const bytes = field.getBuffer().subarray(field.getCursor(), field.getEnd());
+      if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      return field.readString(bytes.length);
+    } finally {
+      field.free();
+    }
+  };
+  return { writeString, readString };
+}
+
+/** The varint length prefix at `cursor`, without moving the reader; -1 when it is cut or too long (google-protobuf's path reports it). */
+function lengthAt(bytes: Uint8Array, cursor: number): number {
+  let length = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    const byte = bytes[cursor++];
+    if (byte === undefined) return -1;
+    length += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return length;
+  }
+  return -1;
+}
+
+/** A sample past the threshold with every UTF-8 length, written and read both ways; undefined when they agree. */
+function selfCheck(protobuf: Protobuf, originals: StringMethods, fast: StringMethods): string | undefined {
+  try {
+    const sample = 'a\u00e9\u20ac\u{1f600}{"username":"x@example.com"}\n'.repeat(Math.ceil(LONG_STRING / 8));
+    const encode = (writeString: WriteString) => {
+      const writer = new protobuf.BinaryWriter();
+      writeString.call(writer, 3, sample);
+      writeString.call(writer, 4, "short");
+      return Buffer.from(writer.getResultBuffer());
+    };
+    const ours = encode(fast.writeString);
+    if (!ours.equals(encode(originals.writeString))) return "its writer's bytes differ from ours on a sample";
+    const decode = (readString: ReadString) => {
+      const reader = new protobuf.BinaryReader(ours);
+      const read: string[] = [];
+      while (reader.nextField()) read.push(readString.call(reader));
+      return read;
+    };
+    const back = decode(fast.readString);
+    const theirs = decode(originals.readString);
+    if (back.length !== 2 || back[0] !== sample || back[1] !== "short" || back.join() !== theirs.join()) {
+      return "its reader's strings differ from ours on a sample";
+    }
+    return undefined;
+  } catch (e) {
+    return `the self-check failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
