@@ -6,7 +6,9 @@
 // process.resourceUsage().maxRSS, is per process): the lines of M members and I pending
 // invitations, as the roster writes them (../provider/access/roster-outputs), put in a
 // ReadResponse and encoded, then decoded back to JavaScript, once or three times (a preview with
-// --refresh carries them three times: the read's request and answer, and the diff's olds). Printed:
+// --refresh carries them three times: the read's request and answer, and the diff's olds). Each case
+// twice: with google-protobuf as installed, and with the provider's long-string path installed on it
+// (../provider/runtime/wire-strings, what both provider processes run since session 15). Printed:
 // the lines' and the message's size, the process's peak before and after, and the rise. A report,
 // not a test: exit 0 whatever the figures; 2 on a bad flag.
 
@@ -16,24 +18,35 @@ import { parseArgs } from "node:util";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { jsonLines, stamp, type FoundEntry } from "../provider/access/roster-outputs";
+import { installWireStrings } from "../provider/runtime/wire-strings";
 import type { UnmanagedInvitation, UnmanagedMember } from "../provider/resources/org-roster/model";
 import { DEFAULT_SIZES, inviteeName, memberName, parseSizes } from "./roster-report";
 
 export const WIRE_USAGE = `Usage: npm run bench:wire -- [--sizes ${DEFAULT_SIZES}]
   --sizes  members:invitations per run, comma-separated (default ${DEFAULT_SIZES})`;
 
-/** What one fresh process does with the lines: encode the message, or encode and decode it, `times` times. */
+/**
+ * What one fresh process does with the lines: encode the message, or encode and decode it, `times`
+ * times; `longStrings`: with the provider's long-string path installed on google-protobuf first.
+ */
 export interface WireCase {
   label: string;
   decode: boolean;
   times: number;
+  longStrings: boolean;
 }
 
-export const WIRE_CASES: readonly WireCase[] = [
+const WORK = [
   { label: "encode once", decode: false, times: 1 },
   { label: "encode and decode once", decode: true, times: 1 },
   { label: "encode and decode three times", decode: true, times: 3 },
-];
+] as const;
+
+/** Each piece of work with google-protobuf alone, then with the provider's long strings: side by side in one run. */
+export const WIRE_CASES: readonly WireCase[] = WORK.flatMap((work) => [
+  { ...work, longStrings: false },
+  { ...work, label: `${work.label}, long strings`, longStrings: true },
+]);
 
 /** What a child process reports. */
 export interface WireFigures {
@@ -108,7 +121,7 @@ export function wireReport(
     out.push(`  the roster's lines ${mb(first.linesBytes)} MB; the ReadResponse carrying them ${mb(first.messageBytes)} MB`);
   for (const { wireCase, figures } of results) {
     out.push(
-      `  ${wireCase.label.padEnd(30)} peak ${mb(figures.hwmAfterBytes).padStart(6)} MB (process before: ${mb(figures.hwmBeforeBytes)} MB; rise ${mb(figures.hwmAfterBytes - figures.hwmBeforeBytes)} MB)`,
+      `  ${wireCase.label.padEnd(44)} peak ${mb(figures.hwmAfterBytes).padStart(6)} MB (process before: ${mb(figures.hwmBeforeBytes)} MB; rise ${mb(figures.hwmAfterBytes - figures.hwmBeforeBytes)} MB)`,
     );
   }
   return out;
@@ -125,6 +138,10 @@ function runCase(members: number, invitations: number, wireCase: WireCase): Wire
   const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
   const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
   const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
+  if (wireCase.longStrings) {
+    const state = installWireStrings();
+    if (state !== "installed") throw new Error(`the long-string path was not installed: ${state}`);
+  }
   const lines = rosterOutputLines(members, invitations);
   const outputs = { orgId: "6b173fb877cbe05f3a336e77", managed: [], ignore: [], prune: false, ...lines };
   const hwmBeforeBytes = peakRssBytes();
@@ -135,7 +152,10 @@ function runCase(members: number, invitations: number, wireCase: WireCase): Wire
     response.setProperties(structproto.Struct.fromJavaScript(outputs));
     const bytes = response.serializeBinary();
     messageBytes = bytes.length;
-    if (wireCase.decode) provproto.ReadResponse.deserializeBinary(bytes).getProperties()?.toJavaScript();
+    if (wireCase.decode) {
+      const back = provproto.ReadResponse.deserializeBinary(bytes).getProperties()?.toJavaScript();
+      if (back?.["unmanagedMembers"] !== lines.unmanagedMembers) throw new Error("the lines did not come back as they were sent");
+    }
   }
   return {
     linesBytes: Buffer.byteLength(lines.unmanagedMembers) + Buffer.byteLength(lines.unmanagedInvitations),
@@ -163,6 +183,7 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   console.log(`@pulumi/pulumi's wire layer alone (google-protobuf), a fresh Node ${process.version} process per case, no provider code`);
+  console.log(`"long strings": with the provider's long-string path (provider/runtime/wire-strings) installed on it`);
   for (const [members, invitations] of args.sizes) {
     const results = WIRE_CASES.map((wireCase, index) => {
       const child = spawnSync(process.execPath, [__filename, "--child", String(members), String(invitations), String(index)], {

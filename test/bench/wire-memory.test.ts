@@ -50,16 +50,33 @@ describe("bench:wire", () => {
     });
     const lines = wireReport(20000, 5000, [
       { wireCase: WIRE_CASES[0]!, figures: figures(99_000_000, 171_100_000) },
-      { wireCase: WIRE_CASES[2]!, figures: figures(99_000_000, 347_600_000) },
+      { wireCase: WIRE_CASES[4]!, figures: figures(99_000_000, 347_600_000) },
+      { wireCase: WIRE_CASES[5]!, figures: figures(99_000_000, 119_000_000) },
     ]);
     expect(lines[0]).toBe("20,000 members, 5,000 pending invitations");
     expect(lines[1]).toBe("  the roster's lines 3.8 MB; the ReadResponse carrying them 3.9 MB");
     expect(lines[2]).toMatch(/^ {2}encode once +peak +171\.1 MB \(process before: 99\.0 MB; rise 72\.1 MB\)$/);
     expect(lines[3]).toMatch(/^ {2}encode and decode three times +peak +347\.6 MB \(process before: 99\.0 MB; rise 248\.6 MB\)$/);
+    expect(lines[4]).toMatch(
+      /^ {2}encode and decode three times, long strings +peak +119\.0 MB \(process before: 99\.0 MB; rise 20\.0 MB\)$/,
+    );
   });
 
-  it("runs one case in a fresh process and reports its figures as one JSON line", async () => {
-    const result = await runSeparated(process.execPath, [BENCH, "--child", "200", "50", "1"], ROOT, { PATH: process.env["PATH"] ?? "" });
+  it("measures each piece of work with google-protobuf alone and with the provider's long strings, side by side", () => {
+    expect(WIRE_CASES.map((c) => [c.label, c.longStrings])).toEqual([
+      ["encode once", false],
+      ["encode once, long strings", true],
+      ["encode and decode once", false],
+      ["encode and decode once, long strings", true],
+      ["encode and decode three times", false],
+      ["encode and decode three times, long strings", true],
+    ]);
+  });
+
+  it.each([2, 3])("runs case %i in a fresh process and reports its figures as one JSON line", async (index) => {
+    const result = await runSeparated(process.execPath, [BENCH, "--child", "200", "50", String(index)], ROOT, {
+      PATH: process.env["PATH"] ?? "",
+    });
     expect(result.code, result.stderr).toBe(0);
     const figures = JSON.parse(result.stdout) as WireFigures;
     const { unmanagedMembers, unmanagedInvitations } = rosterOutputLines(200, 50);
