@@ -127,6 +127,10 @@ describe("examples/gitops membership workflow", () => {
     expect(skipping[0]?.step.run).toContain("--config prune=true");
   });
 
+  it("caps V8's young generation for every Node process of the run, where the rosters read the whole organization", () => {
+    expect(workflow.env["NODE_OPTIONS"]).toBe("--max-semi-space-size=16");
+  });
+
   it("takes Cloud Manager credentials from secrets, as environment variables (never stack config)", () => {
     expect(workflow.env["MCLI_PUBLIC_API_KEY"]).toBe("${{ secrets.CLOUD_MANAGER_PUBLIC_KEY }}");
     expect(workflow.env["MCLI_PRIVATE_API_KEY"]).toBe("${{ secrets.CLOUD_MANAGER_PRIVATE_KEY }}");
