@@ -131,7 +131,8 @@ function lengthAt(bytes: Uint8Array, cursor: number): number {
 /** A sample past the threshold with every UTF-8 length, written and read both ways; undefined when they agree. */
 function selfCheck(protobuf: Protobuf, originals: StringMethods, fast: StringMethods): string | undefined {
   try {
-    const sample = 'a\u00e9\u20ac\u{1f600}{"username":"x@example.com"}\n'.repeat(Math.ceil(LONG_STRING / 8));
+    const unit = 'a\u00e9\u20ac\u{1f600}{"username":"x@example.com"}\n';
+    const sample = unit.repeat(Math.ceil(LONG_STRING / unit.length));
     const encode = (writeString: WriteString) => {
       const writer = new protobuf.BinaryWriter();
       writeString.call(writer, 3, sample);
