@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { LONG_STRING } from "../../provider/runtime/wire-strings";
 import { byName } from "../support/roster-lines";
 import { builtPackage } from "./harness/built-package";
 import { useE2e, type E2eContext } from "./harness/e2e-context";
@@ -295,6 +296,32 @@ describe("OrgRoster never removes", () => {
     expect((await stack.outputs())["statuses"]).toEqual({ alice: "ACTIVE", bob: "PENDING", carol: "ACTIVE", dave: "ACTIVE" });
     expect(memberNames()).toEqual([BREAK_GLASS, ALICE, CAROL, CONTRACTOR, DAVE].sort());
     expect([...e2e.view.pendingByUser().keys()].sort()).toEqual([BOB, CONTRACTOR_INVITED].sort());
+  });
+});
+
+describe("OrgRoster's outputs through the provider's long-string path (provider/runtime/wire-strings)", () => {
+  test("undeclared people named with characters of every UTF-8 length: their lines come back as written, and a refresh keeps them so", async () => {
+    // Past the threshold, the lines go through Node's UTF-8 both ways in the provider process (checked
+    // to fail when the path writes other bytes; that it reads what google-protobuf would is
+    // test/provider/wire-strings.test.ts's).
+    const names = Array.from({ length: 12 }, (_, i) => `zoë.ñandú.名前.🙂.${i}.${scenario}@example.com`);
+    const added = new Map(
+      names.map((username) => [username, e2e.emulator.state.addOrgUser(e2e.orgId, { username, roles: ["ORG_MEMBER"] }).id]),
+    );
+    const stack = await e2e.inlineStack(accessProgram(e2e.orgId, alicePendingBobActive()));
+    const up = await stack.up();
+    expect(errorDiagnostics(up)).toEqual([]);
+    const lines = (await stack.outputs())["unmanagedMembers"];
+    if (typeof lines !== "string") throw new Error(`unmanagedMembers is not a string: ${JSON.stringify(lines)}`);
+    expect(lines.length).toBeGreaterThan(LONG_STRING);
+    const found = byName(lines);
+    expect(Object.keys(found).sort()).toEqual([...names].sort());
+    for (const [username, id] of added) expect(found[username]).toMatchObject({ username, userId: id, roles: ["ORG_MEMBER"] });
+
+    // The read gets them back as olds and answers with them again: the refresh leaves them as they were.
+    const refresh = await stack.refresh();
+    expect(errorDiagnostics(refresh)).toEqual([]);
+    expect((await stack.outputs())["unmanagedMembers"]).toBe(lines);
   });
 });
 
