@@ -10,8 +10,10 @@
 // Written by hand because no library replaces one method of google-protobuf's writer, and the wire
 // codec belongs to @pulumi/pulumi (the dynamic-provider host is Pulumi's process). It is exact by
 // construction: UTF-8 of a well-formed string is unique, and string and bytes fields share one wire
-// form (length-delimited). Whatever could differ keeps google-protobuf's own path: strings with a lone
-// surrogate (which google-protobuf writes as it does), bytes that are not valid UTF-8, every short
+// form (length-delimited). Whatever could differ keeps google-protobuf's own path, untouched: a value
+// that is not a string, a string with a lone surrogate (which google-protobuf writes as it does), a
+// field whose bytes are not valid UTF-8 or do not fit in the buffer (google-protobuf's reader may then
+// read into the next field, and leaves its cursor there), a length prefix of five bytes, every short
 // string. It is installed only when a self-check on a sample gives google-protobuf's own bytes and
 // strings back, so a google-protobuf that changed its writer or reader is left as it is.
 
@@ -27,6 +29,7 @@ export type Protobuf = Pick<typeof jspb, "BinaryWriter" | "BinaryReader">;
 
 type WriteString = (this: jspb.BinaryWriter, field: number, value?: string) => void;
 type ReadString = (this: jspb.BinaryReader) => string;
+type Reader<T> = (this: jspb.BinaryReader) => T;
 /** A writer's and a reader's string methods. */
 export interface StringMethods {
   writeString: WriteString;
@@ -39,10 +42,22 @@ export type WireStringsState = "installed" | "already installed" | `left: ${stri
 // In the global registry: a second copy of this package in the same process sees the first's install.
 const ORIGINALS = Symbol.for("pulumi-cloudmanager.wire-strings.originals");
 
-/** The prototypes' string methods, as properties (they are taken off and put back, never called unbound). */
+/**
+ * The prototypes' methods the path replaces or uses, as properties: they are taken off and put back,
+ * and called with `call` on a writer or reader, never unbound.
+ */
 export interface StringPrototypes {
-  writer: { writeString: WriteString; [ORIGINALS]?: StringMethods };
-  reader: { readString: ReadString };
+  writer: {
+    writeString: WriteString;
+    writeBytes: (this: jspb.BinaryWriter, field: number, value?: Uint8Array) => void;
+    [ORIGINALS]?: StringMethods;
+  };
+  reader: {
+    readString: ReadString;
+    getBuffer: Reader<Uint8Array>;
+    getCursor: Reader<number>;
+    getFieldDecoder: Reader<jspb.BinaryDecoder>;
+  };
 }
 
 /** The writer's and reader's prototypes of this copy of google-protobuf. */
@@ -60,10 +75,11 @@ function pulumisProtobuf(): Protobuf {
   return createRequire(require.resolve("@pulumi/pulumi/package.json"))("google-protobuf") as Protobuf;
 }
 
-/** google-protobuf's own string methods in this copy: still in place, or kept aside by installWireStrings. */
+/** The string methods of this copy (or subclass) as they were: still in place, or kept aside by installWireStrings. */
 export function ownStringMethods(protobuf: Protobuf): StringMethods {
   const { writer, reader } = stringPrototypes(protobuf);
-  return writer[ORIGINALS] ?? { writeString: writer.writeString, readString: reader.readString };
+  const kept = Object.hasOwn(writer, ORIGINALS) ? writer[ORIGINALS] : undefined;
+  return kept ?? { writeString: writer.writeString, readString: reader.readString };
 }
 
 /**
@@ -82,7 +98,7 @@ export function installWireStrings(load: () => Protobuf = pulumisProtobuf): Wire
   if (typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed !== "function")
     return "left: this Node has no String#isWellFormed";
   const originals = ownStringMethods(protobuf);
-  const fast = longStringPath(originals);
+  const fast = longStringPath(stringPrototypes(protobuf), originals);
   const problem = selfCheck(protobuf, originals, fast);
   if (problem !== undefined) return `left: ${problem}`;
   writer.writeString = fast.writeString;
@@ -91,41 +107,52 @@ export function installWireStrings(load: () => Protobuf = pulumisProtobuf): Wire
   return "installed";
 }
 
-/** The writer's and reader's string methods with the long-string path in front of google-protobuf's own. */
-function longStringPath(originals: StringMethods): StringMethods {
+/**
+ * The writer's and reader's string methods with the long-string path in front of google-protobuf's
+ * own. The methods it uses are taken from the prototypes now: a subclass's override, or a later change
+ * to a prototype, does not reach into the path.
+ */
+function longStringPath({ writer, reader }: StringPrototypes, originals: StringMethods): StringMethods {
+  const { writeBytes } = writer;
+  const { getBuffer, getCursor, getFieldDecoder } = reader;
   const writeString: WriteString = function (field, value) {
-    if (value === undefined || value === null || value.length < LONG_STRING || !wellFormed(value)) {
+    if (typeof value !== "string" || value.length < LONG_STRING || !wellFormed(value)) {
       originals.writeString.call(this, field, value);
       return;
     }
-    this.writeBytes(field, Buffer.from(value, "utf8"));
+    writeBytes.call(this, field, Buffer.from(value, "utf8"));
   };
   const readString: ReadString = function () {
-    if (lengthAt(this.getBuffer(), this.getCursor()) < LONG_STRING) return originals.readString.call(this);
-    // A decoder over the field's bytes (the reader moves past them): Node's UTF-8 when they are valid,
-    // else the decoder's own readString, the one google-protobuf's reader calls on the same bytes.
-    const field = this.getFieldDecoder();
-    try {
-      const bytes = field.getBuffer().subarray(field.getCursor(), field.getEnd());
-      if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-      return field.readString(bytes.length);
-    } finally {
-      field.free();
-    }
+    const buffer = getBuffer.call(this);
+    const field = delimitedAt(buffer, getCursor.call(this));
+    if (field === undefined || field.end - field.start < LONG_STRING) return originals.readString.call(this);
+    const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + field.start, field.end - field.start);
+    if (!isUtf8(bytes)) return originals.readString.call(this);
+    // Moves the reader to the field's end, as google-protobuf's readString leaves it after valid UTF-8
+    // (checking the wire type as it does); the decoder it hands out goes back to its cache.
+    getFieldDecoder.call(this).free();
+    return bytes.toString("utf8");
   };
   return { writeString, readString };
 }
 
-/** The varint length prefix at `cursor`, without moving the reader; -1 when it is cut or too long (google-protobuf's path reports it). */
-function lengthAt(bytes: Uint8Array, cursor: number): number {
+/**
+ * Where the length-delimited field at `cursor` lies, read as google-protobuf reads a length prefix of at
+ * most four bytes (lengths under 256 MB); undefined for a longer prefix, or a field that would not end
+ * inside `buffer`: google-protobuf's own path reads those.
+ */
+function delimitedAt(buffer: Uint8Array, cursor: number): { start: number; end: number } | undefined {
   let length = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    const byte = bytes[cursor++];
-    if (byte === undefined) return -1;
-    length += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return length;
+  for (let i = 0; i < 4; i++) {
+    const byte = buffer[cursor + i];
+    if (byte === undefined) return undefined;
+    length += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) {
+      const start = cursor + i + 1;
+      return start + length <= buffer.length ? { start, end: start + length } : undefined;
+    }
   }
-  return -1;
+  return undefined;
 }
 
 /** A sample past the threshold with every UTF-8 length, written and read both ways; undefined when they agree. */

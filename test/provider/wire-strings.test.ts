@@ -103,6 +103,101 @@ describe("the provider's long strings on the gRPC wire", () => {
     expect(theirs).not.toBe(body.toString("utf8"));
   });
 
+  // Reads every field of `bytes` as a string with `readString`, then the reader's cursor and error
+  // flag: what a message's next field would be read from.
+  const readAll = (bytes: Uint8Array, readString: StringMethods["readString"]) => {
+    const r = new protobuf.BinaryReader(bytes);
+    const out: unknown[] = [];
+    try {
+      while (r.nextField()) out.push(readString.call(r));
+    } catch (e) {
+      out.push(`threw ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return [...out, r.getCursor(), r.getError()];
+  };
+  const varint = (n: number) => {
+    const out: number[] = [];
+    for (; n > 0x7f; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+    return [...out, n];
+  };
+  const A = Buffer.from("a".repeat(1500));
+  const NEXT = [0x12, 10, ...Buffer.from("next-field")];
+  const READS: Record<string, number[]> = {
+    "valid, then another field": [0x0a, ...varint(1500), ...A, ...NEXT],
+    "a two-byte lead as its last byte, then another field": [0x0a, ...varint(1501), ...A, 0xc3, ...NEXT],
+    "a three-byte lead as its last byte, then another field": [0x0a, ...varint(1501), ...A, 0xe2, ...NEXT],
+    "a four-byte lead as its last byte, then another field": [0x0a, ...varint(1501), ...A, 0xf0, ...NEXT],
+    "a length past the buffer's end": [0x0a, ...varint(1600), ...A],
+    "a five-byte length prefix": [0x0a, 0xdc, 0x8b, 0x80, 0x80, 0x00, ...A],
+    "a varint field read as a string": [0x08, ...varint(1500), ...A],
+    "a cut length prefix": [0x0a, 0xdc],
+  };
+
+  it.each(Object.entries(READS))(
+    "reads a long field, %s, as google-protobuf's reader does, and leaves the reader where it does",
+    (_, bytes) => {
+      const message = new Uint8Array(bytes);
+      expect(readAll(message, reader.readString)).toEqual(readAll(message, own.readString));
+    },
+  );
+
+  it.each([
+    ["a String object", Object("x".repeat(2000)) as unknown],
+    ["a number", 12345],
+  ])("writes %s as google-protobuf's writer does (or fails as it fails)", (_, value) => {
+    const attempt = (writeString: StringMethods["writeString"]) => {
+      const w = new protobuf.BinaryWriter();
+      try {
+        writeString.call(w, 1, value as string);
+        return Buffer.from(w.getResultBuffer()).toString("hex");
+      } catch (e) {
+        return `threw ${e instanceof Error ? e.message : String(e)}`;
+      }
+    };
+    expect(attempt(writer.writeString)).toBe(attempt(own.writeString));
+  });
+
+  it("takes the path for long strings only (google-protobuf's own methods see the short ones)", () => {
+    const seen: string[] = [];
+    class CountingWriter extends protobuf.BinaryWriter {
+      override writeString(field: number, value?: string): void {
+        seen.push(`write ${value?.length}`);
+        super.writeString(field, value);
+      }
+    }
+    class CountingReader extends protobuf.BinaryReader {
+      override readString(): string {
+        const value = super.readString();
+        seen.push(`read ${value.length}`);
+        return value;
+      }
+    }
+    const counting = { BinaryWriter: CountingWriter, BinaryReader: CountingReader };
+    expect(installWireStrings(() => counting)).toBe("installed");
+    seen.length = 0;
+    const w = new CountingWriter();
+    w.writeString(1, "a".repeat(LONG_STRING));
+    w.writeString(2, "short");
+    const r = new CountingReader(w.getResultBuffer());
+    const read: string[] = [];
+    while (r.nextField()) read.push(r.readString());
+    expect(read).toEqual(["a".repeat(LONG_STRING), "short"]);
+    expect(seen).toEqual(["write 5", "read 5"]);
+  });
+
+  it("leaves a subclass's own writeString as it is when it writes other bytes", () => {
+    class Prefixing extends protobuf.BinaryWriter {
+      override writeString(field: number, value?: string): void {
+        super.writeString(field, `prefix ${value}`);
+      }
+    }
+    const override = stringPrototypes({ BinaryWriter: Prefixing, BinaryReader: protobuf.BinaryReader }).writer.writeString;
+    expect(installWireStrings(() => ({ BinaryWriter: Prefixing, BinaryReader: protobuf.BinaryReader }))).toBe(
+      "left: its writer's bytes differ from ours on a sample",
+    );
+    expect(stringPrototypes({ BinaryWriter: Prefixing, BinaryReader: protobuf.BinaryReader }).writer.writeString).toBe(override);
+  });
+
   it("leaves a google-protobuf whose writer gives other bytes as it is", () => {
     class OtherWriter extends protobuf.BinaryWriter {
       override writeBytes(field: number, value?: Uint8Array): void {
