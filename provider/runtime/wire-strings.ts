@@ -10,7 +10,11 @@
 // Written by hand because no library replaces one method of google-protobuf's writer, and the wire
 // codec belongs to @pulumi/pulumi (the dynamic-provider host is Pulumi's process). It is exact by
 // construction: UTF-8 of a well-formed string is unique, and string and bytes fields share one wire
-// form (length-delimited). Whatever could differ keeps google-protobuf's own path, untouched: a value
+// form (length-delimited): every message encodes to the same bytes, every string read is the same,
+// with the same exception and the reader left where google-protobuf leaves it. (One difference: a
+// writer written to again after getResultBuffer, which google-protobuf's own total then miscounts so
+// that the next getResultBuffer throws, works on the path; @pulumi/pulumi's serializeBinary takes a
+// fresh writer for every message.) Whatever could differ keeps google-protobuf's own path, untouched: a value
 // that is not a string, a string with a lone surrogate (which google-protobuf writes as it does), a
 // field whose bytes are not valid UTF-8 or do not fit in the buffer (google-protobuf's reader may then
 // read into the next field, and leaves its cursor there), a length prefix of five bytes, every short
@@ -101,10 +105,31 @@ export function installWireStrings(load: () => Protobuf = pulumisProtobuf): Wire
   const fast = longStringPath(stringPrototypes(protobuf), originals);
   const problem = selfCheck(protobuf, originals, fast);
   if (problem !== undefined) return `left: ${problem}`;
-  writer.writeString = fast.writeString;
-  reader.readString = fast.readString;
-  writer[ORIGINALS] = originals;
-  return "installed";
+  const changed: [object, PropertyKey, unknown][] = [
+    [reader, "readString", fast.readString],
+    [writer, "writeString", fast.writeString],
+    [writer, ORIGINALS, originals],
+  ];
+  const problemSetting = setAll(changed);
+  return problemSetting === undefined ? "installed" : `left: ${problemSetting}`;
+}
+
+/** Sets every property or none (a frozen prototype): each one set before the failure is put back as it was. */
+function setAll(changes: readonly [object, PropertyKey, unknown][]): string | undefined {
+  const done: [object, PropertyKey, PropertyDescriptor | undefined][] = [];
+  try {
+    for (const [target, key, value] of changes) {
+      done.push([target, key, Object.getOwnPropertyDescriptor(target, key)]);
+      if (!Reflect.set(target, key, value)) throw new Error(`${String(key)} cannot be set`);
+    }
+    return undefined;
+  } catch (e) {
+    for (const [target, key, before] of done.reverse()) {
+      if (before === undefined) Reflect.deleteProperty(target, key);
+      else Reflect.defineProperty(target, key, before);
+    }
+    return `its prototypes cannot be changed (${e instanceof Error ? e.message : String(e)})`;
+  }
 }
 
 /**
@@ -123,7 +148,9 @@ function longStringPath({ writer, reader }: StringPrototypes, originals: StringM
     writeBytes.call(this, field, Buffer.from(value, "utf8"));
   };
   const readString: ReadString = function () {
-    const buffer = getBuffer.call(this);
+    const buffer = getBuffer.call(this) as Uint8Array | null | undefined;
+    // A reader with no buffer (new, or freed): google-protobuf's own path says so its way.
+    if (buffer === null || buffer === undefined) return originals.readString.call(this);
     const field = delimitedAt(buffer, getCursor.call(this));
     if (field === undefined || field.end - field.start < LONG_STRING) return originals.readString.call(this);
     const bytes = Buffer.from(buffer.buffer, buffer.byteOffset + field.start, field.end - field.start);

@@ -198,6 +198,41 @@ describe("the provider's long strings on the gRPC wire", () => {
     expect(stringPrototypes({ BinaryWriter: Prefixing, BinaryReader: protobuf.BinaryReader }).writer.writeString).toBe(override);
   });
 
+  it("fails on a reader with no buffer as google-protobuf's reader does", () => {
+    const attempt = (readString: StringMethods["readString"]) => {
+      try {
+        return readString.call(new protobuf.BinaryReader());
+      } catch (e) {
+        return `threw ${e instanceof Error ? e.message : String(e)}`;
+      }
+    };
+    expect(attempt(reader.readString)).toBe(attempt(own.readString));
+  });
+
+  it("changes nothing when a prototype cannot be changed (frozen), and says so", () => {
+    class Writer extends protobuf.BinaryWriter {}
+    class Frozen extends protobuf.BinaryReader {}
+    Object.freeze(Frozen.prototype);
+    const state = installWireStrings(() => ({ BinaryWriter: Writer, BinaryReader: Frozen }));
+    expect(state).toMatch(/^left: its prototypes cannot be changed \(readString cannot be set\)$/);
+    expect(Object.getOwnPropertyNames(Writer.prototype)).toEqual(["constructor"]);
+    expect(Object.getOwnPropertySymbols(Writer.prototype)).toEqual([]);
+
+    // The last change fails (no new property on the writer's prototype): the first two are undone.
+    class Own extends protobuf.BinaryWriter {
+      override writeString(field: number, value?: string): void {
+        super.writeString(field, value);
+      }
+    }
+    const override = stringPrototypes({ BinaryWriter: Own, BinaryReader: protobuf.BinaryReader }).writer.writeString;
+    Object.preventExtensions(Own.prototype);
+    class Reader extends protobuf.BinaryReader {}
+    const late = installWireStrings(() => ({ BinaryWriter: Own, BinaryReader: Reader }));
+    expect(late).toBe("left: its prototypes cannot be changed (Symbol(pulumi-cloudmanager.wire-strings.originals) cannot be set)");
+    expect(stringPrototypes({ BinaryWriter: Own, BinaryReader: Reader }).writer.writeString).toBe(override);
+    expect(Object.getOwnPropertyNames(Reader.prototype)).toEqual(["constructor"]);
+  });
+
   it("leaves a google-protobuf whose writer gives other bytes as it is", () => {
     class OtherWriter extends protobuf.BinaryWriter {
       override writeBytes(field: number, value?: Uint8Array): void {
