@@ -13,11 +13,11 @@
 // not a test: exit 0 whatever the figures; 2 on a bad flag.
 
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { jsonLines, stamp, type FoundEntry } from "../provider/access/roster-outputs";
+import { fromPulumi } from "../provider/runtime/from-pulumi";
 import { installWireStrings } from "../provider/runtime/wire-strings";
 import type { UnmanagedInvitation, UnmanagedMember } from "../provider/resources/org-roster/model";
 import { DEFAULT_SIZES, inviteeName, memberName, parseSizes } from "./roster-report";
@@ -134,8 +134,7 @@ function peakRssBytes(): number {
 
 /** In the child: one case, its figures as one JSON line on stdout. */
 function runCase(members: number, invitations: number, wireCase: WireCase): WireFigures {
-  // The copies @pulumi/pulumi's own servers use (as ../provider/plugin/provider-config loads them).
-  const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+  // The copies @pulumi/pulumi's own servers use.
   const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
   const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
   if (wireCase.longStrings) {

@@ -5,10 +5,10 @@
 // first argument, as Go providers do (provider.HostClient.Log): each notice becomes a warning
 // diagnostic attached to the resource whose call raised it.
 
-import { createRequire } from "node:module";
 import type * as grpc from "@grpc/grpc-js";
 import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+import { fromPulumi } from "../runtime/from-pulumi";
 
 /** Notices for the engine, and a way to wait until every one sent so far has arrived. */
 export interface EngineNotices {
@@ -38,7 +38,7 @@ export function engineAddressOf(args: readonly string[]): string | undefined {
 
 export function engineNotices(engineAddress: string): EngineNotices {
   // @grpc/grpc-js is @pulumi/pulumi's dependency: the copy its generated clients use.
-  const grpcJs = createRequire(require.resolve("@pulumi/pulumi"))("@grpc/grpc-js") as typeof grpc;
+  const grpcJs = fromPulumi("@grpc/grpc-js") as typeof grpc;
   const client = new EngineClient(engineAddress, grpcJs.credentials.createInsecure());
   const pending = new Set<Promise<void>>();
   return {

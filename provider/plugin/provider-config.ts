@@ -16,12 +16,12 @@
 //   stack's `cloudmanager:*` config; an explicit provider's are its own, with the environment below
 //   them field by field (never the stack's defaults: two providers must not share a key by accident).
 
-import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import type { ConfigureRequest } from "@pulumi/pulumi/dynamic";
 import { CONFIG_KEYS, organizationProblem, readConfig, resolveProblems, type SettingName } from "../runtime/credentials";
+import { fromPulumi } from "../runtime/from-pulumi";
 import { UNKNOWN } from "../model/property-bag";
 import { outgoingBag, unwrapBag } from "./bags";
 
@@ -34,7 +34,6 @@ const ORGANIZATIONS = "organizations";
 
 // The modules @pulumi/pulumi's provider server uses, loaded from where it loads them (the same
 // instances: the service is registered on its gRPC module, its messages built by its protobufs).
-const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = fromPulumi("@grpc/grpc-js") as typeof grpcTypes;
 const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
 const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;

@@ -22,8 +22,8 @@
 // strings back, so a google-protobuf that changed its writer or reader is left as it is.
 
 import { isUtf8 } from "node:buffer";
-import { createRequire } from "node:module";
 import type * as jspb from "google-protobuf";
+import { fromPulumi } from "./from-pulumi";
 
 /** Strings shorter than this (UTF-16 code units, or bytes on the way in) keep google-protobuf's path: the cost is in long ones. */
 export const LONG_STRING = 1024;
@@ -74,9 +74,9 @@ export function stringPrototypes(protobuf: Protobuf): StringPrototypes {
 
 const wellFormed = (value: string): boolean => (value as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** The copy @pulumi/pulumi resolves (as ../plugin/provider-config loads its protobuf modules). */
+/** The copy @pulumi/pulumi's servers encode with. */
 function pulumisProtobuf(): Protobuf {
-  return createRequire(require.resolve("@pulumi/pulumi/package.json"))("google-protobuf") as Protobuf;
+  return fromPulumi("google-protobuf") as Protobuf;
 }
 
 /** The string methods of this copy (or subclass) as they were: still in place, or kept aside by installWireStrings. */

@@ -1,14 +1,13 @@
 // The plugin's own configuration protocol (issue 18): CheckConfig checks an explicit provider's
 // properties like stack config and hands the secret ones back marked secret; DiffConfig never
 // replaces; Configure's properties reach the runtime; the default provider is told apart by its URN.
-import { createRequire } from "node:module";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { describe, expect, it } from "vitest";
 import { checkConfig, checkProviderProperties, configOf, diffConfig, isExplicit } from "../../provider/plugin/provider-config";
 import { readConfig, resolveConnection } from "../../provider/runtime/credentials";
+import { fromPulumi } from "../../provider/runtime/from-pulumi";
 
-const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
 const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
 const SECRET = "4dabf18193072939515e22adb298388d";

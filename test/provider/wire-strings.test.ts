@@ -3,7 +3,6 @@
 // decodes the strings google-protobuf's own reader gives, whatever the strings hold; what could differ
 // (a lone surrogate, bytes that are not UTF-8, a short string) goes google-protobuf's own way.
 
-import { createRequire } from "node:module";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { describe, expect, it } from "vitest";
@@ -15,9 +14,9 @@ import {
   type Protobuf,
   type StringMethods,
 } from "../../provider/runtime/wire-strings";
+import { fromPulumi } from "../../provider/runtime/from-pulumi";
 
 // The copies @pulumi/pulumi's servers use, as the provider process patches them.
-const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const protobuf = fromPulumi("google-protobuf") as Protobuf;
 const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
 const provproto = fromPulumi("./proto/provider_pb") as typeof provTypes;
