@@ -204,22 +204,11 @@ export function sizeReport(f: SizeFigures): string[] {
     out.push(`  ${op.padEnd(8)} member pages ${r.memberPages}, invitation reads ${r.invitationReads}, other API requests ${r.other}`);
   }
   out.push(`  refresh: ${refreshTimes(f.refreshSeconds)}`);
-  const phases = (p: PhasePeaks) =>
-    Object.entries(p)
-      .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
-      .join(", ");
-  out.push(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phases(f.peakByPhase)})`);
+  out.push(`  provider peak RSS (VmHWM): ${mb(f.providerPeakBytes)} (${phasePeaks(f.peakByPhase)})`);
   out.push(...heapReport("  the provider at its peak (the heap probe's sample nearest it)", f.heapByPhase));
-  out.push(
-    `  a no-op carrying the same outputs: provider peak ${phases(f.carrier.peakByPhase)}; refresh ${refreshTimes(f.carrier.refreshSeconds)}`,
-  );
-  out.push(...heapReport("  the no-op carrying the same outputs at its peak", f.carrier.heapByPhase));
+  out.push(...frontReport("a no-op carrying the same outputs", "the no-op carrying the same outputs", f.carrier));
   if (f.plugin !== undefined) {
-    out.push(
-      `  the same roster and memberships through the plugin (a Pulumi YAML program): provider peak ${phases(f.plugin.peakByPhase)}; ` +
-        `refresh ${refreshTimes(f.plugin.refreshSeconds)}`,
-    );
-    out.push(...heapReport("  the plugin at its peak", f.plugin.heapByPhase));
+    out.push(...frontReport("the same roster and memberships through the plugin (a Pulumi YAML program)", "the plugin", f.plugin));
   }
   out.push(
     `  state: ${kb(f.stateBytes)}, of which the roster's outputs ${kb(f.rosterOutputBytes)} for ${f.rosterEntries.toLocaleString("en-US")} entries ` +
@@ -231,6 +220,20 @@ export function sizeReport(f: SizeFigures): string[] {
   );
   out.push(`  gate: ${f.gateNotice.length > 300 ? `${f.gateNotice.slice(0, 300)}…` : f.gateNotice} (${f.gateNotice.length} characters)`);
   return out;
+}
+
+/** E.g. `up 188.7 MB, refresh 189.0 MB, preview 203.5 MB`. */
+const phasePeaks = (p: PhasePeaks) =>
+  Object.entries(p)
+    .map(([phase, bytes]) => `${phase} ${mb(bytes)}`)
+    .join(", ");
+
+/** Another provider process measured beside the real one (`what`; `short` at its peaks): peaks, refreshes, what the peaks are made of. */
+function frontReport(what: string, short: string, front: FrontFigures): string[] {
+  return [
+    `  ${what}: provider peak ${phasePeaks(front.peakByPhase)}; refresh ${refreshTimes(front.refreshSeconds)}`,
+    ...heapReport(`  ${short} at its peak`, front.heapByPhase),
+  ];
 }
 
 function heapReport(title: string, heaps: PhaseHeaps): string[] {
