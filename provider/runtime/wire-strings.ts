@@ -97,12 +97,13 @@ export function installWireStrings(load: () => Protobuf = pulumisProtobuf): Wire
   } catch (e) {
     return `left: google-protobuf not found (${e instanceof Error ? e.message : String(e)})`;
   }
-  const { writer, reader } = stringPrototypes(protobuf);
+  const prototypes = stringPrototypes(protobuf);
+  const { writer, reader } = prototypes;
   if (Object.hasOwn(writer, ORIGINALS)) return "already installed";
   if (typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed !== "function")
     return "left: this Node has no String#isWellFormed";
-  const originals = ownStringMethods(protobuf);
-  const fast = longStringPath(stringPrototypes(protobuf), originals);
+  const originals: StringMethods = { writeString: writer.writeString, readString: reader.readString };
+  const fast = longStringPath(prototypes, originals);
   const problem = selfCheck(protobuf, originals, fast);
   if (problem !== undefined) return `left: ${problem}`;
   const changed: [object, PropertyKey, unknown][] = [
